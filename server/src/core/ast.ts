@@ -1,0 +1,129 @@
+/** The syntax tree of a preset file. Positions are zero-based lines and UTF-16 columns, as in LSP. */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Unit = "Hz" | "kHz" | "dB" | undefined;
+
+/** A number as written, with its unit, and its value in the unit's base (Hz or dB). */
+export interface Quantity {
+  kind: "quantity";
+  text: string;
+  /** The number as written, before unit scaling. */
+  number: number;
+  unit: Unit;
+  /** In Hz for frequencies (kHz scaled), dB for gains, plain for others. */
+  value: number;
+  range: Range;
+}
+
+export interface MorphTerm {
+  kind: "morphTerm";
+  /** The word as written. */
+  text: string;
+  /** The word normalised for look-up (lower case). */
+  word: string;
+  wordRange: Range;
+  weight?: Quantity;
+  range: Range;
+}
+
+export interface MorphStatement {
+  kind: "morph";
+  keywordRange: Range;
+  terms: MorphTerm[];
+  range: Range;
+}
+
+export type BandType = "lowshelf" | "bell" | "highshelf";
+
+/** One argument of a band line: a quantity, or `q` with its value. */
+export type BandParameter =
+  | { kind: "value"; quantity: Quantity; range: Range }
+  | { kind: "q"; keywordRange: Range; quantity?: Quantity; range: Range };
+
+export interface BandStatement {
+  kind: "band";
+  bandType: BandType;
+  keywordRange: Range;
+  parameters: BandParameter[];
+  /** The first frequency (Hz or kHz) among the parameters. */
+  frequency?: Quantity;
+  /** The first gain (dB) among the parameters. */
+  gain?: Quantity;
+  /** The first `q` value among the parameters. */
+  q?: Quantity;
+  range: Range;
+}
+
+export interface SampleRateStatement {
+  kind: "samplerate";
+  keywordRange: Range;
+  value?: Quantity;
+  range: Range;
+}
+
+export interface OutputGainStatement {
+  kind: "gain";
+  keywordRange: Range;
+  value?: Quantity;
+  range: Range;
+}
+
+/** A line starting with a word that is not a keyword; kept so validation can suggest the keyword. */
+export interface UnknownStatement {
+  kind: "unknown";
+  text: string;
+  keywordRange: Range;
+  range: Range;
+}
+
+export type Statement = MorphStatement | BandStatement | SampleRateStatement | OutputGainStatement | UnknownStatement;
+
+export interface PresetBlock {
+  kind: "preset";
+  /** The name without quotes and with escapes resolved; undefined when missing. */
+  name?: string;
+  nameRange?: Range;
+  keywordRange: Range;
+  statements: Statement[];
+  /** True when the closing brace is present. */
+  closed: boolean;
+  range: Range;
+}
+
+export interface Comment {
+  text: string;
+  range: Range;
+}
+
+export interface PresetDocument {
+  kind: "document";
+  /** Presets and top-level statements in source order. */
+  items: (PresetBlock | Statement)[];
+  comments: Comment[];
+  /** Lexing and parsing errors, already turned into readable messages. */
+  syntaxErrors: SyntaxError[];
+  /** Number of lines of the text. */
+  lineCount: number;
+}
+
+export interface SyntaxError {
+  message: string;
+  range: Range;
+}
+
+export function containsPosition(range: Range, position: Position): boolean {
+  return !isBefore(position, range.start) && !isBefore(range.end, position);
+}
+
+export function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}

@@ -1,0 +1,67 @@
+/** Parsing a whole preset file into its AST and readable syntax errors. Never throws. */
+import type { IToken } from "chevrotain";
+import type { PresetDocument, Range, SyntaxError } from "./ast.js";
+import { buildItems, hasPosition, tokenRange } from "./astBuilder.js";
+import { parseCst } from "./parser.js";
+
+export function parsePresetDocument(text: string): PresetDocument {
+  const parsed = parseCst(text);
+  const lines = text.split(/\r\n|\r|\n/);
+  const endOfText: Range = {
+    start: { line: lines.length - 1, character: lines[lines.length - 1]!.length },
+    end: { line: lines.length - 1, character: lines[lines.length - 1]!.length },
+  };
+  const lastToken = parsed.tokens[parsed.tokens.length - 1];
+  const syntaxErrors: SyntaxError[] = [];
+
+  for (const error of parsed.lexErrors) {
+    const character = text.charAt(error.offset);
+    const range: Range = {
+      start: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 },
+      end: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 + Math.max(1, Math.min(error.length, 1)) },
+    };
+    syntaxErrors.push({ message: `Unexpected character ${describeCharacter(character)}`, range });
+  }
+  for (const error of parsed.parseErrors) {
+    syntaxErrors.push({ message: error.message, range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText) });
+  }
+  for (const token of parsed.tokens) {
+    if (token.tokenType.name === "UnterminatedString") {
+      syntaxErrors.push({ message: "This name has no closing quote", range: tokenRange(token) });
+    }
+  }
+
+  return {
+    kind: "document",
+    items: buildItems(parsed.cst),
+    comments: parsed.comments.filter(hasPosition).map((token) => ({ text: token.image, range: tokenRange(token) })),
+    syntaxErrors: dedupe(syntaxErrors),
+    lineCount: lines.length,
+  };
+}
+
+/** Errors at the end of input (a missing `}`) are shown just after the last real token. */
+function errorRange(token: IToken, previous: IToken | undefined, lastToken: IToken | undefined, endOfText: Range): Range {
+  if (hasPosition(token) && token.tokenType.name !== "EOF") return tokenRange(token);
+  const anchor = hasPosition(previous) ? previous : lastToken;
+  if (!anchor) return endOfText;
+  const end = tokenRange(anchor).end;
+  return { start: end, end };
+}
+
+function describeCharacter(character: string): string {
+  if (character === "\0") return "NUL";
+  const code = character.codePointAt(0) ?? 0;
+  if (code < 32 || code === 127) return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `'${character}'`;
+}
+
+function dedupe(errors: SyntaxError[]): SyntaxError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.range.start.line}:${error.range.start.character}:${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,10 @@
+/** The protocol-free core shared by the language server and the CLI. */
+export * from "./ast.js";
+export * from "./bands.js";
+export * from "./diagnostics.js";
+export * from "./document.js";
+export * from "./metadata.js";
+export * from "./numbers.js";
+export * from "./presets.js";
+export * from "./validate.js";
+export * from "./vocabulary.js";

@@ -1,0 +1,60 @@
+/**
+ * Tokens of the EQ preset language, in one ordered list (order matters: longer and more
+ * specific patterns first, keywords before the identifier they would otherwise match).
+ */
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: "Comment", pattern: /(?:#|\/\/)[^\n\r]*/, group: "comments" });
+
+/** A word: a descriptor (`warm`) or, when it matches one exactly, a keyword. */
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_\-']*/ });
+
+function keyword(name: string, word: string): TokenType {
+  // Case-insensitive: `Bell` and `BELL` read as `bell`; the formatter writes lower case.
+  return createToken({ name, pattern: new RegExp(word, "i"), longer_alt: Identifier });
+}
+
+export const Preset = keyword("Preset", "preset");
+export const Morph = keyword("Morph", "morph");
+export const LowShelf = keyword("LowShelf", "lowshelf");
+export const Bell = keyword("Bell", "bell");
+export const HighShelf = keyword("HighShelf", "highshelf");
+export const SampleRate = keyword("SampleRate", "samplerate");
+export const Gain = keyword("Gain", "gain");
+export const QKeyword = keyword("QKeyword", "q");
+
+/**
+ * A number with an optional unit glued to it or separated by spaces: `250Hz`, `2.5 kHz`, `-3dB`,
+ * `+1.5 db`, `0.7`. One token, so that `2.5kHz` never splits into a number and a word.
+ */
+export const Quantity = createToken({
+  name: "Quantity",
+  pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[ \t]*(?:[kK][hH][zZ]|[hH][zZ]|[dD][bB]|[kK])(?![A-Za-z0-9_]))?/,
+});
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
+/** An opening quote with no closing quote on the same line: lexed so the parser can say what is wrong. */
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/ });
+export const LCurly = createToken({ name: "LCurly", pattern: /\{/ });
+export const RCurly = createToken({ name: "RCurly", pattern: /\}/ });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
+
+export const keywordTokens = [Preset, Morph, LowShelf, Bell, HighShelf, SampleRate, Gain, QKeyword];
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLiteral,
+  UnterminatedString,
+  LCurly,
+  RCurly,
+  Semicolon,
+  Quantity,
+  ...keywordTokens,
+  Identifier,
+];
+
+export const eqLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
+
+/** The words the grammar reserves; a descriptor can never be one of them. */
+export const KEYWORDS = ["preset", "morph", "lowshelf", "bell", "highshelf", "samplerate", "gain", "q"] as const;

@@ -1,0 +1,42 @@
+/**
+ * The model's `metadata.json`: its format, and reading it with checks. The vocabulary lives
+ * here so that the editor knows the words even before (or without) the network's weights.
+ */
+import { Vocabulary, type WordInfo } from "./vocabulary.js";
+
+export const METADATA_FORMAT = "eqpreset-model";
+export const METADATA_FORMAT_VERSION = 1;
+
+export interface ModelMetadata {
+  format: typeof METADATA_FORMAT;
+  formatVersion: number;
+  description?: string;
+  attribution?: string;
+  vocabulary: WordInfo[];
+  /** Everything else the trainer writes (bounds, centroids, evaluation) is kept as is. */
+  [key: string]: unknown;
+}
+
+export class MetadataError extends Error {}
+
+export function parseModelMetadata(json: unknown, source = "metadata.json"): ModelMetadata {
+  if (typeof json !== "object" || json === null) throw new MetadataError(`${source}: not a JSON object`);
+  const record = json as Record<string, unknown>;
+  if (record.format !== METADATA_FORMAT) throw new MetadataError(`${source}: "format" must be "${METADATA_FORMAT}"`);
+  if (record.formatVersion !== METADATA_FORMAT_VERSION) {
+    throw new MetadataError(`${source}: format version ${String(record.formatVersion)} is not supported (expected ${METADATA_FORMAT_VERSION})`);
+  }
+  if (!Array.isArray(record.vocabulary)) throw new MetadataError(`${source}: "vocabulary" must be a list`);
+  const vocabulary: WordInfo[] = record.vocabulary.map((entry: unknown, index: number) => {
+    const item = entry as Record<string, unknown> | null;
+    if (!item || typeof item.word !== "string" || !item.word.trim() || typeof item.examples !== "number" || !(item.examples >= 0)) {
+      throw new MetadataError(`${source}: vocabulary entry ${index} needs a "word" and a non-negative "examples" count`);
+    }
+    return { word: item.word, examples: item.examples };
+  });
+  return { ...(record as ModelMetadata), vocabulary };
+}
+
+export function vocabularyOf(metadata: ModelMetadata): Vocabulary {
+  return new Vocabulary(metadata.vocabulary);
+}

@@ -1,0 +1,134 @@
+/**
+ * The grammar, as one Chevrotain CstParser with error recovery on. Statements are line-based:
+ * the arguments of `morph` and of a band must stay on the keyword's line, so that a broken or
+ * half-typed line never swallows the next one.
+ */
+import { CstParser, type CstNode, type IToken, type ILexingError, type IRecognitionException } from "chevrotain";
+import * as t from "./lexer.js";
+import { syntaxMessages } from "./syntaxMessages.js";
+
+class EqPresetParser extends CstParser {
+  constructor() {
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages });
+    this.performSelfAnalysis();
+  }
+
+  /** True while the next token sits on the line of the token consumed last. */
+  private sameLine(): boolean {
+    const previous = this.LA(0);
+    const next = this.LA(1);
+    return previous.endLine !== undefined && next.startLine === previous.endLine;
+  }
+
+  public document = this.RULE("document", () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.preset) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]);
+    });
+  });
+
+  public preset = this.RULE("preset", () => {
+    this.CONSUME(t.Preset);
+    this.OR([
+      { ALT: () => this.CONSUME(t.StringLiteral) },
+      { ALT: () => this.CONSUME(t.UnterminatedString) },
+    ]);
+    this.CONSUME(t.LCurly);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(t.RCurly);
+  });
+
+  public statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.morph) },
+      { ALT: () => this.SUBRULE(this.band) },
+      { ALT: () => this.SUBRULE(this.sampleRate) },
+      { ALT: () => this.SUBRULE(this.outputGain) },
+      { ALT: () => this.SUBRULE(this.unknownStatement) },
+      { ALT: () => this.CONSUME(t.Semicolon) },
+    ]);
+  });
+
+  public morph = this.RULE("morph", () => {
+    this.CONSUME(t.Morph);
+    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.morphTerm) });
+  });
+
+  public morphTerm = this.RULE("morphTerm", () => {
+    this.CONSUME(t.Identifier);
+    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+  });
+
+  public band = this.RULE("band", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.LowShelf) },
+      { ALT: () => this.CONSUME(t.Bell) },
+      { ALT: () => this.CONSUME(t.HighShelf) },
+    ]);
+    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.bandParameter) });
+  });
+
+  public bandParameter = this.RULE("bandParameter", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Quantity) },
+      {
+        ALT: () => {
+          this.CONSUME(t.QKeyword);
+          this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME2(t.Quantity) });
+        },
+      },
+    ]);
+  });
+
+  public sampleRate = this.RULE("sampleRate", () => {
+    this.CONSUME(t.SampleRate);
+    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+  });
+
+  public outputGain = this.RULE("outputGain", () => {
+    this.CONSUME(t.Gain);
+    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+  });
+
+  /** A line that starts with a word that is no keyword (`bel 250Hz`): kept, so validation can suggest one. */
+  public unknownStatement = this.RULE("unknownStatement", () => {
+    this.CONSUME(t.Identifier);
+    this.MANY({
+      GATE: () => this.sameLine(),
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(t.Quantity) },
+          { ALT: () => this.CONSUME2(t.Identifier) },
+          { ALT: () => this.CONSUME(t.QKeyword) },
+        ]);
+      },
+    });
+  });
+}
+
+/** The one parser instance: Chevrotain parsers are built once and reset per input. */
+export const parserInstance = new EqPresetParser();
+
+export interface CstParseResult {
+  cst: CstNode;
+  tokens: IToken[];
+  comments: IToken[];
+  lexErrors: ILexingError[];
+  parseErrors: IRecognitionException[];
+}
+
+/** Lexes and parses; never throws for any input text. */
+export function parseCst(text: string): CstParseResult {
+  const lexed = t.eqLexer.tokenize(text);
+  parserInstance.input = lexed.tokens;
+  const cst = parserInstance.document();
+  return {
+    cst,
+    tokens: lexed.tokens,
+    comments: lexed.groups["comments"] ?? [],
+    lexErrors: lexed.errors,
+    parseErrors: [...parserInstance.errors],
+  };
+}

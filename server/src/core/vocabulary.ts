@@ -1,0 +1,70 @@
+/** The words the model knows, with how many examples back each, and "did you mean" look-ups. */
+
+export interface WordInfo {
+  word: string;
+  examples: number;
+}
+
+/** Words backed by fewer examples than this get an information diagnostic: their EQ is a guess. */
+export const FEW_EXAMPLES = 10;
+
+export class Vocabulary {
+  private readonly byWord: Map<string, WordInfo>;
+
+  constructor(words: readonly WordInfo[]) {
+    this.byWord = new Map(words.map((info) => [normaliseWord(info.word), { ...info, word: normaliseWord(info.word) }]));
+  }
+
+  get size(): number {
+    return this.byWord.size;
+  }
+
+  lookup(word: string): WordInfo | undefined {
+    return this.byWord.get(normaliseWord(word));
+  }
+
+  /** Most examples first. */
+  words(): WordInfo[] {
+    return [...this.byWord.values()].sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
+  }
+
+  /** The closest known word within a small edit distance, preferring words with more examples. */
+  suggest(word: string): string | undefined {
+    return closest(normaliseWord(word), this.words().map((info) => info.word));
+  }
+}
+
+export function normaliseWord(word: string): string {
+  return word.trim().toLowerCase().replace(/\s+/g, " ");
+}
+
+/** The candidate nearest to `word` (optimal string alignment distance), if near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Math.abs(a.length - b.length);
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = value;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
