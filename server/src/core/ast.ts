@@ -96,6 +96,8 @@ export interface PresetBlock {
   statements: Statement[];
   /** True when the closing brace is present. */
   closed: boolean;
+  /** The line of the closing brace, when present. */
+  closeLine?: number;
   range: Range;
 }
 

@@ -108,6 +108,7 @@ function buildPreset(node: CstNode): PresetBlock | undefined {
     keywordRange: tokenRange(keyword),
     statements,
     closed: tokens(children, "RCurly").length > 0,
+    closeLine: tokens(children, "RCurly").map((token) => tokenRange(token).start.line)[0],
     range,
   };
 }

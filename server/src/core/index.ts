@@ -8,3 +8,6 @@ export * from "./numbers.js";
 export * from "./presets.js";
 export * from "./validate.js";
 export * from "./vocabulary.js";
+export * from "./format.js";
+export * from "./locate.js";
+export * from "./modelFiles.js";

@@ -1,0 +1,152 @@
+/** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
+import { Command, Option } from "commander";
+import { readFileSync, writeFileSync } from "node:fs";
+import {
+  bundledModelDir,
+  displayFrequency,
+  displayGain,
+  displayQ,
+  formatDocument,
+  parsePresetDocument,
+  presetLabel,
+  readModelMetadata,
+  resolvePresets,
+  validateDocument,
+  Vocabulary,
+  type EqDiagnostic,
+} from "../core/index.js";
+import { expandInputs, UsageError } from "./files.js";
+
+interface FileResult {
+  file: string;
+  diagnostics: EqDiagnostic[];
+}
+
+function loadVocabulary(modelDir: string | undefined): Vocabulary {
+  return new Vocabulary(readModelMetadata(modelDir ?? bundledModelDir()).vocabulary);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+function checkFiles(files: string[], vocabulary: Vocabulary): FileResult[] {
+  return files.map((file) => ({ file, diagnostics: validateDocument(parsePresetDocument(readText(file)), { vocabulary }) }));
+}
+
+function printDiagnostic(file: string, diagnostic: EqDiagnostic): string {
+  const { line, character } = diagnostic.range.start;
+  return `${file}:${line + 1}:${character + 1} ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`;
+}
+
+function summary(results: FileResult[]): string {
+  const count = (severity: string) => results.reduce((sum, result) => sum + result.diagnostics.filter((d) => d.severity === severity).length, 0);
+  return `${results.length} file${results.length === 1 ? "" : "s"} checked: ${count("error")} errors, ${count("warning")} warnings, ${count("information")} notes`;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name("eqp").description("Semantic EQ presets as code: check, format and print .eqp files").showHelpAfterError();
+  const modelOption = () => new Option("--model <dir>", "model folder (default: the bundled model)");
+
+  program
+    .command("check")
+    .description("validate preset files; prints file:line:col severity code message, exits 1 on any error")
+    .argument("<files...>", "files, folders or globs")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(modelOption())
+    .option("--quiet", "print errors only")
+    .action(async (inputs: string[], options: { format: string; model?: string; quiet?: boolean }) => {
+      const results = checkFiles(await expandInputs(inputs), loadVocabulary(options.model));
+      const shown = (diagnostics: EqDiagnostic[]) => (options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics);
+      if (options.format === "json") {
+        const json = results.map((result) => ({
+          file: result.file,
+          diagnostics: shown(result.diagnostics).map((d) => ({
+            line: d.range.start.line + 1,
+            column: d.range.start.character + 1,
+            endLine: d.range.end.line + 1,
+            endColumn: d.range.end.character + 1,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+          })),
+        }));
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      } else {
+        for (const result of results) for (const diagnostic of shown(result.diagnostics)) process.stdout.write(`${printDiagnostic(result.file, diagnostic)}\n`);
+        process.stderr.write(`${summary(results)}\n`);
+      }
+      if (results.some((result) => result.diagnostics.some((d) => d.severity === "error"))) process.exitCode = 1;
+    });
+
+  program
+    .command("print")
+    .description("print the presets of files: sample rate, trim, morph and bands")
+    .argument("<files...>", "files, folders or globs")
+    .action(async (inputs: string[]) => {
+      for (const file of await expandInputs(inputs)) {
+        const presets = resolvePresets(parsePresetDocument(readText(file)));
+        process.stdout.write(`${file}\n`);
+        for (const preset of presets) {
+          process.stdout.write(`  ${presetLabel(preset)} @ ${displayFrequency(preset.sampleRate)}, output ${displayGain(preset.outputGainDb)}\n`);
+          if (preset.morph) process.stdout.write(`    morph ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ")}\n`);
+          for (const band of preset.bands) {
+            const parts = [
+              band.slot.label.padEnd(10),
+              (band.frequencyHz !== undefined ? displayFrequency(band.frequencyHz) : "?").padStart(9),
+              (band.gainDb !== undefined ? displayGain(band.gainDb) : "?").padStart(8),
+              band.slot.hasQ ? `Q ${displayQ(band.q)}` : "",
+            ];
+            process.stdout.write(`    ${parts.join("  ").trimEnd()}\n`);
+          }
+        }
+      }
+    });
+
+  program
+    .command("format")
+    .description("rewrite files into the canonical layout (--check: only report files that would change)")
+    .argument("<files...>", "files, folders or globs")
+    .option("--check", "exit 1 if a file is not formatted, change nothing")
+    .action(async (inputs: string[], options: { check?: boolean }) => {
+      let unformatted = 0;
+      for (const file of await expandInputs(inputs)) {
+        const text = readText(file);
+        const document = parsePresetDocument(text);
+        const formatted = formatDocument(document, text);
+        if (formatted === undefined) {
+          const first = document.syntaxErrors[0]!;
+          process.stderr.write(`${file}:${first.range.start.line + 1}:${first.range.start.character + 1} error syntax-error ${first.message} (not formatted)\n`);
+          process.exitCode = 1;
+          continue;
+        }
+        if (formatted === text) continue;
+        unformatted++;
+        if (options.check) process.stdout.write(`${file}: not formatted\n`);
+        else writeFileSync(file, formatted);
+      }
+      if (options.check && unformatted > 0) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof Error && error.name === "MetadataError")) {
+      process.stderr.write(`eqp: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,138 @@
+/**
+ * The EQ preset language server: thin LSP handlers around the language service. Validation is
+ * debounced per document; every handler is guarded so that no input can bring the server down.
+ */
+import {
+  CodeActionKind,
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from "vscode-languageserver/node.js";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { EqLanguageService } from "./service/languageService.js";
+import { ModelHost } from "./service/modelHost.js";
+
+export interface ServerSettings {
+  modelPath?: string;
+  /** Milliseconds between the last edit and validation. */
+  validationDelay?: number;
+}
+
+export const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const service = new EqLanguageService(new ModelHost());
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let validationDelay = 100;
+  let modelPath = "";
+
+  const guard = <T>(name: string, fallback: T, run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  };
+
+  const publish = (document: TextDocument) => {
+    pending.delete(document.uri);
+    const diagnostics = guard("validation", [], () => service.diagnostics(document));
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  };
+
+  const schedule = (document: TextDocument, delay: number) => {
+    const previous = pending.get(document.uri);
+    if (previous) clearTimeout(previous);
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        const latest = documents.get(document.uri);
+        if (latest) publish(latest);
+      }, delay),
+    );
+  };
+
+  const announceModel = () => {
+    const state = service.model.current;
+    if (state.warning) connection.window.showWarningMessage(state.warning);
+    void connection.sendNotification(MODEL_STATUS_NOTIFICATION, { dir: state.dir, words: state.vocabulary.size, warning: state.warning });
+  };
+
+  const applySettings = (settings: ServerSettings | undefined) => {
+    if (typeof settings?.validationDelay === "number" && settings.validationDelay >= 0) validationDelay = settings.validationDelay;
+    const wanted = (settings?.modelPath ?? "").trim();
+    if (wanted !== modelPath) {
+      modelPath = wanted;
+      service.model.load(wanted);
+      service.modelChanged();
+      announceModel();
+      for (const document of documents.all()) schedule(document, 0);
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const options = (params.initializationOptions ?? {}) as ServerSettings;
+    if (typeof options.validationDelay === "number") validationDelay = options.validationDelay;
+    if (options.modelPath) {
+      modelPath = options.modelPath.trim();
+      service.model.load(modelPath);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [" "], resolveProvider: false },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: "eqpreset-language-server", version: "0.1.0" },
+    };
+  });
+
+  connection.onInitialized(() => announceModel());
+
+  connection.onDidChangeConfiguration((change) => {
+    const settings = (change.settings as { eqpreset?: ServerSettings } | undefined)?.eqpreset;
+    if (settings) guard("configuration", undefined, () => applySettings(settings));
+  });
+
+  documents.onDidOpen((event) => publish(event.document));
+  documents.onDidChangeContent((event) => schedule(event.document, validationDelay));
+  documents.onDidClose((event) => {
+    const timer = pending.get(event.document.uri);
+    if (timer) clearTimeout(timer);
+    pending.delete(event.document.uri);
+    service.close(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  const withDocument = <T>(name: string, uri: string, fallback: T, run: (document: TextDocument) => T): T => {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    return guard(name, fallback, () => run(document));
+  };
+
+  connection.onHover((params) => withDocument("hover", params.textDocument.uri, null, (document) => service.hover(document, params.position)));
+  connection.onCompletion((params) => withDocument("completion", params.textDocument.uri, [], (document) => service.completion(document, params.position)));
+  connection.onDocumentSymbol((params) => withDocument("symbols", params.textDocument.uri, [], (document) => service.documentSymbols(document)));
+  connection.onFoldingRanges((params) => withDocument("folding", params.textDocument.uri, [], (document) => service.foldingRanges(document)));
+  connection.onDocumentFormatting((params) => withDocument("formatting", params.textDocument.uri, [], (document) => service.format(document)));
+  connection.onCodeAction((params) => withDocument("code actions", params.textDocument.uri, [], (document) => service.codeActions(document, params)));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+process.on("uncaughtException", (error) => {
+  console.error(`eqpreset server: uncaught ${error.stack ?? error.message}`);
+});
+
+startServer(createConnection(ProposedFeatures.all));

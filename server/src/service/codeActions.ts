@@ -1,0 +1,75 @@
+/**
+ * Quick fixes, switched on the diagnostic's code and built from the data the diagnostic carries:
+ * replace an unknown word or keyword by the suggestion, add a missing unit, clamp a value into its
+ * range, drop an ignored shelf Q. Plus "Fix all clamps" for the file.
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from "vscode-languageserver";
+import { DiagnosticCode, type DiagnosticData } from "../core/index.js";
+import type { ParsedDocument } from "./documentStore.js";
+import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
+
+export class CodeActionProvider {
+  constructor(private readonly allDiagnostics: (parsed: ParsedDocument) => Diagnostic[]) {}
+
+  codeActions(parsed: ParsedDocument, params: CodeActionParams): CodeAction[] {
+    const only = params.context.only;
+    const wantsQuickFix = !only || only.some((kind) => CodeActionKind.QuickFix.startsWith(kind) || kind === CodeActionKind.QuickFix);
+    const actions: CodeAction[] = [];
+    if (wantsQuickFix) {
+      for (const diagnostic of params.context.diagnostics) {
+        if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+        actions.push(...quickFixes(parsed, diagnostic));
+      }
+      const clamps = this.allDiagnostics(parsed).filter((diagnostic) => (diagnostic.data as DiagnosticData | undefined)?.fix === "clamp");
+      if (clamps.length > 1) {
+        actions.push({
+          title: `Clamp all ${clamps.length} out-of-range values in this file`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: clamps,
+          edit: { changes: { [parsed.uri]: clamps.map((diagnostic) => ({ range: diagnostic.range, newText: (diagnostic.data as { replacement: string }).replacement })) } },
+        });
+      }
+    }
+    return actions;
+  }
+}
+
+function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[] {
+  const data = diagnostic.data as DiagnosticData | undefined;
+  if (!data) return [];
+  const edit = (newText: string): TextEdit => ({ range: newText === "" ? withLeadingSpace(parsed, diagnostic.range) : diagnostic.range, newText });
+  const action = (title: string, newText: string, isPreferred: boolean): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred,
+    edit: { changes: { [parsed.uri]: [edit(newText)] } },
+  });
+  const current = textIn(parsed, diagnostic.range);
+  switch (diagnostic.code) {
+    case DiagnosticCode.UnknownWord:
+    case DiagnosticCode.UnknownStatement:
+    case DiagnosticCode.MissingUnit:
+    case DiagnosticCode.WrongUnit:
+      if (data.fix !== "replace") return [];
+      return data.replacements.map((replacement, index) => action(`Replace '${current}' with '${replacement}'`, replacement, index === 0));
+    case DiagnosticCode.ShelfQ:
+      return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];
+    default:
+      if (data.fix === "clamp") return [action(`Clamp '${current}' to ${data.replacement}`, data.replacement, true)];
+      return [];
+  }
+}
+
+function textIn(parsed: ParsedDocument, range: Diagnostic["range"]): string {
+  const line = parsed.text.split(/\r\n|\r|\n/)[range.start.line] ?? "";
+  return range.start.line === range.end.line ? line.slice(range.start.character, range.end.character) : line.slice(range.start.character);
+}
+
+/** Deleting a word also deletes the spaces before it, so no double space is left. */
+function withLeadingSpace(parsed: ParsedDocument, range: Diagnostic["range"]): Diagnostic["range"] {
+  const line = parsed.text.split(/\r\n|\r|\n/)[range.start.line] ?? "";
+  let start = range.start.character;
+  while (start > 0 && (line[start - 1] === " " || line[start - 1] === "\t")) start--;
+  return { start: { line: range.start.line, character: start }, end: range.end };
+}

@@ -1,0 +1,33 @@
+/** Diagnostics: the core's validation, turned into LSP diagnostics with their stable codes. */
+import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
+import { validateDocument, type EqDiagnostic, type Severity, type ValidationContext } from "../core/index.js";
+import type { ParsedDocument } from "./documentStore.js";
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export const DIAGNOSTIC_SOURCE = "eqpreset";
+
+export class DiagnosticsProvider {
+  constructor(private readonly context: () => ValidationContext) {}
+
+  diagnostics(parsed: ParsedDocument): Diagnostic[] {
+    return validateDocument(parsed.ast, this.context()).map(toLspDiagnostic);
+  }
+}
+
+export function toLspDiagnostic(diagnostic: EqDiagnostic): Diagnostic {
+  const lsp: Diagnostic = {
+    range: diagnostic.range,
+    severity: SEVERITY[diagnostic.severity],
+    code: diagnostic.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: diagnostic.message,
+  };
+  if (diagnostic.data) lsp.data = diagnostic.data;
+  return lsp;
+}

@@ -1,0 +1,128 @@
+/** Hover: what a band, a value, a word or a preset is, with the allowed range and the musical note. */
+import type { Hover, Position } from "vscode-languageserver";
+import {
+  AUDIBLE_RANGE,
+  BAND_TYPE_INFO,
+  GAIN_RANGE,
+  OUTPUT_GAIN_RANGE,
+  Q_RANGE,
+  SHELF_Q,
+  describeNote,
+  displayFrequency,
+  displayGain,
+  displayQ,
+  formatDecimal,
+  locate,
+  presetLabel,
+  type Located,
+  type ResolvedPreset,
+  type Vocabulary,
+} from "../core/index.js";
+import type { ParsedDocument } from "./documentStore.js";
+
+export class HoverProvider {
+  constructor(private readonly vocabulary: () => Vocabulary) {}
+
+  hover(parsed: ParsedDocument, position: Position): Hover | null {
+    const found = locate(parsed.ast, position, parsed.presets);
+    if (!found) return null;
+    const markdown = this.describe(found);
+    return markdown ? { contents: { kind: "markdown", value: markdown }, range: found.range } : null;
+  }
+
+  private describe(found: Located): string | undefined {
+    switch (found.kind) {
+      case "presetKeyword":
+      case "presetName":
+        return describePreset(found.preset);
+      case "bandKeyword": {
+        const slot = found.resolved?.slot;
+        const info = BAND_TYPE_INFO[found.band.bandType];
+        if (!slot) return `**${info.label}** — no band left: the SAFE EQ has ${found.band.bandType === "bell" ? "three bells" : `one ${found.band.bandType}`}.`;
+        const rows = [
+          "| | value | SAFE range |",
+          "|---|---|---|",
+          `| frequency | ${found.resolved?.frequencyHz !== undefined ? frequencyWithNote(found.resolved.frequencyHz) : "—"} | ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)} |`,
+          `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
+          slot.hasQ ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |` : `| Q | ${SHELF_Q} (fixed) | — |`,
+        ];
+        return `**${slot.label}** (${info.label.toLowerCase()})\n\n${slot.description}\n\n${rows.join("\n")}`;
+      }
+      case "bandValue":
+        return describeBandValue(found);
+      case "morphKeyword": {
+        const terms = found.statement.terms;
+        const mix = terms.map((term) => `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`).join(" · ");
+        return `**morph** — mixes the EQs the model learned for words, each weighted relative to a flat EQ (1 = the word at full strength, negative = its opposite).\n\n${mix ? `Mix: ${mix}` : "No words yet."}`;
+      }
+      case "word": {
+        const info = this.vocabulary().lookup(found.term.word);
+        if (!info) return `**${found.term.text}** — not a word the model knows.`;
+        return `**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`;
+      }
+      case "weight": {
+        const weight = found.term.weight!;
+        if (weight.unit !== undefined || !Number.isFinite(weight.value)) return `**weight** — a plain number: 1 is the word at full strength.`;
+        const percent = formatDecimal(weight.value * 100, 1);
+        const direction = weight.value < 0 ? `away from '${found.term.word}' (its opposite)` : `from flat towards '${found.term.word}'`;
+        return `**weight ${formatDecimal(weight.value, 4)}** — ${percent}% of the way ${direction}.`;
+      }
+      case "sampleRate": {
+        const value = found.statement.value;
+        if (!value) return "**samplerate** — the sample rate the preset is checked and exported at.";
+        return `**Sample rate** ${displayFrequency(value.value)} — Nyquist frequency ${displayFrequency(value.value / 2)}: bands at or above it cannot be realised.${found.preset ? "" : " Applies to every preset of this file that sets none."}`;
+      }
+      case "outputGain": {
+        const value = found.statement.value;
+        return `**Output gain**${value ? ` ${displayGain(value.value)}` : ""} — a trim applied after the EQ, to keep headroom or match loudness (range ±${OUTPUT_GAIN_RANGE.max} dB).`;
+      }
+    }
+  }
+}
+
+function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): string {
+  const slot = found.resolved?.slot;
+  const value = found.quantity.value;
+  switch (found.role) {
+    case "frequency": {
+      const range = slot ? `${slot.label} range: ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)}.` : "";
+      const nyquist = `Nyquist at ${displayFrequency(found.preset.sampleRate)}: ${displayFrequency(found.preset.sampleRate / 2)}.`;
+      const audible = value < AUDIBLE_RANGE.min || value > AUDIBLE_RANGE.max ? " Outside the audible range 20 Hz–20 kHz." : "";
+      return `**Frequency** ${frequencyWithNote(value)}\n\n${range} ${nyquist}${audible}`.trim();
+    }
+    case "gain": {
+      const factor = Math.pow(10, value / 20);
+      return `**Gain** ${displayGain(value)} — ${value >= 0 ? "boost" : "cut"}, ×${formatDecimal(factor, 2)} in amplitude.\n\nRange ±${GAIN_RANGE.max} dB.`;
+    }
+    case "q":
+      if (found.band.bandType !== "bell") return `**Q** — shelves in the SAFE EQ have a fixed Q of ${SHELF_Q}; this value is ignored.`;
+      return `**Q** ${displayQ(value)} — bandwidth ${formatDecimal(bandwidthOctaves(value), 2)} octaves; higher is narrower.\n\nRange ${Q_RANGE.min}–${Q_RANGE.max}.`;
+    default:
+      return `**${found.quantity.text}** — not used: a band takes one frequency (Hz/kHz), one gain (dB) and, for bells, one q.`;
+  }
+}
+
+function describePreset(preset: ResolvedPreset): string {
+  const lines = [`**Preset ${presetLabel(preset)}**`, ""];
+  lines.push(`Sample rate ${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`);
+  if (preset.morph) lines.push("", `Morph: ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`);
+  if (preset.bands.length > 0) {
+    lines.push("", "| band | frequency | gain | Q |", "|---|---|---|---|");
+    for (const band of preset.bands) {
+      lines.push(
+        `| ${band.slot.label} | ${band.frequencyHz !== undefined ? displayFrequency(band.frequencyHz) : "—"} | ${band.gainDb !== undefined ? displayGain(band.gainDb) : "—"} | ${displayQ(band.q)} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+function frequencyWithNote(hz: number): string {
+  const note = describeNote(hz);
+  return note ? `${displayFrequency(hz)} (${note})` : displayFrequency(hz);
+}
+
+/** Bandwidth in octaves of a peaking filter of this Q (RBJ cookbook definition). */
+export function bandwidthOctaves(q: number): number {
+  return (2 / Math.LN2) * Math.asinh(1 / (2 * q));
+}

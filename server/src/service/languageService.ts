@@ -1,0 +1,87 @@
+/**
+ * The language service: takes a document, returns LSP values. One provider per feature; the
+ * server's handlers are thin wrappers around these methods.
+ */
+import type { CodeAction, CodeActionParams, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position, TextEdit } from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { ValidationContext } from "../core/index.js";
+import { CodeActionProvider } from "./codeActions.js";
+import { CompletionProvider } from "./completion.js";
+import { DiagnosticsProvider } from "./diagnostics.js";
+import { DocumentStore, type ParsedDocument } from "./documentStore.js";
+import { FoldingProvider } from "./folding.js";
+import { FormattingProvider } from "./formatting.js";
+import { HoverProvider } from "./hover.js";
+import { ModelHost } from "./modelHost.js";
+import { SymbolProvider } from "./symbols.js";
+
+export class EqLanguageService {
+  readonly store = new DocumentStore();
+  private readonly diagnosticsProvider: DiagnosticsProvider;
+  private readonly hoverProvider: HoverProvider;
+  private readonly completionProvider: CompletionProvider;
+  private readonly symbolProvider = new SymbolProvider();
+  private readonly foldingProvider = new FoldingProvider();
+  private readonly formattingProvider = new FormattingProvider();
+  private readonly codeActionProvider: CodeActionProvider;
+  /** Diagnostics per URI and version, so code actions and validation share one run. */
+  private readonly diagnosticsCache = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+
+  constructor(readonly model: ModelHost = new ModelHost()) {
+    const vocabulary = () => this.model.vocabulary;
+    this.diagnosticsProvider = new DiagnosticsProvider(() => this.validationContext());
+    this.hoverProvider = new HoverProvider(vocabulary);
+    this.completionProvider = new CompletionProvider(vocabulary);
+    this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed));
+  }
+
+  validationContext(): ValidationContext {
+    return { vocabulary: this.model.vocabulary };
+  }
+
+  /** Call after the model changes: cached diagnostics depend on its vocabulary. */
+  modelChanged(): void {
+    this.diagnosticsCache.clear();
+  }
+
+  diagnostics(document: TextDocument): Diagnostic[] {
+    return this.cachedDiagnostics(this.store.get(document));
+  }
+
+  hover(document: TextDocument, position: Position): Hover | null {
+    return this.hoverProvider.hover(this.store.get(document), position);
+  }
+
+  completion(document: TextDocument, position: Position): CompletionItem[] {
+    return this.completionProvider.complete(this.store.get(document), position);
+  }
+
+  documentSymbols(document: TextDocument): DocumentSymbol[] {
+    return this.symbolProvider.documentSymbols(this.store.get(document));
+  }
+
+  foldingRanges(document: TextDocument): FoldingRange[] {
+    return this.foldingProvider.foldingRanges(this.store.get(document));
+  }
+
+  format(document: TextDocument): TextEdit[] {
+    return this.formattingProvider.format(this.store.get(document));
+  }
+
+  codeActions(document: TextDocument, params: CodeActionParams): CodeAction[] {
+    return this.codeActionProvider.codeActions(this.store.get(document), params);
+  }
+
+  close(uri: string): void {
+    this.store.forget(uri);
+    this.diagnosticsCache.delete(uri);
+  }
+
+  private cachedDiagnostics(parsed: ParsedDocument): Diagnostic[] {
+    const cached = this.diagnosticsCache.get(parsed.uri);
+    if (cached && cached.version === parsed.version) return cached.diagnostics;
+    const diagnostics = this.diagnosticsProvider.diagnostics(parsed);
+    this.diagnosticsCache.set(parsed.uri, { version: parsed.version, diagnostics });
+    return diagnostics;
+  }
+}

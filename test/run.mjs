@@ -1,0 +1,37 @@
+// Runs the test suites with Node's test runner (TypeScript through tsx).
+// Usage: node test/run.mjs [suite...]   suites: unit, cli, lsp, neovim, e2e (default: all)
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+
+const ALL_SUITES = ["unit", "cli", "lsp", "neovim", "e2e"];
+const requested = process.argv.slice(2);
+const suites = requested.length > 0 ? requested : ALL_SUITES;
+
+function testFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return testFiles(full);
+    return entry.endsWith(".test.ts") ? [full] : [];
+  });
+}
+
+const files = suites.flatMap((suite) => {
+  if (!ALL_SUITES.includes(suite)) {
+    console.error(`unknown suite ${suite}: expected one of ${ALL_SUITES.join(", ")}`);
+    process.exit(2);
+  }
+  return testFiles(path.join("test", suite)).sort();
+});
+if (files.length === 0) {
+  console.error("no test files found");
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], { stdio: "inherit" });
+process.exit(result.status ?? 1);
