@@ -1,0 +1,141 @@
+/**
+ * A real LSP client for tests and benchmarks: starts the bundled server (`dist/server.js`) and
+ * talks JSON-RPC to it over stdio.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node.js";
+import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+
+export const SERVER_BUNDLE = path.resolve("dist", "server.js");
+
+export interface StartOptions {
+  modelPath?: string;
+  validationDelay?: number;
+  serverArgs?: string[];
+  command?: string[];
+}
+
+export class LspTestClient {
+  private version = new Map<string, number>();
+  private diagnosticWaiters: { uri: string; version?: number; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+  readonly published = new Map<string, PublishDiagnosticsParams>();
+  readonly notifications: { method: string; params: unknown }[] = [];
+  stderr = "";
+  initializeResult?: InitializeResult;
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {}
+
+  static async start(options: StartOptions = {}): Promise<LspTestClient> {
+    const command = options.command ?? [process.execPath, SERVER_BUNDLE, "--stdio", ...(options.serverArgs ?? [])];
+    const child = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspTestClient(child, connection);
+    child.stderr!.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
+    connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
+      client.published.set(params.uri, params);
+      client.diagnosticWaiters = client.diagnosticWaiters.filter((waiter) => {
+        if (waiter.uri !== params.uri || (waiter.version !== undefined && params.version !== undefined && params.version < waiter.version)) return true;
+        waiter.resolve(params);
+        return false;
+      });
+    });
+    connection.onNotification((method: string, params: unknown) => client.notifications.push({ method, params }));
+    connection.onRequest("workspace/configuration", () => []);
+    connection.onRequest("client/registerCapability", () => null);
+    connection.onRequest("window/workDoneProgress/create", () => null);
+    connection.listen();
+    client.initializeResult = (await connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        textDocument: {
+          hover: { contentFormat: ["markdown", "plaintext"] },
+          completion: { completionItem: { snippetSupport: true } },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          publishDiagnostics: { versionSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "source"] } } },
+        },
+      },
+      initializationOptions: { modelPath: options.modelPath ?? "", validationDelay: options.validationDelay ?? 0 },
+    })) as InitializeResult;
+    await connection.sendNotification("initialized", {});
+    return client;
+  }
+
+  uriFor(name: string): string {
+    return pathToFileURL(path.resolve("test-results", name)).toString();
+  }
+
+  /** Opens a document and resolves with its first diagnostics. */
+  async open(uri: string, text: string): Promise<Diagnostic[]> {
+    this.version.set(uri, 1);
+    const waiting = this.waitForDiagnostics(uri, 1);
+    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text } });
+    return (await waiting).diagnostics;
+  }
+
+  /** Replaces the whole text (or a range) and resolves with the diagnostics of the new version. */
+  async change(uri: string, text: string, range?: { start: Position; end: Position }): Promise<Diagnostic[]> {
+    const version = (this.version.get(uri) ?? 0) + 1;
+    this.version.set(uri, version);
+    const waiting = this.waitForDiagnostics(uri, version);
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [range ? { range, text } : { text }],
+    });
+    return (await waiting).diagnostics;
+  }
+
+  /** Sends an incremental edit without waiting for diagnostics. */
+  async edit(uri: string, range: { start: Position; end: Position }, text: string): Promise<number> {
+    const version = (this.version.get(uri) ?? 0) + 1;
+    this.version.set(uri, version);
+    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    return version;
+  }
+
+  waitForDiagnostics(uri: string, version?: number, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version ?? "?"} within ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs);
+      this.diagnosticWaiters.push({
+        uri,
+        version,
+        resolve: (params) => {
+          clearTimeout(timer);
+          resolve(params);
+        },
+      });
+    });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest("shutdown"), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await this.connection.sendNotification("exit");
+    } catch {
+      // The server may already be gone; killing it below is enough.
+    }
+    this.connection.dispose();
+    setTimeout(() => this.process.kill(), 200).unref();
+  }
+}
+
+/** Splits text at its `<|>` marker: the text without it, and the marker's position. */
+export function withCursor(textWithMarker: string): { text: string; position: Position } {
+  const index = textWithMarker.indexOf("<|>");
+  if (index < 0) throw new Error("no <|> marker in the text");
+  const text = textWithMarker.slice(0, index) + textWithMarker.slice(index + 3);
+  const before = text.slice(0, index);
+  const line = before.split("\n").length - 1;
+  const character = index - (before.lastIndexOf("\n") + 1);
+  return { text, position: { line, character } };
+}
