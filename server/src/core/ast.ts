@@ -93,6 +93,8 @@ export interface PresetBlock {
   name?: string;
   nameRange?: Range;
   keywordRange: Range;
+  /** The opening brace, when present. */
+  openRange?: Range;
   statements: Statement[];
   /** True when the closing brace is present. */
   closed: boolean;

@@ -78,6 +78,14 @@ function unquote(image: string): string {
   return inner.replace(/\\(.)/g, "$1");
 }
 
+/** Tokens the grammar consumed only to skip them: each is a syntax error. */
+export function strayTokens(document: CstNode): IToken[] {
+  const children = document.children as Children;
+  const found = [...tokens(children, "RCurly"), ...nodes(children, "stray").flatMap(tokensOf)];
+  for (const preset of nodes(children, "preset")) found.push(...nodes(preset.children as Children, "stray").flatMap(tokensOf));
+  return found.sort((a, b) => a.startOffset - b.startOffset);
+}
+
 export function buildItems(document: CstNode): (PresetBlock | Statement)[] {
   const children = document.children as Children;
   const items: (PresetBlock | Statement)[] = [];
@@ -106,6 +114,7 @@ function buildPreset(node: CstNode): PresetBlock | undefined {
     name: nameToken ? unquote(nameToken.image) : undefined,
     nameRange: nameToken ? tokenRange(nameToken) : undefined,
     keywordRange: tokenRange(keyword),
+    openRange: tokens(children, "LCurly").map(tokenRange)[0],
     statements,
     closed: tokens(children, "RCurly").length > 0,
     closeLine: tokens(children, "RCurly").map((token) => tokenRange(token).start.line)[0],

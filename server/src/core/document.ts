@@ -1,7 +1,7 @@
 /** Parsing a whole preset file into its AST and readable syntax errors. Never throws. */
 import type { IToken } from "chevrotain";
 import type { PresetDocument, Range, SyntaxError } from "./ast.js";
-import { buildItems, hasPosition, tokenRange } from "./astBuilder.js";
+import { buildItems, hasPosition, strayTokens, tokenRange } from "./astBuilder.js";
 import { parseCst } from "./parser.js";
 
 export function parsePresetDocument(text: string): PresetDocument {
@@ -18,12 +18,17 @@ export function parsePresetDocument(text: string): PresetDocument {
     const character = text.charAt(error.offset);
     const range: Range = {
       start: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 },
-      end: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 + Math.max(1, Math.min(error.length, 1)) },
+      end: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 + Math.max(1, error.length) },
     };
-    syntaxErrors.push({ message: `Unexpected character ${describeCharacter(character)}`, range });
+    syntaxErrors.push({ message: `Unexpected character${error.length > 1 ? "s" : ""} ${error.length > 1 ? `'${text.slice(error.offset, error.offset + error.length)}'` : describeCharacter(character)}`, range });
   }
   for (const error of parsed.parseErrors) {
     syntaxErrors.push({ message: error.message, range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText) });
+  }
+  for (const run of strayRuns(strayTokens(parsed.cst), parsed.tokens)) {
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    syntaxErrors.push({ message: strayMessage(first), range: { start: tokenRange(first).start, end: tokenRange(last).end } });
   }
   for (const token of parsed.tokens) {
     if (token.tokenType.name === "UnterminatedString") {
@@ -31,9 +36,15 @@ export function parsePresetDocument(text: string): PresetDocument {
     }
   }
 
+  const items = buildItems(parsed.cst);
+  for (const item of items) {
+    if (item.kind === "preset" && item.name === undefined) {
+      syntaxErrors.push({ message: `Expected the preset's name in quotes, e.g. preset "Dialogue"`, range: item.openRange ?? item.keywordRange });
+    }
+  }
   return {
     kind: "document",
-    items: buildItems(parsed.cst),
+    items,
     comments: parsed.comments.filter(hasPosition).map((token) => ({ text: token.image, range: tokenRange(token) })),
     syntaxErrors: dedupe(syntaxErrors),
     lineCount: lines.length,
@@ -47,6 +58,34 @@ function errorRange(token: IToken, previous: IToken | undefined, lastToken: ITok
   if (!anchor) return endOfText;
   const end = tokenRange(anchor).end;
   return { start: end, end };
+}
+
+/** Stray tokens next to each other on one line make one error, not one each. */
+function strayRuns(stray: IToken[], all: IToken[]): IToken[][] {
+  const indexOf = new Map(all.map((token, index) => [token, index]));
+  const runs: IToken[][] = [];
+  for (const token of stray) {
+    const run = runs[runs.length - 1];
+    const previous = run?.[run.length - 1];
+    if (run && previous && previous.startLine === token.startLine && indexOf.get(previous)! + 1 === indexOf.get(token)) run.push(token);
+    else runs.push([token]);
+  }
+  return runs;
+}
+
+function strayMessage(token: IToken): string {
+  switch (token.tokenType.name) {
+    case "RCurly":
+      return "Unexpected '}': no preset is open here";
+    case "LCurly":
+      return "Unexpected '{': a block opens only after preset \"name\"";
+    case "Quantity":
+      return `Unexpected ${token.image}: a value belongs on the line of its statement (morph, a band, samplerate or gain)`;
+    case "QKeyword":
+      return "Unexpected 'q': a Q belongs on the line of its bell, e.g. bell 1kHz +2dB q 1.4";
+    default:
+      return `Unexpected ${token.image}: a name belongs after 'preset'`;
+  }
 }
 
 function describeCharacter(character: string): string {

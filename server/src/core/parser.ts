@@ -25,18 +25,36 @@ class EqPresetParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.preset) },
         { ALT: () => this.SUBRULE(this.statement) },
+        { ALT: () => this.SUBRULE(this.stray) },
+        { ALT: () => this.CONSUME(t.RCurly) },
       ]);
     });
   });
 
-  public preset = this.RULE("preset", () => {
-    this.CONSUME(t.Preset);
+  /**
+   * A token that cannot start a statement. Consumed here, so that one stray token costs one
+   * error instead of ending the parse; the AST builder reports it.
+   */
+  public stray = this.RULE("stray", () => {
     this.OR([
+      { ALT: () => this.CONSUME(t.Quantity) },
+      { ALT: () => this.CONSUME(t.LCurly) },
       { ALT: () => this.CONSUME(t.StringLiteral) },
       { ALT: () => this.CONSUME(t.UnterminatedString) },
+      { ALT: () => this.CONSUME(t.QKeyword) },
     ]);
+  });
+
+  public preset = this.RULE("preset", () => {
+    this.CONSUME(t.Preset);
+    // Optional here so that a preset without a name still parses; validation reports it.
+    this.OPTION(() => {
+      this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.CONSUME(t.UnterminatedString) }]);
+    });
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(() => {
+      this.OR2([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.stray) }]);
+    });
     this.CONSUME(t.RCurly);
   });
 

@@ -32,7 +32,6 @@ export function describeToken(token: IToken): string {
 const RULE_CONTEXT: Record<string, string> = {
   document: "a statement (morph, lowshelf, bell, highshelf, samplerate, gain) or a preset",
   statement: "a statement (morph, lowshelf, bell, highshelf, samplerate, gain)",
-  preset: "a preset",
 };
 
 function list(items: string[]): string {
@@ -57,6 +56,7 @@ export const syntaxMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const found = actual[0];
+    if (ruleName === "preset") return `Expected the preset's name in quotes, e.g. preset "Dialogue", found ${found ? describeToken(found) : "nothing"}`;
     const context = RULE_CONTEXT[ruleName];
     if (context) return `Unexpected ${found ? describeToken(found) : "input"}: expected ${context}`;
     const expected = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => (path[0] ? describeTokenType(path[0]) : "")));

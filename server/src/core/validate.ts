@@ -274,8 +274,12 @@ function checkBandParameters(band: BandStatement, out: DiagnosticSink): void {
     if (which === "gain") checkBandGain(quantity, out);
   }
   const example = band.bandType === "bell" ? "bell 2.5kHz +3dB q 1.2" : band.bandType === "lowshelf" ? "lowshelf 120Hz -2dB" : "highshelf 8kHz +2dB";
-  if (!band.frequency) out.add(band.keywordRange, "error", DiagnosticCode.MissingFrequency, `This ${band.bandType} needs a frequency, e.g. ${example}`);
-  if (!band.gain) out.add(band.keywordRange, "error", DiagnosticCode.MissingGain, `This ${band.bandType} needs a gain, e.g. ${example}`);
+  if (!band.frequency) {
+    const what = band.gain ? "a frequency" : "a frequency and a gain";
+    out.add(band.keywordRange, "error", DiagnosticCode.MissingFrequency, `This ${band.bandType} needs ${what}, e.g. ${example}`);
+  } else if (!band.gain) {
+    out.add(band.keywordRange, "error", DiagnosticCode.MissingGain, `This ${band.bandType} needs a gain, e.g. ${example}`);
+  }
 }
 
 function checkQ(value: Quantity, out: DiagnosticSink): void {
