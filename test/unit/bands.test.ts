@@ -7,7 +7,7 @@ describe("band facts", () => {
     assert.deepEqual(musicalNote(440), { name: "A4", cents: 0 });
     assert.deepEqual(musicalNote(261.63), { name: "C4", cents: 0 });
     assert.equal(describeNote(2500), "D#7 +8 cents");
-    assert.equal(describeNote(100), "G2 −35 cents");
+    assert.equal(describeNote(100), "G2 +35 cents");
     assert.equal(musicalNote(0), undefined);
   });
 
