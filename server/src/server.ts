@@ -40,8 +40,16 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  // What was last published per URI, so an unchanged document is not validated twice
+  // (TextDocuments reports an open as a change too). The model generation counts reloads.
+  const published = new Map<string, string>();
+  let modelGeneration = 0;
+
   const publish = (document: TextDocument) => {
     pending.delete(document.uri);
+    const stamp = `${document.version}@${modelGeneration}`;
+    if (published.get(document.uri) === stamp) return;
+    published.set(document.uri, stamp);
     const diagnostics = guard("validation", [], () => service.diagnostics(document));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   };
@@ -71,6 +79,7 @@ export function startServer(connection: Connection): void {
       modelPath = wanted;
       service.model.load(wanted);
       service.modelChanged();
+      modelGeneration++;
       announceModel();
       for (const document of documents.all()) schedule(document, 0);
     }
@@ -111,6 +120,7 @@ export function startServer(connection: Connection): void {
     if (timer) clearTimeout(timer);
     pending.delete(event.document.uri);
     service.close(event.document.uri);
+    published.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 

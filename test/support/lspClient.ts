@@ -113,6 +113,17 @@ export class LspTestClient {
     });
   }
 
+  /** Resolves with the first notification of `method` (already received or still to come). */
+  async waitForNotification(method: string, timeoutMs = 5000): Promise<unknown> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.notifications.find((notification) => notification.method === method);
+      if (found) return found.params;
+      if (Date.now() > deadline) throw new Error(`no ${method} notification within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest(method, params) as Promise<T>;
   }

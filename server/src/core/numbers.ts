@@ -52,7 +52,7 @@ export function writePlain(value: number): string {
 
 /** For people, not for round trips: `2.53 kHz`, `180 Hz`. */
 export function displayFrequency(hz: number): string {
-  if (Math.abs(hz) >= 1000) return `${formatDecimal(hz / 1000, hz >= 10000 ? 1 : 2)} kHz`;
+  if (Math.abs(hz) >= 1000) return `${formatDecimal(hz / 1000, 2)} kHz`;
   return `${formatDecimal(hz, hz >= 100 ? 0 : 1)} Hz`;
 }
 
