@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
 import {
   bundledModelDir,
+  MetadataError,
   displayFrequency,
   displayGain,
   displayQ,
@@ -140,7 +141,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof Error && error.name === "MetadataError")) {
+    if (error instanceof UsageError || error instanceof MetadataError) {
       process.stderr.write(`eqp: ${error.message}\n`);
       process.exitCode = 2;
       return;

@@ -17,7 +17,9 @@ export interface ModelMetadata {
   [key: string]: unknown;
 }
 
-export class MetadataError extends Error {}
+export class MetadataError extends Error {
+  override name = "MetadataError";
+}
 
 export function parseModelMetadata(json: unknown, source = "metadata.json"): ModelMetadata {
   if (typeof json !== "object" || json === null) throw new MetadataError(`${source}: not a JSON object`);

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+
+const CLI = path.resolve("bin", "eqp.js");
+
+function eqp(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function fixture(name: string, text: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "eqp-cli-"));
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("eqp check", () => {
+  it("passes the samples with exit code 0", () => {
+    const result = eqp("check", "samples");
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stderr, /6 files checked: 0 errors/);
+  });
+
+  it("prints file:line:col severity code message and exits 1 on an error", () => {
+    const file = fixture("broken.eqp", 'preset "A" {\n  bell 1kHz +20dB\n  morph wram\n}\n');
+    const result = eqp("check", file);
+    assert.equal(result.status, 1);
+    assert.deepEqual(result.stdout.trim().split("\n"), [
+      `${file}:2:13 warning gain-out-of-range Gain +20dB is outside the SAFE EQ's ±12 dB`,
+      `${file}:3:9 error unknown-word Unknown word 'wram'. Did you mean 'warm'?`,
+    ]);
+  });
+
+  it("exits 0 on warnings only", () => {
+    const result = eqp("check", fixture("warn.eqp", "bell 1kHz +20dB\n"));
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /warning gain-out-of-range/);
+  });
+
+  it("gives the same diagnostics as JSON", () => {
+    const file = fixture("json.eqp", "morph wram\n");
+    const result = eqp("check", "--format", "json", file);
+    assert.equal(result.status, 1);
+    const [entry] = JSON.parse(result.stdout) as { file: string; diagnostics: { line: number; column: number; code: string; severity: string }[] }[];
+    assert.equal(entry!.file, file);
+    assert.deepEqual(
+      entry!.diagnostics.map((d) => [d.line, d.column, d.severity, d.code]),
+      [[1, 7, "error", "unknown-word"]],
+    );
+  });
+
+  it("expands globs and folders", () => {
+    const result = eqp("check", "samples/*.eqp");
+    assert.equal(result.status, 0);
+    assert.match(result.stderr, /6 files checked/);
+  });
+
+  it("says clearly when a file does not exist", () => {
+    const result = eqp("check", "no/such/file.eqp");
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^eqp: no\/such\/file.eqp: no such file or folder/);
+  });
+
+  it("says clearly when the model folder is broken", () => {
+    const result = eqp("check", "--model", path.dirname(fixture("x", "")), "samples");
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /metadata.json: cannot be read \(ENOENT\)/);
+  });
+});
+
+describe("eqp print and format", () => {
+  it("prints the presets with their bands", () => {
+    const result = eqp("print", "samples/dialogue.eqp");
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /"VO clean" @ 48 kHz, output -1 dB/);
+    assert.match(result.stdout, /Bell 2 +3 kHz +\+2.5 dB +Q 1/);
+  });
+
+  it("formats in place, and --check reports unformatted files", () => {
+    const file = fixture("messy.eqp", 'preset "A"{\nbell 2500Hz 3dB}\n');
+    const check = eqp("format", "--check", file);
+    assert.equal(check.status, 1);
+    assert.match(check.stdout, /not formatted/);
+    assert.equal(eqp("format", file).status, 0);
+    assert.equal(readFileSync(file, "utf8"), 'preset "A" {\n  bell 2.5kHz +3dB\n}\n');
+    assert.equal(eqp("format", "--check", file).status, 0);
+  });
+
+  it("refuses to format a file with syntax errors and says where", () => {
+    const file = fixture("bad.eqp", 'preset "A" {\n  bell 1kHz +1dB\n');
+    const result = eqp("format", file);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /bad.eqp:2:17 error syntax-error Expected '}'/);
+    assert.equal(readFileSync(file, "utf8"), 'preset "A" {\n  bell 1kHz +1dB\n');
+  });
+});
