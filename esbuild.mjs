@@ -21,6 +21,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
   { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli/main.ts" }, outdir: "dist" },
+  // The core alone, as shipped inside the server, for benchmarks.
+  { ...common, entryPoints: { core: "server/src/core/index.ts" }, outdir: "dist" },
 ];
 
 mkdirSync("dist", { recursive: true });

@@ -60,11 +60,14 @@ function tokensOf(node: CstNode): IToken[] {
   return found.sort((a, b) => a.startOffset - b.startOffset);
 }
 
+/** The span of a node's real tokens, from the parser's location tracking (NaN when it has none). */
 function nodeRange(node: CstNode): Range | undefined {
-  const all = tokensOf(node);
-  const first = all[0];
-  const last = all[all.length - 1];
-  return first && last ? spanning(tokenRange(first), tokenRange(last)) : undefined;
+  const location = node.location;
+  if (!location || !Number.isFinite(location.startLine) || !Number.isFinite(location.endLine)) return undefined;
+  return {
+    start: { line: location.startLine! - 1, character: location.startColumn! - 1 },
+    end: { line: location.endLine! - 1, character: location.endColumn! },
+  };
 }
 
 function quantity(token: IToken | undefined): Quantity | undefined {
@@ -212,7 +215,6 @@ function buildBand(children: Children, range: Range): BandStatement | undefined 
       parameters.push({ kind: "value", quantity: value, range: value.range });
     }
   }
-  parameters.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const band: BandStatement = { kind: "band", bandType, keywordRange: tokenRange(keyword), parameters, range };
   for (const parameter of parameters) {
     if (parameter.kind === "q") {

@@ -62,6 +62,7 @@ function errorRange(token: IToken, previous: IToken | undefined, lastToken: ITok
 
 /** Stray tokens next to each other on one line make one error, not one each. */
 function strayRuns(stray: IToken[], all: IToken[]): IToken[][] {
+  if (stray.length === 0) return [];
   const indexOf = new Map(all.map((token, index) => [token, index]));
   const runs: IToken[][] = [];
   for (const token of stray) {

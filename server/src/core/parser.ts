@@ -9,7 +9,7 @@ import { syntaxMessages } from "./syntaxMessages.js";
 
 class EqPresetParser extends CstParser {
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages });
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages, nodeLocationTracking: "full" });
     this.performSelfAnalysis();
   }
 

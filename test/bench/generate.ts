@@ -1,0 +1,81 @@
+/** A large, realistic preset file for benchmarks and stress tests, deterministic for a seed. */
+
+export interface GeneratedPreset {
+  name: string;
+  sampleRate?: number;
+  morph?: [string, number][];
+  bands: { type: "lowshelf" | "bell" | "highshelf"; frequencyHz: number; gainDb: number; q?: number }[];
+  gainDb?: number;
+}
+
+/** mulberry32: a small seeded PRNG, so every run measures the same document. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+export function generatePresets(lines: number, seed = 1): GeneratedPreset[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const presets: GeneratedPreset[] = [];
+  // The comment and samplerate lines of the header.
+  let used = 2;
+  for (let index = 0; used < lines; index++) {
+    const preset: GeneratedPreset = { name: `Preset ${index + 1}`, bands: [] };
+    if (random() < 0.3) {
+      preset.morph = [[pick(["warm", "bright"]), round(random(), 2)]];
+      if (random() < 0.5) preset.morph.push([pick(["clear", "airy", "full"]), round(random() * 0.5, 2)]);
+    } else {
+      preset.bands.push({ type: "lowshelf", frequencyHz: Math.round(40 + random() * 300), gainDb: round(random() * 12 - 6, 1) });
+      for (const [min, max] of [
+        [100, 800],
+        [400, 3000],
+        [2000, 9000],
+      ] as const) {
+        preset.bands.push({ type: "bell", frequencyHz: Math.round(min + random() * (max - min)), gainDb: round(random() * 12 - 6, 1), q: round(0.5 + random() * 3, 2) });
+      }
+      preset.bands.push({ type: "highshelf", frequencyHz: Math.round(3000 + random() * 12000), gainDb: round(random() * 12 - 6, 1) });
+    }
+    if (random() < 0.5) preset.gainDb = round(-random() * 4, 1);
+    presets.push(preset);
+    // The preset line, its statements and the closing brace.
+    used += 2 + (preset.morph ? 1 : 0) + preset.bands.length + (preset.gainDb !== undefined ? 1 : 0);
+  }
+  return presets;
+}
+
+function frequency(hz: number): string {
+  return hz >= 1000 ? `${hz / 1000}kHz` : `${hz}Hz`;
+}
+
+function gain(db: number): string {
+  return `${db > 0 ? "+" : ""}${db}dB`;
+}
+
+export function toPresetText(presets: GeneratedPreset[]): string {
+  const out: string[] = ["# Generated benchmark presets", "samplerate 48kHz"];
+  for (const preset of presets) {
+    out.push(`preset "${preset.name}" {`);
+    if (preset.morph) out.push(`  morph ${preset.morph.map(([word, weight]) => `${word} ${weight}`).join(" ")}`);
+    for (const band of preset.bands) out.push(`  ${band.type} ${frequency(band.frequencyHz)} ${gain(band.gainDb)}${band.q !== undefined ? ` q ${band.q}` : ""}`);
+    if (preset.gainDb !== undefined) out.push(`  gain ${gain(preset.gainDb)}`);
+    out.push("}");
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** The same presets as JSON, pretty-printed one value per line like a hand-kept config. */
+export function toJsonText(presets: GeneratedPreset[]): string {
+  return `${JSON.stringify({ samplerate: 48000, presets }, null, 2)}\n`;
+}
