@@ -5,15 +5,23 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node.js";
+import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 
 const LANGUAGE_ID = "eqpreset";
 const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
+const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
 
 interface ModelStatus {
   dir: string;
   words: number;
+  network: boolean;
+  loading: boolean;
+  trained?: string;
   warning?: string;
 }
+
+/** The last model status, for tests and the status bar. */
+export let lastModelStatus: ModelStatus | undefined;
 
 let client: LanguageClient | undefined;
 
@@ -48,22 +56,57 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   client = new LanguageClient(LANGUAGE_ID, "EQ Preset Language Server", serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand("eqpreset.showOutput", () => client?.outputChannel.show()),
+    vscode.commands.registerCommand("eqpreset.trainModel", async () => {
+      const tasks = await vscode.tasks.fetchTasks({ type: "eqpreset" });
+      const train = tasks.find((task) => task.name === "Train EQ model");
+      if (train) await vscode.tasks.executeTask(train);
+    }),
     vscode.commands.registerCommand("eqpreset.restartServer", async () => {
       await client?.restart();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("eqpreset.modelPath")) {
         void client?.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: resolvedModelPath() } } });
+        watchModelFolder();
       }
     }),
+    registerTrainingTask(context, (outputDir) => void useTrainedModel(outputDir)),
+    { dispose: () => modelWatcher?.dispose() },
   );
+
+  // A model folder in use that is rewritten (by the task, or `eqp train` in a terminal) is reloaded.
+  let modelWatcher: vscode.FileSystemWatcher | undefined;
+  const watchModelFolder = () => {
+    modelWatcher?.dispose();
+    const dir = resolvedModelPath();
+    if (!dir) return;
+    modelWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), "metadata.json"));
+    const reload = () => void client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
+    modelWatcher.onDidCreate(reload);
+    modelWatcher.onDidChange(reload);
+  };
+  watchModelFolder();
+
+  /** After training: use the new model (a workspace setting), or reload it if it is already in use. */
+  const useTrainedModel = async (outputDir: string) => {
+    if (path.resolve(resolvedModelPath() || "/nonexistent") === path.resolve(outputDir)) {
+      await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
+    } else {
+      const relative = vscode.workspace.workspaceFolders?.[0] ? path.relative(vscode.workspace.workspaceFolders[0].uri.fsPath, outputDir) : outputDir;
+      await vscode.workspace.getConfiguration(LANGUAGE_ID).update("modelPath", relative.startsWith("..") ? outputDir : relative, vscode.ConfigurationTarget.Workspace);
+    }
+    void vscode.window.showInformationMessage(`EQ model trained: ${outputDir}`);
+  };
 
   await client.start();
   context.subscriptions.push(
     client.onNotification(MODEL_STATUS_NOTIFICATION, (model: ModelStatus) => {
-      const name = path.basename(model.dir) === "model" ? path.basename(path.dirname(model.dir)) + "/model" : path.basename(model.dir);
-      status.text = `${model.warning ? "$(warning)" : "$(pulse)"} EQ model: ${name}`;
-      status.tooltip = `${model.dir}\n${model.words} words${model.warning ? `\n${model.warning}` : ""}`;
+      lastModelStatus = model;
+      const bundled = path.resolve(model.dir) === path.resolve(context.asAbsolutePath("model"));
+      const name = bundled ? "bundled" : path.basename(model.dir) === "model" ? `${path.basename(path.dirname(model.dir))}/model` : path.basename(model.dir);
+      const state = model.loading ? " (loading)" : model.network ? "" : " (words only)";
+      status.text = `${model.warning ? "$(warning)" : "$(pulse)"} EQ model: ${name}${state}`;
+      status.tooltip = [model.dir, `${model.words} words`, model.trained ? `trained ${model.trained}` : "", model.warning ?? ""].filter(Boolean).join("\n");
     }),
   );
   return client;
@@ -72,9 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
 /** The `eqpreset.modelPath` setting, relative paths taken from the first workspace folder. */
 function resolvedModelPath(): string {
   const configured = vscode.workspace.getConfiguration(LANGUAGE_ID).get<string>("modelPath", "").trim();
-  if (!configured || path.isAbsolute(configured)) return configured;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? path.join(folder.uri.fsPath, configured) : configured;
+  return configured ? resolveWorkspacePath(configured) : "";
 }
 
 export async function deactivate(): Promise<void> {

@@ -23,6 +23,7 @@ export interface ServerSettings {
 }
 
 export const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
+export const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -66,10 +67,37 @@ export function startServer(connection: Connection): void {
     );
   };
 
-  const announceModel = () => {
+  /** Tells the client which model is active; `settled` once the network has loaded or failed. */
+  const announceModel = (settled: boolean) => {
     const state = service.model.current;
-    if (state.warning) connection.window.showWarningMessage(state.warning);
-    void connection.sendNotification(MODEL_STATUS_NOTIFICATION, { dir: state.dir, words: state.vocabulary.size, warning: state.warning });
+    // A client without message requests must not bring the server down.
+    if (settled && state.warning) void Promise.resolve(connection.window.showWarningMessage(state.warning) as unknown).catch(() => undefined);
+    void connection.sendNotification(MODEL_STATUS_NOTIFICATION, {
+      dir: state.dir,
+      words: state.vocabulary.size,
+      network: state.semantic !== undefined,
+      loading: !settled,
+      trained: typeof (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt === "string" ? (state.metadata.model as { createdAt: string }).createdAt : undefined,
+      warning: state.warning,
+    });
+  };
+
+  const revalidateAll = () => {
+    service.modelChanged();
+    modelGeneration++;
+    for (const document of documents.all()) schedule(document, 0);
+  };
+
+  /** Reads the model folder's vocabulary now and its network in the background, then revalidates. */
+  const reloadModel = (dir: string) => {
+    service.model.load(dir);
+    revalidateAll();
+    announceModel(false);
+    void service.model.loadNetwork().then((current) => {
+      if (!current) return;
+      revalidateAll();
+      announceModel(true);
+    });
   };
 
   const applySettings = (settings: ServerSettings | undefined) => {
@@ -77,21 +105,14 @@ export function startServer(connection: Connection): void {
     const wanted = (settings?.modelPath ?? "").trim();
     if (wanted !== modelPath) {
       modelPath = wanted;
-      service.model.load(wanted);
-      service.modelChanged();
-      modelGeneration++;
-      announceModel();
-      for (const document of documents.all()) schedule(document, 0);
+      reloadModel(wanted);
     }
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as ServerSettings;
     if (typeof options.validationDelay === "number") validationDelay = options.validationDelay;
-    if (options.modelPath) {
-      modelPath = options.modelPath.trim();
-      service.model.load(modelPath);
-    }
+    modelPath = (options.modelPath ?? "").trim();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -100,13 +121,16 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       },
       serverInfo: { name: "eqpreset-language-server", version: "0.1.0" },
     };
   });
 
-  connection.onInitialized(() => announceModel());
+  connection.onInitialized(() => reloadModel(modelPath));
+
+  // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).
+  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () => guard("model reload", undefined, () => reloadModel(modelPath)));
 
   connection.onDidChangeConfiguration((change) => {
     const settings = (change.settings as { eqpreset?: ServerSettings } | undefined)?.eqpreset;
@@ -143,6 +167,9 @@ export function startServer(connection: Connection): void {
 
 process.on("uncaughtException", (error) => {
   console.error(`eqpreset server: uncaught ${error.stack ?? error.message}`);
+});
+process.on("unhandledRejection", (reason) => {
+  console.error(`eqpreset server: unhandled rejection ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
 });
 
 startServer(createConnection(ProposedFeatures.all));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CodeAction, DocumentSymbol, FoldingRange, Hover, TextEdit } from "vscode-languageserver-protocol";
+import { fixtureModelDir } from "../support/fixtureModel.js";
 import { LspTestClient } from "../support/lspClient.js";
 import { expectCompletion, expectHover, openWithCursor } from "../support/lspExpect.js";
 
@@ -230,15 +231,18 @@ describe("LSP: model path", () => {
     }
   });
 
-  it("uses the vocabulary of a model folder given in the settings", async () => {
-    const custom = mkdtempSync(path.join(tmpdir(), "eqp-model-"));
-    writeFileSync(path.join(custom, "metadata.json"), JSON.stringify({ format: "eqpreset-model", formatVersion: 1, vocabulary: [{ word: "crunchy", examples: 40 }] }));
+  it("switches to the model folder given in the settings", async () => {
+    const custom = await fixtureModelDir();
     const uri = client.uriFor("custom-model.eqp");
     const before = await client.open(uri, "morph crunchy 0.5\n");
     assert.equal(before[0]!.code, "unknown-word");
-    const waiting = client.waitForDiagnostics(uri);
     await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: custom } } });
-    assert.deepEqual((await waiting).diagnostics, []);
+    // The vocabulary switches at once; diagnostics follow without any edit.
+    const deadline = Date.now() + 20000;
+    while (client.published.get(uri)!.diagnostics.length > 0) {
+      if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(client.published.get(uri))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: "" } } });
   });
 });

@@ -17,6 +17,7 @@ import {
   type EqDiagnostic,
 } from "../core/index.js";
 import { expandInputs, UsageError } from "./files.js";
+import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 
 interface FileResult {
   file: string;
@@ -134,6 +135,8 @@ export function buildProgram(): Command {
       if (options.check && unformatted > 0) process.exitCode = 1;
     });
 
+  addModelCommands(program);
+  addExpandCommand(program, expandInputs);
   return program;
 }
 
@@ -141,8 +144,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof MetadataError) {
-      process.stderr.write(`eqp: ${error.message}\n`);
+    if (error instanceof MetadataError || isUserFacingError(error)) {
+      process.stderr.write(`eqp: ${(error as Error).message}\n`);
       process.exitCode = 2;
       return;
     }

@@ -11,3 +11,5 @@ export * from "./vocabulary.js";
 export * from "./format.js";
 export * from "./locate.js";
 export * from "./modelFiles.js";
+export * from "./expand.js";
+export * from "./eq/biquad.js";

@@ -4,17 +4,23 @@
  * range, drop an ignored shelf Q. Plus "Fix all clamps" for the file.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from "vscode-languageserver";
-import { DiagnosticCode, type DiagnosticData } from "../core/index.js";
+import { containsPosition, DiagnosticCode, expansionEdits, isBefore, type DiagnosticData } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
+import type { ModelHost } from "./modelHost.js";
 
 export class CodeActionProvider {
-  constructor(private readonly allDiagnostics: (parsed: ParsedDocument) => Diagnostic[]) {}
+  constructor(
+    private readonly allDiagnostics: (parsed: ParsedDocument) => Diagnostic[],
+    private readonly model: ModelHost,
+  ) {}
 
   codeActions(parsed: ParsedDocument, params: CodeActionParams): CodeAction[] {
     const only = params.context.only;
-    const wantsQuickFix = !only || only.some((kind) => CodeActionKind.QuickFix.startsWith(kind) || kind === CodeActionKind.QuickFix);
+    const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+    const wantsQuickFix = wants(CodeActionKind.QuickFix);
     const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.RefactorRewrite)) actions.push(...this.expandActions(parsed, params.range));
     if (wantsQuickFix) {
       for (const diagnostic of params.context.diagnostics) {
         if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
@@ -29,6 +35,27 @@ export class CodeActionProvider {
           edit: { changes: { [parsed.uri]: clamps.map((diagnostic) => ({ range: diagnostic.range, newText: (diagnostic.data as { replacement: string }).replacement })) } },
         });
       }
+    }
+    return actions;
+  }
+
+  /** "Expand into bands" for the morph under the cursor, and "Expand all" for the file. */
+  private expandActions(parsed: ParsedDocument, range: CodeActionParams["range"]): CodeAction[] {
+    const edits = expansionEdits(parsed.text, parsed.presets, (terms) => this.model.generate(terms));
+    const actions: CodeAction[] = [];
+    const here = [...edits.keys()].find((preset) => {
+      const morphRange = preset.morph!.range;
+      return containsPosition(morphRange, range.start) || (isBefore(range.start, morphRange.start) && !isBefore(range.end, morphRange.start));
+    });
+    if (here) {
+      actions.push({ title: "Expand into bands", kind: CodeActionKind.RefactorRewrite, edit: { changes: { [parsed.uri]: [edits.get(here)!] } } });
+    }
+    if (edits.size > 1 || (edits.size === 1 && !here)) {
+      actions.push({
+        title: `Expand all ${edits.size} morph${edits.size === 1 ? "" : "s"} in this file into bands`,
+        kind: CodeActionKind.RefactorRewrite,
+        edit: { changes: { [parsed.uri]: [...edits.values()] } },
+      });
     }
     return actions;
   }

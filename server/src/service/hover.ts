@@ -12,16 +12,24 @@ import {
   displayGain,
   displayQ,
   formatDecimal,
+  effectiveBands,
+  explicitSlots,
   locate,
+  logFrequencies,
+  morphTerms,
   presetLabel,
+  responseDb,
+  SLOTS,
+  summariseCurve,
+  type EqBand,
   type Located,
   type ResolvedPreset,
-  type Vocabulary,
 } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
+import type { ModelHost } from "./modelHost.js";
 
 export class HoverProvider {
-  constructor(private readonly vocabulary: () => Vocabulary) {}
+  constructor(private readonly model: ModelHost) {}
 
   hover(parsed: ParsedDocument, position: Position): Hover | null {
     const found = locate(parsed.ast, position, parsed.presets);
@@ -50,16 +58,10 @@ export class HoverProvider {
       }
       case "bandValue":
         return describeBandValue(found);
-      case "morphKeyword": {
-        const terms = found.statement.terms;
-        const mix = terms.map((term) => `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`).join(" · ");
-        return `**morph** — mixes the EQs the model learned for words, each weighted relative to a flat EQ (1 = the word at full strength, negative = its opposite).\n\n${mix ? `Mix: ${mix}` : "No words yet."}`;
-      }
-      case "word": {
-        const info = this.vocabulary().lookup(found.term.word);
-        if (!info) return `**${found.term.text}** — not a word the model knows.`;
-        return `**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`;
-      }
+      case "morphKeyword":
+        return this.describeMorph(found.statement, found.preset);
+      case "word":
+        return this.describeWord(found.term.word, found.term.text);
       case "weight": {
         const weight = found.term.weight!;
         if (weight.unit !== undefined || !Number.isFinite(weight.value)) return `**weight** — a plain number: 1 is the word at full strength.`;
@@ -78,6 +80,54 @@ export class HoverProvider {
       }
     }
   }
+
+  private describeMorph(morph: Extract<Located, { kind: "morphKeyword" }>["statement"], preset: ResolvedPreset): string {
+    const mix = morph.terms.map((term) => `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`).join(" · ");
+    const intro = `**morph** ${mix || "(no words yet)"} — the words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).`;
+    const terms = morphTerms(morph);
+    const generated = terms ? this.model.generate(terms) : undefined;
+    if (!generated) return `${intro}\n\n${this.model.semantic ? "Fix the words and weights to see the bands." : "The model's network is not loaded: no bands yet."}`;
+    const explicit = explicitSlots(preset);
+    const rows = generated.map((band) => bandRow(band, explicit.has(band.slot) ? " (replaced by the explicit band)" : ""));
+    const bands = effectiveBands(preset, generated);
+    const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
+    const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
+    return `${intro}\n\n${BAND_TABLE_HEADER}\n${rows.join("\n")}\n\nCurve: ${summary}.`;
+  }
+
+  private describeWord(word: string, text: string): string {
+    const info = this.model.vocabulary.lookup(word);
+    if (!info) return `**${text}** — not a word the model knows.`;
+    const lines = [`**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`];
+    const model = this.model.semantic?.word(info.word);
+    if (model) {
+      const { p10, p90 } = model.percentiles;
+      const gainRange = (index: number) => `${displayGain(p10[index]!)} … ${displayGain(p90[index]!)}`;
+      const frequencyRange = (index: number) => `${displayFrequency(p10[index]!)} … ${displayFrequency(p90[index]!)}`;
+      lines.push(
+        "",
+        "Typical settings in the data (10th–90th percentile):",
+        "",
+        "| band | gain | frequency |",
+        "|---|---|---|",
+        `| Low shelf | ${gainRange(0)} | ${frequencyRange(1)} |`,
+        `| Bell 1 | ${gainRange(2)} | ${frequencyRange(3)} |`,
+        `| Bell 2 | ${gainRange(5)} | ${frequencyRange(6)} |`,
+        `| Bell 3 | ${gainRange(8)} | ${frequencyRange(9)} |`,
+        `| High shelf | ${gainRange(11)} | ${frequencyRange(12)} |`,
+      );
+      const bands = this.model.generate([{ word: info.word, weight: 1 }]);
+      if (bands) lines.push("", `'${info.word}' at full strength:`, "", BAND_TABLE_HEADER, ...bands.map((band) => bandRow(band, "")));
+    }
+    return lines.join("\n");
+  }
+}
+
+const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
+
+function bandRow(band: EqBand, note: string): string {
+  const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
+  return `| ${slot.label}${note} | ${displayFrequency(band.frequencyHz)} | ${displayGain(band.gainDb)} | ${slot.hasQ ? displayQ(band.q) : "—"} |`;
 }
 
 function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): string {

@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeActionParams, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { ValidationContext } from "../core/index.js";
+import { morphTerms, type ValidationContext } from "../core/index.js";
 import { CodeActionProvider } from "./codeActions.js";
 import { CompletionProvider } from "./completion.js";
 import { DiagnosticsProvider } from "./diagnostics.js";
@@ -30,13 +30,25 @@ export class EqLanguageService {
   constructor(readonly model: ModelHost = new ModelHost()) {
     const vocabulary = () => this.model.vocabulary;
     this.diagnosticsProvider = new DiagnosticsProvider(() => this.validationContext());
-    this.hoverProvider = new HoverProvider(vocabulary);
+    this.hoverProvider = new HoverProvider(this.model);
     this.completionProvider = new CompletionProvider(vocabulary);
-    this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed));
+    this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed), this.model);
   }
 
   validationContext(): ValidationContext {
-    return { vocabulary: this.model.vocabulary };
+    return {
+      vocabulary: this.model.vocabulary,
+      generatedBands: (morph) => {
+        const terms = morphTerms(morph);
+        return terms ? this.model.generate(terms) : undefined;
+      },
+    };
+  }
+
+  /** Decodes every morph of a document in one batch, so later look-ups hit the model's cache. */
+  private prefetchMorphs(parsed: ParsedDocument): void {
+    const morphs = parsed.presets.flatMap((preset) => (preset.morph ? [morphTerms(preset.morph)] : [])).filter((terms) => terms !== undefined);
+    if (morphs.length > 0) this.model.generateMany(morphs);
   }
 
   /** Call after the model changes: cached diagnostics depend on its vocabulary. */
@@ -80,6 +92,7 @@ export class EqLanguageService {
   private cachedDiagnostics(parsed: ParsedDocument): Diagnostic[] {
     const cached = this.diagnosticsCache.get(parsed.uri);
     if (cached && cached.version === parsed.version) return cached.diagnostics;
+    this.prefetchMorphs(parsed);
     const diagnostics = this.diagnosticsProvider.diagnostics(parsed);
     this.diagnosticsCache.set(parsed.uri, { version: parsed.version, diagnostics });
     return diagnostics;

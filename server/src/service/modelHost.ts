@@ -1,23 +1,30 @@
 /**
- * The model as the language service sees it: the vocabulary from `metadata.json` (and, once the
- * network is trained, generated bands). Loading never throws: a broken model folder falls back
- * to the bundled one and says why.
+ * The model as the language service sees it. The vocabulary (from `metadata.json`) is read at once,
+ * so diagnostics never wait; the network (tfjs, slow to import) loads in the background and then
+ * adds generated bands. Loading never throws: a broken model folder falls back to the bundled one
+ * and says why.
  */
-import { bundledModelDir, readModelMetadata, Vocabulary, type ModelMetadata } from "../core/index.js";
+import { bundledModelDir, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
+import { bandsOf } from "../core/model/parameters.js";
+import type { SemanticModel } from "../core/model/semanticModel.js";
 
 export interface ModelState {
   dir: string;
   metadata: ModelMetadata;
   vocabulary: Vocabulary;
-  /** Why the requested model is not the one in use, if it is not. */
+  /** The network, once loaded. */
+  semantic?: SemanticModel;
+  /** Why the requested model (or its network) is not the one in use, if it is not. */
   warning?: string;
 }
 
 export class ModelHost {
   private state: ModelState;
+  private requested: string | undefined;
+  private generation = 0;
 
   constructor(private readonly bundledDir: string = bundledModelDir()) {
-    this.state = this.loadOrFallback(undefined);
+    this.state = this.readVocabulary(undefined);
   }
 
   get current(): ModelState {
@@ -28,26 +35,70 @@ export class ModelHost {
     return this.state.vocabulary;
   }
 
-  /** Loads the model from `dir` (empty: the bundled one); on failure keeps the bundled one. */
+  get semantic(): SemanticModel | undefined {
+    return this.state.semantic;
+  }
+
+  /** Switches to the model in `dir` (empty: the bundled one): vocabulary now, network with loadNetwork(). */
   load(dir: string | undefined): ModelState {
-    this.state = this.loadOrFallback(dir && dir.trim() ? dir : undefined);
+    this.generation++;
+    this.state.semantic?.dispose();
+    this.requested = dir && dir.trim() ? dir : undefined;
+    this.state = this.readVocabulary(this.requested);
     return this.state;
   }
 
-  private loadOrFallback(dir: string | undefined): ModelState {
+  /** Loads the network of the current folder, off the request path. Resolves false if superseded. */
+  async loadNetwork(): Promise<boolean> {
+    const generation = this.generation;
+    const dir = this.state.dir;
+    try {
+      const [{ initBackend }, { loadSemanticModel }] = await Promise.all([import("../core/model/backend.js"), import("../core/model/modelFolder.js")]);
+      await initBackend();
+      const { model } = loadSemanticModel(dir);
+      if (generation !== this.generation) {
+        model.dispose();
+        return false;
+      }
+      this.state = { ...this.state, semantic: model, vocabulary: model.vocabulary };
+      return true;
+    } catch (error) {
+      if (generation !== this.generation) return false;
+      const reason = (error as Error).message;
+      if (dir !== this.bundledDir) {
+        this.state = { ...this.readVocabulary(undefined), warning: `Model at ${dir} not used: ${reason}. Using the bundled model.` };
+        return this.loadNetwork();
+      }
+      this.state = { ...this.state, warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.` };
+      return true;
+    }
+  }
+
+  /** The five generated bands of a morph, or undefined without a network or for unknown words. */
+  generate(terms: { word: string; weight: number }[]): EqBand[] | undefined {
+    return this.generateMany([terms])[0];
+  }
+
+  /** Batches every morph of a document into one decode. */
+  generateMany(morphs: { word: string; weight: number }[][]): (EqBand[] | undefined)[] {
+    const semantic = this.state.semantic;
+    if (!semantic) return morphs.map(() => undefined);
+    const usable = morphs.map((terms) => terms.every((term) => semantic.word(term.word) !== undefined));
+    const decoded = semantic.generateMany(morphs.filter((_, index) => usable[index]));
+    let next = 0;
+    return morphs.map((_, index) => (usable[index] ? bandsOf(decoded[next++]!) : undefined));
+  }
+
+  private readVocabulary(dir: string | undefined): ModelState {
     if (dir) {
       try {
         const metadata = readModelMetadata(dir);
         return { dir, metadata, vocabulary: new Vocabulary(metadata.vocabulary) };
       } catch (error) {
-        const fallback = this.loadBundled();
+        const fallback = this.readVocabulary(undefined);
         return { ...fallback, warning: `Model at ${dir} not used: ${(error as Error).message}. Using the bundled model.` };
       }
     }
-    return this.loadBundled();
-  }
-
-  private loadBundled(): ModelState {
     try {
       const metadata = readModelMetadata(this.bundledDir);
       return { dir: this.bundledDir, metadata, vocabulary: new Vocabulary(metadata.vocabulary) };

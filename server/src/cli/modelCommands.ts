@@ -1,0 +1,197 @@
+/** `eqp train` and `eqp eval`: the model's command-line side. */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { readFileSync, writeFileSync } from "node:fs";
+import { applyReplacements, bundledModelDir, effectiveBands, expansionEdits, morphTerms, parsePresetDocument, resolvePresets, SLOTS, validateDocument, type EqBand } from "../core/index.js";
+import { bandsOf } from "../core/model/parameters.js";
+import type { SemanticModel } from "../core/model/semanticModel.js";
+import { initBackend } from "../core/model/backend.js";
+import { DatasetError, describeReport, loadDataset, splitByParticipant } from "../core/model/dataset.js";
+import { evaluateModel, type Evaluation } from "../core/model/evaluation.js";
+import { loadSemanticModel, ModelFolderError } from "../core/model/modelFolder.js";
+import { runTrainingJob, TrainingStopped } from "../core/model/training.js";
+import type { EpochProgress } from "../core/model/trainer.js";
+import { UsageError } from "./files.js";
+
+function integer(name: string, min: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, not ${JSON.stringify(text)}`);
+    return value;
+  };
+}
+
+function progressLine(phase: string, progress: EpochProgress): string {
+  const pad = String(progress.epochs).length;
+  return [
+    `[${phase}] epoch ${String(progress.epoch).padStart(pad)}/${progress.epochs}`,
+    `reconstruction ${progress.reconstructionLoss.toFixed(5)}`,
+    `contrastive ${progress.contrastiveLoss.toFixed(4)} (weight ${progress.contrastiveWeight.toFixed(2)})`,
+    progress.validationReconstructionLoss !== undefined ? `validation ${progress.validationReconstructionLoss.toFixed(5)}` : "",
+    `${progress.elapsedSeconds.toFixed(1)} s, ETA ${progress.etaSeconds.toFixed(0)} s`,
+  ]
+    .filter(Boolean)
+    .join("  ");
+}
+
+export function formatEvaluation(evaluation: Evaluation): string {
+  const held = evaluation.heldOut;
+  const lines = [
+    `held-out: ${evaluation.method ?? `${held.rows} settings of participants not seen in training`}`,
+    `  curve error          ${held.curveErrorDb.toFixed(2)} dB   (per-word mean: ${held.perWordMeanCurveErrorDb.toFixed(2)} dB, flat EQ: ${held.flatCurveErrorDb.toFixed(2)} dB)`,
+    `  gain error           ${held.gainErrorDb.toFixed(2)} dB`,
+    `  frequency error      ${held.frequencyErrorOctaves.toFixed(3)} octaves`,
+    `  Q error              ${held.qErrorOctaves.toFixed(3)} octaves`,
+    `silhouette: warm/bright ${evaluation.silhouette.warmBright.toFixed(3)}, all words ${evaluation.silhouette.allWords.toFixed(3)}`,
+    "words: output vs its examples (curve error, dB) next to the mean setting and the mean curve",
+    ...evaluation.words.map(
+      (word) =>
+        `  ${word.word.padEnd(10)} ${String(word.examples).padStart(4)} examples  output ${word.outputCurveErrorDb.toFixed(2)}  mean setting ${word.meanParametersCurveErrorDb.toFixed(2)}  mean curve ${word.meanCurveErrorDb.toFixed(2)}`,
+    ),
+    ...evaluation.highShelfAbove10k.map(
+      (check) =>
+        `high shelf above 10 kHz (${check.set}): ${check.rows} settings, mean error ${check.meanErrorOctaves} octaves, max ${check.maxErrorOctaves}, within 0.25 octave: ${(check.withinQuarterOctave * 100).toFixed(0)}%`,
+    ),
+    `decoded ${evaluation.outputRange.decodedSamples} random latents: ${evaluation.outputRange.valuesOutsidePluginRange} values outside the plug-in ranges; highest high shelf ${evaluation.outputRange.highestHighShelfHz} Hz`,
+  ];
+  return lines.join("\n");
+}
+
+export function addModelCommands(program: Command): void {
+  program
+    .command("train")
+    .description("train the V3 model on SAFE-DB equaliser data and write a model folder (atomically)")
+    .requiredOption("--data <csv>", "SAFEEqualiserUserData.csv")
+    .requiredOption("--out <dir>", "the model folder to write")
+    .option("--epochs <n>", "training epochs", integer("epochs", 1), 150)
+    .option("--seed <n>", "random seed: the same seed gives the same model", integer("seed", 0), 1)
+    .option("--min-examples <n>", "keep words with at least this many examples", integer("min-examples", 1), 5)
+    .addOption(new Option("--bounds <scheme>", "normalisation bounds of frequencies").choices(["plugin", "audible"]).default("plugin"))
+    .option("--no-eval", "skip the held-out evaluation run")
+    .option("--folds <k>", "cross-validate over k folds of participants (1: one held-out split)", integer("folds", 1), 1)
+    .option("--holdout", "ship the model trained on the training split only (for eqp eval)")
+    .addOption(new Option("--backend <name>", "tfjs backend").choices(["wasm", "cpu"]).default("wasm"))
+    .action(async (options: { data: string; out: string; epochs: number; seed: number; minExamples: number; bounds: "plugin" | "audible"; eval: boolean; folds: number; holdout?: boolean; backend: "wasm" | "cpu" }) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        process.stderr.write("\neqp train: stopping after this step; nothing will be written (Ctrl-C again to quit at once)\n");
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      try {
+        const result = await runTrainingJob({
+          dataFile: options.data,
+          outDir: options.out,
+          epochs: options.epochs,
+          seed: options.seed,
+          minExamples: options.minExamples,
+          bounds: options.bounds,
+          evaluate: options.eval,
+          folds: options.folds,
+          holdout: options.holdout,
+          backend: options.backend,
+          onProgress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
+          onMessage: (message) => process.stdout.write(`${message}\n`),
+          shouldStop: () => stopping,
+        });
+        if (result.evaluation) process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
+        process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
+      } catch (error) {
+        if (error instanceof TrainingStopped) {
+          process.stderr.write(`eqp train: ${error.message}\n`);
+          process.exitCode = 130;
+          return;
+        }
+        throw error;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+
+  program
+    .command("eval")
+    .description("evaluate a model on the participant-held-out split of the data")
+    .option("--model <dir>", "model folder (default: the bundled model)")
+    .requiredOption("--data <csv>", "SAFEEqualiserUserData.csv")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options: { model?: string; data: string; format: string }) => {
+      await initBackend();
+      const { model, metadata } = loadSemanticModel(options.model ?? bundledModelDir());
+      const info = metadata.model;
+      const dataset = loadDataset(options.data, { minExamples: Number(info.data.minExamples ?? 5) });
+      const recorded = Array.isArray(info.data.validationParticipants) ? (info.data.validationParticipants as string[]) : undefined;
+      const split = recorded
+        ? { train: dataset.rows.filter((row) => !recorded.includes(row.participant)), validation: dataset.rows.filter((row) => recorded.includes(row.participant)) }
+        : splitByParticipant(dataset.rows, Number(info.training.seed ?? 1));
+      const inSample = info.data.trainedOn !== "training split";
+      if (dataset.checksum !== info.data.sha256) process.stderr.write("eqp eval: note: this data differs from the data the model was trained on\n");
+      if (inSample) process.stderr.write("eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n");
+      const evaluation = evaluateModel(model, split.train, split.validation);
+      if (options.format === "json") process.stdout.write(`${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`);
+      else process.stdout.write(`data: ${describeReport(dataset.report)}\n${formatEvaluation(evaluation)}\n`);
+      model.dispose();
+    });
+}
+
+/** Loads the network of a model folder (default: the bundled model) for commands that generate bands. */
+export async function loadModelForCli(dir: string | undefined): Promise<SemanticModel> {
+  await initBackend();
+  return loadSemanticModel(dir ?? bundledModelDir()).model;
+}
+
+export function generatorOf(model: SemanticModel): (terms: { word: string; weight: number }[]) => EqBand[] | undefined {
+  return (terms) => (terms.every((term) => model.word(term.word)) ? bandsOf(model.generate(terms)) : undefined);
+}
+
+export function addExpandCommand(program: Command, expandInputs: (inputs: string[]) => Promise<string[]>): void {
+  program
+    .command("expand")
+    .description("print files with every morph expanded into explicit bands (--format json: the bands)")
+    .argument("<files...>", "files, folders or globs")
+    .option("--model <dir>", "model folder (default: the bundled model)")
+    .option("--write", "rewrite the files instead of printing them")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (inputs: string[], options: { model?: string; write?: boolean; format: string }) => {
+      const files = await expandInputs(inputs);
+      const model = await loadModelForCli(options.model);
+      const generate = generatorOf(model);
+      const json: unknown[] = [];
+      for (const file of files) {
+        const text = readFileSync(file, "utf8");
+        const document = parsePresetDocument(text);
+        const errors = validateDocument(document, { vocabulary: model.vocabulary }).filter((diagnostic) => diagnostic.severity === "error");
+        for (const error of errors) process.stderr.write(`${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`);
+        if (errors.length > 0) process.exitCode = 1;
+        const presets = resolvePresets(document);
+        if (options.format === "json") {
+          json.push({
+            file,
+            presets: presets.map((preset) => {
+              const terms = preset.morph ? morphTerms(preset.morph) : undefined;
+              const bands = effectiveBands(preset, terms ? generate(terms) : undefined);
+              return {
+                name: preset.name ?? null,
+                sampleRate: preset.sampleRate,
+                outputGainDb: preset.outputGainDb,
+                morph: terms ?? null,
+                bands: bands.map((band) => ({ type: SLOTS.find((slot) => slot.id === band.slot)!.bandType, slot: band.slot, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q })),
+              };
+            }),
+          });
+          continue;
+        }
+        const expanded = applyReplacements(text, [...expansionEdits(text, presets, generate).values()]);
+        if (options.write) writeFileSync(file, expanded);
+        else process.stdout.write(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
+      }
+      if (options.format === "json") process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
+      model.dispose();
+    });
+}
+
+export function isUserFacingError(error: unknown): boolean {
+  return error instanceof UsageError || error instanceof DatasetError || error instanceof ModelFolderError;
+}

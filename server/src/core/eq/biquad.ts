@@ -1,0 +1,99 @@
+/**
+ * RBJ Audio EQ Cookbook biquads (Robert Bristow-Johnson) and their magnitude responses.
+ * Shelves use the SAFE plug-in's fixed Q of 0.71.
+ */
+import { SHELF_Q, type EqBand, type SlotId } from "../bands.js";
+
+export type FilterKind = "lowshelf" | "peaking" | "highshelf";
+
+/** Coefficients normalised so that a0 = 1. */
+export interface Biquad {
+  b0: number;
+  b1: number;
+  b2: number;
+  a1: number;
+  a2: number;
+}
+
+export function filterKindOf(slot: SlotId): FilterKind {
+  return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
+}
+
+export function biquad(kind: FilterKind, frequencyHz: number, gainDb: number, q: number, sampleRate: number): Biquad {
+  const a = Math.pow(10, gainDb / 40);
+  const w0 = (2 * Math.PI * frequencyHz) / sampleRate;
+  const cos = Math.cos(w0);
+  const alpha = Math.sin(w0) / (2 * q);
+  let b0: number, b1: number, b2: number, a0: number, a1: number, a2: number;
+  if (kind === "peaking") {
+    b0 = 1 + alpha * a;
+    b1 = -2 * cos;
+    b2 = 1 - alpha * a;
+    a0 = 1 + alpha / a;
+    a1 = -2 * cos;
+    a2 = 1 - alpha / a;
+  } else {
+    const twoRootAAlpha = 2 * Math.sqrt(a) * alpha;
+    if (kind === "lowshelf") {
+      b0 = a * (a + 1 - (a - 1) * cos + twoRootAAlpha);
+      b1 = 2 * a * (a - 1 - (a + 1) * cos);
+      b2 = a * (a + 1 - (a - 1) * cos - twoRootAAlpha);
+      a0 = a + 1 + (a - 1) * cos + twoRootAAlpha;
+      a1 = -2 * (a - 1 + (a + 1) * cos);
+      a2 = a + 1 + (a - 1) * cos - twoRootAAlpha;
+    } else {
+      b0 = a * (a + 1 + (a - 1) * cos + twoRootAAlpha);
+      b1 = -2 * a * (a - 1 + (a + 1) * cos);
+      b2 = a * (a + 1 + (a - 1) * cos - twoRootAAlpha);
+      a0 = a + 1 - (a - 1) * cos + twoRootAAlpha;
+      a1 = 2 * (a - 1 - (a + 1) * cos);
+      a2 = a + 1 - (a - 1) * cos - twoRootAAlpha;
+    }
+  }
+  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 };
+}
+
+export function bandBiquad(band: EqBand, sampleRate: number): Biquad {
+  const kind = filterKindOf(band.slot);
+  return biquad(kind, band.frequencyHz, band.gainDb, kind === "peaking" ? band.q : SHELF_Q, sampleRate);
+}
+
+/** |H(e^{jω})| in dB of one biquad at one frequency. */
+export function biquadMagnitudeDb(filter: Biquad, frequencyHz: number, sampleRate: number): number {
+  const w = (2 * Math.PI * frequencyHz) / sampleRate;
+  const cos1 = Math.cos(w);
+  const sin1 = Math.sin(w);
+  const cos2 = Math.cos(2 * w);
+  const sin2 = Math.sin(2 * w);
+  const numeratorRe = filter.b0 + filter.b1 * cos1 + filter.b2 * cos2;
+  const numeratorIm = -(filter.b1 * sin1 + filter.b2 * sin2);
+  const denominatorRe = 1 + filter.a1 * cos1 + filter.a2 * cos2;
+  const denominatorIm = -(filter.a1 * sin1 + filter.a2 * sin2);
+  const power = (numeratorRe * numeratorRe + numeratorIm * numeratorIm) / (denominatorRe * denominatorRe + denominatorIm * denominatorIm);
+  return 10 * Math.log10(power);
+}
+
+/** `count` frequencies spaced evenly on a log axis from `low` to `high` inclusive. */
+export function logFrequencies(count: number, low = 20, high = 20000): Float64Array {
+  const out = new Float64Array(count);
+  const ratio = Math.log(high / low);
+  for (let i = 0; i < count; i++) out[i] = low * Math.exp((ratio * i) / (count - 1));
+  return out;
+}
+
+/** The combined magnitude response (dB) of a set of bands, plus an output gain, at each frequency. */
+export function responseDb(bands: readonly EqBand[], frequencies: Float64Array, sampleRate: number, outputGainDb = 0): Float64Array {
+  const out = new Float64Array(frequencies.length).fill(outputGainDb);
+  for (const band of bands) {
+    if (band.gainDb === 0) continue;
+    const filter = bandBiquad(band, sampleRate);
+    for (let i = 0; i < frequencies.length; i++) out[i]! += biquadMagnitudeDb(filter, frequencies[i]!, sampleRate);
+  }
+  return out;
+}
+
+export function meanAbsoluteDifference(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}

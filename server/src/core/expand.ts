@@ -1,0 +1,121 @@
+/**
+ * What a preset's EQ is once the model has spoken: generated bands with explicit bands replacing
+ * their slots, and the text that expands a morph into explicit band lines that read back to the
+ * same (rounded) values.
+ */
+import type { MorphStatement, Range } from "./ast.js";
+import { SLOTS, type EqBand, type SlotId } from "./bands.js";
+import { formatDecimal, writeFrequency, writeGain, writePlain } from "./numbers.js";
+import type { ResolvedPreset } from "./presets.js";
+
+/** The morph's terms as the model takes them, or undefined when a weight is unusable. */
+export function morphTerms(morph: MorphStatement): { word: string; weight: number }[] | undefined {
+  const terms: { word: string; weight: number }[] = [];
+  for (const term of morph.terms) {
+    const weight = term.weight;
+    if (weight && (weight.unit !== undefined || !Number.isFinite(weight.value))) return undefined;
+    terms.push({ word: term.word, weight: weight ? weight.value : 1 });
+  }
+  return terms.length > 0 ? terms : undefined;
+}
+
+/** Slots that the preset sets explicitly (with both a frequency and a gain). */
+export function explicitSlots(preset: ResolvedPreset): Map<SlotId, EqBand> {
+  const explicit = new Map<SlotId, EqBand>();
+  for (const band of preset.bands) {
+    if (band.frequencyHz === undefined || band.gainDb === undefined) continue;
+    explicit.set(band.slot.id, { slot: band.slot.id, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q });
+  }
+  return explicit;
+}
+
+/** The preset's bands: explicit ones, and generated ones for the slots left free. */
+export function effectiveBands(preset: ResolvedPreset, generated: readonly EqBand[] | undefined): EqBand[] {
+  const explicit = explicitSlots(preset);
+  const bySlot = new Map((generated ?? []).map((band) => [band.slot, band]));
+  return SLOTS.map((slot) => explicit.get(slot.id) ?? bySlot.get(slot.id)).filter((band): band is EqBand => band !== undefined);
+}
+
+/** Rounded the way a person would write it: 3 significant digits of frequency, 0.1 dB, Q to 2 decimals. */
+export function roundBand(band: EqBand): EqBand {
+  return {
+    slot: band.slot,
+    frequencyHz: Number(band.frequencyHz.toPrecision(3)),
+    gainDb: Math.round(band.gainDb * 10) / 10 || 0,
+    q: Math.round(band.q * 100) / 100,
+  };
+}
+
+export function bandLine(band: EqBand): string {
+  const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
+  const parts = [slot.bandType, writeFrequency(band.frequencyHz), writeGain(band.gainDb)];
+  if (slot.hasQ) parts.push(`q ${writePlain(band.q)}`);
+  return parts.join(" ");
+}
+
+/** The morph written as a comment, then a band line for each generated slot the preset leaves free. */
+export function expansionLines(morph: MorphStatement, preset: ResolvedPreset, generated: readonly EqBand[]): string[] {
+  const explicit = explicitSlots(preset);
+  const words = morph.terms.map((term) => (term.weight ? `${term.word} ${term.weight.text}` : term.word)).join(" ");
+  const lines = [`# morph ${words}`];
+  for (const band of generated) if (!explicit.has(band.slot)) lines.push(bandLine(roundBand(band)));
+  return lines;
+}
+
+/** A one-line description of a response: its largest boost and cut. */
+export function summariseCurve(frequencies: Float64Array, curveDb: Float64Array): string {
+  let peak = 0;
+  let dip = 0;
+  for (let i = 1; i < curveDb.length; i++) {
+    if (curveDb[i]! > curveDb[peak]!) peak = i;
+    if (curveDb[i]! < curveDb[dip]!) dip = i;
+  }
+  const describe = (index: number) => `${curveDb[index]! > 0 ? "+" : curveDb[index]! < 0 ? "−" : ""}${formatDecimal(Math.abs(curveDb[index]!), 1)} dB at ${frequencyLabel(frequencies[index]!)}`;
+  const parts: string[] = [];
+  if (curveDb[peak]! >= 0.1) parts.push(`most boost ${describe(peak)}`);
+  if (curveDb[dip]! <= -0.1) parts.push(`most cut ${describe(dip)}`);
+  return parts.length > 0 ? parts.join(", ") : "flat (within ±0.1 dB)";
+}
+
+function frequencyLabel(hz: number): string {
+  return hz >= 1000 ? `${formatDecimal(hz / 1000, hz >= 10000 ? 1 : 2)} kHz` : `${formatDecimal(hz, 0)} Hz`;
+}
+
+export interface TextReplacement {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * The replacements that expand each preset's morph (where the model can generate it) into band
+ * lines, indented like the morph's line. Shared by the editor's code action and `eqp expand`.
+ */
+export function expansionEdits(
+  text: string,
+  presets: readonly ResolvedPreset[],
+  generate: (terms: { word: string; weight: number }[]) => EqBand[] | undefined,
+): Map<ResolvedPreset, TextReplacement> {
+  const lines = text.split(/\r\n|\r|\n/);
+  const edits = new Map<ResolvedPreset, TextReplacement>();
+  for (const preset of presets) {
+    const morph = preset.morph;
+    const terms = morph && morphTerms(morph);
+    const generated = terms && generate(terms);
+    if (!morph || !generated) continue;
+    const indent = /^[ \t]*/.exec(lines[morph.range.start.line] ?? "")![0];
+    edits.set(preset, { range: morph.range, newText: expansionLines(morph, preset, generated).join(`\n${indent}`) });
+  }
+  return edits;
+}
+
+/** Applies non-overlapping replacements to a text. */
+export function applyReplacements(text: string, replacements: readonly TextReplacement[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  const offset = (position: { line: number; character: number }) => (lineStarts[position.line] ?? text.length) + position.character;
+  let result = text;
+  for (const replacement of [...replacements].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
+    result = result.slice(0, offset(replacement.range.start)) + replacement.newText + result.slice(offset(replacement.range.end));
+  }
+  return result;
+}

@@ -1,0 +1,121 @@
+/**
+ * The trained model as the product uses it: words → latent centroids → decoded EQ parameters.
+ * A morph `a 0.3 b 0.7` decodes z_flat + Σ wᵢ (c_wᵢ − z_flat): weights are intensities relative
+ * to a flat EQ. Deterministic, cached per morph, batched per document.
+ */
+import { Vocabulary } from "../vocabulary.js";
+import type { Network } from "./network.js";
+import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
+
+export interface WordModel {
+  word: string;
+  examples: number;
+  centroid: number[];
+  /** 10th, 50th and 90th percentiles of the word's 13 parameters in the data. */
+  percentiles: { p10: number[]; p50: number[]; p90: number[] };
+}
+
+export interface MorphTermInput {
+  word: string;
+  weight: number;
+}
+
+export class UnknownWordError extends Error {
+  override name = "UnknownWordError";
+}
+
+export class SemanticModel {
+  readonly vocabulary: Vocabulary;
+  private readonly words: Map<string, WordModel>;
+  private readonly cache = new Map<string, Float64Array>();
+  private static readonly CACHE_LIMIT = 5000;
+
+  constructor(
+    readonly network: Network,
+    readonly bounds: ParameterBounds,
+    readonly flatLatent: Float32Array,
+    words: WordModel[],
+  ) {
+    this.words = new Map(words.map((word) => [word.word, word]));
+    this.vocabulary = new Vocabulary(words.map(({ word, examples }) => ({ word, examples })));
+  }
+
+  get latentSize(): number {
+    return this.flatLatent.length;
+  }
+
+  word(word: string): WordModel | undefined {
+    return this.words.get(word.trim().toLowerCase());
+  }
+
+  /** The latent of a morph. Throws UnknownWordError for a word the model does not know. */
+  morphLatent(terms: readonly MorphTermInput[]): Float32Array {
+    const latent = Float32Array.from(this.flatLatent);
+    for (const term of terms) {
+      const model = this.word(term.word);
+      if (!model) throw new UnknownWordError(`unknown word '${term.word}'`);
+      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (model.centroid[k]! - this.flatLatent[k]!);
+    }
+    return latent;
+  }
+
+  /** The 13 parameters (plug-in units, in range) of a morph. */
+  generate(terms: readonly MorphTermInput[]): Float64Array {
+    return this.generateMany([terms])[0]!;
+  }
+
+  /** Decodes every morph not yet cached in one batch. */
+  generateMany(morphs: readonly (readonly MorphTermInput[])[]): Float64Array[] {
+    const keys = morphs.map(morphKey);
+    const firstIndex = new Map<string, number>();
+    keys.forEach((key, index) => firstIndex.set(key, firstIndex.get(key) ?? index));
+    const missing = [...firstIndex.keys()].filter((key) => !this.cache.has(key));
+    if (missing.length > 0) {
+      const latents = new Float32Array(missing.length * this.latentSize);
+      missing.forEach((key, row) => latents.set(this.morphLatent(morphs[firstIndex.get(key)!]!), row * this.latentSize));
+      const decoded = this.network.decodeRows(latents, missing.length);
+      if (this.cache.size + missing.length > SemanticModel.CACHE_LIMIT) this.cache.clear();
+      missing.forEach((key, index) => this.cache.set(key, denormalise(decoded, this.bounds, index * PARAMETER_COUNT)));
+    }
+    return keys.map((key) => this.cache.get(key)!);
+  }
+
+  /** The latent of concrete parameters (plug-in units). */
+  encode(values: ArrayLike<number>): Float32Array {
+    return this.network.encodeRows(normalise(values, this.bounds), 1);
+  }
+
+  /**
+   * The words nearest to a concrete setting: non-negative weights over the words' directions from
+   * flat that best rebuild its latent (projected gradient least squares), largest first.
+   */
+  describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
+    const target = this.encode(values);
+    const words = [...this.words.values()];
+    const directions = words.map((word) => word.centroid.map((value, k) => value - this.flatLatent[k]!));
+    const goal = Array.from(target, (value, k) => value - this.flatLatent[k]!);
+    const weights = new Array<number>(words.length).fill(0);
+    const step = 1 / Math.max(1e-9, directions.reduce((sum, direction) => sum + direction.reduce((s, v) => s + v * v, 0), 0));
+    for (let iteration = 0; iteration < 500; iteration++) {
+      const residual = goal.map((value, k) => directions.reduce((sum, direction, i) => sum + weights[i]! * direction[k]!, 0) - value);
+      for (let i = 0; i < words.length; i++) {
+        const gradient = directions[i]!.reduce((sum, value, k) => sum + value * residual[k]!, 0);
+        weights[i] = Math.max(0, weights[i]! - step * gradient);
+      }
+    }
+    return words
+      .map((word, i) => ({ word: word.word, weight: weights[i]! }))
+      .filter((term) => term.weight >= 0.05)
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, maxWords);
+  }
+
+  dispose(): void {
+    this.network.dispose();
+    this.cache.clear();
+  }
+}
+
+export function morphKey(terms: readonly MorphTermInput[]): string {
+  return terms.map((term) => `${term.word.toLowerCase()}:${term.weight}`).join(" ");
+}

@@ -1,0 +1,23 @@
+/**
+ * A small real model for tests that need one but not the real data: trained for a few epochs on a
+ * generated SAFE-shaped CSV, through the same `runTrainingJob` as `eqp train`. Cached per process.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { runTrainingJob } from "../../server/src/core/model/training.js";
+import { generateRows, toCsv } from "./safeCsv.js";
+
+let cached: Promise<string> | undefined;
+
+export function fixtureModelDir(): Promise<string> {
+  cached ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "eqp-fixture-model-"));
+    const data = path.join(dir, "fixture.csv");
+    writeFileSync(data, toCsv(generateRows(240, 5, ["warm", "bright", "airy", "crunchy"])));
+    const out = path.join(dir, "model");
+    await runTrainingJob({ dataFile: data, outDir: out, epochs: 40, seed: 3, evaluate: false });
+    return out;
+  })();
+  return cached;
+}
