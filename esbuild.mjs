@@ -1,6 +1,8 @@
 // Bundles the extension client, the language server and the CLI into dist/ (CommonJS for Node).
 import * as esbuild from "esbuild";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 
 const watch = process.argv.includes("--watch");
 const production = process.argv.includes("--production");
@@ -28,6 +30,9 @@ const builds = [
 mkdirSync("dist", { recursive: true });
 // dist/ holds CommonJS bundles inside an ES-module package.
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
+// The tfjs wasm backend loads its binaries from next to the bundle (see server/src/core/model/backend.ts).
+const wasmDist = path.join(path.dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
+for (const binary of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"]) copyFileSync(path.join(wasmDist, binary), path.join("dist", binary));
 
 if (watch) {
   for (const options of builds) {
