@@ -11,6 +11,8 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  MessageType,
+  ShowMessageNotification,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { EqLanguageService } from "./service/languageService.js";
@@ -70,8 +72,9 @@ export function startServer(connection: Connection): void {
   /** Tells the client which model is active; `settled` once the network has loaded or failed. */
   const announceModel = (settled: boolean) => {
     const state = service.model.current;
-    // A client without message requests must not bring the server down.
-    if (settled && state.warning) void Promise.resolve(connection.window.showWarningMessage(state.warning) as unknown).catch(() => undefined);
+    // A notification, not a message request: a request has to be answered, and some clients
+    // (Neovim) answer it with a blocking prompt.
+    if (settled && state.warning) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: state.warning });
     void connection.sendNotification(MODEL_STATUS_NOTIFICATION, {
       dir: state.dir,
       words: state.vocabulary.size,

@@ -6,7 +6,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type * as Core from "../../server/src/core/index.js";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { initBackend } from "../../server/src/core/model/backend.js";
+import { loadDataset, parseDataset } from "../../server/src/core/model/dataset.js";
+import { loadSemanticModel } from "../../server/src/core/model/modelFolder.js";
+import { DEFAULT_NETWORK_CONFIG } from "../../server/src/core/model/network.js";
+import { fixedBounds } from "../../server/src/core/model/parameters.js";
+import { DEFAULT_TRAIN_OPTIONS, trainNetwork } from "../../server/src/core/model/trainer.js";
+import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/model/training.js";
 import { LspTestClient } from "../support/lspClient.js";
+import { generateRows, toCsv } from "../support/safeCsv.js";
 import { generatePresets, toJsonText, toPresetText } from "./generate.js";
 
 const LINES = 10_000;
@@ -95,6 +105,8 @@ async function main(): Promise<void> {
     editToDiagnosticsMedianMs: median(editTimes),
     editToDiagnosticsP95Ms: percentile(editTimes, 0.95),
   };
+  const model = await modelBenchmarks();
+  Object.assign(results, model);
   const f = (value: number) => value.toFixed(value < 10 ? 2 : 1);
   const rows = [
     ["measure", "value"],
@@ -105,10 +117,60 @@ async function main(): Promise<void> {
     ["LSP open → diagnostics", `${f(results.openToDiagnosticsMs)} ms`],
     ["LSP hover (median / p95)", `${f(results.hoverMedianMs)} / ${f(results.hoverP95Ms)} ms`],
     ["LSP edit → diagnostics, no debounce (median / p95)", `${f(results.editToDiagnosticsMedianMs)} / ${f(results.editToDiagnosticsP95Ms)} ms`],
+    [`training, ${model.trainingEpochs} epochs (${model.trainingBackend}, ${model.trainingRows} rows of ${model.trainingData})`, `${f(model.trainingSeconds)} s`],
+    ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
+    ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
+    ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
   ];
   for (const [name, value] of rows) console.log(`| ${name!.padEnd(52)} | ${value!.padEnd(60)} |`);
   mkdirSync("test-results", { recursive: true });
   writeFileSync("test-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Training time for 150 epochs (the real data when present, else generated rows of its size) and decode times. */
+async function modelBenchmarks() {
+  const backend = await initBackend();
+  const realData = path.resolve("..", "shared", "data", "SAFEEqualiserUserData.csv");
+  const dataset = existsSync(realData) ? loadDataset(realData) : parseDataset(toCsv(generateRows(1095, 1)), "generated");
+  const bounds = fixedBounds("plugin");
+  const words = dataset.words.map((word) => word.word);
+  // Exactly what `eqp train` runs for the shipped model: the real rows plus the coverage rows.
+  const training = withCoverageRows(toMatrix(dataset.rows, bounds), labelsOf(dataset.rows, words), dataset.rows.length, 1);
+  const t0 = performance.now();
+  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, { ...DEFAULT_TRAIN_OPTIONS, seed: 1 });
+  const trainingSeconds = (performance.now() - t0) / 1000;
+  network.dispose();
+
+  const loadStart = performance.now();
+  const { model } = loadSemanticModel(path.resolve("model"));
+  const modelLoadMs = performance.now() - loadStart;
+  const latent = model.morphLatent([{ word: model.vocabulary.words()[0]!.word, weight: 0.5 }]);
+  for (let i = 0; i < 50; i++) model.network.decodeRows(latent, 1);
+  const single: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const start = performance.now();
+    model.network.decodeRows(latent, 1);
+    single.push(performance.now() - start);
+  }
+  const batch = new Float32Array(100 * latent.length);
+  for (let i = 0; i < 100; i++) batch.set(latent, i * latent.length);
+  const batched: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const start = performance.now();
+    model.network.decodeRows(batch, 100);
+    batched.push((performance.now() - start) / 100);
+  }
+  model.dispose();
+  return {
+    trainingBackend: backend,
+    trainingEpochs: DEFAULT_TRAIN_OPTIONS.epochs,
+    trainingRows: training.n,
+    trainingData: existsSync(realData) ? "SAFE-DB" : "generated data",
+    trainingSeconds,
+    modelLoadMs,
+    morphDecodeSingleMs: median(single),
+    morphDecodeBatchedMs: median(batched),
+  };
 }
 
 await main();

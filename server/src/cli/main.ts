@@ -18,6 +18,8 @@ import {
 } from "../core/index.js";
 import { expandInputs, UsageError } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
+import { addPresetCommands } from "./presetCommands.js";
+import { addRenderCommand } from "./renderCommand.js";
 
 interface FileResult {
   file: string;
@@ -137,6 +139,8 @@ export function buildProgram(): Command {
 
   addModelCommands(program);
   addExpandCommand(program, expandInputs);
+  addPresetCommands(program);
+  addRenderCommand(program);
   return program;
 }
 

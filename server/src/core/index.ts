@@ -13,3 +13,4 @@ export * from "./locate.js";
 export * from "./modelFiles.js";
 export * from "./expand.js";
 export * from "./eq/biquad.js";
+export * from "./eq/analysis.js";

@@ -15,7 +15,7 @@
  * The skip needs no projection matrix, so it costs one add forward and one add backward, and the
  * block is two fused matmul+bias+activation kernels. No layer norm: with 3 blocks and inputs in
  * [0, 1] the network trains well without it, and in tfjs a layer norm costs ~15 extra kernels per
- * block per step (see docs/tfjs-training-speed.md).
+ * block per step (test/bench/train-speed.ts measures the variants).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { SeededRandom } from "./random.js";
@@ -165,6 +165,10 @@ export function blocksForward(parameters: readonly tf.Tensor[], blocks: readonly
   return current;
 }
 
+/**
+ * The network's parameters (tensors on the active tfjs backend) and inference. Call
+ * `await initBackend()` (backend.ts) once before creating one; dispose() frees the tensors.
+ */
 export class Network {
   readonly config: NetworkConfig;
   readonly layout: NetworkLayout;

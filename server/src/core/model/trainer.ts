@@ -1,8 +1,11 @@
 /**
  * A fast, deterministic trainer for the V3 network (network.ts).
  *
- * Loss = MSE(reconstruction, input) + λ · SupCon(projection head, labels), λ annealed linearly from
- * contrastiveWeightStart (first epoch) to contrastiveWeightEnd (last epoch); Adam.
+ * Objective: MSE(reconstruction, input) and SupCon(projection head, labels) weighted by λ, annealed
+ * linearly from contrastiveWeightStart (first epoch) to contrastiveWeightEnd (last epoch); Adam;
+ * a cosine learning-rate decay by step. By default λ weighs gradients at the latent rather than
+ * losses (see ContrastiveBalance): with the plain weighted sum, SupCon's much larger gradient
+ * dictates the encoder and the held-out reconstruction error is ~10× worse.
  *
  * Why it is fast (see test/bench/train-speed.ts for the measurements):
  * - The backward pass is written by hand with tfjs ops: no autodiff tape, and every forward layer
@@ -12,7 +15,8 @@
  *   a plain matmul, and each transpose is computed once per step.
  * - Adam is one custom kernel over all parameters (moments in one flat buffer): a single pass in
  *   JavaScript over the backend's memory, instead of ~12 element-wise tfjs kernels per update,
- *   which cost ~7 ms per step on wasm for 110k parameters.
+ *   which cost ~7 ms per step on wasm for 110k parameters. The parameters themselves stay separate
+ *   tensors: on wasm every tf.slice of a flat buffer copies the whole buffer first.
  * - Each step is one tf.tidy; losses accumulate in tensors and are read once per epoch.
  *
  * Determinism: initial weights and batch order come from the seed (random.ts); wasm and cpu
@@ -210,14 +214,17 @@ export interface BatchInputs {
 export interface BatchGradients {
   reconstructionLoss: tf.Scalar;
   contrastiveLoss: tf.Scalar;
-  /** d(MSE + λ·SupCon)/d(parameter), in layout order. */
+  /**
+   * Per parameter, in layout order. Balance "loss": d(MSE + λ·SupCon)/dθ. Balance "gradient":
+   * the decoder's are d(MSE)/dθ, the projection head's d(SupCon)/dθ, and the encoder's come from
+   * the sum at the latent described in {@link ContrastiveBalance}.
+   */
   gradients: tf.Tensor[];
 }
 
 /**
- * Forward and hand-written backward pass for one batch. Call inside tf.tidy. With balance
- * "gradient", the projection head's gradients are those of SupCon alone (unweighted).
- * Each transposed operand gets an explicit, cached tf.transpose (see the file comment).
+ * Forward and hand-written backward pass for one batch. Call inside tf.tidy. On wasm each
+ * transposed operand gets an explicit tf.transpose, computed once (see the file comment).
  */
 export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: NetworkLayout, activation: HiddenActivation, batch: BatchInputs, contrastiveWeight: number, temperature: number, balance: ContrastiveBalance = "gradient"): BatchGradients {
   const gradients: (tf.Tensor | undefined)[] = new Array(parameters.length);
