@@ -11,7 +11,7 @@
  *   3. prints what the extension host logs (Mocha's report) through `codeAutomationLog`;
  *   4. exits with the code the test runner passes to `codeAutomationExit`, after killing
  *      code-server's whole process group (extension host and language server included).
- * An overall timeout (EQP_E2E_TIMEOUT_MS, default 90 s) makes sure it never hangs.
+ * An overall timeout (EQP_E2E_TIMEOUT_MS, default 300 s) makes sure it never hangs.
  *
  * Arguments read: --extensionDevelopmentPath=, --extensionTestsPath=, --user-data-dir=,
  * --extensions-dir= and the first argument not starting with "-" (the folder to open); the other
@@ -34,7 +34,7 @@ import { URLSearchParams } from "node:url";
 import { format } from "node:util";
 import { chromium } from "playwright-core";
 
-const TIMEOUT_MS = Number(process.env["EQP_E2E_TIMEOUT_MS"] ?? 90_000);
+const TIMEOUT_MS = Number(process.env["EQP_E2E_TIMEOUT_MS"] ?? 300_000);
 const VERBOSE = process.env["EQP_E2E_VERBOSE"] === "1";
 const CACHE = process.env["EQP_CACHE"] || path.join(homedir(), ".cache", "eqpreset");
 const CODE_SERVER = process.env["EQP_CODE_SERVER"] || path.join(CACHE, "code-server", "node_modules", ".bin", "code-server");

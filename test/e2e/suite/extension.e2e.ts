@@ -9,28 +9,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "mocha";
 import * as vscode from "vscode";
+import { codeOf, waitFor, workspaceFile } from "./wait.js";
 
 const EXTENSION_ID = "semantic-eq.eqpreset";
 const LANGUAGE_ID = "eqpreset";
-/** How long to wait for the language server to answer or publish (it starts with the first file). */
-const WAIT_MS = 15_000;
-
-/** Polls `probe` until it returns something other than undefined, or fails with `what`. */
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, "no workspace folder is open: the launcher should open test/e2e/workspace's copy");
-  return vscode.Uri.joinPath(folder.uri, name);
-}
 
 async function open(name: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(workspaceFile(name));
@@ -42,10 +24,6 @@ function positionOf(document: vscode.TextDocument, text: string, delta = 0): vsc
   const offset = document.getText().indexOf(text);
   assert.ok(offset >= 0, `'${text}' not found in ${document.uri.path}`);
   return document.positionAt(offset + delta);
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
-  return typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;
 }
 
 function describeDiagnostics(diagnostics: readonly vscode.Diagnostic[]): string {

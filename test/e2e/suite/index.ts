@@ -12,6 +12,8 @@ export async function run(): Promise<void> {
   // describe/it from "mocha", which forward to that context.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "extension.e2e.ts", mocha);
   await import("./extension.e2e.js");
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "training.e2e.ts", mocha);
+  await import("./training.e2e.js");
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test${failures === 1 ? "" : "s"} failed`);

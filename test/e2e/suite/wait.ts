@@ -1,0 +1,28 @@
+/** Shared by the end-to-end suites: polling for what the extension and its server do asynchronously. */
+import assert from "node:assert/strict";
+import * as vscode from "vscode";
+
+/** How long to wait for the language server to answer or publish (it starts with the first file). */
+export const WAIT_MS = 15_000;
+
+/** Polls `probe` until it returns something other than undefined, or fails with `what`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A file in the (temporary copy of the) test workspace. */
+export function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, "no workspace folder is open: the launcher should open test/e2e/workspace's copy");
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+export function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
+  return typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;
+}
