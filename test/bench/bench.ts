@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: parse+validate throughput next to JSON.parse of the same content, and hover
- * and edit→diagnostics latency over a real LSP connection, on a generated 10,000-line file.
+ * `npm run bench`: on a generated 10,000-line file, parse+validate throughput next to JSON.parse
+ * of the same content; hover and edit→diagnostics latency and memory over a real LSP connection,
+ * next to yaml-language-server on the same presets as YAML (with a JSON schema, so it validates
+ * and hovers too); server start-up; training time; model load and morph decode; the .vsix size.
  * Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,21 +17,13 @@ import { DEFAULT_NETWORK_CONFIG } from "../../server/src/core/model/network.js";
 import { fixedBounds } from "../../server/src/core/model/parameters.js";
 import { DEFAULT_TRAIN_OPTIONS, trainNetwork } from "../../server/src/core/model/trainer.js";
 import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/model/training.js";
-import { LspTestClient } from "../support/lspClient.js";
 import { generateRows, toCsv } from "../support/safeCsv.js";
-import { generatePresets, toJsonText, toPresetText } from "./generate.js";
+import { generatePresets, toJsonText, toPresetText, toYamlText } from "./generate.js";
+import { measureServer, measureStartup, packageSize, YAML_SCHEMA_URI, yamlServerOptions } from "./servers.js";
+
+import { median } from "./stats.js";
 
 const LINES = 10_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
 
 /** Median seconds per run of `fn`, after warm-up, over at least `minRuns` runs and ~2 s. */
 function timeIt(fn: () => void, minRuns = 10): number {
@@ -61,35 +55,10 @@ async function main(): Promise<void> {
   const parseValidateSeconds = timeIt(() => validateDocument(parsePresetDocument(text), { vocabulary }));
   const jsonSeconds = timeIt(() => JSON.parse(json));
 
-  const client = await LspTestClient.start({ validationDelay: 0 });
-  const uri = client.uriFor("bench.eqp");
-  const openStart = performance.now();
-  await client.open(uri, text);
-  const openMs = performance.now() - openStart;
-
-  const textLines = text.split("\n");
-  const bandLines = textLines.map((line, index) => ({ line, index })).filter(({ line }) => /^\s+(bell|lowshelf|highshelf) /.test(line));
-  const hoverTimes: number[] = [];
-  for (let i = 0; i < 300; i++) {
-    const { line, index } = bandLines[(i * 7919) % bandLines.length]!;
-    const character = line.indexOf(" ", 2) + 2;
-    const t0 = performance.now();
-    await client.request("textDocument/hover", { textDocument: { uri }, position: { line: index, character } });
-    hoverTimes.push(performance.now() - t0);
-  }
-
-  const editTimes: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const { line, index } = bandLines[(i * 104729) % bandLines.length]!;
-    const gainMatch = /[+-]?\d+(\.\d+)?dB/.exec(line)!;
-    const replacement = `${i % 2 ? "+" : "-"}${(i % 11) + 0.5}dB`;
-    const t0 = performance.now();
-    await client.change(uri, replacement, { start: { line: index, character: gainMatch.index }, end: { line: index, character: gainMatch.index + gainMatch[0].length } });
-    editTimes.push(performance.now() - t0);
-    textLines[index] = line.slice(0, gainMatch.index) + replacement + line.slice(gainMatch.index + gainMatch[0].length);
-  }
-  await client.stop();
-
+  const ours = await measureServer({ validationDelay: 0 }, "bench.eqp", "eqpreset", text, /^\s+(bell|lowshelf|highshelf) /, (line) => line.indexOf(" ", 2) + 2, /[+-]?\d+(\.\d+)?dB/, (i) => `${i % 2 ? "+" : "-"}${(i % 11) + 0.5}dB`);
+  const yamlText = toYamlText(presets, YAML_SCHEMA_URI);
+  const peer = await measureServer(yamlServerOptions(), "bench.yaml", "yaml", yamlText, /^\s+- \{ type: /, (line) => line.indexOf("frequencyHz") + 2, /gainDb: [+-]?\d+(\.\d+)?/, (i) => `gainDb: ${i % 2 ? "" : "-"}${(i % 11) + 0.5}`);
+  const startup = await measureStartup();
   const results = {
     lines: lineCount,
     presetBytes: Buffer.byteLength(text),
@@ -99,11 +68,23 @@ async function main(): Promise<void> {
     jsonParseMBps: jsonMegabytes / jsonSeconds,
     parseValidateMs: parseValidateSeconds * 1000,
     jsonParseMs: jsonSeconds * 1000,
-    openToDiagnosticsMs: openMs,
-    hoverMedianMs: median(hoverTimes),
-    hoverP95Ms: percentile(hoverTimes, 0.95),
-    editToDiagnosticsMedianMs: median(editTimes),
-    editToDiagnosticsP95Ms: percentile(editTimes, 0.95),
+    yamlLines: yamlText.split("\n").length - 1,
+    openToDiagnosticsMs: ours.openMs,
+    hoverMedianMs: ours.hoverMedianMs,
+    hoverP95Ms: ours.hoverP95Ms,
+    editToDiagnosticsMedianMs: ours.editMedianMs,
+    editToDiagnosticsP95Ms: ours.editP95Ms,
+    serverMemoryMB: ours.rssMB,
+    yamlOpenToDiagnosticsMs: peer.openMs,
+    yamlHoverMedianMs: peer.hoverMedianMs,
+    yamlHoverP95Ms: peer.hoverP95Ms,
+    yamlEditToDiagnosticsMedianMs: peer.editMedianMs,
+    yamlEditToDiagnosticsP95Ms: peer.editP95Ms,
+    yamlServerMemoryMB: peer.rssMB,
+    hoverRatio: ours.hoverMedianMs / peer.hoverMedianMs,
+    editRatio: ours.editMedianMs / peer.editMedianMs,
+    ...startup,
+    vsixBytes: packageSize(),
   };
   const model = await modelBenchmarks();
   Object.assign(results, model);
@@ -114,15 +95,22 @@ async function main(): Promise<void> {
     ["parse", `${f(results.parseMBps)} MB/s`],
     ["parse + validate", `${f(results.parseValidateMBps)} MB/s (${f(results.parseValidateMs)} ms)`],
     ["JSON.parse of the same presets", `${f(results.jsonParseMBps)} MB/s (${f(results.jsonParseMs)} ms)`],
-    ["LSP open → diagnostics", `${f(results.openToDiagnosticsMs)} ms`],
-    ["LSP hover (median / p95)", `${f(results.hoverMedianMs)} / ${f(results.hoverP95Ms)} ms`],
-    ["LSP edit → diagnostics, no debounce (median / p95)", `${f(results.editToDiagnosticsMedianMs)} / ${f(results.editToDiagnosticsP95Ms)} ms`],
+    ["YAML of the same presets", `${results.yamlLines} lines`],
+    ["LSP open → diagnostics: ours / yaml-language-server", `${f(results.openToDiagnosticsMs)} / ${f(results.yamlOpenToDiagnosticsMs)} ms`],
+    ["LSP hover median: ours / yaml-ls (ratio)", `${f(results.hoverMedianMs)} / ${f(results.yamlHoverMedianMs)} ms (${results.hoverRatio.toFixed(2)}; target ≤ 0.5)`],
+    ["LSP hover p95: ours / yaml-ls", `${f(results.hoverP95Ms)} / ${f(results.yamlHoverP95Ms)} ms`],
+    ["LSP edit → diagnostics median: ours / yaml-ls (ratio)", `${f(results.editToDiagnosticsMedianMs)} / ${f(results.yamlEditToDiagnosticsMedianMs)} ms (${results.editRatio.toFixed(2)}; target ≤ 1)`],
+    ["LSP edit → diagnostics p95: ours / yaml-ls", `${f(results.editToDiagnosticsP95Ms)} / ${f(results.yamlEditToDiagnosticsP95Ms)} ms`],
+    ["server memory (RSS, 10k-line file open): ours / yaml-ls", `${f(results.serverMemoryMB)} / ${f(results.yamlServerMemoryMB)} MB`],
+    ["server start → first diagnostics (bundled model)", `${f(startup.startToDiagnosticsMs)} ms (target < 500)`],
+    ["server start → model network loaded", `${f(startup.startToNetworkMs)} ms`],
+    [".vsix size", results.vsixBytes === undefined ? "not built (npm run package failed)" : `${(results.vsixBytes / 1e6).toFixed(2)} MB (target < 5)`],
     [`training, ${model.trainingEpochs} epochs (${model.trainingBackend}, ${model.trainingRows} rows of ${model.trainingData})`, `${f(model.trainingSeconds)} s`],
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
   ];
-  for (const [name, value] of rows) console.log(`| ${name!.padEnd(52)} | ${value!.padEnd(60)} |`);
+  for (const [name, value] of rows) console.log(`| ${name!.padEnd(58)} | ${value!.padEnd(60)} |`);
   mkdirSync("test-results", { recursive: true });
   writeFileSync("test-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);
 }

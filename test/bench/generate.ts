@@ -79,3 +79,26 @@ export function toPresetText(presets: GeneratedPreset[]): string {
 export function toJsonText(presets: GeneratedPreset[]): string {
   return `${JSON.stringify({ samplerate: 48000, presets }, null, 2)}\n`;
 }
+
+function yamlBand(band: GeneratedPreset["bands"][number]): string {
+  return `{ type: ${band.type}, frequencyHz: ${band.frequencyHz}, gainDb: ${band.gainDb}${band.q !== undefined ? `, q: ${band.q}` : ""} }`;
+}
+
+/**
+ * The same presets as YAML, written the way a person would keep them (one band per line, as in
+ * the .eqp text), for the peer benchmark against yaml-language-server.
+ */
+export function toYamlText(presets: GeneratedPreset[], schemaUri?: string): string {
+  const out: string[] = ["# Generated benchmark presets", "samplerate: 48000", "presets:"];
+  if (schemaUri) out.unshift(`# yaml-language-server: $schema=${schemaUri}`);
+  for (const preset of presets) {
+    out.push(`  - name: "${preset.name}"`);
+    if (preset.morph) out.push(`    morph: { ${preset.morph.map(([word, weight]) => `${word}: ${weight}`).join(", ")} }`);
+    if (preset.bands.length > 0) {
+      out.push("    bands:");
+      for (const band of preset.bands) out.push(`      - ${yamlBand(band)}`);
+    }
+    if (preset.gainDb !== undefined) out.push(`    gain: ${preset.gainDb}`);
+  }
+  return `${out.join("\n")}\n`;
+}

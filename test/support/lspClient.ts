@@ -72,10 +72,10 @@ export class LspTestClient {
   }
 
   /** Opens a document and resolves with its first diagnostics. */
-  async open(uri: string, text: string): Promise<Diagnostic[]> {
+  async open(uri: string, text: string, languageId = "eqpreset"): Promise<Diagnostic[]> {
     this.version.set(uri, 1);
     const waiting = this.waitForDiagnostics(uri, 1);
-    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text } });
+    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId, version: 1, text } });
     return (await waiting).diagnostics;
   }
 
