@@ -13,16 +13,25 @@ import {
   type InitializeResult,
   MessageType,
   ShowMessageNotification,
+  TextDocumentEdit,
+  type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { EXPAND_PRESET_COMMAND } from "./service/codeLens.js";
 import { EqLanguageService } from "./service/languageService.js";
 import { ModelHost } from "./service/modelHost.js";
+import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./service/preview.js";
 
 export interface ServerSettings {
   modelPath?: string;
   /** Milliseconds between the last edit and validation. */
   validationDelay?: number;
+  /** Curve pictures in hovers (default: on, except for Vim and Neovim, which show markdown as text). */
+  hoverImages?: boolean;
 }
+
+/** Clients known to show hover markdown as plain text, where an image is a screenful of base64. */
+const TEXT_ONLY_HOVER_CLIENTS = /vim/i;
 
 export const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
 export const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
@@ -33,6 +42,9 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let validationDelay = 100;
   let modelPath = "";
+  // What the client can take, from its initialize request.
+  let inlayHintRefresh = false;
+  let versionedEdits = false;
 
   const guard = <T>(name: string, fallback: T, run: () => T): T => {
     try {
@@ -55,6 +67,8 @@ export function startServer(connection: Connection): void {
     published.set(document.uri, stamp);
     const diagnostics = guard("validation", [], () => service.diagnostics(document));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    // Cheap: the preview panel asks again for the preset it shows, if any.
+    void connection.sendNotification(PREVIEW_CHANGED_NOTIFICATION, { uri: document.uri, version: document.version });
   };
 
   const schedule = (document: TextDocument, delay: number) => {
@@ -83,6 +97,8 @@ export function startServer(connection: Connection): void {
       trained: typeof (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt === "string" ? (state.metadata.model as { createdAt: string }).createdAt : undefined,
       warning: state.warning,
     });
+    // Inlay hints show generated bands: they go with a reload and come back with the network.
+    if (inlayHintRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 
   const revalidateAll = () => {
@@ -105,6 +121,7 @@ export function startServer(connection: Connection): void {
 
   const applySettings = (settings: ServerSettings | undefined) => {
     if (typeof settings?.validationDelay === "number" && settings.validationDelay >= 0) validationDelay = settings.validationDelay;
+    if (typeof settings?.hoverImages === "boolean") service.hoverImages = settings.hoverImages;
     const wanted = (settings?.modelPath ?? "").trim();
     if (wanted !== modelPath) {
       modelPath = wanted;
@@ -116,6 +133,9 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as ServerSettings;
     if (typeof options.validationDelay === "number") validationDelay = options.validationDelay;
     modelPath = (options.modelPath ?? "").trim();
+    service.hoverImages = typeof options.hoverImages === "boolean" ? options.hoverImages : !TEXT_ONLY_HOVER_CLIENTS.test(params.clientInfo?.name ?? "");
+    inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -125,6 +145,10 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        // Only the server's own command: "eqpreset.openPreview" belongs to the client.
+        executeCommandProvider: { commands: [EXPAND_PRESET_COMMAND] },
       },
       serverInfo: { name: "eqpreset-language-server", version: "0.1.0" },
     };
@@ -163,6 +187,39 @@ export function startServer(connection: Connection): void {
   connection.onFoldingRanges((params) => withDocument("folding", params.textDocument.uri, [], (document) => service.foldingRanges(document)));
   connection.onDocumentFormatting((params) => withDocument("formatting", params.textDocument.uri, [], (document) => service.format(document)));
   connection.onCodeAction((params) => withDocument("code actions", params.textDocument.uri, [], (document) => service.codeActions(document, params)));
+
+  connection.languages.inlayHint.on((params) => withDocument("inlay hints", params.textDocument.uri, [], (document) => service.inlayHints(document, params.range)));
+  connection.onCodeLens((params) => withDocument("code lenses", params.textDocument.uri, [], (document) => service.codeLenses(document)));
+  connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined) => {
+    const position = params?.position;
+    if (typeof params?.uri !== "string" || typeof position?.line !== "number" || typeof position.character !== "number") return null;
+    return withDocument("preview", params.uri, null, (document) => service.preview(document, position));
+  });
+
+  const warn = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+
+  /** The "Expand" code lens: the same edit as the "Expand into bands" code action, applied through the client. */
+  const expandPreset = async (args: unknown[]) => {
+    const [uri, presetIndex, version] = args;
+    const document = typeof uri === "string" ? documents.get(uri) : undefined;
+    if (!document) return warn("Expand: the document is not open.");
+    const result = guard("expand", { refused: "Expand failed: see the server's output." }, () => service.expandPreset(document, presetIndex, version));
+    if ("refused" in result) return warn(`Expand: ${result.refused}`);
+    const edit: WorkspaceEdit = versionedEdits
+      ? { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, [result.edit])] }
+      : { changes: { [document.uri]: [result.edit] } };
+    const applied = await connection.workspace.applyEdit({ label: "Expand into bands", edit });
+    if (!applied.applied) warn(`Expand: the editor did not apply the edit${applied.failureReason ? ` (${applied.failureReason})` : ""}.`);
+  };
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      if (params.command === EXPAND_PRESET_COMMAND) await expandPreset(params.arguments ?? []);
+    } catch (error) {
+      connection.console.error(`command ${params.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    return null;
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -24,12 +24,21 @@ import {
   type EqBand,
   type Located,
   type ResolvedPreset,
+  type SlotId,
 } from "../core/index.js";
+import { drawableBands } from "../core/eq/svg.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { ModelHost } from "./modelHost.js";
+import { presetCurve, type CurveRenderer } from "./preview.js";
 
 export class HoverProvider {
-  constructor(private readonly model: ModelHost) {}
+  /** Whether hovers carry the curve as an image; editors that show markdown as text would show base64. */
+  images = true;
+
+  constructor(
+    private readonly model: ModelHost,
+    private readonly curves: CurveRenderer,
+  ) {}
 
   hover(parsed: ParsedDocument, position: Position): Hover | null {
     const found = locate(parsed.ast, position, parsed.presets);
@@ -42,7 +51,7 @@ export class HoverProvider {
     switch (found.kind) {
       case "presetKeyword":
       case "presetName":
-        return describePreset(found.preset);
+        return [describePreset(found.preset), this.soundsLike(found.preset), this.picture(found.preset)].filter(Boolean).join("\n\n");
       case "bandKeyword": {
         const slot = found.resolved?.slot;
         const info = BAND_TYPE_INFO[found.band.bandType];
@@ -54,12 +63,13 @@ export class HoverProvider {
           `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
           slot.hasQ ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |` : `| Q | ${SHELF_Q} (fixed) | — |`,
         ];
-        return `**${slot.label}** (${info.label.toLowerCase()})\n\n${slot.description}\n\n${rows.join("\n")}`;
+        return [`**${slot.label}** (${info.label.toLowerCase()})`, slot.description, rows.join("\n"), this.picture(found.preset, slot.id)].filter(Boolean).join("\n\n");
       }
       case "bandValue":
         return describeBandValue(found);
       case "morphKeyword":
-        return this.describeMorph(found.statement, found.preset);
+        // The morph's own text already says when the network is still loading.
+        return [this.describeMorph(found.statement, found.preset), this.picture(found.preset, undefined, false)].filter(Boolean).join("\n\n");
       case "word":
         return this.describeWord(found.term.word, found.term.text);
       case "weight": {
@@ -86,13 +96,51 @@ export class HoverProvider {
     const intro = `**morph** ${mix || "(no words yet)"} — the words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).`;
     const terms = morphTerms(morph);
     const generated = terms ? this.model.generate(terms) : undefined;
-    if (!generated) return `${intro}\n\n${this.model.semantic ? "Fix the words and weights to see the bands." : "The model's network is not loaded: no bands yet."}`;
+    if (!generated) {
+      const why = this.model.semantic
+        ? "Fix the words and weights to see the bands."
+        : this.model.networkLoading
+          ? "The model's network is loading: the bands and the curve appear when it is ready."
+          : "The model's network could not be loaded: no bands.";
+      return `${intro}\n\n${why}`;
+    }
     const explicit = explicitSlots(preset);
     const rows = generated.map((band) => bandRow(band, explicit.has(band.slot) ? " (replaced by the explicit band)" : ""));
     const bands = effectiveBands(preset, generated);
     const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
     const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
     return `${intro}\n\n${BAND_TABLE_HEADER}\n${rows.join("\n")}\n\nCurve: ${summary}.`;
+  }
+
+  /**
+   * The preset's response as an image, with its peak and the pre-gain that avoids clipping. A base64
+   * `data:` URI: VS Code's hover renders data images whatever the markdown's trust, and base64 keeps
+   * the URI free of spaces and brackets that would end the markdown link.
+   */
+  private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): string | undefined {
+    const curve = presetCurve(preset, this.model);
+    if (curve.pending) return notePending ? `_${curve.message}_` : undefined;
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, { highlight, title: preset.name ?? "Preset" });
+    const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
+    const image = this.images && `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`;
+    const headroom =
+      peakDb > 0
+        ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
+        : `No boost above 0 dB (highest ${displayGain(peakDb)}): no pre-gain needed`;
+    const skipped = curve.bands.length - rendered.bands.length;
+    const notDrawn = skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined;
+    return [image, headroom, curve.message, notDrawn].filter(Boolean).join("\n\n");
+  }
+
+  /** For a preset of explicit bands: the words of the model nearest to it. */
+  private soundsLike(preset: ResolvedPreset): string | undefined {
+    if (preset.morph) return undefined;
+    const bands = drawableBands(effectiveBands(preset, undefined), preset.sampleRate);
+    if (bands.length === 0) return undefined;
+    const terms = this.model.describe(bands);
+    if (!terms) return undefined;
+    if (terms.length === 0) return "Sounds like: no word of the model comes close.";
+    return `Sounds like: ${terms.map((term) => `${formatDecimal(term.weight, 1)} ${term.word}`).join(", ")}`;
   }
 
   private describeWord(word: string, text: string): string {

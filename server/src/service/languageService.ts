@@ -2,17 +2,20 @@
  * The language service: takes a document, returns LSP values. One provider per feature; the
  * server's handlers are thin wrappers around these methods.
  */
-import type { CodeAction, CodeActionParams, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position, TextEdit } from "vscode-languageserver";
+import type { CodeAction, CodeActionParams, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { morphTerms, type ValidationContext } from "../core/index.js";
 import { CodeActionProvider } from "./codeActions.js";
+import { CodeLensProvider } from "./codeLens.js";
 import { CompletionProvider } from "./completion.js";
 import { DiagnosticsProvider } from "./diagnostics.js";
 import { DocumentStore, type ParsedDocument } from "./documentStore.js";
 import { FoldingProvider } from "./folding.js";
 import { FormattingProvider } from "./formatting.js";
 import { HoverProvider } from "./hover.js";
+import { InlayHintProvider } from "./inlayHints.js";
 import { ModelHost } from "./modelHost.js";
+import { CurveRenderer, PreviewProvider, type PreviewResult } from "./preview.js";
 import { SymbolProvider } from "./symbols.js";
 
 export class EqLanguageService {
@@ -24,15 +27,27 @@ export class EqLanguageService {
   private readonly foldingProvider = new FoldingProvider();
   private readonly formattingProvider = new FormattingProvider();
   private readonly codeActionProvider: CodeActionProvider;
+  private readonly inlayHintProvider: InlayHintProvider;
+  private readonly codeLensProvider: CodeLensProvider;
+  private readonly previewProvider: PreviewProvider;
   /** Diagnostics per URI and version, so code actions and validation share one run. */
   private readonly diagnosticsCache = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(readonly model: ModelHost = new ModelHost()) {
     const vocabulary = () => this.model.vocabulary;
     this.diagnosticsProvider = new DiagnosticsProvider(() => this.validationContext());
-    this.hoverProvider = new HoverProvider(this.model);
+    const curves = new CurveRenderer();
+    this.hoverProvider = new HoverProvider(this.model, curves);
+    this.inlayHintProvider = new InlayHintProvider(this.model);
+    this.codeLensProvider = new CodeLensProvider(this.model);
+    this.previewProvider = new PreviewProvider(this.model, curves);
     this.completionProvider = new CompletionProvider(vocabulary);
     this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed), this.model);
+  }
+
+  /** Curve images in hovers: on for editors that render markdown images, off for those that show text. */
+  set hoverImages(enabled: boolean) {
+    this.hoverProvider.images = enabled;
   }
 
   validationContext(): ValidationContext {
@@ -82,6 +97,25 @@ export class EqLanguageService {
 
   codeActions(document: TextDocument, params: CodeActionParams): CodeAction[] {
     return this.codeActionProvider.codeActions(this.store.get(document), params);
+  }
+
+  inlayHints(document: TextDocument, range: Range): InlayHint[] {
+    const parsed = this.store.get(document);
+    this.prefetchMorphs(parsed);
+    return this.inlayHintProvider.inlayHints(parsed, range);
+  }
+
+  codeLenses(document: TextDocument): CodeLens[] {
+    return this.codeLensProvider.codeLenses(this.store.get(document));
+  }
+
+  /** The edit of the "Expand" code lens, or why it cannot be made. */
+  expandPreset(document: TextDocument, presetIndex: unknown, version: unknown): { edit: TextEdit } | { refused: string } {
+    return this.codeLensProvider.expandEdit(this.store.get(document), presetIndex, version);
+  }
+
+  preview(document: TextDocument, position: Position): PreviewResult | null {
+    return this.previewProvider.preview(this.store.get(document), position);
   }
 
   close(uri: string): void {

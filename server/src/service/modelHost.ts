@@ -4,9 +4,9 @@
  * adds generated bands. Loading never throws: a broken model folder falls back to the bundled one
  * and says why.
  */
-import { bundledModelDir, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
-import { bandsOf } from "../core/model/parameters.js";
-import type { SemanticModel } from "../core/model/semanticModel.js";
+import { bundledModelDir, clamp, DEFAULT_BELL_Q, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
+import { bandsOf, PARAMETERS } from "../core/model/parameters.js";
+import type { MorphTermInput, SemanticModel } from "../core/model/semanticModel.js";
 
 export interface ModelState {
   dir: string;
@@ -16,12 +16,17 @@ export interface ModelState {
   semantic?: SemanticModel;
   /** Why the requested model (or its network) is not the one in use, if it is not. */
   warning?: string;
+  /** Set when no network could be loaded at all: morphs will not give bands until a reload. */
+  networkFailed?: boolean;
 }
 
 export class ModelHost {
   private state: ModelState;
   private requested: string | undefined;
   private generation = 0;
+  /** Nearest words per concrete setting; the encoder and the fit take milliseconds, hovers repeat. */
+  private readonly descriptions = new Map<string, MorphTermInput[]>();
+  private static readonly DESCRIPTION_CACHE_LIMIT = 500;
 
   constructor(private readonly bundledDir: string = bundledModelDir()) {
     this.state = this.readVocabulary(undefined);
@@ -39,10 +44,16 @@ export class ModelHost {
     return this.state.semantic;
   }
 
+  /** True until the network of the current folder has loaded or failed to load. */
+  get networkLoading(): boolean {
+    return !this.state.semantic && !this.state.networkFailed;
+  }
+
   /** Switches to the model in `dir` (empty: the bundled one): vocabulary now, network with loadNetwork(). */
   load(dir: string | undefined): ModelState {
     this.generation++;
     this.state.semantic?.dispose();
+    this.descriptions.clear();
     this.requested = dir && dir.trim() ? dir : undefined;
     this.state = this.readVocabulary(this.requested);
     return this.state;
@@ -69,7 +80,7 @@ export class ModelHost {
         this.state = { ...this.readVocabulary(undefined), warning: `Model at ${dir} not used: ${reason}. Using the bundled model.` };
         return this.loadNetwork();
       }
-      this.state = { ...this.state, warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.` };
+      this.state = { ...this.state, networkFailed: true, warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.` };
       return true;
     }
   }
@@ -87,6 +98,24 @@ export class ModelHost {
     const decoded = semantic.generateMany(morphs.filter((_, index) => usable[index]));
     let next = 0;
     return morphs.map((_, index) => (usable[index] ? bandsOf(decoded[next++]!) : undefined));
+  }
+
+  /**
+   * The words nearest to concrete bands ("0.7 warm, 0.2 bright"), through the model's encoder; undefined
+   * without a network. Slots the bands leave empty count as flat.
+   */
+  describe(bands: readonly EqBand[]): MorphTermInput[] | undefined {
+    const semantic = this.state.semantic;
+    if (!semantic) return undefined;
+    const values = parameterValues(bands);
+    const key = values.join(",");
+    let terms = this.descriptions.get(key);
+    if (!terms) {
+      terms = semantic.describe(values);
+      if (this.descriptions.size >= ModelHost.DESCRIPTION_CACHE_LIMIT) this.descriptions.clear();
+      this.descriptions.set(key, terms);
+    }
+    return terms;
   }
 
   private readVocabulary(dir: string | undefined): ModelState {
@@ -107,4 +136,18 @@ export class ModelHost {
       return { dir: this.bundledDir, metadata, vocabulary: new Vocabulary([]), warning: `The bundled model cannot be read: ${(error as Error).message}` };
     }
   }
+}
+
+/**
+ * The model's 13 parameters of a set of bands, inside the plug-in's ranges (the encoder was trained on
+ * nothing else). An empty slot is a flat band in the middle of its range (on a log scale).
+ */
+function parameterValues(bands: readonly EqBand[]): number[] {
+  return PARAMETERS.map((parameter) => {
+    const band = bands.find((candidate) => candidate.slot === parameter.slot);
+    const range = parameter.pluginRange;
+    if (parameter.kind === "gain") return clamp(band?.gainDb ?? 0, range);
+    if (parameter.kind === "q") return clamp(band?.q ?? DEFAULT_BELL_Q, range);
+    return clamp(band?.frequencyHz ?? Math.sqrt(range.min * range.max), range);
+  });
 }
