@@ -1,4 +1,5 @@
-// Bundles the extension client, the language server and the CLI into dist/ (CommonJS for Node).
+// Bundles the extension client, the language server and the CLI into dist/ (CommonJS for Node),
+// and the preview panel's page script into dist/preview.js (an IIFE for the webview's browser).
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,6 +26,19 @@ const builds = [
   { ...common, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli/main.ts" }, outdir: "dist" },
   // The core alone, as shipped inside the server, for benchmarks.
   { ...common, entryPoints: { core: "server/src/core/index.ts" }, outdir: "dist" },
+  // The preview panel's page: runs in the webview (Chromium of VS Code's Electron >= 1.91), loaded
+  // by a <script nonce> under a strict CSP, so one self-contained file with no eval.
+  {
+    bundle: true,
+    platform: "browser",
+    target: "chrome120",
+    format: "iife",
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+    entryPoints: { preview: "client/src/preview/page/main.ts" },
+    outdir: "dist",
+  },
 ];
 
 mkdirSync("dist", { recursive: true });

@@ -1,10 +1,10 @@
 // Runs the test suites with Node's test runner (TypeScript through tsx).
-// Usage: node test/run.mjs [suite...]   suites: unit, cli, lsp, neovim, e2e (default: all)
+// Usage: node test/run.mjs [suite...]   suites: unit, cli, lsp, neovim, browser, e2e (default: all)
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 
-const ALL_SUITES = ["unit", "cli", "lsp", "neovim", "e2e"];
+const ALL_SUITES = ["unit", "cli", "lsp", "neovim", "browser", "e2e"];
 const requested = process.argv.slice(2);
 const suites = requested.length > 0 ? requested : ALL_SUITES;
 

@@ -1,10 +1,13 @@
 /**
  * The VS Code side: registers nothing the manifest does not, starts the language server over IPC,
- * passes the settings on, and shows the active model in the status bar.
+ * passes the settings on, shows the active model in the status bar, and runs the preview panel
+ * (client/src/preview) on the server's `eqpreset/preview` request.
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node.js";
+import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
+import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 
 const LANGUAGE_ID = "eqpreset";
@@ -54,6 +57,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
 
   client = new LanguageClient(LANGUAGE_ID, "EQ Preset Language Server", serverOptions, clientOptions);
+  const languageClient = client;
+  const started = languageClient.start();
+
+  // Registered before the server is up: a preview opened meanwhile waits for it (or shows why not).
+  const previews = new PreviewController(context.extensionUri, {
+    preview: async (params: PreviewParams) => {
+      await started;
+      return languageClient.sendRequest(PREVIEW_REQUEST, params);
+    },
+    log: (message) => languageClient.outputChannel.appendLine(message),
+  });
+  context.subscriptions.push(
+    previews,
+    vscode.commands.registerCommand("eqpreset.openPreview", (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args)),
+    // A preview left open when VS Code closed comes back on the active editor's preset.
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => previews.restore(panel),
+    }),
+  );
+
   context.subscriptions.push(
     vscode.commands.registerCommand("eqpreset.showOutput", () => client?.outputChannel.show()),
     vscode.commands.registerCommand("eqpreset.trainModel", async () => {
@@ -98,8 +121,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     void vscode.window.showInformationMessage(`EQ model trained: ${outputDir}`);
   };
 
-  await client.start();
+  await started;
   context.subscriptions.push(
+    client.onNotification(PREVIEW_CHANGED_NOTIFICATION, (params: unknown) => previews.serverChanged(params)),
     client.onNotification(MODEL_STATUS_NOTIFICATION, (model: ModelStatus) => {
       lastModelStatus = model;
       const bundled = path.resolve(model.dir) === path.resolve(context.asAbsolutePath("model"));

@@ -1,4 +1,5 @@
 /** A large, realistic preset file for benchmarks and stress tests, deterministic for a seed. */
+import { mulberry32 } from "../../server/src/core/model/random.js";
 
 export interface GeneratedPreset {
   name: string;
@@ -8,16 +9,9 @@ export interface GeneratedPreset {
   gainDb?: number;
 }
 
-/** mulberry32: a small seeded PRNG, so every run measures the same document. */
+/** A seeded generator (the one model training uses), so every run measures the same document. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 function round(value: number, decimals: number): number {

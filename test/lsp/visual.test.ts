@@ -2,32 +2,19 @@
  * "See it" in the editor, over a real LSP connection with the fixture model: the response picture in
  * hovers, inlay hints after morphs, code lenses and their Expand command, and the preview request.
  */
+import type { PreviewData } from "../../server/src/core/previewProtocol.js";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node.js";
-import type { ApplyWorkspaceEditParams, CodeAction, CodeLens, Hover, InlayHint, Position, Range, TextEdit } from "vscode-languageserver-protocol";
+import type { ApplyWorkspaceEditParams, CodeAction, CodeLens, Hover, InlayHint, Position, TextEdit } from "vscode-languageserver-protocol";
 import { analyseCurve, applyReplacements, logFrequencies, parsePresetDocument, resolvePresets, responseDb, roundBand, SLOTS, type EqBand } from "../../server/src/core/index.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 import { LspTestClient, SERVER_BUNDLE } from "../support/lspClient.js";
 import { hoverText, openWithCursor } from "../support/lspExpect.js";
 import { expectedPoint, parseCurveSvg, svgFromMarkdown } from "../support/svgExpect.js";
 
-interface PreviewResult {
-  uri: string;
-  presetName: string | null;
-  range: Range;
-  sampleRate: number;
-  outputGainDb: number;
-  bands: { slot: string; type: string; frequencyHz: number; gainDb: number; q: number }[];
-  frequencies: number[];
-  responseDb: number[];
-  peakDb: number;
-  suggestedPreGainDb: number;
-  svg: string;
-  pending: boolean;
-  message?: string;
-}
+type PreviewResult = PreviewData;
 
 let client: LspTestClient;
 let modelDir: string;

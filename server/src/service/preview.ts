@@ -3,7 +3,7 @@
  * model's for a morph), the response and the SVG. Shared by the hover, the inlay hints and the
  * `eqpreset/preview` request of the preview panel.
  */
-import type { Position, Range } from "vscode-languageserver";
+import type { Position } from "vscode-languageserver";
 import {
   containsPosition,
   effectiveBands,
@@ -16,46 +16,17 @@ import {
   type ResolvedPreset,
   type SlotId,
 } from "../core/index.js";
-import { filterKindOf, type FilterKind } from "../core/eq/biquad.js";
+import { filterKindOf } from "../core/eq/biquad.js";
 import { renderCurve, type RenderedCurve } from "../core/eq/svg.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { ModelHost } from "./modelHost.js";
 
-export const PREVIEW_REQUEST = "eqpreset/preview";
-export const PREVIEW_CHANGED_NOTIFICATION = "eqpreset/previewChanged";
 /** Points of the response the preview panel draws. */
 export const PREVIEW_POINTS = 200;
 
-export interface PreviewParams {
-  uri: string;
-  position: Position;
-}
-
-export interface PreviewBand {
-  slot: SlotId;
-  /** As Web Audio's BiquadFilterNode names it. */
-  type: FilterKind;
-  frequencyHz: number;
-  gainDb: number;
-  q: number;
-}
-
-export interface PreviewResult {
-  uri: string;
-  presetName: string | null;
-  range: Range;
-  sampleRate: number;
-  outputGainDb: number;
-  bands: PreviewBand[];
-  frequencies: number[];
-  responseDb: number[];
-  peakDb: number;
-  suggestedPreGainDb: number;
-  svg: string;
-  /** The network is still loading, so a morph's bands are missing for now. */
-  pending: boolean;
-  message?: string;
-}
+export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../core/previewProtocol.js";
+export type { PreviewBand, PreviewParams, PreviewResult };
+import type { PreviewBand, PreviewParams, PreviewData as PreviewResult } from "../core/previewProtocol.js";
 
 export interface PresetCurve {
   /** The bands the preset's EQ has now: explicit ones and, once the model has spoken, generated ones. */

@@ -14,6 +14,8 @@ export async function run(): Promise<void> {
   await import("./extension.e2e.js");
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "training.e2e.ts", mocha);
   await import("./training.e2e.js");
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "preview.e2e.ts", mocha);
+  await import("./preview.e2e.js");
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test${failures === 1 ? "" : "s"} failed`);

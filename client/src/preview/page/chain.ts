@@ -1,0 +1,187 @@
+/**
+ * The audition's signal chain in Web Audio, on any context (the live AudioContext, or an
+ * OfflineAudioContext to measure it):
+ *
+ *   input ─┬─ low shelf → bell 1 → bell 2 → bell 3 → high shelf → output gain → wet gate ─┬─ output
+ *          └──────────────────────── loudness match → dry gate ─────────────────────────┘
+ *
+ * One BiquadFilterNode per SAFE slot, always connected; a slot the preset leaves empty gets 0 dB
+ * (a biquad at 0 dB passes the signal unchanged), so a new preset never rewires the graph, it only
+ * moves parameters. While the audio runs they glide there (setTargetAtTime); when it is stopped
+ * they are set at once, so what the nodes report is what the preset says.
+ *
+ * Web Audio's peaking filter is the RBJ cookbook's, with Q as given. Its shelves have no Q: they
+ * are the cookbook's with slope S = 1, i.e. Q = 1/√2 ≈ 0.707, next to SAFE's fixed 0.71 (a
+ * difference of a few hundredths of a dB). The band's Q is still written to the node's Q param,
+ * which a shelf ignores.
+ *
+ * A/B: bypassing closes the wet gate and opens the dry gate, whose level is the loudness match
+ * (see loudness.ts); the two cross-fade over a few milliseconds so the switch does not click.
+ */
+import { SLOTS, type SlotId } from "../../../../server/src/core/bands.js";
+import type { FilterType, PreviewBand } from "../protocol.js";
+
+/** How fast parameters glide to a new preset while audio plays (time constant, seconds). */
+const GLIDE_TIME_CONSTANT_S = 0.03;
+/** The A/B cross-fade's time constant (seconds). */
+const CROSSFADE_TIME_CONSTANT_S = 0.01;
+
+export interface ChainSettings {
+  bands: readonly PreviewBand[];
+  outputGainDb: number;
+  /** The dry signal's gain when bypassed (see loudness.ts). */
+  matchGainDb: number;
+}
+
+/** What the nodes hold, read back from their AudioParams. */
+export interface FilterState {
+  slot: SlotId;
+  /** Whether the preset sets this slot (an empty slot is held at 0 dB). */
+  active: boolean;
+  type: BiquadFilterType;
+  frequencyHz: number;
+  gainDb: number;
+  q: number;
+}
+
+export interface ChainState {
+  sampleRate: number;
+  bypassed: boolean;
+  filters: FilterState[];
+  outputGainDb: number;
+  /** The wet gate's gain: 1 with the EQ heard, 0 bypassed. */
+  wetLevel: number;
+  /** The dry gate's gain: 0 with the EQ heard, the loudness match (linear) bypassed. */
+  dryLevel: number;
+  /** The loudness match the chain was given, in dB. */
+  matchGainDb: number;
+}
+
+function filterTypeOf(slot: SlotId): FilterType {
+  return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
+}
+
+export function dbToGain(db: number): number {
+  return Math.pow(10, db / 20);
+}
+
+export function gainToDb(gain: number): number {
+  return 20 * Math.log10(gain);
+}
+
+export class EqChain {
+  readonly input: GainNode;
+  readonly output: GainNode;
+  private readonly filters: { slot: SlotId; node: BiquadFilterNode; active: boolean }[];
+  private readonly outputGain: GainNode;
+  private readonly wetGate: GainNode;
+  private readonly dryGate: GainNode;
+  private bypassed = false;
+  private matchGainDb = 0;
+
+  constructor(private readonly context: BaseAudioContext) {
+    this.input = context.createGain();
+    this.output = context.createGain();
+    this.filters = SLOTS.map((slot) => {
+      const node = context.createBiquadFilter();
+      node.type = filterTypeOf(slot.id);
+      node.gain.value = 0;
+      return { slot: slot.id, node, active: false };
+    });
+    this.outputGain = context.createGain();
+    this.wetGate = context.createGain();
+    this.dryGate = context.createGain();
+    this.dryGate.gain.value = 0;
+
+    let previous: AudioNode = this.input;
+    for (const { node } of this.filters) {
+      previous.connect(node);
+      previous = node;
+    }
+    previous.connect(this.outputGain).connect(this.wetGate).connect(this.output);
+    this.input.connect(this.dryGate).connect(this.output);
+  }
+
+  /** Sets the filters to the preset; `glide` while audio plays, at once otherwise. */
+  configure(settings: ChainSettings, glide: boolean): void {
+    const nyquist = this.context.sampleRate / 2;
+    for (const filter of this.filters) {
+      const band = settings.bands.find((candidate) => candidate.slot === filter.slot);
+      filter.active = band !== undefined;
+      if (!band) {
+        this.move(filter.node.gain, 0, glide, GLIDE_TIME_CONSTANT_S);
+        continue;
+      }
+      // Changing the type cannot glide; it only happens if the server's idea of a slot changes.
+      if (filter.node.type !== band.type) filter.node.type = band.type;
+      // A biquad's frequency must stay below Nyquist (the context may run slower than the preset).
+      this.move(filter.node.frequency, Math.min(band.frequencyHz, nyquist * 0.999), glide, GLIDE_TIME_CONSTANT_S);
+      this.move(filter.node.gain, band.gainDb, glide, GLIDE_TIME_CONSTANT_S);
+      this.move(filter.node.Q, band.q, glide, GLIDE_TIME_CONSTANT_S);
+    }
+    this.move(this.outputGain.gain, dbToGain(settings.outputGainDb), glide, GLIDE_TIME_CONSTANT_S);
+    this.matchGainDb = settings.matchGainDb;
+    this.routeGates(glide);
+  }
+
+  setBypassed(bypassed: boolean, glide: boolean): void {
+    this.bypassed = bypassed;
+    this.routeGates(glide);
+  }
+
+  private routeGates(glide: boolean): void {
+    this.move(this.wetGate.gain, this.bypassed ? 0 : 1, glide, CROSSFADE_TIME_CONSTANT_S);
+    this.move(this.dryGate.gain, this.bypassed ? dbToGain(this.matchGainDb) : 0, glide, CROSSFADE_TIME_CONSTANT_S);
+  }
+
+  private move(param: AudioParam, value: number, glide: boolean, timeConstant: number): void {
+    const now = this.context.currentTime;
+    param.cancelScheduledValues(now);
+    if (glide) {
+      // Start the glide from where the parameter is now, not from its last scheduled value.
+      param.setValueAtTime(param.value, now);
+      param.setTargetAtTime(value, now, timeConstant);
+    } else {
+      param.value = value;
+    }
+  }
+
+  state(): ChainState {
+    return {
+      sampleRate: this.context.sampleRate,
+      bypassed: this.bypassed,
+      filters: this.filters.map(({ slot, node, active }) => ({
+        slot,
+        active,
+        type: node.type,
+        frequencyHz: node.frequency.value,
+        gainDb: node.gain.value,
+        q: node.Q.value,
+      })),
+      outputGainDb: gainToDb(this.outputGain.gain.value),
+      wetLevel: this.wetGate.gain.value,
+      dryLevel: this.dryGate.gain.value,
+      matchGainDb: this.matchGainDb,
+    };
+  }
+
+  /**
+   * The EQ's response (dB) at `frequencies` as the nodes compute it (BiquadFilterNode's own
+   * getFrequencyResponse), output gain included; the bypass is not part of it.
+   */
+  responseDb(frequencies: readonly number[]): number[] {
+    const grid = Float32Array.from(frequencies);
+    const magnitude = new Float32Array(grid.length);
+    const phase = new Float32Array(grid.length);
+    const total = new Array<number>(grid.length).fill(gainToDb(this.outputGain.gain.value));
+    for (const { node } of this.filters) {
+      node.getFrequencyResponse(grid, magnitude, phase);
+      for (let i = 0; i < grid.length; i++) total[i]! += gainToDb(magnitude[i]!);
+    }
+    return total;
+  }
+
+  disconnect(): void {
+    for (const node of [this.input, ...this.filters.map((filter) => filter.node), this.outputGain, this.wetGate, this.dryGate, this.output]) node.disconnect();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The response curve as an SVG: a log-frequency axis from 20 Hz to 20 kHz, a dB axis symmetric
+ * around 0 dB and wide enough for the curve, one point of the path per point of the server's
+ * response, and a marker per band where the curve passes the band's frequency.
+ *
+ * The geometry (scales, path, markers) is pure and separate from the DOM, so it can be checked on
+ * its own. The SVG carries its scales as data-* attributes, so a test can read any point back to
+ * a frequency and a level.
+ */
+import { SLOTS } from "../../../../server/src/core/bands.js";
+import { displayFrequency, displayGain } from "../../../../server/src/core/numbers.js";
+import type { PreviewBand } from "../protocol.js";
+
+export const CURVE_WIDTH = 640;
+export const CURVE_HEIGHT = 260;
+const MARGIN = { left: 44, right: 12, top: 12, bottom: 26 };
+export const LOW_HZ = 20;
+export const HIGH_HZ = 20_000;
+/** The dB axis never shows less than ±6 dB, so a flat preset does not look like a wild one. */
+const MIN_DB_SPAN = 6;
+const GRID_FREQUENCIES = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
+
+export interface CurveScale {
+  /** The plot area inside the SVG's viewBox. */
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  dbTop: number;
+  dbBottom: number;
+}
+
+export interface CurveInput {
+  frequencies: readonly number[];
+  responseDb: readonly number[];
+  bands: readonly PreviewBand[];
+}
+
+export interface BandMarker {
+  slot: PreviewBand["slot"];
+  label: string;
+  x: number;
+  y: number;
+  frequencyHz: number;
+  /** The curve's level at the band's frequency. */
+  levelDb: number;
+}
+
+export interface CurveGeometry {
+  scale: CurveScale;
+  /** `M x y L x y …`, one point per response point. */
+  path: string;
+  markers: BandMarker[];
+  dbTicks: number[];
+}
+
+/** The dB axis: ±6, ±12, ±18… whichever first holds the whole curve. */
+export function curveScale(responseDb: readonly number[]): CurveScale {
+  const largest = responseDb.reduce((max, db) => Math.max(max, Math.abs(db)), 0);
+  const span = Math.max(MIN_DB_SPAN, Math.ceil(largest / 6) * 6);
+  return {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    width: CURVE_WIDTH - MARGIN.left - MARGIN.right,
+    height: CURVE_HEIGHT - MARGIN.top - MARGIN.bottom,
+    dbTop: span,
+    dbBottom: -span,
+  };
+}
+
+export function xOf(scale: CurveScale, frequencyHz: number): number {
+  return scale.left + (scale.width * Math.log(frequencyHz / LOW_HZ)) / Math.log(HIGH_HZ / LOW_HZ);
+}
+
+export function yOf(scale: CurveScale, db: number): number {
+  return scale.top + (scale.height * (scale.dbTop - db)) / (scale.dbTop - scale.dbBottom);
+}
+
+/** The response at `frequencyHz`, interpolated linearly in log frequency between grid points. */
+export function levelAt(frequencies: readonly number[], responseDb: readonly number[], frequencyHz: number): number {
+  if (frequencyHz <= frequencies[0]!) return responseDb[0]!;
+  for (let i = 1; i < frequencies.length; i++) {
+    const high = frequencies[i]!;
+    if (frequencyHz <= high) {
+      const low = frequencies[i - 1]!;
+      const t = Math.log(frequencyHz / low) / Math.log(high / low);
+      return responseDb[i - 1]! + t * (responseDb[i]! - responseDb[i - 1]!);
+    }
+  }
+  return responseDb[responseDb.length - 1]!;
+}
+
+/** Two decimals: well under a pixel, and a path a tenth of the size of full precision. */
+function coordinate(value: number): string {
+  return value.toFixed(2);
+}
+
+export function curveGeometry(input: CurveInput): CurveGeometry {
+  const scale = curveScale(input.responseDb);
+  const path = input.frequencies
+    .map((frequency, i) => `${i === 0 ? "M" : "L"}${coordinate(xOf(scale, frequency))} ${coordinate(yOf(scale, input.responseDb[i]!))}`)
+    .join(" ");
+  const markers = input.bands.map((band) => {
+    const levelDb = levelAt(input.frequencies, input.responseDb, band.frequencyHz);
+    const label = SLOTS.find((slot) => slot.id === band.slot)?.short ?? band.slot;
+    return { slot: band.slot, label, x: xOf(scale, band.frequencyHz), y: yOf(scale, levelDb), frequencyHz: band.frequencyHz, levelDb };
+  });
+  const step = scale.dbTop <= 6 ? 3 : scale.dbTop <= 18 ? 6 : 12;
+  const dbTicks: number[] = [];
+  for (let db = scale.dbBottom; db <= scale.dbTop; db += step) dbTicks.push(db);
+  return { scale, path, markers, dbTicks };
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svgElement<K extends keyof SVGElementTagNameMap>(document: Document, name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  return element;
+}
+
+function frequencyLabel(hz: number): string {
+  return hz >= 1000 ? `${hz / 1000}k` : String(hz);
+}
+
+/** Builds the curve's SVG (DOM calls only, no markup strings: nothing from the preset is parsed as HTML). */
+export function renderCurve(document: Document, input: CurveInput, title: string): SVGSVGElement {
+  const { scale, path, markers, dbTicks } = curveGeometry(input);
+  const svg = svgElement(document, "svg", {
+    viewBox: `0 0 ${CURVE_WIDTH} ${CURVE_HEIGHT}`,
+    role: "img",
+    class: "curve",
+    "data-db-top": scale.dbTop,
+    "data-db-bottom": scale.dbBottom,
+    "data-low-hz": LOW_HZ,
+    "data-high-hz": HIGH_HZ,
+    "data-plot": `${scale.left} ${scale.top} ${scale.width} ${scale.height}`,
+  });
+  const titleElement = svgElement(document, "title", {});
+  titleElement.textContent = title;
+  svg.append(titleElement);
+
+  const grid = svgElement(document, "g", { class: "grid" });
+  for (const frequency of GRID_FREQUENCIES) {
+    const x = xOf(scale, frequency);
+    grid.append(svgElement(document, "line", { x1: x, x2: x, y1: scale.top, y2: scale.top + scale.height }));
+    const label = svgElement(document, "text", { x, y: CURVE_HEIGHT - 8, "text-anchor": "middle" });
+    label.textContent = frequencyLabel(frequency);
+    grid.append(label);
+  }
+  for (const db of dbTicks) {
+    const y = yOf(scale, db);
+    grid.append(svgElement(document, "line", { x1: scale.left, x2: scale.left + scale.width, y1: y, y2: y, ...(db === 0 ? { class: "zero" } : {}) }));
+    const label = svgElement(document, "text", { x: scale.left - 6, y: y + 4, "text-anchor": "end" });
+    label.textContent = db > 0 ? `+${db}` : String(db);
+    grid.append(label);
+  }
+  svg.append(grid);
+
+  svg.append(svgElement(document, "path", { class: "response", d: path, fill: "none" }));
+
+  const markerGroup = svgElement(document, "g", { class: "markers" });
+  for (const marker of markers) {
+    const group = svgElement(document, "g", { class: "band-marker", "data-slot": marker.slot, "data-frequency": marker.frequencyHz });
+    group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: 4 }));
+    const label = svgElement(document, "text", { x: marker.x, y: marker.y - 8, "text-anchor": "middle" });
+    label.textContent = marker.label;
+    const tooltip = svgElement(document, "title", {});
+    tooltip.textContent = `${marker.label} ${displayFrequency(marker.frequencyHz)}: curve at ${displayGain(marker.levelDb)}`;
+    group.append(tooltip, label);
+    markerGroup.append(group);
+  }
+  svg.append(markerGroup);
+  return svg;
+}

@@ -1,0 +1,43 @@
+/**
+ * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
+ * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
+ */
+import { SLOTS } from "../../../../server/src/core/bands.js";
+import { displayFrequency, displayGain, displayQ } from "../../../../server/src/core/numbers.js";
+import type { FilterType, PreviewData } from "../protocol.js";
+
+const FILTER_NAMES: Record<FilterType, string> = { lowshelf: "low shelf", peaking: "bell", highshelf: "high shelf" };
+
+function row(document: Document, cells: readonly string[], header = false): HTMLTableRowElement {
+  const tr = document.createElement("tr");
+  cells.forEach((text, index) => {
+    const cell = document.createElement(header && index === 0 ? "th" : "td");
+    if (header && index === 0) cell.setAttribute("scope", "row");
+    cell.textContent = text;
+    tr.append(cell);
+  });
+  return tr;
+}
+
+export function renderBandTable(table: HTMLTableElement, data: PreviewData, matchGainDb: number): void {
+  const document = table.ownerDocument;
+  const body = table.tBodies[0] ?? table.createTBody();
+  const foot = table.tFoot ?? table.createTFoot();
+  body.replaceChildren(
+    ...data.bands.map((band) => {
+      const slot = SLOTS.find((candidate) => candidate.id === band.slot);
+      // Shelves: SAFE's fixed Q, which Web Audio's shelves cannot take (they use slope 1, Q ≈ 0.707).
+      const q = slot?.hasQ === false ? `${displayQ(band.q)} (fixed)` : displayQ(band.q);
+      const tr = row(document, [slot?.label ?? band.slot, FILTER_NAMES[band.type], displayFrequency(band.frequencyHz), displayGain(band.gainDb), q], true);
+      tr.dataset["slot"] = band.slot;
+      return tr;
+    }),
+  );
+  if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", ""], true));
+  foot.replaceChildren(
+    row(document, ["Output gain", "", "", displayGain(data.outputGainDb), ""], true),
+    row(document, ["Peak", "", "", displayGain(data.peakDb), ""], true),
+    row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), ""], true),
+    row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), ""], true),
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Preview data as the panel gets it: the real language server (dist/server.js) answering
+ * `eqpreset/preview` for presets of a real document, checked by the same function the extension
+ * uses before posting it to the page.
+ */
+import { checkPreviewData, PREVIEW_REQUEST, type PreviewData } from "../../../client/src/preview/protocol.js";
+import { LspTestClient } from "../../support/lspClient.js";
+
+/** Explicit presets only, so no model is needed; at two sample rates, with and without shelves. */
+export const PRESETS_TEXT = [
+  "samplerate 48kHz",
+  "",
+  'preset "VO clean" {',
+  "  lowshelf 120Hz -4dB",
+  "  bell 300Hz -2dB q 1.4",
+  "  bell 3kHz +2.5dB q 1",
+  "  bell 6.5kHz -3dB q 4",
+  "  highshelf 12kHz +1.5dB",
+  "  gain -1dB",
+  "}",
+  "",
+  'preset "Radio chatter" {',
+  "  lowshelf 400Hz -12dB",
+  "  bell 1.8kHz +6dB q 1.2",
+  "  highshelf 3.5kHz -12dB",
+  "  gain -3dB",
+  "}",
+  "",
+  'preset "Bells only" {',
+  "  bell 150Hz +4dB q 0.7",
+  "  bell 1kHz -6dB q 2.5",
+  "  bell 5kHz +3dB q 6",
+  "}",
+  "",
+  'preset "Bass stem" {',
+  "  samplerate 96kHz",
+  "  lowshelf 60Hz +3dB",
+  "  bell 250Hz -2dB q 1",
+  "  highshelf 5kHz -4dB",
+  "}",
+  "",
+].join("\n");
+
+export type PresetName = "VO clean" | "Radio chatter" | "Bells only" | "Bass stem";
+
+export async function previewsFromServer(): Promise<Record<PresetName, PreviewData>> {
+  const client = await LspTestClient.start();
+  try {
+    const uri = client.uriFor("browser-previews.eqp");
+    const diagnostics = await client.open(uri, PRESETS_TEXT);
+    if (diagnostics.length > 0) throw new Error(`the fixture presets have problems: ${JSON.stringify(diagnostics)}`);
+    const lines = PRESETS_TEXT.split("\n");
+    const previews = {} as Record<PresetName, PreviewData>;
+    for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem"] as const) {
+      // The cursor on the preset's first band line.
+      const line = lines.indexOf(`preset "${name}" {`) + 1;
+      const answer = await client.request<unknown>(PREVIEW_REQUEST, { uri, position: { line, character: 4 } });
+      const checked = checkPreviewData(answer);
+      if (!checked.ok) throw new Error(`the server's preview of "${name}" is not usable: ${checked.error}`);
+      if (checked.value.presetName !== name) throw new Error(`asked for "${name}", the server previewed ${JSON.stringify(checked.value.presetName)}`);
+      previews[name] = checked.value;
+    }
+    return previews;
+  } finally {
+    await client.stop();
+  }
+}
