@@ -56,10 +56,51 @@ export function bandLine(band: EqBand): string {
 /** The morph written as a comment, then a band line for each generated slot the preset leaves free. */
 export function expansionLines(morph: MorphStatement, preset: ResolvedPreset, generated: readonly EqBand[]): string[] {
   const explicit = explicitSlots(preset);
-  const words = morph.terms.map((term) => (term.weight ? `${term.word} ${term.weight.text}` : term.word)).join(" ");
-  const lines = [`# morph ${words}`];
+  const lines = [morphComment(morph)];
   for (const band of generated) if (!explicit.has(band.slot)) lines.push(bandLine(roundBand(band)));
   return lines;
+}
+
+function morphComment(morph: MorphStatement): string {
+  return `# morph ${morph.terms.map((term) => (term.weight ? `${term.word} ${term.weight.text}` : term.word)).join(" ")}`;
+}
+
+const BELL_SLOTS: readonly SlotId[] = ["bell1", "bell2", "bell3"];
+
+/** The offset of a line/character position, counting \r\n, \r and \n as line ends. */
+function offsetAt(text: string, position: { line: number; character: number }): number {
+  const lineEnd = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let line = 0; line < position.line; line++) {
+    const match = lineEnd.exec(text);
+    if (!match) return text.length;
+    start = match.index + match[0].length;
+  }
+  return start + position.character;
+}
+
+/**
+ * Bells take their slot from their order in the preset, and explicit bells always hold the first
+ * slots. So when explicit bells come after the morph, the generated bells must be written after the
+ * last of them, or re-parsing would hand the generated bells the explicit bells' slots.
+ */
+function expansionReplacement(text: string, lines: readonly string[], morph: MorphStatement, preset: ResolvedPreset, generated: readonly EqBand[]): TextReplacement {
+  const indent = /^[ \t]*/.exec(lines[morph.range.start.line] ?? "")![0];
+  const lastBell = preset.bands.filter((band) => BELL_SLOTS.includes(band.slot.id)).at(-1)?.statement;
+  if (!lastBell || lastBell.range.start.line <= morph.range.end.line) {
+    return { range: morph.range, newText: expansionLines(morph, preset, generated).join(`\n${indent}`) };
+  }
+  const explicit = explicitSlots(preset);
+  const free = generated.filter((band) => !explicit.has(band.slot));
+  const [bells, others] = [free.filter((band) => BELL_SLOTS.includes(band.slot)), free.filter((band) => !BELL_SLOTS.includes(band.slot))];
+  const lastLine = lastBell.range.end.line;
+  const end = { line: lastLine, character: (lines[lastLine] ?? "").length };
+  // Verbatim, line endings included: everything from the end of the morph to the end of the last bell's line.
+  const between = text.slice(offsetAt(text, morph.range.end), offsetAt(text, end));
+  const bellIndent = /^[ \t]*/.exec(lines[lastBell.range.start.line] ?? "")![0];
+  const head = [morphComment(morph), ...others.map((band) => bandLine(roundBand(band)))].join(`\n${indent}`);
+  const tail = bells.map((band) => `\n${bellIndent}${bandLine(roundBand(band))}`).join("");
+  return { range: { start: morph.range.start, end }, newText: head + between + tail };
 }
 
 /** A one-line description of a response: its largest boost and cut. */
@@ -102,8 +143,7 @@ export function expansionEdits(
     const terms = morph && morphTerms(morph);
     const generated = terms && generate(terms);
     if (!morph || !generated) continue;
-    const indent = /^[ \t]*/.exec(lines[morph.range.start.line] ?? "")![0];
-    edits.set(preset, { range: morph.range, newText: expansionLines(morph, preset, generated).join(`\n${indent}`) });
+    edits.set(preset, expansionReplacement(text, lines, morph, preset, generated));
   }
   return edits;
 }
