@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 
-const CLI = path.resolve("bin", "eqp.js");
-
-function eqp(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function fixture(name: string, text: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "eqp-cli-"));
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+/** Each fixture in a folder of its own: some tests format or expand a whole folder. */
+const fixture = (name: string, text: string) => writeFileIn(temporaryFolder("cli"), name, text);
 
 describe("eqp check", () => {
   it("passes the samples with exit code 0", () => {

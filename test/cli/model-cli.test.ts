@@ -1,21 +1,14 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
+import { CLI, eqp, literal, temporaryFolder } from "../support/cli.js";
 import { csvLine, generateRows } from "../support/safeCsv.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 
-const CLI = path.resolve("bin", "eqp.js");
-
-function eqp(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const work = mkdtempSync(path.join(tmpdir(), "eqp-train-"));
+const work = temporaryFolder("train");
 const data = path.join(work, "data.csv");
 
 before(() => {
@@ -34,7 +27,7 @@ describe("eqp train", () => {
     const out = path.join(work, "model-a");
     const result = eqp("train", "--data", data, "--out", out, "--epochs", "4", "--seed", "7");
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`${data.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:11: skipped: expected 25 columns, found 12`));
+    assert.match(result.stdout, new RegExp(`${literal(data)}:11: skipped: expected 25 columns, found 12`));
     assert.match(result.stdout, /:21: skipped: column 6 \(lowShelf.gain\) is not a number: "loud"/);
     assert.match(result.stdout, /150 rows read, 148 used, 2 malformed/);
     assert.match(result.stdout, /\[all data\] epoch 4\/4 {2}reconstruction \d\.\d+ {2}contrastive \d\.\d+ \(weight 0\.50\) .* ETA/);

@@ -1,25 +1,13 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { eqp, literal, temporaryFolder, writeFileIn } from "../support/cli.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 import { expectedPoint, parseCurveSvg } from "../support/svgExpect.js";
 
-const CLI = path.resolve("bin", "eqp.js");
-const work = mkdtempSync(path.join(tmpdir(), "eqp-render-"));
-
-function eqp(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function fixture(name: string, text: string): string {
-  const file = path.join(work, name);
-  writeFileSync(file, text);
-  return file;
-}
+const work = temporaryFolder("render");
+const fixture = (name: string, text: string) => writeFileIn(work, name, text);
 
 const TWO_PRESETS = `preset "Radio" {
   lowshelf 400Hz -12dB
@@ -99,7 +87,7 @@ describe("eqp render", () => {
     const out = path.join(work, "broken.svg");
     const result = eqp("render", file, "--preset", "Broken", "--svg", out);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:8:3 error missing-gain `));
+    assert.match(result.stderr, new RegExp(`${literal(file)}:8:3 error missing-gain `));
     assert.match(result.stderr, /"Broken" has errors; nothing written/);
     assert.ok(!existsSync(out));
   });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node.js";
 import type { ApplyWorkspaceEditParams, CodeAction, CodeLens, Hover, InlayHint, Position, TextEdit } from "vscode-languageserver-protocol";
 import { analyseCurve, applyReplacements, logFrequencies, parsePresetDocument, resolvePresets, responseDb, roundBand, SLOTS, type EqBand } from "../../server/src/core/index.js";
+import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 import { LspTestClient, SERVER_BUNDLE } from "../support/lspClient.js";
 import { hoverText, openWithCursor } from "../support/lspExpect.js";
@@ -140,6 +141,36 @@ describe("LSP: the response picture in hovers", () => {
     assert.equal(match[2], "bright");
     // Only presets of explicit bands get the line.
     assert.doesNotMatch(await hoverAt(source.uri, { line: 0, character: 1 }), /Sounds like/);
+  });
+
+  it("names the same words as eqp describe, empty slots and unsorted bells included", async () => {
+    // Radio leaves two bells empty (the model folder's flat setting fills them); Scooped lists its bells high to low.
+    const text = `${VO_CLEAN}
+preset "Radio" {
+  lowshelf 400Hz -12dB
+  bell 1.8kHz +6dB q 1.2
+  highshelf 3.5kHz -12dB
+}
+
+preset "Scooped" {
+  bell 5kHz +4dB q 2
+  bell 2kHz -6dB q 0.8
+  bell 200Hz +3dB q 1.5
+}
+`;
+    const file = writeFileIn(temporaryFolder("visual"), "described.eqp", text);
+    const described = eqp("describe", file, "--model", modelDir);
+    assert.equal(described.status, 0, described.stderr);
+    const words = new Map(described.stdout.trim().split("\n").map((line) => /^"(.+)": (.+)$/.exec(line)!.slice(1, 3) as [string, string]));
+    assert.deepEqual([...words.keys()], ["VO clean", "Radio", "Scooped"]);
+    const { uri } = await openWithCursor(client, `<|>${text}`);
+    const lines = text.split("\n");
+    for (const [name, expected] of words) {
+      const markdown = await hoverAt(uri, { line: lines.indexOf(`preset "${name}" {`), character: 1 });
+      const soundsLike = /^Sounds like: (.+?)\.?$/m.exec(markdown);
+      assert.ok(soundsLike, markdown);
+      assert.equal(soundsLike[1], expected, name);
+    }
   });
 });
 

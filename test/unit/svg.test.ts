@@ -2,15 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyseCurve, type EqBand } from "../../server/src/core/index.js";
 import { curveSvg, dbAxis, renderCurve } from "../../server/src/core/eq/svg.js";
+import { voCleanBands } from "../support/presets.js";
 import { descendants, expectedPoint, hasClass, parseCurveSvg, parseXml } from "../support/svgExpect.js";
 
-const FULL: EqBand[] = [
-  { slot: "lowShelf", frequencyHz: 120, gainDb: -4, q: 0.71 },
-  { slot: "bell1", frequencyHz: 300, gainDb: -2, q: 1.4 },
-  { slot: "bell2", frequencyHz: 3000, gainDb: 2.5, q: 1 },
-  { slot: "bell3", frequencyHz: 6500, gainDb: -3, q: 4 },
-  { slot: "highShelf", frequencyHz: 12000, gainDb: 1.5, q: 0.71 },
-];
+const FULL = voCleanBands();
 
 /** The curve path's points, in picture coordinates. */
 function curvePoints(svg: string): { x: number; y: number }[] {

@@ -1,9 +1,33 @@
-/** Expanding the CLI's file arguments: files, folders (every .eqp below) and globs. */
+/**
+ * The files the CLI is given: arguments expanded (files, folders with every .eqp below, globs), and
+ * files read and written with a usage error that names the file when that fails.
+ */
 import fg from "fast-glob";
-import { statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 export class UsageError extends Error {}
+
+/** "<file>: cannot be <what> (ENOENT)". */
+export function fileError(file: string, what: "read" | "written" | "created", error: unknown): UsageError {
+  return new UsageError(`${file}: cannot be ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+}
+
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw fileError(file, "read", error);
+  }
+}
+
+export function writeOutputFile(file: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(file, content);
+  } catch (error) {
+    throw fileError(file, "written", error);
+  }
+}
 
 export async function expandInputs(inputs: string[]): Promise<string[]> {
   const files: string[] = [];

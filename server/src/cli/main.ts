@@ -1,6 +1,5 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
-import { readFileSync, writeFileSync } from "node:fs";
 import {
   bundledModelDir,
   MetadataError,
@@ -16,7 +15,7 @@ import {
   Vocabulary,
   type EqDiagnostic,
 } from "../core/index.js";
-import { expandInputs, UsageError } from "./files.js";
+import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
 import { addRenderCommand } from "./renderCommand.js";
@@ -30,16 +29,8 @@ function loadVocabulary(modelDir: string | undefined): Vocabulary {
   return new Vocabulary(readModelMetadata(modelDir ?? bundledModelDir()).vocabulary);
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 function checkFiles(files: string[], vocabulary: Vocabulary): FileResult[] {
-  return files.map((file) => ({ file, diagnostics: validateDocument(parsePresetDocument(readText(file)), { vocabulary }) }));
+  return files.map((file) => ({ file, diagnostics: validateDocument(parsePresetDocument(readTextFile(file)), { vocabulary }) }));
 }
 
 function printDiagnostic(file: string, diagnostic: EqDiagnostic): string {
@@ -54,7 +45,13 @@ function summary(results: FileResult[]): string {
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name("eqp").description("Semantic EQ presets as code: check, format and print .eqp files").showHelpAfterError();
+  program
+    .name("eqp")
+    .description(
+      "Semantic EQ presets as code: check, format, print and expand .eqp files; train and evaluate the model; " +
+        "export presets to engines and tools, apply one to a WAV file, import Equalizer APO settings, describe presets in words and render their curves",
+    )
+    .showHelpAfterError();
   const modelOption = () => new Option("--model <dir>", "model folder (default: the bundled model)");
 
   program
@@ -94,7 +91,7 @@ export function buildProgram(): Command {
     .argument("<files...>", "files, folders or globs")
     .action(async (inputs: string[]) => {
       for (const file of await expandInputs(inputs)) {
-        const presets = resolvePresets(parsePresetDocument(readText(file)));
+        const presets = resolvePresets(parsePresetDocument(readTextFile(file)));
         process.stdout.write(`${file}\n`);
         for (const preset of presets) {
           process.stdout.write(`  ${presetLabel(preset)} @ ${displayFrequency(preset.sampleRate)}, output ${displayGain(preset.outputGainDb)}\n`);
@@ -120,7 +117,7 @@ export function buildProgram(): Command {
     .action(async (inputs: string[], options: { check?: boolean }) => {
       let unformatted = 0;
       for (const file of await expandInputs(inputs)) {
-        const text = readText(file);
+        const text = readTextFile(file);
         const document = parsePresetDocument(text);
         const formatted = formatDocument(document, text);
         if (formatted === undefined) {
@@ -132,7 +129,7 @@ export function buildProgram(): Command {
         if (formatted === text) continue;
         unformatted++;
         if (options.check) process.stdout.write(`${file}: not formatted\n`);
-        else writeFileSync(file, formatted);
+        else writeOutputFile(file, formatted);
       }
       if (options.check && unformatted > 0) process.exitCode = 1;
     });

@@ -27,6 +27,7 @@ import {
   type SlotId,
 } from "../core/index.js";
 import { drawableBands } from "../core/eq/svg.js";
+import { formatDescription } from "../core/model/describePreset.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { ModelHost } from "./modelHost.js";
 import { presetCurve, type CurveRenderer } from "./preview.js";
@@ -139,8 +140,7 @@ export class HoverProvider {
     if (bands.length === 0) return undefined;
     const terms = this.model.describe(bands);
     if (!terms) return undefined;
-    if (terms.length === 0) return "Sounds like: no word of the model comes close.";
-    return `Sounds like: ${terms.map((term) => `${formatDecimal(term.weight, 1)} ${term.word}`).join(", ")}`;
+    return `Sounds like: ${formatDescription(terms)}`;
   }
 
   private describeWord(word: string, text: string): string {

@@ -4,8 +4,9 @@
  * adds generated bands. Loading never throws: a broken model folder falls back to the bundled one
  * and says why.
  */
-import { bundledModelDir, clamp, DEFAULT_BELL_Q, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
-import { bandsOf, PARAMETERS } from "../core/model/parameters.js";
+import { bundledModelDir, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
+import { describeBands, flatParametersOf, parameterValuesOf } from "../core/model/describePreset.js";
+import { bandsOf } from "../core/model/parameters.js";
 import type { MorphTermInput, SemanticModel } from "../core/model/semanticModel.js";
 
 export interface ModelState {
@@ -101,17 +102,18 @@ export class ModelHost {
   }
 
   /**
-   * The words nearest to concrete bands ("0.7 warm, 0.2 bright"), through the model's encoder; undefined
-   * without a network. Slots the bands leave empty count as flat.
+   * The words nearest to concrete bands ("0.7 warm, 0.2 bright"), through the model's encoder, as
+   * `eqp describe` names them; undefined without a network. Slots the bands leave empty take the
+   * model folder's flat setting.
    */
   describe(bands: readonly EqBand[]): MorphTermInput[] | undefined {
     const semantic = this.state.semantic;
     if (!semantic) return undefined;
-    const values = parameterValues(bands);
-    const key = values.join(",");
+    const flat = flatParametersOf(this.state.metadata);
+    const key = parameterValuesOf(bands, flat).join(",");
     let terms = this.descriptions.get(key);
     if (!terms) {
-      terms = semantic.describe(values);
+      terms = describeBands(semantic, bands, { flat });
       if (this.descriptions.size >= ModelHost.DESCRIPTION_CACHE_LIMIT) this.descriptions.clear();
       this.descriptions.set(key, terms);
     }
@@ -138,16 +140,3 @@ export class ModelHost {
   }
 }
 
-/**
- * The model's 13 parameters of a set of bands, inside the plug-in's ranges (the encoder was trained on
- * nothing else). An empty slot is a flat band in the middle of its range (on a log scale).
- */
-function parameterValues(bands: readonly EqBand[]): number[] {
-  return PARAMETERS.map((parameter) => {
-    const band = bands.find((candidate) => candidate.slot === parameter.slot);
-    const range = parameter.pluginRange;
-    if (parameter.kind === "gain") return clamp(band?.gainDb ?? 0, range);
-    if (parameter.kind === "q") return clamp(band?.q ?? DEFAULT_BELL_Q, range);
-    return clamp(band?.frequencyHz ?? Math.sqrt(range.min * range.max), range);
-  });
-}

@@ -1,0 +1,55 @@
+/** `eqp describe`: the words of the model nearest to each preset's bands, through its encoder. */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { bundledModelDir, presetLabel, readModelMetadata } from "../core/index.js";
+import { describeBands, flatParametersOf, formatDescription } from "../core/model/describePreset.js";
+import { UsageError } from "./files.js";
+import { readPresetInput, stoppingOnReportedErrors } from "./presetInput.js";
+
+interface DescribeOptions {
+  preset?: string;
+  model?: string;
+  words: number;
+  format: "text" | "json";
+}
+
+function wordCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 10) throw new UsageError(`--words must be a whole number from 1 to 10, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function addDescribeCommand(program: Command): void {
+  program
+    .command("describe")
+    .description('name the words nearest to each preset\'s bands ("0.7 warm, 0.2 bright"), through the model\'s encoder')
+    .argument("<file>", "a preset file")
+    .option("--preset <name>", 'only this preset ("" for the unnamed one)')
+    .option("--model <dir>", "model folder (default: the bundled model)")
+    .option("--words <n>", "at most this many words per preset", wordCount, 3)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((file: string, options: DescribeOptions) => stoppingOnReportedErrors("describe", undefined, () => runDescribe(file, options)));
+}
+
+async function runDescribe(file: string, options: DescribeOptions): Promise<void> {
+  const input = await readPresetInput(file, { preset: options.preset, model: options.model, needModel: true });
+  const model = input.model!;
+  try {
+    const flat = flatParametersOf(readModelMetadata(options.model ?? bundledModelDir()));
+    const described = input.presets.map(({ resolved, concrete }) => ({
+      resolved,
+      terms: describeBands(model, concrete.bands, { maxWords: options.words, flat }),
+    }));
+    if (options.format === "json") {
+      const json = described.map(({ resolved, terms }) => ({ name: resolved.name ?? null, morph: resolved.morph !== undefined, words: terms }));
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      for (const { resolved, terms } of described) {
+        const note = resolved.morph ? " (with its morph's bands)" : "";
+        process.stdout.write(`${presetLabel(resolved)}${note}: ${formatDescription(terms)}\n`);
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+}

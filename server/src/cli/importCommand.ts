@@ -1,0 +1,49 @@
+/** `eqp import`: an Equalizer APO / AutoEQ ParametricEQ.txt as a preset, checked by the core before it is written. */
+import type { Command } from "commander";
+import * as path from "node:path";
+import { bundledModelDir, parsePresetDocument, readModelMetadata, validateDocument, Vocabulary } from "../core/index.js";
+import { parseApo } from "../core/import/apoParser.js";
+import { apoToPreset } from "../core/import/apoToPreset.js";
+import { readTextFile, writeOutputFile } from "./files.js";
+
+interface ImportOptions {
+  name?: string;
+  out?: string;
+}
+
+export function addImportCommand(program: Command): void {
+  program
+    .command("import")
+    .description("turn an Equalizer APO / AutoEQ ParametricEQ.txt into a preset (stdout, or --out)")
+    .argument("<file>", "the Equalizer APO file")
+    .option("--name <name>", "the preset's name (default: the file's name)")
+    .option("--out <file>", "write the .eqp file instead of printing it")
+    .action((file: string, options: ImportOptions) => {
+      const text = readTextFile(file);
+      const name = options.name ?? (path.basename(file, path.extname(file)) || "Imported");
+      const imported = apoToPreset(parseApo(text), { name, sourceName: path.basename(file) });
+      if (imported.errors.length > 0) {
+        for (const error of imported.errors) process.stderr.write(`${file}:${error.line}:${error.column} error ${error.message}\n`);
+        process.stderr.write(`eqp import: ${file} has ${imported.errors.length} error${imported.errors.length === 1 ? "" : "s"}; nothing imported\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (imported.bands.length === 0 && imported.outputGainDb === 0) {
+        process.stderr.write(`eqp import: ${file} has no Preamp, shelf or peaking filter to import; nothing imported\n`);
+        process.exitCode = 1;
+        return;
+      }
+      for (const warning of imported.warnings) process.stderr.write(`${file}:${warning.line}:${warning.column} warning ${warning.message}\n`);
+      // The core checks its own output: an import that would not pass `eqp check` is a bug, not a file.
+      const problems = validateDocument(parsePresetDocument(imported.text), { vocabulary: new Vocabulary(readModelMetadata(bundledModelDir()).vocabulary) }).filter(
+        (diagnostic) => diagnostic.severity === "error",
+      );
+      if (problems.length > 0) throw new Error(`eqp import produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}\n${imported.text}`);
+      if (options.out === undefined) {
+        process.stdout.write(imported.text);
+        return;
+      }
+      writeOutputFile(options.out, imported.text);
+      process.stdout.write(`wrote ${options.out}: "${name}", ${imported.bands.length} band${imported.bands.length === 1 ? "" : "s"}\n`);
+    });
+}

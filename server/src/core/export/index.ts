@@ -1,0 +1,49 @@
+/** The export targets by name, with the file each writes per preset. */
+import { exportApo } from "./apo.js";
+import { exportEasyEffects } from "./easyeffects.js";
+import { exportFmod } from "./fmod.js";
+import { exportJsonPreset } from "./json.js";
+import type { ConcretePreset, ExportContext, ExportedPreset, ExportFormat } from "./types.js";
+import { exportWebAudio } from "./webaudio.js";
+import { exportWwise } from "./wwise.js";
+
+export * from "./types.js";
+
+export interface ExportTarget {
+  label: string;
+  /** Appended to the preset's file name with `--out`. */
+  extension: string;
+  export(preset: ConcretePreset, context: ExportContext): ExportedPreset;
+}
+
+export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
+  json: { label: "JSON with biquad coefficients", extension: ".eqp.json", export: exportJsonPreset },
+  apo: { label: "Equalizer APO / AutoEQ ParametricEQ.txt", extension: ".txt", export: exportApo },
+  easyeffects: { label: "EasyEffects output preset", extension: ".json", export: (preset) => exportEasyEffects(preset) },
+  webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
+  fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
+  wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
+};
+
+/** A file name from a preset's name: "VO clean" → "vo-clean"; `fallback` when nothing is left. */
+export function presetFileStem(name: string | undefined, fallback: string): string {
+  const stem = (name ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return stem || fallback;
+}
+
+/** One distinct file name per preset: a second "vo-clean" becomes "vo-clean-2". */
+export function presetFileNames(presets: readonly Pick<ConcretePreset, "name">[], format: ExportFormat, fallback: string): string[] {
+  const used = new Set<string>();
+  return presets.map((preset) => {
+    const stem = presetFileStem(preset.name, fallback);
+    let candidate = stem;
+    for (let n = 2; used.has(candidate); n++) candidate = `${stem}-${n}`;
+    used.add(candidate);
+    return `${candidate}${EXPORT_TARGETS[format].extension}`;
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * What every export target shares: the concrete preset it is given (morphs already resolved into
+ * bands), the file it produces, and the warnings it raises where the target cannot express the
+ * preset, each with the size of the error in dB.
+ */
+import type { EqBand, SlotId } from "../bands.js";
+
+export const EXPORT_FORMATS = ["json", "apo", "easyeffects", "webaudio", "fmod", "wwise"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A preset reduced to numbers: what the EQ does, whatever it was written as. */
+export interface ConcretePreset {
+  /** Undefined for a file's unnamed preset. */
+  name: string | undefined;
+  sampleRate: number;
+  outputGainDb: number;
+  /** Concrete bands in slot order (low shelf, bells, high shelf). */
+  bands: EqBand[];
+}
+
+export interface ExportContext {
+  /** The source file's name without folders, for the header of the exported file. */
+  sourceName?: string;
+}
+
+/**
+ * "warning": the target's response differs from the preset's by 0.1 dB or more somewhere;
+ * "note": a difference below 0.1 dB, reported so nothing changes silently.
+ */
+export type ExportSeverity = "warning" | "note";
+
+export interface ExportWarning {
+  format: ExportFormat;
+  /** The preset's name, undefined for the unnamed preset. */
+  preset: string | undefined;
+  /** The band concerned; undefined for the output gain or the preset as a whole. */
+  slot?: SlotId;
+  severity: ExportSeverity;
+  message: string;
+  /** The largest difference between the target's response and the preset's, on a log grid. */
+  errorDb: number;
+  atFrequencyHz: number;
+}
+
+export interface ExportedPreset {
+  format: ExportFormat;
+  preset: ConcretePreset;
+  text: string;
+  warnings: ExportWarning[];
+}
+
+export function presetTitle(preset: Pick<ConcretePreset, "name">): string {
+  return preset.name ?? "Preset";
+}

@@ -1,0 +1,59 @@
+/**
+ * A Web Audio snippet: an ES module whose function builds the preset as a chain of
+ * `BiquadFilterNode`s ("lowshelf" / "peaking" / "highshelf") and a `GainNode` for the output gain.
+ * The browser computes the coefficients at the AudioContext's own rate. Web Audio's shelves ignore
+ * Q: the specification fixes their slope at S = 1, which is Q = 1/√2 ≈ 0.7071 instead of SAFE's
+ * 0.71; the warning gives what that costs in dB (a few hundredths).
+ */
+import { slotFacts } from "../bands.js";
+import { filterKindOf } from "../eq/biquad.js";
+import { formatDecimal } from "../numbers.js";
+import { assessRealisation, realiseWithin, slopeOneShelves } from "./fidelity.js";
+import { presetTitle, type ConcretePreset, type ExportContext, type ExportedPreset } from "./types.js";
+import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
+
+const UNLIMITED = { min: -Infinity, max: Infinity };
+
+/** `createVoCleanEq` from "VO clean"; `createPresetEq` when nothing usable is left. */
+export function functionName(name: string | undefined): string {
+  const words = (name ?? "").normalize("NFKD").replace(/[^A-Za-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+  const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+  return `create${/^[A-Za-z]/.test(pascal) ? pascal : `Preset${pascal}`}Eq`;
+}
+
+export function exportWebAudio(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
+  const realisation = realiseWithin(preset, "Web Audio", {
+    gain: UNLIMITED,
+    frequency: { min: 0, max: Infinity },
+    q: { min: 0.0001, max: 1000 },
+    ...slopeOneShelves("Web Audio shelves ignore Q"),
+  });
+  const warnings = assessRealisation("webaudio", preset, realisation);
+  const title = JSON.stringify(presetTitle(preset));
+  const lines = [
+    `// ${title}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by eqp as a Web Audio chain.`,
+    "// The browser computes each filter's coefficients at the AudioContext's sample rate.",
+    ...warnings.map((warning) => `// ${warning.severity}: ${warning.message}`),
+    "",
+    `/** Builds ${title}: connect a source to \`input\` and \`output\` to the destination. */`,
+    `export function ${functionName(preset.name)}(context) {`,
+    ...(realisation.bands.length === 0
+      ? ["  const filters = [];"]
+      : [
+          "  const filters = [",
+          ...realisation.bands.map((realised) => {
+            const filter = realised.filter!;
+            const kind = filterKindOf(realised.band.slot);
+            const options = [`type: "${kind}"`, `frequency: ${formatDecimal(writtenFrequency(filter.frequencyHz), 2)}`, `gain: ${formatDecimal(writtenGain(filter.gainDb), 2)}`];
+            if (kind === "peaking") options.push(`Q: ${formatDecimal(writtenQ(filter.q), 3)}`);
+            return `    new BiquadFilterNode(context, { ${options.join(", ")} }), // ${slotFacts(realised.band.slot).label}`;
+          }),
+          "  ];",
+        ]),
+    `  const output = new GainNode(context, { gain: ${formatDecimal(Math.pow(10, realisation.outputGainDb / 20), 6)} }); // ${formatDecimal(realisation.outputGainDb, 2)} dB`,
+    "  filters.forEach((filter, index) => filter.connect(filters[index + 1] ?? output));",
+    "  return { input: filters[0] ?? output, output, filters };",
+    "}",
+  ];
+  return { format: "webaudio", preset, text: `${lines.join("\n")}\n`, warnings };
+}

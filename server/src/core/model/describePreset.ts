@@ -1,0 +1,57 @@
+/**
+ * The words nearest to concrete bands: bands → the model's 13 parameters → the encoder →
+ * `SemanticModel.describe` → "0.7 warm, 0.2 bright". Shared by `eqp describe` and the editor's
+ * hover on explicit presets, so both name the same words.
+ */
+import { clamp, DEFAULT_BELL_Q, type EqBand } from "../bands.js";
+import type { ModelMetadata } from "../metadata.js";
+import { formatDecimal } from "../numbers.js";
+import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
+import type { MorphTermInput, SemanticModel } from "./semanticModel.js";
+
+export interface DescribeOptions {
+  /** At most this many words (default 3). */
+  maxWords?: number;
+  /**
+   * The 13 values that stand for a slot the bands leave empty (the model folder's
+   * `flatParameters`). Default: gain 0 dB, the geometric middle of the slot's frequency range,
+   * Q 0.71. Only the empty slots' values are used; their gain is always 0 dB.
+   */
+  flat?: ArrayLike<number>;
+}
+
+/** The model folder's flat setting (`model.flatParameters`), when its metadata has a usable one. */
+export function flatParametersOf(metadata: ModelMetadata): number[] | undefined {
+  const model = metadata.model as { flatParameters?: unknown } | undefined;
+  const flat = model?.flatParameters;
+  return Array.isArray(flat) && flat.length === PARAMETER_COUNT && flat.every((value) => typeof value === "number") ? (flat as number[]) : undefined;
+}
+
+/**
+ * The model's 13 parameters (LS gain, LS freq, B1 gain, B1 freq, B1 Q, …, HS gain, HS freq) of
+ * concrete bands, clamped into the plug-in's ranges as the model was trained, with the bells
+ * sorted by frequency as in its training data. An empty slot counts as flat (0 dB).
+ */
+export function parameterValuesOf(bands: readonly EqBand[], flat?: ArrayLike<number>): number[] {
+  const values = PARAMETERS.map((parameter, index) => {
+    const band = bands.find((candidate) => candidate.slot === parameter.slot);
+    const range = parameter.pluginRange;
+    const empty = parameter.kind === "gain" ? 0 : (flat?.[index] ?? (parameter.kind === "q" ? DEFAULT_BELL_Q : Math.sqrt(range.min * range.max)));
+    if (!band) return clamp(empty, range);
+    if (parameter.kind === "gain") return clamp(band.gainDb, range);
+    if (parameter.kind === "q") return clamp(band.q, range);
+    return clamp(band.frequencyHz, range);
+  });
+  return sortBells(values);
+}
+
+/** The nearest words with their weights, largest first; empty when no word comes close. */
+export function describeBands(model: SemanticModel, bands: readonly EqBand[], options: DescribeOptions = {}): MorphTermInput[] {
+  return model.describe(parameterValuesOf(bands, options.flat), options.maxWords ?? 3);
+}
+
+/** "0.7 warm, 0.2 bright"; "no word of the model comes close" for none. */
+export function formatDescription(terms: readonly MorphTermInput[]): string {
+  if (terms.length === 0) return "no word of the model comes close";
+  return terms.map((term) => `${formatDecimal(term.weight, 1)} ${term.word}`).join(", ");
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { eqp, literal, temporaryFolder, writeFileIn } from "../support/cli.js";
+
+const work = temporaryFolder("import");
+const file = (name: string, text: string) => writeFileIn(work, name, text);
+
+const PARAMETRIC_EQ = [
+  "Preamp: -6.2 dB",
+  "Filter 1: ON LSC Fc 105 Hz Gain 5.5 dB Q 0.71",
+  "Filter 2: ON PK Fc 2049 Hz Gain -3.1 dB Q 1.09",
+  "Filter 3: ON PK Fc 150 Hz Gain -2.0 dB Q 0.80",
+  "Filter 4: ON PK Fc 5400 Hz Gain 4.2 dB Q 3.50",
+  "Filter 5: ON PK Fc 9000 Hz Gain 1.0 dB Q 2.00",
+  "Filter 6: ON HSC Fc 10000 Hz Gain -1.5 dB Q 0.71",
+  "",
+].join("\r\n");
+
+describe("eqp import", () => {
+  it("prints a preset that eqp check accepts, and warns about what did not fit", () => {
+    const source = file("ParametricEQ.txt", PARAMETRIC_EQ);
+    const result = eqp("import", source, "--name", "HD 650");
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^# Imported from ParametricEQ\.txt by eqp import\.\n\npreset "HD 650" \{\n {2}lowshelf 105Hz \+5\.5dB\n {2}bell 150Hz -2dB q 0\.8\n/);
+    assert.match(result.stdout, /# not imported \(line 6\): Filter 5: ON PK Fc 9000 Hz Gain 1\.0 dB Q 2\.00\n/);
+    assert.match(
+      result.stderr,
+      new RegExp(`^${literal(source)}:6:14 warning not imported, kept as a comment: a fourth peaking filter: SAFE has three bells \\(the three largest are kept\\); leaving it out is up to 1\\.00 dB off at 9\\.0\\d kHz\n$`),
+    );
+    const written = file("hd650.eqp", result.stdout);
+    const check = eqp("check", written);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.match(check.stderr, /1 file checked: 0 errors/);
+    assert.equal(eqp("format", "--check", written).status, 0, "the import is in the canonical layout");
+  });
+
+  it("writes the preset with --out, named after the file by default", () => {
+    const source = file("Sennheiser HD 600 ParametricEQ.txt", "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 2 dB Q 1\n");
+    const out = path.join(work, "hd600.eqp");
+    const result = eqp("import", source, "--out", out);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `wrote ${out}: "Sennheiser HD 600 ParametricEQ", 1 band\n`);
+    assert.match(readFileSync(out, "utf8"), /preset "Sennheiser HD 600 ParametricEQ" \{\n {2}bell 1kHz \+2dB q 1\n {2}gain -3dB\n\}/);
+  });
+
+  it("stops at bad lines with file:line:col and writes nothing", () => {
+    const source = file("bad.txt", "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain two dB Q 1\nFilter 2: ON PK Fc 100 Hz Gain 1 dB Q 1\nEqualizer on\n");
+    const out = path.join(work, "bad.eqp");
+    const result = eqp("import", source, "--out", out);
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stderr,
+      [
+        `${source}:2:33 error 'two' is not a number: write it as in 'Gain -3 dB'`,
+        `${source}:4:1 error not an Equalizer APO line: expected 'Preamp: <dB> dB' or 'Filter <n>: ON <type> …'`,
+        `eqp import: ${source} has 2 errors; nothing imported`,
+        "",
+      ].join("\n"),
+    );
+    assert.equal(existsSync(out), false);
+    const empty = eqp("import", file("empty.txt", "# nothing here\nChannel: L\n"));
+    assert.equal(empty.status, 1);
+    assert.match(empty.stderr, new RegExp(`eqp import: ${literal(path.join(work, "empty.txt"))} has no Preamp, shelf or peaking filter to import`));
+  });
+
+  it("import → export → import gives the same preset", () => {
+    const source = file("cycle.txt", PARAMETRIC_EQ);
+    const first = eqp("import", source, "--name", "Cycle");
+    const firstFile = file("cycle.eqp", first.stdout);
+    const exported = eqp("export", firstFile, "--format", "apo");
+    assert.equal(exported.status, 0, exported.stderr);
+    const second = eqp("import", file("cycle.txt", exported.stdout), "--name", "Cycle");
+    assert.equal(second.status, 0, second.stderr);
+    // The comments of what was not imported stay behind in the first .eqp; the bands and gain are the same.
+    const bodyOf = (text: string) => text.split("\n").filter((line) => !line.trimStart().startsWith("#"));
+    assert.deepEqual(bodyOf(second.stdout), bodyOf(first.stdout));
+  });
+});
