@@ -85,4 +85,13 @@ describe("the shipped model on the real data", { skip: !hasData }, () => {
     assert.ok(mean <= 0.25, `mean high-shelf error ${mean.toFixed(3)} octaves`);
     assert.ok(Math.min(...reconstruct(model, high).map((values) => values[12]!)) > 7900, "the predecessor's 7.9 kHz ceiling is gone");
   });
+
+  it("describes people's warm and bright settings with their own word first, more often than not", () => {
+    for (const word of ["warm", "bright"]) {
+      const rows = dataset.rows.filter((row) => row.word === word);
+      const named = rows.filter((row) => model.describe(row.values)[0]?.word === word).length;
+      assert.ok(named / rows.length > 0.5, `${word}: named first for ${named} of ${rows.length} settings`);
+    }
+    assert.deepEqual(model.describe(model.generate([{ word: "warm", weight: 0.8 }]))[0]?.word, "warm");
+  });
 });

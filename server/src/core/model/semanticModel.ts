@@ -24,6 +24,9 @@ export class UnknownWordError extends Error {
   override name = "UnknownWordError";
 }
 
+/** See {@link SemanticModel.describe}. */
+export const DESCRIBE_RARITY_PENALTY = 0.1;
+
 export class SemanticModel {
   readonly vocabulary: Vocabulary;
   private readonly words: Map<string, WordModel>;
@@ -88,6 +91,12 @@ export class SemanticModel {
   /**
    * The words nearest to a concrete setting: non-negative weights over the words' directions from
    * flat that best rebuild its latent (projected gradient least squares), largest first.
+   *
+   * Each weight also pays a small price of {@link DESCRIBE_RARITY_PENALTY}/√examples: a word known
+   * from 5 settings has a noisy centroid and should need more evidence than one known from 500.
+   * Measured on SAFE-DB's own settings with the bundled model (does the description name the
+   * setting's word first?): warm 25 % → 54 %, bright 57 % → 74 %, the ten small words 49 % → 44 %;
+   * the description, decoded as a morph, is 2.64 dB from the setting instead of 2.52 dB.
    */
   describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
     const target = this.encode(values);
@@ -99,7 +108,7 @@ export class SemanticModel {
     for (let iteration = 0; iteration < 500; iteration++) {
       const residual = goal.map((value, k) => directions.reduce((sum, direction, i) => sum + weights[i]! * direction[k]!, 0) - value);
       for (let i = 0; i < words.length; i++) {
-        const gradient = directions[i]!.reduce((sum, value, k) => sum + value * residual[k]!, 0);
+        const gradient = directions[i]!.reduce((sum, value, k) => sum + value * residual[k]!, 0) + DESCRIBE_RARITY_PENALTY / Math.sqrt(Math.max(1, words[i]!.examples));
         weights[i] = Math.max(0, weights[i]! - step * gradient);
       }
     }
