@@ -5,6 +5,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { initBackend } from "../../server/src/core/model/backend.js";
+import { loadSemanticModel } from "../../server/src/core/model/modelFolder.js";
+import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
 import { runTrainingJob } from "../../server/src/core/model/training.js";
 import { generateRows, toCsv } from "./safeCsv.js";
 
@@ -20,4 +23,11 @@ export function fixtureModelDir(): Promise<string> {
     return out;
   })();
   return cached;
+}
+
+/** The fixture model loaded and ready (the wasm backend initialised); the caller disposes the model. */
+export async function loadFixtureModel(): Promise<{ dir: string; model: SemanticModel }> {
+  await initBackend();
+  const dir = await fixtureModelDir();
+  return { dir, model: loadSemanticModel(dir).model };
 }

@@ -10,11 +10,10 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import { logFrequencies, responseDb, meanAbsoluteDifference } from "../../server/src/core/eq/biquad.js";
-import { initBackend } from "../../server/src/core/model/backend.js";
 import { loadSemanticModel, METADATA_FILE, saveModelFolder, type TrainedModelMetadata } from "../../server/src/core/model/modelFolder.js";
 import { bandsOf } from "../../server/src/core/model/parameters.js";
 import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
-import { fixtureModelDir } from "../support/fixtureModel.js";
+import { loadFixtureModel } from "../support/fixtureModel.js";
 
 const FREQUENCIES = logFrequencies(200);
 let dir: string;
@@ -27,9 +26,7 @@ function curveDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 before(async () => {
-  await initBackend();
-  dir = await fixtureModelDir();
-  model = loadSemanticModel(dir).model;
+  ({ dir, model } = await loadFixtureModel());
 });
 after(() => {
   model.dispose();

@@ -14,13 +14,27 @@ export function bundledModelDir(start: string = typeof __dirname !== "undefined"
   }
 }
 
+/** A path as text for a message: control characters (a NUL from a broken setting) shown, not printed. */
+export function shownPath(file: string): string {
+  return file.replace(/[\u0000-\u001f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** What a failed read of `<modelDir>/metadata.json` means for someone who typed `modelDir` in a setting. */
+function whyUnreadable(modelDir: string, code: string | undefined): string {
+  if (code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE") return " — the path contains a NUL character";
+  if (code === "ENOTDIR") return ` — ${shownPath(modelDir)} is a file, not a model folder`;
+  if (code === "ENOENT") return existsSync(modelDir) ? ` — ${shownPath(modelDir)} is not a model folder (no metadata.json)` : ` — there is no folder ${shownPath(modelDir)}`;
+  return "";
+}
+
 export function readModelMetadata(modelDir: string): ModelMetadata {
   const file = path.join(modelDir, "metadata.json");
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new MetadataError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new MetadataError(`${shownPath(file)}: cannot be read (${code ?? String(error)})${whyUnreadable(modelDir, code)}`);
   }
   let json: unknown;
   try {

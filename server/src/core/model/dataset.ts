@@ -73,6 +73,9 @@ export class DatasetError extends Error {
   override name = "DatasetError";
 }
 
+/** A plain decimal number, as the SAFE plug-in writes them. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** Relative slack for float32 noise at the range edges (12.0000001 dB, 21.99999 Hz). */
 const RANGE_SLACK = 1e-4;
 
@@ -82,7 +85,11 @@ export function loadDataset(file: string, options: LoadOptions = {}): Dataset {
     bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DatasetError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a CSV file" : `cannot be read (${code ?? String(error)})`}`);
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a CSV file" : code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE" ? "not a usable file name" : `cannot be read (${code ?? String(error)})`;
+    // Control characters (a NUL from a broken setting) are shown, not printed raw.
+    const shown = file.replace(/[\u0000-\u001f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    throw new DatasetError(`${shown}: ${reason}`);
   }
   return parseDataset(bytes.toString("utf8"), file, options, createHash("sha256").update(bytes).digest("hex"));
 }
@@ -92,10 +99,14 @@ export function parseDataset(text: string, source: string, options: LoadOptions 
   if (text.trim() === "") throw new DatasetError(`${source}: the file is empty`);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { relax_column_count: true, info: true, skip_empty_lines: true, relax_quotes: true });
+    records = parse(text, CSV_OPTIONS);
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new DatasetError(`${source}${line ? `:${line}` : ""}: not readable as CSV (${(error as Error).message})`);
+    const { code, lines, records: complete } = error as { code?: string; lines?: number; records?: number };
+    // csv-parse names the line where it gave up (the end of the file), not where the quote opened.
+    if (code === "CSV_QUOTE_NOT_CLOSED") {
+      throw new DatasetError(`${source}:${openingQuoteLine(text, complete ?? 0) ?? lines}: not readable as CSV (a quote opens in this row and never closes)`);
+    }
+    throw new DatasetError(`${source}${lines ? `:${lines}` : ""}: not readable as CSV (${(error as Error).message})`);
   }
   const report: LoadReport = { source, rowsRead: records.length, rowsUsed: 0, skipped: [], junkLabels: {}, rareWords: {}, notSingleWord: 0, unsortedBells: 0 };
   const candidates: DatasetRow[] = [];
@@ -138,6 +149,24 @@ export function parseDataset(text: string, source: string, options: LoadOptions 
   return { rows, words, report, checksum };
 }
 
+const CSV_OPTIONS = { relax_column_count: true, info: true, skip_empty_lines: true, relax_quotes: true } as const;
+
+/** The line where the row after the first `complete` rows starts: where an unclosed quote opened. */
+function openingQuoteLine(text: string, complete: number): number | undefined {
+  let lastLine = 0;
+  if (complete > 0) {
+    try {
+      const before = parse(text, { ...CSV_OPTIONS, to: complete }) as { info: { lines: number } }[];
+      lastLine = before[before.length - 1]?.info.lines ?? 0;
+    } catch {
+      return undefined;
+    }
+  }
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let index = lastLine; index < lines.length; index++) if (lines[index]!.trim() !== "") return index + 1;
+  return undefined;
+}
+
 function rowProblem(record: string[]): string | undefined {
   if (record.length !== COLUMN_COUNT) return `expected ${COLUMN_COUNT} columns, found ${record.length}`;
   if (!record[1]?.trim()) return "no descriptor (column 2)";
@@ -146,7 +175,8 @@ function rowProblem(record: string[]): string | undefined {
     const column = FIRST_PARAMETER_COLUMN + parameter.index;
     const text = record[column]!.trim();
     const value = Number(text);
-    if (text === "" || !Number.isFinite(value)) return `column ${column + 1} (${parameter.name}) is not a number: ${JSON.stringify(record[column])}`;
+    // Number() also reads "0x1F", "0b1" and "Infinity": a SAFE export only ever has decimals.
+    if (!DECIMAL.test(text) || !Number.isFinite(value)) return `column ${column + 1} (${parameter.name}) is not a number: ${JSON.stringify(record[column])}`;
     const { min, max } = parameter.pluginRange;
     const slack = RANGE_SLACK * Math.max(1, Math.abs(max));
     if (value < min - slack || value > max + slack) return `column ${column + 1} (${parameter.name}) = ${value} is outside the plug-in range ${min}–${max}`;

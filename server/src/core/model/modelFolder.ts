@@ -50,38 +50,83 @@ function writeFileSynced(file: string, data: string | Uint8Array): void {
 }
 
 /**
- * Writes the model into `dir`. Files already in `dir` that are not the model's (a README) are
- * kept. Any failure leaves the previous model untouched and removes the partial folder.
+ * How a model folder reaches the disk. Only tests swap it, to make a write fail half way (a full
+ * disk) and check that the previous model survives.
  */
-export function saveModelFolder(dir: string, network: Network, metadata: Omit<TrainedModelMetadata, "model"> & { model: Omit<TrainedModelInfo, "network" | "weightsSha256"> }): void {
+export interface ModelFolderWriter {
+  writeFile(file: string, data: string | Uint8Array): void;
+  rename(from: string, to: string): void;
+}
+
+export const DISK_WRITER: ModelFolderWriter = { writeFile: writeFileSynced, rename: renameSync };
+
+/**
+ * Throws a ModelFolderError when `dir` can never hold a model folder: it is a file, or a file sits
+ * where one of its parent folders should be. Cheap, so training checks it before it starts rather
+ * than failing after an hour of epochs.
+ */
+export function checkModelFolderTarget(dir: string): void {
   const target = path.resolve(dir);
+  for (let current = target; ; current = path.dirname(current)) {
+    if (existsSync(current)) {
+      if (!statSync(current).isDirectory()) {
+        throw new ModelFolderError(current === target ? `${target} exists and is not a folder` : `${target}: cannot be created, ${current} is a file`);
+      }
+      return;
+    }
+    if (path.dirname(current) === current) return;
+  }
+}
+
+/**
+ * Writes the model into `dir`. Files already in `dir` that are not the model's (a README) are
+ * kept. Any failure leaves the previous model untouched, removes the partial folder and throws a
+ * ModelFolderError saying so.
+ */
+export function saveModelFolder(
+  dir: string,
+  network: Network,
+  metadata: Omit<TrainedModelMetadata, "model"> & { model: Omit<TrainedModelInfo, "network" | "weightsSha256"> },
+  writer: ModelFolderWriter = DISK_WRITER,
+): void {
+  const target = path.resolve(dir);
+  checkModelFolderTarget(target);
   const parent = path.dirname(target);
-  mkdirSync(parent, { recursive: true });
   const partial = path.join(parent, `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
   const previous = path.join(parent, `.${path.basename(target)}.previous-${process.pid}-${Date.now()}`);
   try {
+    mkdirSync(parent, { recursive: true });
     mkdirSync(partial);
     const { modelJson, weights } = serializeNetwork(network);
-    writeFileSynced(path.join(partial, WEIGHTS_FILE), weights);
-    writeFileSynced(path.join(partial, NETWORK_FILE), `${JSON.stringify(modelJson, null, 2)}\n`);
+    writer.writeFile(path.join(partial, WEIGHTS_FILE), weights);
+    writer.writeFile(path.join(partial, NETWORK_FILE), `${JSON.stringify(modelJson, null, 2)}\n`);
     const full: TrainedModelMetadata = {
       ...metadata,
       model: { network: NETWORK_FILE, weightsSha256: createHash("sha256").update(weights).digest("hex"), ...metadata.model },
     } as TrainedModelMetadata;
-    writeFileSynced(path.join(partial, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
+    writer.writeFile(path.join(partial, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
     if (existsSync(target)) {
       if (!statSync(target).isDirectory()) throw new ModelFolderError(`${target} exists and is not a folder`);
       for (const entry of readdirSync(target)) {
         if (![NETWORK_FILE, WEIGHTS_FILE, METADATA_FILE].includes(entry) && statSync(path.join(target, entry)).isFile()) copyFileSync(path.join(target, entry), path.join(partial, entry));
       }
-      renameSync(target, previous);
+      writer.rename(target, previous);
     }
-    renameSync(partial, target);
-    rmSync(previous, { recursive: true, force: true });
+    writer.rename(partial, target);
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
+    // The real rename, not the writer's: putting the previous model back must not be the thing that fails.
     if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
-    throw error;
+    if (error instanceof ModelFolderError) throw error;
+    // A full disk or a vanished folder is the user's to fix, not a crash: say what and what is left.
+    const kept = existsSync(path.join(target, METADATA_FILE)) ? "the previous model is unchanged" : "nothing was written";
+    throw new ModelFolderError(`${target}: the model could not be written (${(error as Error).message}); ${kept}`);
+  }
+  // The new model is in place; a previous folder that cannot be removed is litter, not a failure.
+  try {
+    rmSync(previous, { recursive: true, force: true });
+  } catch {
+    // Left for the user: a hidden .previous- folder next to the model.
   }
 }
 
@@ -97,7 +142,11 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   const metadata = parseModelMetadata(json, metadataFile) as TrainedModelMetadata;
   const info = metadata.model;
   if (!info || typeof info !== "object") throw new ModelFolderError(`${metadataFile}: holds a vocabulary but no trained network ("model" is missing)`);
-  const networkFile = path.join(dir, typeof info.network === "string" ? info.network : NETWORK_FILE);
+  // The folder's own metadata names its network file: it must not point out of the folder.
+  if (info.network !== undefined && (typeof info.network !== "string" || path.basename(info.network) !== info.network || info.network === ".." || info.network === "")) {
+    throw new ModelFolderError(`${metadataFile}: "model.network" must be a file name in the model folder, not ${JSON.stringify(info.network)}`);
+  }
+  const networkFile = path.join(dir, info.network ?? NETWORK_FILE);
   const weightsFile = path.join(dir, WEIGHTS_FILE);
   let modelJson: unknown;
   let weights: Buffer;

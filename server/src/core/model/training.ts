@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { initBackend } from "./backend.js";
 import { describeReport, loadDataset, participantFolds, splitByParticipant, type Dataset, type DatasetRow } from "./dataset.js";
 import { evaluateModel, heldOutResults, highShelfCheck, modelChecks, summariseHeldOut, type Evaluation, type HeldOutResult } from "./evaluation.js";
-import { newMetadataBase, saveModelFolder } from "./modelFolder.js";
+import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "./modelFolder.js";
 import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
 import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "./parameters.js";
 import { SeededRandom } from "./random.js";
@@ -143,6 +143,8 @@ export interface TrainJobResult {
 export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJobResult> {
   const started = Date.now();
   const say = options.onMessage ?? (() => undefined);
+  // A model that cannot be written should fail now, not after every epoch has run.
+  checkModelFolderTarget(options.outDir);
   const dataset = loadDataset(options.dataFile, { minExamples: options.minExamples ?? 5 });
   say(`data: ${describeReport(dataset.report)}`);
   for (const skipped of dataset.report.skipped) say(`${options.dataFile}:${skipped.line}: skipped: ${skipped.reason}`);
