@@ -11,11 +11,18 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  ErrorCodes,
+  LSPErrorCodes,
   MessageType,
+  ResponseError,
   ShowMessageNotification,
   TextDocumentEdit,
+  type CancellationToken,
+  type Position,
   type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { EXPAND_PRESET_COMMAND } from "./service/codeLens.js";
 import { EqLanguageService } from "./service/languageService.js";
@@ -42,6 +49,7 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let validationDelay = 100;
   let modelPath = "";
+  let workspaceRoot: string | undefined;
   // What the client can take, from its initialize request.
   let inlayHintRefresh = false;
   let versionedEdits = false;
@@ -109,7 +117,7 @@ export function startServer(connection: Connection): void {
 
   /** Reads the model folder's vocabulary now and its network in the background, then revalidates. */
   const reloadModel = (dir: string) => {
-    service.model.load(dir);
+    service.model.load(dir && !path.isAbsolute(dir) && workspaceRoot ? path.resolve(workspaceRoot, dir) : dir);
     revalidateAll();
     announceModel(false);
     void service.model.loadNetwork().then((current) => {
@@ -133,6 +141,10 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as ServerSettings;
     if (typeof options.validationDelay === "number") validationDelay = options.validationDelay;
     modelPath = (options.modelPath ?? "").trim();
+    // A relative model path (from an editor other than VS Code, whose client resolves it) is taken
+    // from the workspace, not from wherever the editor happened to start the server.
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    workspaceRoot = rootUri?.startsWith("file:") ? fileURLToPath(rootUri) : undefined;
     service.hoverImages = typeof options.hoverImages === "boolean" ? options.hoverImages : !TEXT_ONLY_HOVER_CLIENTS.test(params.clientInfo?.name ?? "");
     inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
@@ -175,25 +187,43 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  const withDocument = <T>(name: string, uri: string, fallback: T, run: (document: TextDocument) => T): T => {
+  /**
+   * Every document request: checked parameters, honoured cancellation, guarded work. The handler
+   * first yields once, so that a `$/cancelRequest` that arrived together with its request (a client
+   * cancels hovers as the mouse moves on) is seen before any work is done.
+   */
+  const withDocument = async <T>(
+    name: string,
+    params: { textDocument?: { uri?: unknown }; position?: unknown } | undefined,
+    token: CancellationToken,
+    fallback: T,
+    run: (document: TextDocument) => T,
+  ): Promise<T | ResponseError<void>> => {
+    const uri = params?.textDocument?.uri;
+    if (typeof uri !== "string") return new ResponseError(ErrorCodes.InvalidParams, `${name}: textDocument.uri must be a string`);
+    if (params && "position" in params && !isPosition(params.position)) {
+      return new ResponseError(ErrorCodes.InvalidParams, `${name}: position must be {line, character} with whole numbers ≥ 0`);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name}: cancelled`);
     const document = documents.get(uri);
     if (!document) return fallback;
     return guard(name, fallback, () => run(document));
   };
 
-  connection.onHover((params) => withDocument("hover", params.textDocument.uri, null, (document) => service.hover(document, params.position)));
-  connection.onCompletion((params) => withDocument("completion", params.textDocument.uri, [], (document) => service.completion(document, params.position)));
-  connection.onDocumentSymbol((params) => withDocument("symbols", params.textDocument.uri, [], (document) => service.documentSymbols(document)));
-  connection.onFoldingRanges((params) => withDocument("folding", params.textDocument.uri, [], (document) => service.foldingRanges(document)));
-  connection.onDocumentFormatting((params) => withDocument("formatting", params.textDocument.uri, [], (document) => service.format(document)));
-  connection.onCodeAction((params) => withDocument("code actions", params.textDocument.uri, [], (document) => service.codeActions(document, params)));
+  connection.onHover((params, token) => withDocument("hover", params, token, null, (document) => service.hover(document, params.position)));
+  connection.onCompletion((params, token) => withDocument("completion", params, token, [], (document) => service.completion(document, params.position)));
+  connection.onDocumentSymbol((params, token) => withDocument("symbols", params, token, [], (document) => service.documentSymbols(document)));
+  connection.onFoldingRanges((params, token) => withDocument("folding", params, token, [], (document) => service.foldingRanges(document)));
+  connection.onDocumentFormatting((params, token) => withDocument("formatting", params, token, [], (document) => service.format(document)));
+  connection.onCodeAction((params, token) => withDocument("code actions", params, token, [], (document) => service.codeActions(document, params)));
 
-  connection.languages.inlayHint.on((params) => withDocument("inlay hints", params.textDocument.uri, [], (document) => service.inlayHints(document, params.range)));
-  connection.onCodeLens((params) => withDocument("code lenses", params.textDocument.uri, [], (document) => service.codeLenses(document)));
-  connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined) => {
+  connection.languages.inlayHint.on((params, token) => withDocument("inlay hints", params, token, [], (document) => service.inlayHints(document, params.range)));
+  connection.onCodeLens((params, token) => withDocument("code lenses", params, token, [], (document) => service.codeLenses(document)));
+  connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined, token: CancellationToken) => {
     const position = params?.position;
-    if (typeof params?.uri !== "string" || typeof position?.line !== "number" || typeof position.character !== "number") return null;
-    return withDocument("preview", params.uri, null, (document) => service.preview(document, position));
+    if (typeof params?.uri !== "string" || position === undefined || !isPosition(position)) return null;
+    return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) => service.preview(document, position));
   });
 
   const warn = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
@@ -233,3 +263,8 @@ process.on("unhandledRejection", (reason) => {
 });
 
 startServer(createConnection(ProposedFeatures.all));
+
+function isPosition(value: unknown): value is Position {
+  const position = value as { line?: unknown; character?: unknown } | undefined;
+  return Number.isInteger(position?.line) && Number.isInteger(position?.character) && (position!.line as number) >= 0 && (position!.character as number) >= 0;
+}

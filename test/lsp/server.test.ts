@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { CodeAction, DocumentSymbol, FoldingRange, Hover, TextEdit } from "vscode-languageserver-protocol";
 import { fixtureModelDir } from "../support/fixtureModel.js";
@@ -226,6 +227,20 @@ describe("LSP: model path", () => {
       assert.deepEqual(diagnostics, []);
       const status = (await other.waitForNotification("eqpreset/modelStatus")) as { warning: string };
       assert.match(status.warning, /not valid JSON.*bundled model/);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("takes a relative model path from the workspace folder, not from where the server started", async () => {
+    const custom = await fixtureModelDir();
+    const workspace = path.dirname(custom);
+    const other = await LspTestClient.start({ modelPath: path.basename(custom), rootUri: pathToFileURL(workspace).toString() });
+    try {
+      const status = (await other.waitForNotification("eqpreset/modelStatus")) as { dir: string; warning?: string };
+      assert.equal(status.warning, undefined);
+      assert.equal(path.resolve(status.dir), path.resolve(custom));
+      assert.deepEqual(await other.open(other.uriFor("relative-model.eqp"), "morph crunchy 0.5\n"), []);
     } finally {
       await other.stop();
     }

@@ -15,6 +15,8 @@ export interface StartOptions {
   validationDelay?: number;
   serverArgs?: string[];
   command?: string[];
+  /** The workspace folder the client reports (none by default). */
+  rootUri?: string;
 }
 
 export class LspTestClient {
@@ -51,7 +53,7 @@ export class LspTestClient {
     connection.listen();
     client.initializeResult = (await connection.sendRequest("initialize", {
       processId: process.pid,
-      rootUri: null,
+      rootUri: options.rootUri ?? null,
       capabilities: {
         textDocument: {
           hover: { contentFormat: ["markdown", "plaintext"] },

@@ -4,7 +4,7 @@
  * adds generated bands. Loading never throws: a broken model folder falls back to the bundled one
  * and says why.
  */
-import { bundledModelDir, readModelMetadata, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
+import { bundledModelDir, readModelMetadata, shownPath, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
 import { describeBands, flatParametersOf, parameterValuesOf } from "../core/model/describePreset.js";
 import { bandsOf } from "../core/model/parameters.js";
 import type { MorphTermInput, SemanticModel } from "../core/model/semanticModel.js";
@@ -78,7 +78,7 @@ export class ModelHost {
       if (generation !== this.generation) return false;
       const reason = (error as Error).message;
       if (dir !== this.bundledDir) {
-        this.state = { ...this.readVocabulary(undefined), warning: `Model at ${dir} not used: ${reason}. Using the bundled model.` };
+        this.state = { ...this.readVocabulary(undefined), warning: `Model at ${shownPath(dir)} not used: ${reason}. Using the bundled model.` };
         return this.loadNetwork();
       }
       this.state = { ...this.state, networkFailed: true, warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.` };
@@ -127,7 +127,7 @@ export class ModelHost {
         return { dir, metadata, vocabulary: new Vocabulary(metadata.vocabulary) };
       } catch (error) {
         const fallback = this.readVocabulary(undefined);
-        return { ...fallback, warning: `Model at ${dir} not used: ${(error as Error).message}. Using the bundled model.` };
+        return { ...fallback, warning: `Model at ${shownPath(dir)} not used: ${(error as Error).message}. Using the bundled model.` };
       }
     }
     try {

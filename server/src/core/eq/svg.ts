@@ -4,7 +4,7 @@
  * carries its own background so that it reads on light and dark editor themes alike, and nothing
  * external (no fonts, no links), so that it works as a `data:` image.
  */
-import { SLOTS, type EqBand, type SlotId } from "../bands.js";
+import { ABSURD_GAIN_DB, SLOTS, type EqBand, type SlotId } from "../bands.js";
 import { analyseCurve, type CurveAnalysis } from "./analysis.js";
 
 export interface CurveSvgOptions {
@@ -22,6 +22,11 @@ export interface CurveSvgOptions {
 export const SVG_FREQUENCY_RANGE = { min: 20, max: 20000 } as const;
 /** The dB axis never shows less than ±12 dB, the SAFE plug-in's gain range. */
 export const MIN_DB_RANGE = 12;
+/**
+ * The dB axis never shows more than ±96 dB either: beyond that a picture says nothing more, and planning an axis for a typed
+ * 1e20 dB once looped for ever (values beyond the axis are drawn at its edge).
+ */
+export const MAX_DB_RANGE = 96;
 
 const COLOURS = {
   background: "#1e2330",
@@ -38,16 +43,16 @@ const COLOURS = {
 
 const MARGIN = { left: 28, right: 8, top: 8, bottom: 16 };
 
-/** Bands the picture can draw: finite, positive and below Nyquist (the diagnostics report the rest). */
+/** Bands the picture can draw: finite, within ±48 dB, positive and below Nyquist (the diagnostics report the rest). */
 export function drawableBands(bands: readonly EqBand[], sampleRate: number): EqBand[] {
   return bands.filter(
-    (band) => Number.isFinite(band.gainDb) && Number.isFinite(band.frequencyHz) && band.frequencyHz > 0 && band.frequencyHz < sampleRate / 2 && Number.isFinite(band.q) && band.q > 0,
+    (band) => Number.isFinite(band.gainDb) && Math.abs(band.gainDb) <= ABSURD_GAIN_DB && Number.isFinite(band.frequencyHz) && band.frequencyHz > 0 && band.frequencyHz < sampleRate / 2 && Number.isFinite(band.q) && band.q > 0,
   );
 }
 
 /** The symmetric half-range of the dB axis and its label step for curves and gains up to `extremeDb`. */
 export function dbAxis(extremeDb: number): { range: number; step: number } {
-  const need = Number.isFinite(extremeDb) ? Math.abs(extremeDb) : 0;
+  const need = Number.isFinite(extremeDb) ? Math.min(Math.abs(extremeDb), MAX_DB_RANGE) : 0;
   const step = need <= 24 ? 6 : need <= 48 ? 12 : 24;
   return { range: Math.max(MIN_DB_RANGE, Math.ceil(need / step) * step), step };
 }
@@ -179,6 +184,7 @@ export interface RenderedCurve {
 /** Analyses the drawable bands at the sample rate and draws them: what the editor and `eqp render` show. */
 export function renderCurve(bands: readonly EqBand[], sampleRate: number, outputGainDb = 0, options: CurveSvgOptions = {}): RenderedCurve {
   const drawn = drawableBands(bands, sampleRate);
-  const analysis = analyseCurve(drawn, sampleRate, Number.isFinite(outputGainDb) ? outputGainDb : 0);
+  // An absurd trim (an error in the file) would only squash the picture: draw without it.
+  const analysis = analyseCurve(drawn, sampleRate, Number.isFinite(outputGainDb) && Math.abs(outputGainDb) <= ABSURD_GAIN_DB ? outputGainDb : 0);
   return { bands: drawn, analysis, svg: curveSvg(drawn, analysis, options) };
 }
