@@ -16,12 +16,15 @@ import {
   MessageType,
   ResponseError,
   ShowMessageNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentEdit,
   type CancellationToken,
   type Position,
   type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
 import * as path from "node:path";
+import { FrameSanitiser } from "./framing.js";
 import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { EXPAND_PRESET_COMMAND } from "./service/codeLens.js";
@@ -262,7 +265,19 @@ process.on("unhandledRejection", (reason) => {
   console.error(`eqpreset server: unhandled rejection ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
 });
 
-startServer(createConnection(ProposedFeatures.all));
+/**
+ * Over stdio the input goes through FrameSanitiser, so that a malformed frame costs one message,
+ * not the connection; over IPC (VS Code) messages arrive as objects and need no framing.
+ */
+function connect(): Connection {
+  if (!process.argv.includes("--stdio")) return createConnection(ProposedFeatures.all);
+  const input = process.stdin.pipe(new FrameSanitiser((reason) => process.stderr.write(`eqpreset: dropped ${reason} from the client\n`)));
+  // The client going away ends stdin: the server then ends too, as with the default reader.
+  process.stdin.on("end", () => process.exit(0));
+  return createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(process.stdout));
+}
+
+startServer(connect());
 
 function isPosition(value: unknown): value is Position {
   const position = value as { line?: unknown; character?: unknown } | undefined;
