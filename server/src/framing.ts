@@ -13,7 +13,9 @@ const CONTENT_LENGTH = Buffer.from("content-length:");
 const MAX_HEADER_BYTES = 8192;
 
 function indexOfContentLength(buffer: Buffer, from: number): number {
-  // Header names are case-insensitive: compare against a lower-cased copy.
+  // Every well-formed frame starts with its header: look there first, without copying the buffer.
+  if (from === 0 && buffer.subarray(0, CONTENT_LENGTH.length).toString("latin1").toLowerCase() === CONTENT_LENGTH.toString("latin1")) return 0;
+  // Header names are case-insensitive: search a lower-cased copy.
   return Buffer.from(buffer.toString("latin1").toLowerCase(), "latin1").indexOf(CONTENT_LENGTH, from);
 }
 

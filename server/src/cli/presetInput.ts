@@ -5,7 +5,7 @@
  */
 import {
   bundledModelDir,
-  containsPosition,
+  presetAt,
   displayFrequency,
   effectiveBands,
   inRange,
@@ -79,7 +79,7 @@ function choose(file: string, presets: ResolvedPreset[], name: string | undefine
 /** A diagnostic matters when it lies in a chosen preset or outside every preset (file level). */
 function concerns(diagnostic: EqDiagnostic, chosen: readonly ResolvedPreset[], all: readonly ResolvedPreset[]): boolean {
   const at = diagnostic.range.start;
-  const owner = all.find((preset) => preset.block && containsPosition(preset.range, at)) ?? all.find((preset) => !preset.block && containsPosition(preset.range, at));
+  const owner = presetAt(all, at);
   return owner === undefined || chosen.includes(owner);
 }
 

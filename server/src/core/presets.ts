@@ -3,7 +3,7 @@
  * bands assigned to the EQ's slots. Bare statements outside any `preset` block form one unnamed
  * preset; a bare `samplerate` is the default for every preset of the file.
  */
-import type { BandStatement, MorphStatement, PresetBlock, PresetDocument, Range, Statement } from "./ast.js";
+import { containsPosition, type BandStatement, type MorphStatement, type Position, type PresetBlock, type PresetDocument, type Range, type Statement } from "./ast.js";
 import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "./bands.js";
 
 export interface ResolvedBand {
@@ -118,4 +118,12 @@ function resolve(
 
 export function presetLabel(preset: ResolvedPreset): string {
   return preset.name !== undefined ? `"${preset.name}"` : "(unnamed preset)";
+}
+
+/**
+ * The named preset whose block holds the position, else the file's unnamed preset if the position is
+ * inside its span (the unnamed preset's span can enclose named blocks, so those win).
+ */
+export function presetAt(presets: readonly ResolvedPreset[], position: Position): ResolvedPreset | undefined {
+  return presets.find((preset) => preset.block && containsPosition(preset.range, position)) ?? presets.find((preset) => !preset.block && containsPosition(preset.range, position));
 }

@@ -28,10 +28,10 @@ export interface ValidationContext {
   generatedBands?: (morph: MorphStatement, preset: ResolvedPreset) => EqBand[] | undefined;
 }
 
-export function validateDocument(document: PresetDocument, context: ValidationContext): EqDiagnostic[] {
+/** `presets`: the document's resolved presets, when the caller has them already (the server caches them per version). */
+export function validateDocument(document: PresetDocument, context: ValidationContext, presets: readonly ResolvedPreset[] = resolvePresets(document)): EqDiagnostic[] {
   const out = new DiagnosticSink();
   for (const error of document.syntaxErrors) out.add(error.range, "error", DiagnosticCode.SyntaxError, error.message);
-  const presets = resolvePresets(document);
   validateFileStatements(document, out);
   validatePresetNames(presets, out);
   for (const preset of presets) validatePreset(preset, context, out);
@@ -50,7 +50,7 @@ function validateFileStatements(document: PresetDocument, out: DiagnosticSink): 
   checkSampleRates(fileLevel, out);
 }
 
-function validatePresetNames(presets: ResolvedPreset[], out: DiagnosticSink): void {
+function validatePresetNames(presets: readonly ResolvedPreset[], out: DiagnosticSink): void {
   const seen = new Map<string, ResolvedPreset>();
   for (const preset of presets) {
     if (preset.name === undefined || !preset.block?.nameRange) continue;

@@ -16,7 +16,7 @@ export class DiagnosticsProvider {
   constructor(private readonly context: () => ValidationContext) {}
 
   diagnostics(parsed: ParsedDocument): Diagnostic[] {
-    return validateDocument(parsed.ast, this.context()).map(toLspDiagnostic);
+    return validateDocument(parsed.ast, this.context(), parsed.presets).map(toLspDiagnostic);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Position } from "vscode-languageserver";
 import {
-  containsPosition,
+  presetAt,
   effectiveBands,
   explicitSlots,
   logFrequencies,
@@ -48,14 +48,6 @@ export function presetCurve(preset: ResolvedPreset, model: ModelHost): PresetCur
   if (model.networkLoading) return { bands: explicitOnly, pending: true, message: "The model's network is loading: the morph's bands appear when it is ready." };
   if (!model.semantic) return { bands: explicitOnly, pending: false, message: "The model's network could not be loaded: the morph gives no bands." };
   return { bands: explicitOnly, pending: false, message: "The morph gives no bands until its words and weights are fixed." };
-}
-
-/**
- * The named preset whose block holds the position, else the file's unnamed preset if the position is
- * inside its span (the unnamed preset's span can enclose named blocks, so those win).
- */
-export function presetAt(presets: readonly ResolvedPreset[], position: Position): ResolvedPreset | undefined {
-  return presets.find((preset) => preset.block && containsPosition(preset.range, position)) ?? presets.find((preset) => !preset.block && containsPosition(preset.range, position));
 }
 
 /** Draws curves, remembering the last few: a hover, its preview and the panel ask for the same picture. */

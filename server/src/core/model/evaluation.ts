@@ -13,15 +13,8 @@ import { mulberry32 } from "./random.js";
 export interface Evaluation {
   /** How the held-out numbers were made: one participant split, or k folds of participants. */
   method?: string;
-  heldOut: {
-    rows: number;
-    curveErrorDb: number;
-    gainErrorDb: number;
-    frequencyErrorOctaves: number;
-    qErrorOctaves: number;
-    perWordMeanCurveErrorDb: number;
-    flatCurveErrorDb: number;
-  };
+  /** The held-out settings' scores averaged, and how many there were. */
+  heldOut: { rows: number } & Omit<HeldOutResult, "highShelf">;
   silhouette: { warmBright: number; allWords: number };
   words: { word: string; examples: number; outputCurveErrorDb: number; meanParametersCurveErrorDb: number; meanCurveErrorDb: number }[];
   highShelfAbove10k: { set: string; rows: number; meanErrorOctaves: number; maxErrorOctaves: number; withinQuarterOctave: number }[];
@@ -93,15 +86,15 @@ export function heldOutResults(model: SemanticModel, trainRows: readonly Dataset
 }
 
 export function summariseHeldOut(results: readonly HeldOutResult[]): Evaluation["heldOut"] {
-  const average = (pick: (result: HeldOutResult) => number) => round(mean(results.map(pick)));
+  const average = (key: Exclude<keyof HeldOutResult, "highShelf">) => round(mean(results.map((result) => result[key])));
   return {
     rows: results.length,
-    curveErrorDb: average((result) => result.curveErrorDb),
-    gainErrorDb: average((result) => result.gainErrorDb),
-    frequencyErrorOctaves: average((result) => result.frequencyErrorOctaves),
-    qErrorOctaves: average((result) => result.qErrorOctaves),
-    perWordMeanCurveErrorDb: average((result) => result.perWordMeanCurveErrorDb),
-    flatCurveErrorDb: average((result) => result.flatCurveErrorDb),
+    curveErrorDb: average("curveErrorDb"),
+    gainErrorDb: average("gainErrorDb"),
+    frequencyErrorOctaves: average("frequencyErrorOctaves"),
+    qErrorOctaves: average("qErrorOctaves"),
+    perWordMeanCurveErrorDb: average("perWordMeanCurveErrorDb"),
+    flatCurveErrorDb: average("flatCurveErrorDb"),
   };
 }
 
