@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import wavefile from "wavefile";
-import { mulberry32 } from "../server/src/core/model/random.js";
+import { mulberry32 } from "../server/src/core/model/index.js";
 
 const SAMPLE_RATE = 22050;
 const BPM = 120;

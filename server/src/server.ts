@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { EXPAND_PRESET_COMMAND } from "./service/codeLens.js";
 import { EqLanguageService } from "./service/languageService.js";
-import { ModelHost } from "./service/modelHost.js";
+import { EqServices } from "./core/index.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./service/preview.js";
 
 export interface ServerSettings {
@@ -48,7 +48,7 @@ export const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const service = new EqLanguageService(new ModelHost());
+  const service = new EqLanguageService(new EqServices());
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let validationDelay = 100;
   let modelPath = "";

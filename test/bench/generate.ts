@@ -1,5 +1,5 @@
 /** A large, realistic preset file for benchmarks and stress tests, deterministic for a seed. */
-import { mulberry32 } from "../../server/src/core/model/random.js";
+import { mulberry32 } from "../../server/src/core/model/index.js";
 
 export interface GeneratedPreset {
   name: string;

@@ -13,10 +13,10 @@
  * bright, ~500 rows each) and twelve small ones (5–8 rows each).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { backendStatus, initBackend } from "../../server/src/core/model/backend.js";
-import { DEFAULT_NETWORK_CONFIG, Network } from "../../server/src/core/model/network.js";
-import { SeededRandom } from "../../server/src/core/model/random.js";
-import { DEFAULT_TRAIN_OPTIONS, Trainer, trainNetwork, type TrainOptions } from "../../server/src/core/model/trainer.js";
+import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
+import { DEFAULT_NETWORK_CONFIG, Network } from "../../server/src/core/network/network.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
+import { DEFAULT_TRAIN_OPTIONS, Trainer, trainNetwork, type TrainOptions } from "../../server/src/core/network/trainer.js";
 
 const WIDTH = 13;
 const FACTORS = 6;

@@ -9,8 +9,8 @@ import { contentSecurityPolicy, previewHtml, type PreviewPageResources } from ".
 import { curveGeometry, curveScale, levelAt, xOf, yOf } from "../../client/src/preview/page/curve.js";
 import { kWeightingPower, loudnessMatchDb } from "../../client/src/preview/page/loudness.js";
 import { checkPreviewData, checkToPageMessage, parseFromPageMessage, parsePosition, type PreviewData } from "../../client/src/preview/protocol.js";
-import { SHELF_Q } from "../../server/src/core/bands.js";
-import { logFrequencies, responseDb } from "../../server/src/core/eq/biquad.js";
+import { SHELF_Q } from "../../server/src/core/eq/index.js";
+import { logFrequencies, responseDb } from "../../server/src/core/eq/index.js";
 
 const RESOURCES: PreviewPageResources = {
   cspSource: "https://file+.vscode-resource.vscode-cdn.net",

@@ -23,7 +23,7 @@ import type { ChainState } from "../../client/src/preview/page/chain.js";
 import { levelAt } from "../../client/src/preview/page/curve.js";
 import { loudnessMatchDb } from "../../client/src/preview/page/loudness.js";
 import type { PreviewData } from "../../client/src/preview/protocol.js";
-import { displayFrequency, displayGain } from "../../server/src/core/numbers.js";
+import { displayFrequency, displayGain } from "../../server/src/core/language/index.js";
 import { CHROMIUM, launchChromium, openPreviewPage, ROOT, startPreviewSite, type PreviewBrowser, type PreviewPage, type PreviewSite } from "./support/previewSite.js";
 import { previewsFromServer, type PresetName } from "./support/serverPreviews.js";
 

@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { PARAMETERS } from "../../server/src/core/model/parameters.js";
+import { PARAMETERS } from "../../server/src/core/model/index.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
@@ -186,10 +186,14 @@ describe("model folder faults in the CLI", () => {
       const sample = path.join("samples", "quick.eqp");
       assertCleanFailure(eqp(["expand", "--model", dir, sample]), fault.message);
       assertCleanFailure(eqp(["eval", "--model", dir, "--data", goodData]), fault.message);
-      // `check` reads only the vocabulary: a folder whose metadata is fine is usable there.
-      const check = eqp(["check", "--model", dir, sample]);
-      if (fault.name === "missing" || fault.name === "wrong-version") assertCleanFailure(check, fault.message);
-      else assert.equal(check.status, 0, check.stderr);
+      // `check` checks a morph's generated bands as the editor does, so it needs the network too;
+      // a file without a morph needs only the vocabulary.
+      assertCleanFailure(eqp(["check", "--model", dir, sample]), fault.message);
+      const bandsFile = path.join(work, "bands-only.eqp");
+      writeFileSync(bandsFile, 'preset "Bands" {\n  bell 1kHz +2dB\n}\n');
+      const bandsOnly = eqp(["check", "--model", dir, bandsFile]);
+      if (fault.name === "missing" || fault.name === "wrong-version") assertCleanFailure(bandsOnly, fault.message);
+      else assert.equal(bandsOnly.status, 0, bandsOnly.stderr);
     });
   }
 });

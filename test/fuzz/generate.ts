@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { SeededRandom } from "../../server/src/core/model/random.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
 
 export interface FuzzDocument {
   seed: number;

@@ -11,9 +11,9 @@ import { after, before, describe, it } from "node:test";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node.js";
 import { LSPErrorCodes, type Diagnostic, type Hover, type PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { SeededRandom } from "../../server/src/core/model/random.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
 import { EqLanguageService } from "../../server/src/service/languageService.js";
-import { ModelHost } from "../../server/src/service/modelHost.js";
+import { EqServices, ModelHost } from "../../server/src/core/index.js";
 import { editText, readSamples } from "../fuzz/generate.js";
 import { LspTestClient } from "../support/lspClient.js";
 
@@ -46,7 +46,7 @@ before(async () => {
   const host = new ModelHost();
   const [loaded] = await Promise.all([host.loadNetwork(), (async () => (client = await LspTestClient.start()))()]);
   assert.ok(loaded && host.semantic, `the test's own copy of the bundled model did not load: ${host.current.warning ?? ""}`);
-  oracle = new EqLanguageService(host);
+  oracle = new EqLanguageService(new EqServices(host));
   // Diagnostics change once the server's network is loaded (generated bands are checked): wait for it.
   const deadline = Date.now() + 30_000;
   while (!client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network)) {

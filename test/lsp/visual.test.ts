@@ -2,7 +2,7 @@
  * "See it" in the editor, over a real LSP connection with the fixture model: the response picture in
  * hovers, inlay hints after morphs, code lenses and their Expand command, and the preview request.
  */
-import type { PreviewData } from "../../server/src/core/previewProtocol.js";
+import type { PreviewData } from "../../server/src/core/protocol/index.js";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";

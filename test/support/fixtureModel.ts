@@ -5,10 +5,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { initBackend } from "../../server/src/core/model/backend.js";
-import { loadSemanticModel } from "../../server/src/core/model/modelFolder.js";
-import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
-import { runTrainingJob } from "../../server/src/core/model/training.js";
+import { initBackend } from "../../server/src/core/network/backend.js";
+import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
+import type { SemanticModel } from "../../server/src/core/model/index.js";
+import { runTrainingJob } from "../../server/src/core/network/trainingRun.js";
 import { generateRows, toCsv } from "./safeCsv.js";
 
 let cached: Promise<string> | undefined;

@@ -3,7 +3,7 @@
  * do not need it never read it). Rows follow the real column layout: id, descriptor, participant,
  * channels, 13 parameters, six metadata columns, checksum.
  */
-import { SeededRandom } from "../../server/src/core/model/random.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
 
 export interface FixtureRow {
   word: string;

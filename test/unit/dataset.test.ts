@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { DatasetError, isJunkLabel, loadDataset, parseDataset, splitByParticipant } from "../../server/src/core/model/dataset.js";
+import { DatasetError, isJunkLabel, loadDataset, parseDataset, splitByParticipant } from "../../server/src/core/model/index.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 describe("dataset loader", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { biquad, biquadMagnitudeDb, logFrequencies, responseDb } from "../../server/src/core/index.js";
-import { denormalise, fixedBounds, normalise, PARAMETERS } from "../../server/src/core/model/parameters.js";
+import { denormalise, fixedBounds, normalise, PARAMETERS } from "../../server/src/core/model/index.js";
 
 describe("RBJ cookbook biquads", () => {
   it("matches known peaking coefficients", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { exportJson } from "../../server/src/core/export/json.js";
+import { exportJson } from "../../server/src/core/export/index.js";
 import type { ConcretePreset } from "../../server/src/core/export/index.js";
 
 interface Coefficients {

@@ -4,9 +4,9 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { biquadMagnitudeDb, effectiveBands, logFrequencies, parsePresetDocument, resolvePresets, responseDb, type EqBand } from "../../server/src/core/index.js";
 import { EXPORT_FORMATS, EXPORT_TARGETS, presetFileNames, type ConcretePreset } from "../../server/src/core/export/index.js";
-import { exportJson, readJsonExport } from "../../server/src/core/export/json.js";
-import { parseApo } from "../../server/src/core/import/apoParser.js";
-import { apoToPreset } from "../../server/src/core/import/apoToPreset.js";
+import { exportJson, readJsonExport } from "../../server/src/core/export/index.js";
+import { parseApo } from "../../server/src/core/import/index.js";
+import { apoToPreset } from "../../server/src/core/import/index.js";
 
 const FIXTURES = path.resolve("test", "fixtures", "export");
 

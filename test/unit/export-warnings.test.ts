@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { biquad, biquadMagnitudeDb } from "../../server/src/core/index.js";
 import { EXPORT_TARGETS, type ConcretePreset } from "../../server/src/core/export/index.js";
-import { comparisonGrid } from "../../server/src/core/export/fidelity.js";
+import { comparisonGrid } from "../../server/src/core/export/index.js";
 import { voCleanBands } from "../support/presets.js";
 
 function preset(bands: ConcretePreset["bands"], outputGainDb = 0): ConcretePreset {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bundledModelDir, MetadataError } from "../../server/src/core/index.js";
-import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/model/dataset.js";
+import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/model/index.js";
 import {
   DISK_WRITER,
   loadSemanticModel,
@@ -23,10 +23,10 @@ import {
   WEIGHTS_FILE,
   type ModelFolderWriter,
   type TrainedModelMetadata,
-} from "../../server/src/core/model/modelFolder.js";
-import { PARAMETERS } from "../../server/src/core/model/parameters.js";
-import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
-import { ModelHost } from "../../server/src/service/modelHost.js";
+} from "../../server/src/core/network/modelFolder.js";
+import { PARAMETERS } from "../../server/src/core/model/index.js";
+import type { SemanticModel } from "../../server/src/core/model/index.js";
+import { ModelHost } from "../../server/src/core/index.js";
 import { loadFixtureModel } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { logFrequencies, responseDb, type EqBand } from "../../server/src/core/index.js";
-import { filterChannels, gainToDb, peakLevel, presetBiquads, rms } from "../../server/src/core/audio/filtering.js";
-import { headroom } from "../../server/src/core/audio/clipping.js";
-import { ceilingOf, fromFloat, sampleFormatOf, toFloat } from "../../server/src/core/audio/pcm.js";
+import { filterChannels, gainToDb, peakLevel, presetBiquads, rms } from "../../server/src/core/audio/index.js";
+import { headroom } from "../../server/src/core/audio/index.js";
+import { ceilingOf, fromFloat, sampleFormatOf, toFloat } from "../../server/src/core/audio/index.js";
 import { voCleanBands } from "../support/presets.js";
 
 const RATE = 48000;

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { effectiveBands, parsePresetDocument, resolvePresets, validateDocument, Vocabulary } from "../../server/src/core/index.js";
 import { EXPORT_TARGETS } from "../../server/src/core/export/index.js";
-import { parseApo } from "../../server/src/core/import/apoParser.js";
-import { apoToPreset, qFromBandwidth, shelfQFromSlope } from "../../server/src/core/import/apoToPreset.js";
+import { parseApo } from "../../server/src/core/import/index.js";
+import { apoToPreset, qFromBandwidth, shelfQFromSlope } from "../../server/src/core/import/index.js";
 
 const AUTOEQ = [
   "Preamp: -6.2 dB",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { eqLexer } from "../../server/src/core/lexer.js";
-import { readQuantity } from "../../server/src/core/numbers.js";
+import { eqLexer } from "../../server/src/core/language/index.js";
+import { readQuantity } from "../../server/src/core/language/index.js";
 
 function kinds(text: string): string[] {
   return eqLexer.tokenize(text).tokens.map((token) => `${token.tokenType.name}:${token.image}`);

@@ -4,10 +4,10 @@ import * as tf from "@tensorflow/tfjs-core";
 // The full package registers the gradients of every op, for the autodiff reference below
 // (the model itself imports tfjs-core only and needs none).
 import "@tensorflow/tfjs";
-import { backendStatus, initBackend } from "../../server/src/core/model/backend.js";
-import { DEFAULT_NETWORK_CONFIG, Network, networkLayout, type NetworkConfig, type NetworkLayout } from "../../server/src/core/model/network.js";
-import { SeededRandom, mulberry32 } from "../../server/src/core/model/random.js";
-import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, NetworkFormatError, deserializeNetwork, serializeNetwork } from "../../server/src/core/model/serialization.js";
+import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
+import { DEFAULT_NETWORK_CONFIG, Network, networkLayout, type NetworkConfig, type NetworkLayout } from "../../server/src/core/network/network.js";
+import { SeededRandom, mulberry32 } from "../../server/src/core/model/index.js";
+import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, NetworkFormatError, deserializeNetwork, serializeNetwork } from "../../server/src/core/network/serialization.js";
 import {
   DEFAULT_TRAIN_OPTIONS,
   adamUpdate,
@@ -17,7 +17,7 @@ import {
   contrastiveWeightAt,
   trainNetwork,
   type TrainOptions,
-} from "../../server/src/core/model/trainer.js";
+} from "../../server/src/core/network/trainer.js";
 
 const WIDTH = 13;
 const SMALL_CONFIG: NetworkConfig = { inputSize: WIDTH, hidden: [8, 16], latentSize: 4, projectionSize: 8, projectionHidden: 8, activation: "elu" };

@@ -19,10 +19,10 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { bundledModelDir, resolvePresets, parsePresetDocument } from "../../server/src/core/index.js";
-import { initBackend } from "../../server/src/core/model/backend.js";
-import { ModelFolderError, readModelFolder } from "../../server/src/core/model/modelFolder.js";
+import { initBackend } from "../../server/src/core/network/backend.js";
+import { ModelFolderError, readModelFolder } from "../../server/src/core/network/modelFolder.js";
 import { EqLanguageService } from "../../server/src/service/languageService.js";
-import { ModelHost } from "../../server/src/service/modelHost.js";
+import { EqServices, ModelHost } from "../../server/src/core/index.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 
 /** Documents that would do harm if any part of them were run, fetched, expanded or opened. */
@@ -121,7 +121,7 @@ before(async () => {
   // The bundled model with its network, so hovers decode morphs as in the editor.
   host = new ModelHost();
   assert.ok(await host.loadNetwork());
-  service = new EqLanguageService(host);
+  service = new EqLanguageService(new EqServices(host));
   // Once outside the spies: lazy imports and caches fill here, not during the check.
   HOSTILE.forEach((text, index) => exercise(service, text, index + 1));
 });

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { logFrequencies, responseDb, meanAbsoluteDifference } from "../../server/src/core/eq/biquad.js";
-import { loadSemanticModel, METADATA_FILE, saveModelFolder, type TrainedModelMetadata } from "../../server/src/core/model/modelFolder.js";
-import { bandsOf } from "../../server/src/core/model/parameters.js";
-import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
+import { logFrequencies, responseDb, meanAbsoluteDifference } from "../../server/src/core/eq/index.js";
+import { loadSemanticModel, METADATA_FILE, saveModelFolder, type TrainedModelMetadata } from "../../server/src/core/network/modelFolder.js";
+import { bandsOf } from "../../server/src/core/model/index.js";
+import type { SemanticModel } from "../../server/src/core/model/index.js";
 import { loadFixtureModel } from "../support/fixtureModel.js";
 
 const FREQUENCIES = logFrequencies(200);

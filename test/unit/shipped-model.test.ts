@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { initBackend } from "../../server/src/core/model/backend.js";
-import { loadDataset, type Dataset } from "../../server/src/core/model/dataset.js";
-import { reconstruct } from "../../server/src/core/model/evaluation.js";
-import { loadSemanticModel } from "../../server/src/core/model/modelFolder.js";
-import { PARAMETERS } from "../../server/src/core/model/parameters.js";
-import type { SemanticModel } from "../../server/src/core/model/semanticModel.js";
+import { initBackend } from "../../server/src/core/network/backend.js";
+import { loadDataset, type Dataset } from "../../server/src/core/model/index.js";
+import { reconstruct } from "../../server/src/core/model/index.js";
+import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
+import { PARAMETERS } from "../../server/src/core/model/index.js";
+import type { SemanticModel } from "../../server/src/core/model/index.js";
 import { logFrequencies, responseDb, bandsOfParameters } from "../support/curves.js";
 
 const DATA = path.resolve("..", "shared", "data", "SAFEEqualiserUserData.csv");

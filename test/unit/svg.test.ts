@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyseCurve, type EqBand } from "../../server/src/core/index.js";
-import { curveSvg, dbAxis, renderCurve } from "../../server/src/core/eq/svg.js";
+import { curveSvg, dbAxis, renderCurve } from "../../server/src/core/eq/index.js";
 import { voCleanBands } from "../support/presets.js";
 import { descendants, expectedPoint, hasClass, parseCurveSvg, parseXml } from "../support/svgExpect.js";
 

@@ -6,9 +6,9 @@
  */
 import type { Command } from "commander";
 import { displayFrequency, displayGain, formatDecimal, presetLabel, readQuantity } from "../core/index.js";
-import { headroom } from "../core/audio/clipping.js";
-import { filterChannels, peakLevel, presetBiquads, scaleChannels } from "../core/audio/filtering.js";
-import { ceilingOf } from "../core/audio/pcm.js";
+import { headroom } from "../core/audio/index.js";
+import { filterChannels, peakLevel, presetBiquads, scaleChannels } from "../core/audio/index.js";
+import { ceilingOf } from "../core/audio/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, ReportedError, stoppingOnReportedErrors } from "./presetInput.js";
 import { readWav, writeWav } from "./wav.js";
@@ -50,7 +50,7 @@ export function addApplyCommand(program: Command): void {
 async function runApply(file: string, inputFile: string, outputFile: string, options: ApplyOptions): Promise<void> {
   const audio = readWav(inputFile);
   const input = await readPresetInput(file, { preset: options.preset, single: true, model: options.model, sampleRate: audio.sampleRate });
-  input.model?.dispose();
+  input.services.dispose();
   const { resolved, concrete } = input.presets[0]!;
   let channels = filterChannels(audio.channels, presetBiquads(concrete.bands, audio.sampleRate), concrete.outputGainDb);
   const ceiling = ceilingOf(audio.format);

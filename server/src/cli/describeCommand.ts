@@ -1,8 +1,8 @@
 /** `eqp describe`: the words of the model nearest to each preset's bands, through its encoder. */
 import type { Command } from "commander";
 import { Option } from "commander";
-import { bundledModelDir, presetLabel, readModelMetadata } from "../core/index.js";
-import { describeBands, flatParametersOf, formatDescription } from "../core/model/describePreset.js";
+import { presetLabel } from "../core/index.js";
+import { formatDescription } from "../core/model/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, stoppingOnReportedErrors } from "./presetInput.js";
 
@@ -33,12 +33,10 @@ export function addDescribeCommand(program: Command): void {
 
 async function runDescribe(file: string, options: DescribeOptions): Promise<void> {
   const input = await readPresetInput(file, { preset: options.preset, model: options.model, needModel: true });
-  const model = input.model!;
   try {
-    const flat = flatParametersOf(readModelMetadata(options.model ?? bundledModelDir()));
     const described = input.presets.map(({ resolved, concrete }) => ({
       resolved,
-      terms: describeBands(model, concrete.bands, { maxWords: options.words, flat }),
+      terms: input.services.model.describe(concrete.bands, options.words) ?? [],
     }));
     if (options.format === "json") {
       const json = described.map(({ resolved, terms }) => ({ name: resolved.name ?? null, morph: resolved.morph !== undefined, words: terms }));
@@ -50,6 +48,6 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
       }
     }
   } finally {
-    model.dispose();
+    input.services.dispose();
   }
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { presetLabel } from "../core/index.js";
 import { EXPORT_FORMATS, EXPORT_TARGETS, presetFileNames, type ExportedPreset, type ExportFormat, type ExportWarning } from "../core/export/index.js";
-import { exportJson } from "../core/export/json.js";
+import { exportJson } from "../core/export/index.js";
 import { fileError, UsageError, writeOutputFile } from "./files.js";
 import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors } from "./presetInput.js";
 
@@ -36,7 +36,7 @@ export function addExportCommand(program: Command): void {
 
 async function runExport(file: string, options: ExportOptions): Promise<void> {
   const input = await readPresetInput(file, { preset: options.preset, model: options.model, sampleRate: options.samplerate });
-  input.model?.dispose();
+  input.services.dispose();
   const target = EXPORT_TARGETS[options.format];
   const context = { sourceName: path.basename(file) };
   const exported: ExportedPreset[] = input.presets.map(({ concrete }) => target.export(concrete, context));

@@ -1,9 +1,9 @@
 /** `eqp import`: an Equalizer APO / AutoEQ ParametricEQ.txt as a preset, checked by the core before it is written. */
 import type { Command } from "commander";
 import * as path from "node:path";
-import { bundledModelDir, parsePresetDocument, readModelMetadata, validateDocument, Vocabulary } from "../core/index.js";
-import { parseApo } from "../core/import/apoParser.js";
-import { apoToPreset } from "../core/import/apoToPreset.js";
+import { EqServices, readDocument } from "../core/index.js";
+import { parseApo } from "../core/import/index.js";
+import { apoToPreset } from "../core/import/index.js";
 import { readTextFile, writeOutputFile } from "./files.js";
 
 interface ImportOptions {
@@ -35,7 +35,7 @@ export function addImportCommand(program: Command): void {
       }
       for (const warning of imported.warnings) process.stderr.write(`${file}:${warning.line}:${warning.column} warning ${warning.message}\n`);
       // The core checks its own output: an import that would not pass `eqp check` is a bug, not a file.
-      const problems = validateDocument(parsePresetDocument(imported.text), { vocabulary: new Vocabulary(readModelMetadata(bundledModelDir()).vocabulary) }).filter(
+      const problems = new EqServices().check(readDocument(imported.text)).filter(
         (diagnostic) => diagnostic.severity === "error",
       );
       if (problems.length > 0) throw new Error(`eqp import produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}\n${imported.text}`);

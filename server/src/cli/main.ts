@@ -1,7 +1,6 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
 import {
-  bundledModelDir,
   MetadataError,
   displayFrequency,
   displayGain,
@@ -9,28 +8,30 @@ import {
   formatDocument,
   parsePresetDocument,
   presetLabel,
-  readModelMetadata,
+  readDocument,
   resolvePresets,
-  validateDocument,
-  Vocabulary,
   type EqDiagnostic,
 } from "../core/index.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
 import { addRenderCommand } from "./renderCommand.js";
+import { cliServices } from "./services.js";
 
 interface FileResult {
   file: string;
   diagnostics: EqDiagnostic[];
 }
 
-function loadVocabulary(modelDir: string | undefined): Vocabulary {
-  return new Vocabulary(readModelMetadata(modelDir ?? bundledModelDir()).vocabulary);
-}
-
-function checkFiles(files: string[], vocabulary: Vocabulary): FileResult[] {
-  return files.map((file) => ({ file, diagnostics: validateDocument(parsePresetDocument(readTextFile(file)), { vocabulary }) }));
+/** Checks files exactly as the editor does: the network is loaded when a file has a morph, so generated bands are checked too. */
+async function checkFiles(files: string[], modelDir: string | undefined): Promise<FileResult[]> {
+  const read = files.map((file) => ({ file, meaning: readDocument(readTextFile(file)) }));
+  const services = await cliServices(modelDir, { network: read.some(({ meaning }) => meaning.presets.some((preset) => preset.morph)) });
+  try {
+    return read.map(({ file, meaning }) => ({ file, diagnostics: services.check(meaning) }));
+  } finally {
+    services.dispose();
+  }
 }
 
 function printDiagnostic(file: string, diagnostic: EqDiagnostic): string {
@@ -62,7 +63,7 @@ export function buildProgram(): Command {
     .addOption(modelOption())
     .option("--quiet", "print errors only")
     .action(async (inputs: string[], options: { format: string; model?: string; quiet?: boolean }) => {
-      const results = checkFiles(await expandInputs(inputs), loadVocabulary(options.model));
+      const results = await checkFiles(await expandInputs(inputs), options.model);
       const shown = (diagnostics: EqDiagnostic[]) => (options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics);
       if (options.format === "json") {
         const json = results.map((result) => ({
@@ -150,8 +151,19 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    throw error;
+    // A bug, not the user's input: one line, and the stack only when asked for (EQP_DEBUG=1).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`eqp: internal error: ${message}${process.env.EQP_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (EQP_DEBUG=1 shows where)"}\n`);
+    process.exitCode = 70;
   }
+}
+
+// `eqp describe … | head`: a reader that goes away ends the command quietly, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 void main(process.argv);

@@ -2,16 +2,15 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
-import { applyReplacements, bundledModelDir, effectiveBands, expansionEdits, morphTerms, parsePresetDocument, resolvePresets, SLOTS, validateDocument, type EqBand } from "../core/index.js";
-import { bandsOf } from "../core/model/parameters.js";
-import type { SemanticModel } from "../core/model/semanticModel.js";
-import { initBackend } from "../core/model/backend.js";
-import { DatasetError, describeReport, loadDataset, splitByParticipant } from "../core/model/dataset.js";
-import { evaluateModel, type Evaluation } from "../core/model/evaluation.js";
-import { loadSemanticModel, ModelFolderError } from "../core/model/modelFolder.js";
-import { runTrainingJob, TrainingStopped } from "../core/model/training.js";
-import type { EpochProgress } from "../core/model/trainer.js";
+import { applyReplacements, bundledModelDir, expansionEdits, morphTerms, readDocument, SLOTS } from "../core/index.js";
+import { initBackend } from "../core/network/backend.js";
+import { DatasetError, describeReport, loadDataset, splitByParticipant } from "../core/model/index.js";
+import { evaluateModel, type Evaluation } from "../core/model/index.js";
+import { loadSemanticModel, ModelFolderError } from "../core/network/modelFolder.js";
+import { runTrainingJob, TrainingStopped } from "../core/network/trainingRun.js";
+import type { EpochProgress } from "../core/network/trainer.js";
 import { UsageError } from "./files.js";
+import { cliServices } from "./services.js";
 
 function integer(name: string, min: number) {
   return (text: string): number => {
@@ -136,16 +135,6 @@ export function addModelCommands(program: Command): void {
     });
 }
 
-/** Loads the network of a model folder (default: the bundled model) for commands that generate bands. */
-export async function loadModelForCli(dir: string | undefined): Promise<SemanticModel> {
-  await initBackend();
-  return loadSemanticModel(dir ?? bundledModelDir()).model;
-}
-
-export function generatorOf(model: SemanticModel): (terms: { word: string; weight: number }[]) => EqBand[] | undefined {
-  return (terms) => (terms.every((term) => model.word(term.word)) ? bandsOf(model.generate(terms)) : undefined);
-}
-
 export function addExpandCommand(program: Command, expandInputs: (inputs: string[]) => Promise<string[]>): void {
   program
     .command("expand")
@@ -156,22 +145,22 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (inputs: string[], options: { model?: string; write?: boolean; format: string }) => {
       const files = await expandInputs(inputs);
-      const model = await loadModelForCli(options.model);
-      const generate = generatorOf(model);
+      const services = await cliServices(options.model, { network: true });
+      const generate = (terms: { word: string; weight: number }[]) => services.resolveTerms(terms);
       const json: unknown[] = [];
       for (const file of files) {
         const text = readFileSync(file, "utf8");
-        const document = parsePresetDocument(text);
-        const errors = validateDocument(document, { vocabulary: model.vocabulary }).filter((diagnostic) => diagnostic.severity === "error");
+        const meaning = readDocument(text);
+        const errors = services.check(meaning).filter((diagnostic) => diagnostic.severity === "error");
         for (const error of errors) process.stderr.write(`${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`);
         if (errors.length > 0) process.exitCode = 1;
-        const presets = resolvePresets(document);
+        const presets = meaning.presets;
         if (options.format === "json") {
           json.push({
             file,
             presets: presets.map((preset) => {
               const terms = preset.morph ? morphTerms(preset.morph) : undefined;
-              const bands = effectiveBands(preset, terms ? generate(terms) : undefined);
+              const bands = services.bandsOf(preset);
               return {
                 name: preset.name ?? null,
                 sampleRate: preset.sampleRate,
@@ -188,7 +177,7 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
         else process.stdout.write(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
       }
       if (options.format === "json") process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
-      model.dispose();
+      services.dispose();
     });
 }
 

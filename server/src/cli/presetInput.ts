@@ -3,30 +3,11 @@
  * stops the command), morphs resolved into bands with the model as `eqp expand` does, and each
  * reduced to a concrete preset. Shared by export, apply, describe and render.
  */
-import {
-  bundledModelDir,
-  presetAt,
-  displayFrequency,
-  effectiveBands,
-  inRange,
-  morphTerms,
-  parsePresetDocument,
-  presetLabel,
-  readModelMetadata,
-  readQuantity,
-  resolvePresets,
-  SAMPLE_RATE_RANGE,
-  SLOTS,
-  validateDocument,
-  Vocabulary,
-  type EqBand,
-  type EqDiagnostic,
-  type ResolvedPreset,
-} from "../core/index.js";
-import type { ConcretePreset } from "../core/export/types.js";
-import type { SemanticModel } from "../core/model/semanticModel.js";
+import { presetAt, displayFrequency, inRange, presetLabel, readDocument, readQuantity, SAMPLE_RATE_RANGE, SLOTS, type EqDiagnostic, type EqServices, type ResolvedPreset } from "../core/index.js";
+import type { ConcretePreset } from "../core/export/index.js";
+import type { SemanticModel } from "../core/model/index.js";
 import { readTextFile, UsageError } from "./files.js";
-import { generatorOf, loadModelForCli } from "./modelCommands.js";
+import { cliServices } from "./services.js";
 
 /** Raised after the problems were printed: the command stops with exit code 1. */
 export class ReportedError extends Error {}
@@ -37,6 +18,8 @@ export interface PresetInput {
   presets: { resolved: ResolvedPreset; concrete: ConcretePreset }[];
   /** The loaded network, when a preset needed it or `needModel` asked for it; the caller disposes it. */
   model?: SemanticModel;
+  /** The services the presets were resolved with; the caller disposes them. */
+  services: EqServices;
 }
 
 export interface PresetInputOptions {
@@ -84,22 +67,12 @@ function concerns(diagnostic: EqDiagnostic, chosen: readonly ResolvedPreset[], a
 }
 
 export async function readPresetInput(file: string, options: PresetInputOptions): Promise<PresetInput> {
-  const document = parsePresetDocument(readTextFile(file));
-  const all = resolvePresets(document);
+  const meaning = readDocument(readTextFile(file));
+  const all = meaning.presets;
   const chosen = choose(file, all, options.preset, options.single ?? false);
-  const model = options.needModel || chosen.some((preset) => preset.morph) ? await loadModelForCli(options.model) : undefined;
+  const services = await cliServices(options.model, { network: Boolean(options.needModel) || chosen.some((preset) => preset.morph) });
   try {
-    const generate = model ? generatorOf(model) : () => undefined;
-    const generated = new Map<ResolvedPreset, EqBand[] | undefined>();
-    for (const preset of chosen) {
-      const terms = preset.morph ? morphTerms(preset.morph) : undefined;
-      generated.set(preset, terms ? generate(terms) : undefined);
-    }
-    const vocabulary = model?.vocabulary ?? new Vocabulary(readModelMetadata(options.model ?? bundledModelDir()).vocabulary);
-    const errors = validateDocument(document, {
-      vocabulary,
-      generatedBands: (morph, preset) => (preset.morph === morph && chosen.includes(preset) ? generated.get(preset) : undefined),
-    }).filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
+    const errors = services.check(meaning).filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
     if (errors.length > 0) {
       for (const error of errors) process.stderr.write(`${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`);
       throw new ReportedError(`${file}: ${chosen.length === 1 ? `${presetLabel(chosen[0]!)} has` : "the presets have"} errors`);
@@ -109,7 +82,7 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
         name: resolved.name,
         sampleRate: options.sampleRate ?? resolved.sampleRate,
         outputGainDb: resolved.outputGainDb,
-        bands: effectiveBands(resolved, generated.get(resolved)),
+        bands: services.bandsOf(resolved),
       };
       const nyquist = concrete.sampleRate / 2;
       const above = concrete.bands.filter((band) => band.frequencyHz >= nyquist);
@@ -119,9 +92,9 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
       }
       return { resolved, concrete };
     });
-    return { file, presets, model };
+    return { file, presets, model: services.model.semantic, services };
   } catch (error) {
-    model?.dispose();
+    services.dispose();
     throw error;
   }
 }

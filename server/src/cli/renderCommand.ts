@@ -1,8 +1,8 @@
 /** `eqp render`: a preset's frequency response as an SVG file, the same picture as the editor's hover. */
 import type { Command } from "commander";
 import { displayFrequency, displayGain, presetLabel } from "../core/index.js";
-import { renderCurve } from "../core/eq/svg.js";
-import { presetTitle } from "../core/export/types.js";
+import { renderCurve } from "../core/eq/index.js";
+import { presetTitle } from "../core/export/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
 import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors } from "./presetInput.js";
 
@@ -40,7 +40,7 @@ export function addRenderCommand(program: Command): void {
 async function runRender(file: string, options: RenderOptions): Promise<void> {
   // Bands at or above the Nyquist frequency cannot be drawn: they are left out with a note, not refused.
   const input = await readPresetInput(file, { preset: options.preset, single: true, model: options.model, sampleRate: options.samplerate, keepAboveNyquist: true });
-  input.model?.dispose();
+  input.services.dispose();
   const { resolved, concrete } = input.presets[0]!;
   const { bands, sampleRate } = concrete;
   const rendered = renderCurve(bands, sampleRate, concrete.outputGainDb, { title: presetTitle(concrete), width: options.width, height: options.height });

@@ -1,7 +1,7 @@
 /** WAV files in and out through the wavefile library: channels as floats in [-1, 1], and back. */
 import { readFileSync } from "node:fs";
 import * as wavefileModule from "wavefile";
-import { fromFloat, sampleFormatOf, toFloat, type SampleFormat } from "../core/audio/pcm.js";
+import { fromFloat, sampleFormatOf, toFloat, type SampleFormat } from "../core/audio/index.js";
 import { fileError, UsageError, writeOutputFile } from "./files.js";
 
 export interface WavAudio {

@@ -1,16 +1,12 @@
-/** The protocol-free core shared by the language server and the CLI. */
-export * from "./ast.js";
-export * from "./bands.js";
-export * from "./diagnostics.js";
-export * from "./document.js";
-export * from "./metadata.js";
-export * from "./numbers.js";
-export * from "./presets.js";
-export * from "./validate.js";
-export * from "./vocabulary.js";
-export * from "./format.js";
-export * from "./locate.js";
-export * from "./modelFiles.js";
-export * from "./expand.js";
-export * from "./eq/biquad.js";
-export * from "./eq/analysis.js";
+/**
+ * The protocol-free core shared by the language server and the CLI, by concern (ARCHITECTURE.md).
+ * The tfjs network (`network/`) is left out on purpose: it is slow to import, so front ends load it
+ * with a dynamic import, off the first request's path.
+ */
+export * from "./language/index.js";
+export * from "./presets/index.js";
+export * from "./validation/index.js";
+export * from "./eq/index.js";
+export * from "./model/index.js";
+export * from "./protocol/index.js";
+export * from "./services/index.js";

@@ -7,12 +7,12 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import { containsPosition, DiagnosticCode, expansionEdits, isBefore, type DiagnosticData } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
-import type { ModelHost } from "./modelHost.js";
+import type { EqServices } from "../core/index.js";
 
 export class CodeActionProvider {
   constructor(
     private readonly allDiagnostics: (parsed: ParsedDocument) => Diagnostic[],
-    private readonly model: ModelHost,
+    private readonly services: EqServices,
   ) {}
 
   codeActions(parsed: ParsedDocument, params: CodeActionParams): CodeAction[] {
@@ -41,7 +41,7 @@ export class CodeActionProvider {
 
   /** "Expand into bands" for the morph under the cursor, and "Expand all" for the file. */
   private expandActions(parsed: ParsedDocument, range: CodeActionParams["range"]): CodeAction[] {
-    const edits = expansionEdits(parsed.text, parsed.presets, (terms) => this.model.generate(terms));
+    const edits = expansionEdits(parsed.text, parsed.presets, (terms) => this.services.resolveTerms(terms));
     const actions: CodeAction[] = [];
     const here = [...edits.keys()].find((preset) => {
       const morphRange = preset.morph!.range;

@@ -6,7 +6,7 @@
 import type { CodeLens, TextEdit } from "vscode-languageserver";
 import { expansionEdits, presetLabel } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-import type { ModelHost } from "./modelHost.js";
+import type { EqServices } from "../core/index.js";
 
 /** A client command (registered by the VS Code extension): arguments `[uri, position]`. */
 export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";
@@ -14,7 +14,7 @@ export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";
 export const EXPAND_PRESET_COMMAND = "eqpreset.expandPreset";
 
 export class CodeLensProvider {
-  constructor(private readonly model: ModelHost) {}
+  constructor(private readonly services: EqServices) {}
 
   codeLenses(parsed: ParsedDocument): CodeLens[] {
     const lenses: CodeLens[] = [];
@@ -35,9 +35,9 @@ export class CodeLensProvider {
     if (version !== parsed.version) return { refused: "The document changed since this lens was shown: use Expand again." };
     const preset = typeof presetIndex === "number" ? parsed.presets[presetIndex] : undefined;
     if (!preset?.morph) return { refused: "There is no morph to expand in this preset." };
-    const edit = expansionEdits(parsed.text, [preset], (terms) => this.model.generate(terms)).get(preset);
+    const edit = expansionEdits(parsed.text, [preset], (terms) => this.services.resolveTerms(terms)).get(preset);
     if (edit) return { edit };
-    if (this.model.networkLoading) return { refused: "The model's network is still loading: try Expand again in a moment." };
+    if (this.services.model.networkLoading) return { refused: "The model's network is still loading: try Expand again in a moment." };
     return { refused: `The morph of ${presetLabel(preset)} gives no bands: fix its words and weights first.` };
   }
 }

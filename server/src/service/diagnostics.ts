@@ -1,6 +1,6 @@
 /** Diagnostics: the core's validation, turned into LSP diagnostics with their stable codes. */
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
-import { validateDocument, type EqDiagnostic, type Severity, type ValidationContext } from "../core/index.js";
+import type { EqDiagnostic, EqServices, Severity } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -13,10 +13,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export const DIAGNOSTIC_SOURCE = "eqpreset";
 
 export class DiagnosticsProvider {
-  constructor(private readonly context: () => ValidationContext) {}
+  constructor(private readonly services: EqServices) {}
 
   diagnostics(parsed: ParsedDocument): Diagnostic[] {
-    return validateDocument(parsed.ast, this.context(), parsed.presets).map(toLspDiagnostic);
+    return this.services.check(parsed).map(toLspDiagnostic);
   }
 }
 

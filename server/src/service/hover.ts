@@ -26,10 +26,10 @@ import {
   type ResolvedPreset,
   type SlotId,
 } from "../core/index.js";
-import { drawableBands } from "../core/eq/svg.js";
-import { formatDescription } from "../core/model/describePreset.js";
+import { drawableBands } from "../core/eq/index.js";
+import { formatDescription } from "../core/model/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-import type { ModelHost } from "./modelHost.js";
+import type { EqServices } from "../core/index.js";
 import { presetCurve, type CurveRenderer } from "./preview.js";
 
 export class HoverProvider {
@@ -37,7 +37,7 @@ export class HoverProvider {
   images = true;
 
   constructor(
-    private readonly model: ModelHost,
+    private readonly services: EqServices,
     private readonly curves: CurveRenderer,
   ) {}
 
@@ -96,11 +96,11 @@ export class HoverProvider {
     const mix = morph.terms.map((term) => `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`).join(" · ");
     const intro = `**morph** ${mix || "(no words yet)"} — the words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).`;
     const terms = morphTerms(morph);
-    const generated = terms ? this.model.generate(terms) : undefined;
+    const generated = terms ? this.services.resolveTerms(terms) : undefined;
     if (!generated) {
-      const why = this.model.semantic
+      const why = this.services.model.semantic
         ? "Fix the words and weights to see the bands."
-        : this.model.networkLoading
+        : this.services.model.networkLoading
           ? "The model's network is loading: the bands and the curve appear when it is ready."
           : "The model's network could not be loaded: no bands.";
       return `${intro}\n\n${why}`;
@@ -119,7 +119,7 @@ export class HoverProvider {
    * the URI free of spaces and brackets that would end the markdown link.
    */
   private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): string | undefined {
-    const curve = presetCurve(preset, this.model);
+    const curve = presetCurve(preset, this.services);
     if (curve.pending) return notePending ? `_${curve.message}_` : undefined;
     const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, { highlight, title: preset.name ?? "Preset" });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
@@ -138,16 +138,16 @@ export class HoverProvider {
     if (preset.morph) return undefined;
     const bands = drawableBands(effectiveBands(preset, undefined), preset.sampleRate);
     if (bands.length === 0) return undefined;
-    const terms = this.model.describe(bands);
+    const terms = this.services.model.describe(bands);
     if (!terms) return undefined;
     return `Sounds like: ${formatDescription(terms)}`;
   }
 
   private describeWord(word: string, text: string): string {
-    const info = this.model.vocabulary.lookup(word);
+    const info = this.services.model.vocabulary.lookup(word);
     if (!info) return `**${text}** — not a word the model knows.`;
     const lines = [`**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`];
-    const model = this.model.semantic?.word(info.word);
+    const model = this.services.model.semantic?.word(info.word);
     if (model) {
       const { p10, p90 } = model.percentiles;
       const gainRange = (index: number) => `${displayGain(p10[index]!)} … ${displayGain(p90[index]!)}`;
@@ -164,7 +164,7 @@ export class HoverProvider {
         `| Bell 3 | ${gainRange(8)} | ${frequencyRange(9)} |`,
         `| High shelf | ${gainRange(11)} | ${frequencyRange(12)} |`,
       );
-      const bands = this.model.generate([{ word: info.word, weight: 1 }]);
+      const bands = this.services.resolveTerms([{ word: info.word, weight: 1 }]);
       if (bands) lines.push("", `'${info.word}' at full strength:`, "", BAND_TABLE_HEADER, ...bands.map((band) => bandRow(band, "")));
     }
     return lines.join("\n");

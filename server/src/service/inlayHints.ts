@@ -6,18 +6,18 @@
 import type { InlayHint, Range } from "vscode-languageserver";
 import { formatDecimal, isBefore, SLOTS, type EqBand } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-import type { ModelHost } from "./modelHost.js";
+import type { EqServices } from "../core/index.js";
 import { generatedSlotsShown, presetCurve } from "./preview.js";
 
 export class InlayHintProvider {
-  constructor(private readonly model: ModelHost) {}
+  constructor(private readonly services: EqServices) {}
 
   inlayHints(parsed: ParsedDocument, range: Range): InlayHint[] {
     const hints: InlayHint[] = [];
     for (const preset of parsed.presets) {
       const morph = preset.morph;
       if (!morph || isBefore(morph.range.end, range.start) || isBefore(range.end, morph.range.start)) continue;
-      const generated = presetCurve(preset, this.model).generated;
+      const generated = presetCurve(preset, this.services).generated;
       if (!generated) continue;
       const shown = generatedSlotsShown(preset, generated);
       if (shown.length === 0) continue;

@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeActionParams, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { morphTerms, type ValidationContext } from "../core/index.js";
+import { EqServices, type ValidationContext } from "../core/index.js";
 import { CodeActionProvider } from "./codeActions.js";
 import { CodeLensProvider } from "./codeLens.js";
 import { CompletionProvider } from "./completion.js";
@@ -14,7 +14,6 @@ import { FoldingProvider } from "./folding.js";
 import { FormattingProvider } from "./formatting.js";
 import { HoverProvider } from "./hover.js";
 import { InlayHintProvider } from "./inlayHints.js";
-import { ModelHost } from "./modelHost.js";
 import { CurveRenderer, PreviewProvider, type PreviewResult } from "./preview.js";
 import { SymbolProvider } from "./symbols.js";
 
@@ -33,16 +32,16 @@ export class EqLanguageService {
   /** Diagnostics per URI and version, so code actions and validation share one run. */
   private readonly diagnosticsCache = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
-  constructor(readonly model: ModelHost = new ModelHost()) {
-    const vocabulary = () => this.model.vocabulary;
-    this.diagnosticsProvider = new DiagnosticsProvider(() => this.validationContext());
+  constructor(readonly services: EqServices = new EqServices()) {
+    const vocabulary = () => this.services.vocabulary;
+    this.diagnosticsProvider = new DiagnosticsProvider(this.services);
     const curves = new CurveRenderer();
-    this.hoverProvider = new HoverProvider(this.model, curves);
-    this.inlayHintProvider = new InlayHintProvider(this.model);
-    this.codeLensProvider = new CodeLensProvider(this.model);
-    this.previewProvider = new PreviewProvider(this.model, curves);
+    this.hoverProvider = new HoverProvider(this.services, curves);
+    this.inlayHintProvider = new InlayHintProvider(this.services);
+    this.codeLensProvider = new CodeLensProvider(this.services);
+    this.previewProvider = new PreviewProvider(this.services, curves);
     this.completionProvider = new CompletionProvider(vocabulary);
-    this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed), this.model);
+    this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed), this.services);
   }
 
   /** Curve images in hovers: on for editors that render markdown images, off for those that show text. */
@@ -50,20 +49,13 @@ export class EqLanguageService {
     this.hoverProvider.images = enabled;
   }
 
-  validationContext(): ValidationContext {
-    return {
-      vocabulary: this.model.vocabulary,
-      generatedBands: (morph) => {
-        const terms = morphTerms(morph);
-        return terms ? this.model.generate(terms) : undefined;
-      },
-    };
+  /** The model host of the services: the server reloads it when the settings change. */
+  get model(): EqServices["model"] {
+    return this.services.model;
   }
 
-  /** Decodes every morph of a document in one batch, so later look-ups hit the model's cache. */
-  private prefetchMorphs(parsed: ParsedDocument): void {
-    const morphs = parsed.presets.flatMap((preset) => (preset.morph ? [morphTerms(preset.morph)] : [])).filter((terms) => terms !== undefined);
-    if (morphs.length > 0) this.model.generateMany(morphs);
+  validationContext(): ValidationContext {
+    return this.services.validationContext();
   }
 
   /** Call after the model changes: cached diagnostics depend on its vocabulary. */
@@ -101,7 +93,7 @@ export class EqLanguageService {
 
   inlayHints(document: TextDocument, range: Range): InlayHint[] {
     const parsed = this.store.get(document);
-    this.prefetchMorphs(parsed);
+    this.services.prefetchMorphs(parsed.presets);
     return this.inlayHintProvider.inlayHints(parsed, range);
   }
 
@@ -126,7 +118,6 @@ export class EqLanguageService {
   private cachedDiagnostics(parsed: ParsedDocument): Diagnostic[] {
     const cached = this.diagnosticsCache.get(parsed.uri);
     if (cached && cached.version === parsed.version) return cached.diagnostics;
-    this.prefetchMorphs(parsed);
     const diagnostics = this.diagnosticsProvider.diagnostics(parsed);
     this.diagnosticsCache.set(parsed.uri, { version: parsed.version, diagnostics });
     return diagnostics;

@@ -16,17 +16,17 @@ import {
   type ResolvedPreset,
   type SlotId,
 } from "../core/index.js";
-import { filterKindOf } from "../core/eq/biquad.js";
-import { renderCurve, type RenderedCurve } from "../core/eq/svg.js";
+import { filterKindOf } from "../core/eq/index.js";
+import { renderCurve, type RenderedCurve } from "../core/eq/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-import type { ModelHost } from "./modelHost.js";
+import type { EqServices } from "../core/index.js";
 
 /** Points of the response the preview panel draws. */
 export const PREVIEW_POINTS = 200;
 
-export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../core/previewProtocol.js";
+export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../core/protocol/index.js";
 export type { PreviewBand, PreviewParams, PreviewResult };
-import type { PreviewBand, PreviewParams, PreviewData as PreviewResult } from "../core/previewProtocol.js";
+import type { PreviewBand, PreviewParams, PreviewData as PreviewResult } from "../core/protocol/index.js";
 
 export interface PresetCurve {
   /** The bands the preset's EQ has now: explicit ones and, once the model has spoken, generated ones. */
@@ -39,14 +39,14 @@ export interface PresetCurve {
 }
 
 /** The effective bands of a preset as the model currently allows. */
-export function presetCurve(preset: ResolvedPreset, model: ModelHost): PresetCurve {
+export function presetCurve(preset: ResolvedPreset, services: EqServices): PresetCurve {
   if (!preset.morph) return { bands: effectiveBands(preset, undefined), pending: false };
   const terms = morphTerms(preset.morph);
-  const generated = terms ? model.generate(terms) : undefined;
+  const generated = terms ? services.resolveTerms(terms) : undefined;
   if (generated) return { bands: effectiveBands(preset, generated), generated, pending: false };
   const explicitOnly = effectiveBands(preset, undefined);
-  if (model.networkLoading) return { bands: explicitOnly, pending: true, message: "The model's network is loading: the morph's bands appear when it is ready." };
-  if (!model.semantic) return { bands: explicitOnly, pending: false, message: "The model's network could not be loaded: the morph gives no bands." };
+  if (services.model.networkLoading) return { bands: explicitOnly, pending: true, message: "The model's network is loading: the morph's bands appear when it is ready." };
+  if (!services.model.semantic) return { bands: explicitOnly, pending: false, message: "The model's network could not be loaded: the morph gives no bands." };
   return { bands: explicitOnly, pending: false, message: "The morph gives no bands until its words and weights are fixed." };
 }
 
@@ -73,14 +73,14 @@ export class CurveRenderer {
 
 export class PreviewProvider {
   constructor(
-    private readonly model: ModelHost,
+    private readonly services: EqServices,
     private readonly curves: CurveRenderer,
   ) {}
 
   preview(parsed: ParsedDocument, position: Position): PreviewResult | null {
     const preset = presetAt(parsed.presets, position);
     if (!preset) return null;
-    const curve = presetCurve(preset, this.model);
+    const curve = presetCurve(preset, this.services);
     const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, { title: preset.name ?? "Preset" });
     const frequencies = logFrequencies(PREVIEW_POINTS, 20, topFrequency(preset.sampleRate));
     const skipped = curve.bands.length - rendered.bands.length;

@@ -3,8 +3,8 @@
  * double precision), each channel with its own filter state, then the output gain. No file IO
  * here: the CLI reads and writes the WAV, this only turns samples into samples.
  */
-import type { EqBand } from "../bands.js";
-import { bandBiquad, type Biquad } from "../eq/biquad.js";
+import type { EqBand } from "../eq/index.js";
+import { bandBiquad, type Biquad } from "../eq/index.js";
 
 /** One biquad with its own memory; direct form I, which stays well behaved for low corner frequencies. */
 class BiquadState {

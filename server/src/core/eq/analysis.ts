@@ -2,7 +2,7 @@
  * What a sound designer reads off a curve: the response on a log grid, its peak boost and cut, and
  * the pre-gain that keeps the peak at 0 dB so the EQ never clips a full-scale signal.
  */
-import type { EqBand } from "../bands.js";
+import type { EqBand } from "./bands.js";
 import { logFrequencies, responseDb } from "./biquad.js";
 
 /** Points of the grid the analysis samples; fine enough to find a Q 10 bell's peak within 0.05 dB. */

@@ -2,7 +2,7 @@
  * RBJ Audio EQ Cookbook biquads (Robert Bristow-Johnson) and their magnitude responses.
  * Shelves use the SAFE plug-in's fixed Q of 0.71.
  */
-import { SHELF_Q, type EqBand, type SlotId } from "../bands.js";
+import { SHELF_Q, type EqBand, type SlotId } from "./bands.js";
 
 export type FilterKind = "lowshelf" | "peaking" | "highshelf";
 

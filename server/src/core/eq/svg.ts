@@ -4,7 +4,7 @@
  * carries its own background so that it reads on light and dark editor themes alike, and nothing
  * external (no fonts, no links), so that it works as a `data:` image.
  */
-import { ABSURD_GAIN_DB, SLOTS, type EqBand, type SlotId } from "../bands.js";
+import { ABSURD_GAIN_DB, SLOTS, type EqBand, type SlotId } from "./bands.js";
 import { analyseCurve, type CurveAnalysis } from "./analysis.js";
 
 export interface CurveSvgOptions {

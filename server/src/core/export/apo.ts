@@ -10,10 +10,10 @@
  * AutoEQ targets), so the preset maps one to one. Frequencies are written with at most two decimals:
  * APO reads "1.500" as 1500 Hz (a Room EQ Wizard thousands separator), never three.
  */
-import { SHELF_Q } from "../bands.js";
-import { analyseCurve } from "../eq/analysis.js";
-import { filterKindOf } from "../eq/biquad.js";
-import { displayFrequency, displayGain, formatDecimal } from "../numbers.js";
+import { SHELF_Q } from "../eq/index.js";
+import { analyseCurve } from "../eq/index.js";
+import { filterKindOf } from "../eq/index.js";
+import { displayFrequency, displayGain, formatDecimal } from "../language/index.js";
 import { FREQUENCY_DECIMALS, rounded } from "./written.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 

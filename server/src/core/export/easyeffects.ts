@@ -5,8 +5,8 @@
  * is the preset's own at whatever rate PipeWire runs. Bands: type "Lo-shelf" / "Bell" /
  * "Hi-shelf", frequency, gain, q; gains are limited to ±36 dB, the plug-in's range.
  */
-import { SHELF_Q } from "../bands.js";
-import { filterKindOf, type FilterKind } from "../eq/biquad.js";
+import { SHELF_Q } from "../eq/index.js";
+import { filterKindOf, type FilterKind } from "../eq/index.js";
 import { assessRealisation, realiseWithin, type TargetLimits } from "./fidelity.js";
 import type { ConcretePreset, ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";

@@ -4,10 +4,10 @@
  * its range, a band dropped); its response is compared with the preset's exact response
  * (`responseDb`) on a log grid, and the largest difference is the error reported in dB.
  */
-import { SHELF_Q, slotFacts, type EqBand, type NumericRange } from "../bands.js";
-import { ANALYSIS_POINTS, topFrequency } from "../eq/analysis.js";
-import { biquad, biquadMagnitudeDb, filterKindOf, logFrequencies, responseDb, type FilterKind } from "../eq/biquad.js";
-import { displayFrequency, displayGain, formatDecimal } from "../numbers.js";
+import { SHELF_Q, slotFacts, type EqBand, type NumericRange } from "../eq/index.js";
+import { ANALYSIS_POINTS, topFrequency } from "../eq/index.js";
+import { biquad, biquadMagnitudeDb, filterKindOf, logFrequencies, responseDb, type FilterKind } from "../eq/index.js";
+import { displayFrequency, displayGain, formatDecimal } from "../language/index.js";
 import type { ConcretePreset, ExportFormat, ExportWarning } from "./types.js";
 
 /** A filter as a target runs it: the shelves' Q is explicit, because targets differ there. */

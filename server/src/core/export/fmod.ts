@@ -6,8 +6,8 @@
  * multiband EQ has no output gain: the preset's trim goes to a Fader DSP (FMOD_DSP_FADER_GAIN,
  * −80 to +10 dB) after it.
  */
-import { SHELF_Q } from "../bands.js";
-import { filterKindOf, type FilterKind } from "../eq/biquad.js";
+import { SHELF_Q } from "../eq/index.js";
+import { filterKindOf, type FilterKind } from "../eq/index.js";
 import { assessRealisation, realiseWithin, slopeOneShelves, type TargetLimits } from "./fidelity.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";

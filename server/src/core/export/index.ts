@@ -8,6 +8,15 @@ import { exportWebAudio } from "./webaudio.js";
 import { exportWwise } from "./wwise.js";
 
 export * from "./types.js";
+export * from "./apo.js";
+export * from "./easyeffects.js";
+export * from "./fidelity.js";
+export * from "./fmod.js";
+export * from "./json.js";
+export * from "./webaudio.js";
+export * from "./written.js";
+export * from "./wwise.js";
+
 
 export interface ExportTarget {
   label: string;

@@ -4,9 +4,9 @@
  * use), its peak and the pre-gain that keeps the peak at 0 dB. Exact: nothing is rounded, and
  * `readJsonExport` reads it back.
  */
-import { SLOTS, type EqBand, type SlotId } from "../bands.js";
-import { analyseCurve } from "../eq/analysis.js";
-import { bandBiquad, type Biquad } from "../eq/biquad.js";
+import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { analyseCurve } from "../eq/index.js";
+import { bandBiquad, type Biquad } from "../eq/index.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 
 export const JSON_EXPORT_FORMAT = "eqpreset-biquads";

@@ -3,7 +3,7 @@
  * bands), the file it produces, and the warnings it raises where the target cannot express the
  * preset, each with the size of the error in dB.
  */
-import type { EqBand, SlotId } from "../bands.js";
+import type { EqBand, SlotId } from "../eq/index.js";
 
 export const EXPORT_FORMATS = ["json", "apo", "easyeffects", "webaudio", "fmod", "wwise"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

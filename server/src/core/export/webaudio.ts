@@ -5,9 +5,9 @@
  * Q: the specification fixes their slope at S = 1, which is Q = 1/√2 ≈ 0.7071 instead of SAFE's
  * 0.71; the warning gives what that costs in dB (a few hundredths).
  */
-import { slotFacts } from "../bands.js";
-import { filterKindOf } from "../eq/biquad.js";
-import { formatDecimal } from "../numbers.js";
+import { slotFacts } from "../eq/index.js";
+import { filterKindOf } from "../eq/index.js";
+import { formatDecimal } from "../language/index.js";
 import { assessRealisation, realiseWithin, slopeOneShelves } from "./fidelity.js";
 import { presetTitle, type ConcretePreset, type ExportContext, type ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";

@@ -3,7 +3,7 @@
  * Finer than any target's controls and far below audibility (a few thousandths of a dB), yet short
  * enough to read: a generated band is 2345.68 Hz, not 2345.678901234 Hz.
  */
-import { formatDecimal } from "../numbers.js";
+import { formatDecimal } from "../language/index.js";
 
 export const FREQUENCY_DECIMALS = 2;
 export const GAIN_DECIMALS = 2;

@@ -10,8 +10,8 @@
  * error; when more are set, the warning says which were left out and what that costs, and a second
  * Parametric EQ (for the next effect slot) carries the rest, so that both together play the preset.
  */
-import { SHELF_Q, slotFacts } from "../bands.js";
-import { filterKindOf, type FilterKind } from "../eq/biquad.js";
+import { SHELF_Q, slotFacts } from "../eq/index.js";
+import { filterKindOf, type FilterKind } from "../eq/index.js";
 import {
   assessRealisation,
   AUDIBLE_ERROR_DB,

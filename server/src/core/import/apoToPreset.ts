@@ -8,13 +8,13 @@
  * Values are kept to 0.01 Hz, 0.01 dB and 0.001 of Q, the precision `eqp export --format apo`
  * writes, so that import → export → import gives the same file.
  */
-import { ABSURD_GAIN_DB, AUDIBLE_RANGE, DEFAULT_SAMPLE_RATE, SHELF_Q, type EqBand, type SlotId } from "../bands.js";
-import { comparisonGrid, describeDeviation, filtersResponseDb, maxDeviation, type Deviation, type TargetFilter } from "../export/fidelity.js";
-import { writtenFrequency, writtenGain, writtenQ } from "../export/written.js";
-import { bandLine } from "../expand.js";
-import { formatDocument } from "../format.js";
-import { displayFrequency, displayGain, formatDecimal, writeGain } from "../numbers.js";
-import { parsePresetDocument } from "../document.js";
+import { ABSURD_GAIN_DB, AUDIBLE_RANGE, DEFAULT_SAMPLE_RATE, SHELF_Q, type EqBand, type SlotId } from "../eq/index.js";
+import { comparisonGrid, describeDeviation, filtersResponseDb, maxDeviation, type Deviation, type TargetFilter } from "../export/index.js";
+import { writtenFrequency, writtenGain, writtenQ } from "../export/index.js";
+import { bandLine } from "../presets/index.js";
+import { formatDocument } from "../language/index.js";
+import { displayFrequency, displayGain, formatDecimal, writeGain } from "../language/index.js";
+import { parsePresetDocument } from "../language/index.js";
 import { APO_FILTER_KINDS, type ApoDocument, type ApoFilterLine, type ApoLine } from "./apoParser.js";
 
 export interface ImportWarning {

@@ -7,7 +7,7 @@
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { normaliseWord } from "../vocabulary.js";
+import { normaliseWord } from "./vocabulary.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
 import { SeededRandom } from "./random.js";
 

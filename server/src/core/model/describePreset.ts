@@ -3,9 +3,9 @@
  * `SemanticModel.describe` → "0.7 warm, 0.2 bright". Shared by `eqp describe` and the editor's
  * hover on explicit presets, so both name the same words.
  */
-import { clamp, DEFAULT_BELL_Q, type EqBand } from "../bands.js";
-import type { ModelMetadata } from "../metadata.js";
-import { formatDecimal } from "../numbers.js";
+import { clamp, DEFAULT_BELL_Q, type EqBand } from "../eq/index.js";
+import type { ModelMetadata } from "./metadata.js";
+import { formatDecimal } from "../language/index.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
 import type { MorphTermInput, SemanticModel } from "./semanticModel.js";
 

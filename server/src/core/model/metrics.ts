@@ -3,7 +3,7 @@
  * difference of their magnitude responses (RBJ cookbook, 200 log-spaced frequencies 20 Hz–20 kHz,
  * fs 44.1 kHz), and per-parameter errors in dB and octaves.
  */
-import { logFrequencies, responseDb } from "../eq/biquad.js";
+import { logFrequencies, responseDb } from "../eq/index.js";
 import { bandsOf, PARAMETERS } from "./parameters.js";
 
 export const EVALUATION_SAMPLE_RATE = 44100;

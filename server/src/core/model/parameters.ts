@@ -3,7 +3,7 @@
  * Bounds are never computed from data: the predecessor did, and could not produce anything above
  * 7.9 kHz. Frequencies and Q are normalised on a log scale, gains linearly.
  */
-import { GAIN_RANGE, Q_RANGE, SHELF_Q, SLOTS, clamp, type EqBand, type NumericRange, type SlotId } from "../bands.js";
+import { GAIN_RANGE, Q_RANGE, SHELF_Q, SLOTS, clamp, type EqBand, type NumericRange, type SlotId } from "../eq/index.js";
 
 export const PARAMETER_COUNT = 13;
 

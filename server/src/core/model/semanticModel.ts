@@ -3,8 +3,8 @@
  * A morph `a 0.3 b 0.7` decodes z_flat + Σ wᵢ (c_wᵢ − z_flat): weights are intensities relative
  * to a flat EQ. Deterministic, cached per morph, batched per document.
  */
-import { Vocabulary } from "../vocabulary.js";
-import type { Network } from "./network.js";
+import { Vocabulary } from "./vocabulary.js";
+import type { Network } from "../network/index.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 
 export interface WordModel {

@@ -2,7 +2,7 @@
  * Facts about the SAFE 5-band equaliser: its slots, the plug-in's parameter ranges, and what each
  * band does. Everything that knows a limit reads it from here.
  */
-import type { BandType } from "./ast.js";
+import type { BandType } from "../language/index.js";
 
 export interface NumericRange {
   min: number;

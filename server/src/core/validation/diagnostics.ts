@@ -1,5 +1,5 @@
 /** Diagnostics of the core, with a stable `code` per kind: quick fixes and CI scripts switch on it. */
-import type { Range } from "./ast.js";
+import type { Range } from "../language/index.js";
 
 export const DiagnosticCode = {
   SyntaxError: "syntax-error",

@@ -4,10 +4,20 @@
  * adds generated bands. Loading never throws: a broken model folder falls back to the bundled one
  * and says why.
  */
-import { bundledModelDir, readModelMetadata, shownPath, Vocabulary, type EqBand, type ModelMetadata } from "../core/index.js";
-import { describeBands, flatParametersOf, parameterValuesOf } from "../core/model/describePreset.js";
-import { bandsOf } from "../core/model/parameters.js";
-import type { MorphTermInput, SemanticModel } from "../core/model/semanticModel.js";
+import type { EqBand } from "../eq/index.js";
+import {
+  bandsOf,
+  bundledModelDir,
+  describeBands,
+  flatParametersOf,
+  parameterValuesOf,
+  readModelMetadata,
+  shownPath,
+  Vocabulary,
+  type ModelMetadata,
+  type MorphTermInput,
+  type SemanticModel,
+} from "../model/index.js";
 
 export interface ModelState {
   dir: string;
@@ -60,12 +70,29 @@ export class ModelHost {
     return this.state;
   }
 
+  /** Uses a network the caller loaded (the CLI, which reports a broken folder as an error, not a fallback). */
+  adopt(dir: string, model: SemanticModel, metadata: ModelMetadata): ModelState {
+    this.generation++;
+    this.state.semantic?.dispose();
+    this.descriptions.clear();
+    this.requested = dir;
+    this.state = { dir, metadata, vocabulary: model.vocabulary, semantic: model };
+    return this.state;
+  }
+
+  /** Frees the network; the host keeps its vocabulary. */
+  dispose(): void {
+    this.generation++;
+    this.state.semantic?.dispose();
+    this.state = { ...this.state, semantic: undefined };
+  }
+
   /** Loads the network of the current folder, off the request path. Resolves false if superseded. */
   async loadNetwork(): Promise<boolean> {
     const generation = this.generation;
     const dir = this.state.dir;
     try {
-      const [{ initBackend }, { loadSemanticModel }] = await Promise.all([import("../core/model/backend.js"), import("../core/model/modelFolder.js")]);
+      const [{ initBackend }, { loadSemanticModel }] = await Promise.all([import("../network/backend.js"), import("../network/modelFolder.js")]);
       await initBackend();
       const { model } = loadSemanticModel(dir);
       if (generation !== this.generation) {
@@ -106,14 +133,14 @@ export class ModelHost {
    * `eqp describe` names them; undefined without a network. Slots the bands leave empty take the
    * model folder's flat setting.
    */
-  describe(bands: readonly EqBand[]): MorphTermInput[] | undefined {
+  describe(bands: readonly EqBand[], maxWords?: number): MorphTermInput[] | undefined {
     const semantic = this.state.semantic;
     if (!semantic) return undefined;
     const flat = flatParametersOf(this.state.metadata);
-    const key = parameterValuesOf(bands, flat).join(",");
+    const key = `${maxWords ?? ""}|${parameterValuesOf(bands, flat).join(",")}`;
     let terms = this.descriptions.get(key);
     if (!terms) {
-      terms = describeBands(semantic, bands, { flat });
+      terms = describeBands(semantic, bands, maxWords === undefined ? { flat } : { flat, maxWords });
       if (this.descriptions.size >= ModelHost.DESCRIPTION_CACHE_LIMIT) this.descriptions.clear();
       this.descriptions.set(key, terms);
     }

@@ -18,7 +18,7 @@
  * block per step (test/bench/train-speed.ts measures the variants).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../model/index.js";
 
 export type HiddenActivation = "elu" | "relu";
 

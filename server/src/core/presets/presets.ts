@@ -3,8 +3,8 @@
  * bands assigned to the EQ's slots. Bare statements outside any `preset` block form one unnamed
  * preset; a bare `samplerate` is the default for every preset of the file.
  */
-import { containsPosition, type BandStatement, type MorphStatement, type Position, type PresetBlock, type PresetDocument, type Range, type Statement } from "./ast.js";
-import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "./bands.js";
+import { containsPosition, type BandStatement, type MorphStatement, type Position, type PresetBlock, type PresetDocument, type Range, type Statement } from "../language/index.js";
+import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "../eq/index.js";
 
 export interface ResolvedBand {
   slot: SlotFacts;

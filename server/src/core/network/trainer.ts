@@ -39,7 +39,7 @@ import {
   type NetworkLayout,
   type ResidualBlock,
 } from "./network.js";
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../model/index.js";
 
 export type LearningRateSchedule = "constant" | "cosine";
 

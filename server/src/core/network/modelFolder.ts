@@ -6,11 +6,11 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, copyFileSync } from "node:fs";
 import * as path from "node:path";
-import { METADATA_FORMAT, METADATA_FORMAT_VERSION, MetadataError, parseModelMetadata, type ModelMetadata } from "../metadata.js";
+import { METADATA_FORMAT, METADATA_FORMAT_VERSION, MetadataError, parseModelMetadata, type ModelMetadata } from "../model/index.js";
 import { deserializeNetwork, serializeNetwork } from "./serialization.js";
 import type { Network } from "./network.js";
-import { PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
-import { SemanticModel, type WordModel } from "./semanticModel.js";
+import { PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
+import { SemanticModel, type WordModel } from "../model/index.js";
 
 export const NETWORK_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";

@@ -3,9 +3,9 @@
  * their slots, and the text that expands a morph into explicit band lines that read back to the
  * same (rounded) values.
  */
-import type { MorphStatement, Range } from "./ast.js";
-import { SLOTS, type EqBand, type SlotId } from "./bands.js";
-import { formatDecimal, writeFrequency, writeGain, writePlain } from "./numbers.js";
+import type { MorphStatement, Range } from "../language/index.js";
+import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
 import type { ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */

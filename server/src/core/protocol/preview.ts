@@ -3,8 +3,8 @@
  * the preview panel (client/src/preview) reads them. Plain types, no LSP imports, so that the
  * server, the extension, the panel's page and the tests share one definition.
  */
-import type { SlotId } from "./bands.js";
-import type { FilterKind } from "./eq/biquad.js";
+import type { SlotId } from "../eq/index.js";
+import type { FilterKind } from "../eq/index.js";
 
 export const PREVIEW_REQUEST = "eqpreset/preview";
 export const PREVIEW_CHANGED_NOTIFICATION = "eqpreset/previewChanged";

@@ -1,5 +1,5 @@
 /** What sits at a position of a document: the preset, the statement, and which part of it. */
-import { containsPosition, type BandStatement, type MorphTerm, type Position, type PresetDocument, type Quantity, type Range, type Statement } from "./ast.js";
+import { containsPosition, type BandStatement, type MorphTerm, type Position, type PresetDocument, type Quantity, type Range, type Statement } from "../language/index.js";
 import { resolvePresets, type ResolvedBand, type ResolvedPreset } from "./presets.js";
 
 export type Located =

@@ -5,13 +5,13 @@
  */
 import * as path from "node:path";
 import { initBackend } from "./backend.js";
-import { describeReport, loadDataset, participantFolds, splitByParticipant, type Dataset, type DatasetRow } from "./dataset.js";
-import { evaluateModel, heldOutResults, highShelfCheck, modelChecks, summariseHeldOut, type Evaluation, type HeldOutResult } from "./evaluation.js";
+import { describeReport, loadDataset, participantFolds, splitByParticipant, type Dataset, type DatasetRow } from "../model/index.js";
+import { evaluateModel, heldOutResults, highShelfCheck, modelChecks, summariseHeldOut, type Evaluation, type HeldOutResult } from "../model/index.js";
 import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "./modelFolder.js";
 import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
-import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "./parameters.js";
-import { SeededRandom } from "./random.js";
-import { SemanticModel, type WordModel } from "./semanticModel.js";
+import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "../model/index.js";
+import { SeededRandom } from "../model/index.js";
+import { SemanticModel, type WordModel } from "../model/index.js";
 import { DEFAULT_TRAIN_OPTIONS, trainNetwork, type EpochProgress, type TrainOptions } from "./trainer.js";
 
 export const ATTRIBUTION =

@@ -2,7 +2,7 @@
  * Validation: from a parsed document to diagnostics. Pure and synchronous; the model enters only
  * through the context (its vocabulary, and generated bands when it has them).
  */
-import type { BandStatement, MorphStatement, PresetDocument, Quantity, Range, Statement } from "./ast.js";
+import type { BandStatement, MorphStatement, PresetDocument, Quantity, Range, Statement } from "../language/index.js";
 import {
   ABSURD_GAIN_DB,
   AUDIBLE_RANGE,
@@ -15,12 +15,12 @@ import {
   slotFacts,
   type EqBand,
   type NumericRange,
-} from "./bands.js";
+} from "../eq/index.js";
 import { DiagnosticCode, sortDiagnostics, type EqDiagnostic, type Severity } from "./diagnostics.js";
-import { KEYWORDS } from "./lexer.js";
-import { displayFrequency, formatDecimal, writeFrequency, writeGain, writePlain } from "./numbers.js";
-import { presetLabel, resolvePresets, type ResolvedPreset } from "./presets.js";
-import { closest, FEW_EXAMPLES, type Vocabulary } from "./vocabulary.js";
+import { KEYWORDS } from "../language/index.js";
+import { displayFrequency, formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
+import { presetLabel, resolvePresets, type ResolvedPreset } from "../presets/index.js";
+import { closest, FEW_EXAMPLES, type Vocabulary } from "../model/index.js";
 
 export interface ValidationContext {
   vocabulary: Vocabulary;

@@ -1,0 +1,5 @@
+/** The core's eq: see ARCHITECTURE.md. */
+export * from "./analysis.js";
+export * from "./bands.js";
+export * from "./biquad.js";
+export * from "./svg.js";

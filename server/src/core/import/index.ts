@@ -1,0 +1,3 @@
+/** The core's import: see ARCHITECTURE.md. */
+export * from "./apoParser.js";
+export * from "./apoToPreset.js";

@@ -1,0 +1,4 @@
+/** The core's presets: see ARCHITECTURE.md. */
+export * from "./expand.js";
+export * from "./locate.js";
+export * from "./presets.js";

@@ -1,0 +1,2 @@
+/** The core's protocol: see ARCHITECTURE.md. */
+export * from "./preview.js";

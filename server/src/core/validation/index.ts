@@ -1,0 +1,3 @@
+/** The core's validation: see ARCHITECTURE.md. */
+export * from "./diagnostics.js";
+export * from "./validate.js";
