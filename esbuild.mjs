@@ -45,8 +45,12 @@ mkdirSync("dist", { recursive: true });
 // dist/ holds CommonJS bundles inside an ES-module package.
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
 // The tfjs wasm backend loads its binaries from next to the bundle (see server/src/core/model/backend.ts).
-const wasmDist = path.join(path.dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
-for (const binary of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"]) copyFileSync(path.join(wasmDist, binary), path.join("dist", binary));
+const wasmDist = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")),
+  "dist",
+);
+for (const binary of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"])
+  copyFileSync(path.join(wasmDist, binary), path.join("dist", binary));
 
 if (watch) {
   for (const options of builds) {

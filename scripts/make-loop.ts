@@ -81,7 +81,8 @@ function hat(beat: number, open = false, level = 0.16): void {
 /** A band-limited sawtooth (harmonics below Nyquist only), so it does not alias. */
 function saw(frequency: number, t: number, brightness: number): number {
   let value = 0;
-  for (let k = 1; k * frequency < SAMPLE_RATE / 2 && k <= 12; k++) value += (Math.sin(2 * Math.PI * k * frequency * t) / k) * Math.pow(brightness, k - 1);
+  for (let k = 1; k * frequency < SAMPLE_RATE / 2 && k <= 12; k++)
+    value += (Math.sin(2 * Math.PI * k * frequency * t) / k) * Math.pow(brightness, k - 1);
   return value;
 }
 
@@ -152,4 +153,6 @@ const wav = new wavefile.WaveFile();
 wav.fromScratch(1, SAMPLE_RATE, "16", samples);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, wav.toBuffer());
-console.log(`${path.relative(process.cwd(), out)}: ${(LENGTH / SAMPLE_RATE).toFixed(2)} s, ${SAMPLE_RATE} Hz mono 16-bit`);
+console.log(
+  `${path.relative(process.cwd(), out)}: ${(LENGTH / SAMPLE_RATE).toFixed(2)} s, ${SAMPLE_RATE} Hz mono 16-bit`,
+);

@@ -5,7 +5,12 @@
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node.js";
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node.js";
 import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
@@ -32,7 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   const serverModule = context.asAbsolutePath(path.join("dist", "server.js"));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6019"] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ["--nolazy", "--inspect=6019"] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -70,7 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   });
   context.subscriptions.push(
     previews,
-    vscode.commands.registerCommand("eqpreset.openPreview", (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args)),
+    vscode.commands.registerCommand(
+      "eqpreset.openPreview",
+      (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args),
+    ),
     // A preview left open when VS Code closed comes back on the active editor's preset.
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => previews.restore(panel),
@@ -89,7 +101,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("eqpreset.modelPath")) {
-        void client?.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: resolvedModelPath() } } });
+        void client?.sendNotification("workspace/didChangeConfiguration", {
+          settings: { eqpreset: { modelPath: resolvedModelPath() } },
+        });
         watchModelFolder();
       }
     }),
@@ -103,7 +117,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     modelWatcher?.dispose();
     const dir = resolvedModelPath();
     if (!dir) return;
-    modelWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), "metadata.json"));
+    modelWatcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(dir), "metadata.json"),
+    );
     const reload = () => void client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
     modelWatcher.onDidCreate(reload);
     modelWatcher.onDidChange(reload);
@@ -115,8 +131,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     if (path.resolve(resolvedModelPath() || "/nonexistent") === path.resolve(outputDir)) {
       await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
     } else {
-      const relative = vscode.workspace.workspaceFolders?.[0] ? path.relative(vscode.workspace.workspaceFolders[0].uri.fsPath, outputDir) : outputDir;
-      await vscode.workspace.getConfiguration(LANGUAGE_ID).update("modelPath", relative.startsWith("..") ? outputDir : relative, vscode.ConfigurationTarget.Workspace);
+      const relative = vscode.workspace.workspaceFolders?.[0]
+        ? path.relative(vscode.workspace.workspaceFolders[0].uri.fsPath, outputDir)
+        : outputDir;
+      await vscode.workspace
+        .getConfiguration(LANGUAGE_ID)
+        .update("modelPath", relative.startsWith("..") ? outputDir : relative, vscode.ConfigurationTarget.Workspace);
     }
     void vscode.window.showInformationMessage(`EQ model trained: ${outputDir}`);
   };
@@ -127,10 +147,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     client.onNotification(MODEL_STATUS_NOTIFICATION, (model: ModelStatus) => {
       lastModelStatus = model;
       const bundled = path.resolve(model.dir) === path.resolve(context.asAbsolutePath("model"));
-      const name = bundled ? "bundled" : path.basename(model.dir) === "model" ? `${path.basename(path.dirname(model.dir))}/model` : path.basename(model.dir);
+      const name = bundled
+        ? "bundled"
+        : path.basename(model.dir) === "model"
+          ? `${path.basename(path.dirname(model.dir))}/model`
+          : path.basename(model.dir);
       const state = model.loading ? " (loading)" : model.network ? "" : " (words only)";
       status.text = `${model.warning ? "$(warning)" : "$(pulse)"} EQ model: ${name}${state}`;
-      status.tooltip = [model.dir, `${model.words} words`, model.trained ? `trained ${model.trained}` : "", model.warning ?? ""].filter(Boolean).join("\n");
+      status.tooltip = [
+        model.dir,
+        `${model.words} words`,
+        model.trained ? `trained ${model.trained}` : "",
+        model.warning ?? "",
+      ]
+        .filter(Boolean)
+        .join("\n");
     }),
   );
   return client;

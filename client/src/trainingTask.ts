@@ -33,12 +33,17 @@ export function resolveWorkspacePath(value: string): string {
 }
 
 export function trainingOutputDir(definition?: TrainTaskDefinition): string {
-  const configured = definition?.out ?? vscode.workspace.getConfiguration("eqpreset").get<string>("training.outputPath", "") ?? "";
+  const configured =
+    definition?.out ?? vscode.workspace.getConfiguration("eqpreset").get<string>("training.outputPath", "") ?? "";
   return resolveWorkspacePath(configured.trim() || DEFAULT_OUTPUT);
 }
 
 async function dataPath(definition: TrainTaskDefinition): Promise<string | undefined> {
-  const configured = (definition.data ?? vscode.workspace.getConfiguration("eqpreset").get<string>("training.dataPath", "") ?? "").trim();
+  const configured = (
+    definition.data ??
+    vscode.workspace.getConfiguration("eqpreset").get<string>("training.dataPath", "") ??
+    ""
+  ).trim();
   if (configured) return resolveWorkspacePath(configured);
   const picked = await vscode.window.showOpenDialog({
     title: "SAFE-DB equaliser data (SAFEEqualiserUserData.csv)",
@@ -46,7 +51,10 @@ async function dataPath(definition: TrainTaskDefinition): Promise<string | undef
     filters: { "CSV files": ["csv"] },
   });
   const file = picked?.[0]?.fsPath;
-  if (file) await vscode.workspace.getConfiguration("eqpreset").update("training.dataPath", file, vscode.ConfigurationTarget.Workspace);
+  if (file)
+    await vscode.workspace
+      .getConfiguration("eqpreset")
+      .update("training.dataPath", file, vscode.ConfigurationTarget.Workspace);
   return file;
 }
 
@@ -84,7 +92,10 @@ class TrainingTerminal implements vscode.Pseudoterminal {
     if (this.definition.epochs) args.push("--epochs", String(this.definition.epochs));
     this.write(`eqp train --data ${data} --out ${out}\n`);
     // The extension host's executable is Node (code-server) or Electron told to act as Node.
-    this.child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" }, cwd: workspaceFolder()?.uri.fsPath });
+    this.child = spawn(process.execPath, args, {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+      cwd: workspaceFolder()?.uri.fsPath,
+    });
     this.child.stdout?.on("data", (chunk: Buffer) => this.write(chunk.toString()));
     this.child.stderr?.on("data", (chunk: Buffer) => this.write(chunk.toString()));
     this.child.on("error", (error) => {
@@ -107,7 +118,11 @@ class TrainingTerminal implements vscode.Pseudoterminal {
   }
 }
 
-export function trainTask(cliPath: string, definition: TrainTaskDefinition, onTrained: (outputDir: string) => void): vscode.Task {
+export function trainTask(
+  cliPath: string,
+  definition: TrainTaskDefinition,
+  onTrained: (outputDir: string) => void,
+): vscode.Task {
   const task = new vscode.Task(
     definition,
     vscode.TaskScope.Workspace,
@@ -120,7 +135,10 @@ export function trainTask(cliPath: string, definition: TrainTaskDefinition, onTr
   return task;
 }
 
-export function registerTrainingTask(context: vscode.ExtensionContext, onTrained: (outputDir: string) => void): vscode.Disposable {
+export function registerTrainingTask(
+  context: vscode.ExtensionContext,
+  onTrained: (outputDir: string) => void,
+): vscode.Disposable {
   const cliPath = context.asAbsolutePath(path.join("dist", "cli.js"));
   return vscode.tasks.registerTaskProvider(TASK_TYPE, {
     provideTasks: () => [trainTask(cliPath, { type: TASK_TYPE, task: "train" }, onTrained)],

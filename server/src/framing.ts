@@ -14,7 +14,11 @@ const MAX_HEADER_BYTES = 8192;
 
 function indexOfContentLength(buffer: Buffer, from: number): number {
   // Every well-formed frame starts with its header: look there first, without copying the buffer.
-  if (from === 0 && buffer.subarray(0, CONTENT_LENGTH.length).toString("latin1").toLowerCase() === CONTENT_LENGTH.toString("latin1")) return 0;
+  if (
+    from === 0 &&
+    buffer.subarray(0, CONTENT_LENGTH.length).toString("latin1").toLowerCase() === CONTENT_LENGTH.toString("latin1")
+  )
+    return 0;
   // Header names are case-insensitive: search a lower-cased copy.
   return Buffer.from(buffer.toString("latin1").toLowerCase(), "latin1").indexOf(CONTENT_LENGTH, from);
 }
@@ -51,7 +55,10 @@ export class FrameSanitiser extends Transform {
     this.onDrop(reason);
     // Resynchronise on the next header that could start a frame (not at offset 0: that one failed).
     const next = indexOfContentLength(this.buffer, 1);
-    this.buffer = next < 0 ? this.buffer.subarray(Math.max(0, this.buffer.length - CONTENT_LENGTH.length)) : this.buffer.subarray(next);
+    this.buffer =
+      next < 0
+        ? this.buffer.subarray(Math.max(0, this.buffer.length - CONTENT_LENGTH.length))
+        : this.buffer.subarray(next);
   }
 
   private drain(): void {

@@ -61,7 +61,9 @@ export function startServer(connection: Connection): void {
     try {
       return run();
     } catch (error) {
-      connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      connection.console.error(
+        `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return fallback;
     }
   };
@@ -99,13 +101,20 @@ export function startServer(connection: Connection): void {
     const state = service.model.current;
     // A notification, not a message request: a request has to be answered, and some clients
     // (Neovim) answer it with a blocking prompt.
-    if (settled && state.warning) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: state.warning });
+    if (settled && state.warning)
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: state.warning,
+      });
     void connection.sendNotification(MODEL_STATUS_NOTIFICATION, {
       dir: state.dir,
       words: state.vocabulary.size,
       network: state.semantic !== undefined,
       loading: !settled,
-      trained: typeof (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt === "string" ? (state.metadata.model as { createdAt: string }).createdAt : undefined,
+      trained:
+        typeof (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt === "string"
+          ? (state.metadata.model as { createdAt: string }).createdAt
+          : undefined,
       warning: state.warning,
     });
     // Inlay hints show generated bands: they go with a reload and come back with the network.
@@ -131,7 +140,8 @@ export function startServer(connection: Connection): void {
   };
 
   const applySettings = (settings: ServerSettings | undefined) => {
-    if (typeof settings?.validationDelay === "number" && settings.validationDelay >= 0) validationDelay = settings.validationDelay;
+    if (typeof settings?.validationDelay === "number" && settings.validationDelay >= 0)
+      validationDelay = settings.validationDelay;
     if (typeof settings?.hoverImages === "boolean") service.hoverImages = settings.hoverImages;
     const wanted = (settings?.modelPath ?? "").trim();
     if (wanted !== modelPath) {
@@ -148,7 +158,10 @@ export function startServer(connection: Connection): void {
     // from the workspace, not from wherever the editor happened to start the server.
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     workspaceRoot = rootUri?.startsWith("file:") ? fileURLToPath(rootUri) : undefined;
-    service.hoverImages = typeof options.hoverImages === "boolean" ? options.hoverImages : !TEXT_ONLY_HOVER_CLIENTS.test(params.clientInfo?.name ?? "");
+    service.hoverImages =
+      typeof options.hoverImages === "boolean"
+        ? options.hoverImages
+        : !TEXT_ONLY_HOVER_CLIENTS.test(params.clientInfo?.name ?? "");
     inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     return {
@@ -172,7 +185,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => reloadModel(modelPath));
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).
-  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () => guard("model reload", undefined, () => reloadModel(modelPath)));
+  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () =>
+    guard("model reload", undefined, () => reloadModel(modelPath)),
+  );
 
   connection.onDidChangeConfiguration((change) => {
     const settings = (change.settings as { eqpreset?: ServerSettings } | undefined)?.eqpreset;
@@ -203,9 +218,13 @@ export function startServer(connection: Connection): void {
     run: (document: TextDocument) => T,
   ): Promise<T | ResponseError<void>> => {
     const uri = params?.textDocument?.uri;
-    if (typeof uri !== "string") return new ResponseError(ErrorCodes.InvalidParams, `${name}: textDocument.uri must be a string`);
+    if (typeof uri !== "string")
+      return new ResponseError(ErrorCodes.InvalidParams, `${name}: textDocument.uri must be a string`);
     if (params && "position" in params && !isPosition(params.position)) {
-      return new ResponseError(ErrorCodes.InvalidParams, `${name}: position must be {line, character} with whole numbers ≥ 0`);
+      return new ResponseError(
+        ErrorCodes.InvalidParams,
+        `${name}: position must be {line, character} with whole numbers ≥ 0`,
+      );
     }
     await new Promise((resolve) => setImmediate(resolve));
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name}: cancelled`);
@@ -214,42 +233,66 @@ export function startServer(connection: Connection): void {
     return guard(name, fallback, () => run(document));
   };
 
-  connection.onHover((params, token) => withDocument("hover", params, token, null, (document) => service.hover(document, params.position)));
-  connection.onCompletion((params, token) => withDocument("completion", params, token, [], (document) => service.completion(document, params.position)));
-  connection.onDocumentSymbol((params, token) => withDocument("symbols", params, token, [], (document) => service.documentSymbols(document)));
-  connection.onFoldingRanges((params, token) => withDocument("folding", params, token, [], (document) => service.foldingRanges(document)));
-  connection.onDocumentFormatting((params, token) => withDocument("formatting", params, token, [], (document) => service.format(document)));
-  connection.onCodeAction((params, token) => withDocument("code actions", params, token, [], (document) => service.codeActions(document, params)));
+  connection.onHover((params, token) =>
+    withDocument("hover", params, token, null, (document) => service.hover(document, params.position)),
+  );
+  connection.onCompletion((params, token) =>
+    withDocument("completion", params, token, [], (document) => service.completion(document, params.position)),
+  );
+  connection.onDocumentSymbol((params, token) =>
+    withDocument("symbols", params, token, [], (document) => service.documentSymbols(document)),
+  );
+  connection.onFoldingRanges((params, token) =>
+    withDocument("folding", params, token, [], (document) => service.foldingRanges(document)),
+  );
+  connection.onDocumentFormatting((params, token) =>
+    withDocument("formatting", params, token, [], (document) => service.format(document)),
+  );
+  connection.onCodeAction((params, token) =>
+    withDocument("code actions", params, token, [], (document) => service.codeActions(document, params)),
+  );
 
-  connection.languages.inlayHint.on((params, token) => withDocument("inlay hints", params, token, [], (document) => service.inlayHints(document, params.range)));
-  connection.onCodeLens((params, token) => withDocument("code lenses", params, token, [], (document) => service.codeLenses(document)));
+  connection.languages.inlayHint.on((params, token) =>
+    withDocument("inlay hints", params, token, [], (document) => service.inlayHints(document, params.range)),
+  );
+  connection.onCodeLens((params, token) =>
+    withDocument("code lenses", params, token, [], (document) => service.codeLenses(document)),
+  );
   connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined, token: CancellationToken) => {
     const position = params?.position;
     if (typeof params?.uri !== "string" || position === undefined || !isPosition(position)) return null;
-    return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) => service.preview(document, position));
+    return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) =>
+      service.preview(document, position),
+    );
   });
 
-  const warn = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  const warn = (message: string) =>
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
 
   /** The "Expand" code lens: the same edit as the "Expand into bands" code action, applied through the client. */
   const expandPreset = async (args: unknown[]) => {
     const [uri, presetIndex, version] = args;
     const document = typeof uri === "string" ? documents.get(uri) : undefined;
     if (!document) return warn("Expand: the document is not open.");
-    const result = guard("expand", { refused: "Expand failed: see the server's output." }, () => service.expandPreset(document, presetIndex, version));
+    const result = guard("expand", { refused: "Expand failed: see the server's output." }, () =>
+      service.expandPreset(document, presetIndex, version),
+    );
     if ("refused" in result) return warn(`Expand: ${result.refused}`);
     const edit: WorkspaceEdit = versionedEdits
       ? { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, [result.edit])] }
       : { changes: { [document.uri]: [result.edit] } };
     const applied = await connection.workspace.applyEdit({ label: "Expand into bands", edit });
-    if (!applied.applied) warn(`Expand: the editor did not apply the edit${applied.failureReason ? ` (${applied.failureReason})` : ""}.`);
+    if (!applied.applied)
+      warn(`Expand: the editor did not apply the edit${applied.failureReason ? ` (${applied.failureReason})` : ""}.`);
   };
 
   connection.onExecuteCommand(async (params) => {
     try {
       if (params.command === EXPAND_PRESET_COMMAND) await expandPreset(params.arguments ?? []);
     } catch (error) {
-      connection.console.error(`command ${params.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      connection.console.error(
+        `command ${params.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     return null;
   });
@@ -262,7 +305,9 @@ process.on("uncaughtException", (error) => {
   console.error(`eqpreset server: uncaught ${error.stack ?? error.message}`);
 });
 process.on("unhandledRejection", (reason) => {
-  console.error(`eqpreset server: unhandled rejection ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  console.error(
+    `eqpreset server: unhandled rejection ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+  );
 });
 
 /**
@@ -271,15 +316,26 @@ process.on("unhandledRejection", (reason) => {
  */
 function connect(): Connection {
   if (!process.argv.includes("--stdio")) return createConnection(ProposedFeatures.all);
-  const input = process.stdin.pipe(new FrameSanitiser((reason) => process.stderr.write(`eqpreset: dropped ${reason} from the client\n`)));
+  const input = process.stdin.pipe(
+    new FrameSanitiser((reason) => process.stderr.write(`eqpreset: dropped ${reason} from the client\n`)),
+  );
   // The client going away ends stdin: the server then ends too, as with the default reader.
   process.stdin.on("end", () => process.exit(0));
-  return createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(process.stdout));
+  return createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(input),
+    new StreamMessageWriter(process.stdout),
+  );
 }
 
 startServer(connect());
 
 function isPosition(value: unknown): value is Position {
   const position = value as { line?: unknown; character?: unknown } | undefined;
-  return Number.isInteger(position?.line) && Number.isInteger(position?.character) && (position!.line as number) >= 0 && (position!.character as number) >= 0;
+  return (
+    Number.isInteger(position?.line) &&
+    Number.isInteger(position?.character) &&
+    (position!.line as number) >= 0 &&
+    (position!.character as number) >= 0
+  );
 }

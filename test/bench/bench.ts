@@ -55,9 +55,27 @@ async function main(): Promise<void> {
   const parseValidateSeconds = timeIt(() => validateDocument(parsePresetDocument(text), { vocabulary }));
   const jsonSeconds = timeIt(() => JSON.parse(json));
 
-  const ours = await measureServer({ validationDelay: 0 }, "bench.eqp", "eqpreset", text, /^\s+(bell|lowshelf|highshelf) /, (line) => line.indexOf(" ", 2) + 2, /[+-]?\d+(\.\d+)?dB/, (i) => `${i % 2 ? "+" : "-"}${(i % 11) + 0.5}dB`);
+  const ours = await measureServer(
+    { validationDelay: 0 },
+    "bench.eqp",
+    "eqpreset",
+    text,
+    /^\s+(bell|lowshelf|highshelf) /,
+    (line) => line.indexOf(" ", 2) + 2,
+    /[+-]?\d+(\.\d+)?dB/,
+    (i) => `${i % 2 ? "+" : "-"}${(i % 11) + 0.5}dB`,
+  );
   const yamlText = toYamlText(presets, YAML_SCHEMA_URI);
-  const peer = await measureServer(yamlServerOptions(), "bench.yaml", "yaml", yamlText, /^\s+- \{ type: /, (line) => line.indexOf("frequencyHz") + 2, /gainDb: [+-]?\d+(\.\d+)?/, (i) => `gainDb: ${i % 2 ? "" : "-"}${(i % 11) + 0.5}`);
+  const peer = await measureServer(
+    yamlServerOptions(),
+    "bench.yaml",
+    "yaml",
+    yamlText,
+    /^\s+- \{ type: /,
+    (line) => line.indexOf("frequencyHz") + 2,
+    /gainDb: [+-]?\d+(\.\d+)?/,
+    (i) => `gainDb: ${i % 2 ? "" : "-"}${(i % 11) + 0.5}`,
+  );
   const startup = await measureStartup();
   const results = {
     lines: lineCount,
@@ -91,21 +109,47 @@ async function main(): Promise<void> {
   const f = (value: number) => value.toFixed(value < 10 ? 2 : 1);
   const rows = [
     ["measure", "value"],
-    ["document", `${results.lines} lines, ${(results.presetBytes / 1024).toFixed(0)} KiB (.eqp) / ${(results.jsonBytes / 1024).toFixed(0)} KiB (JSON)`],
+    [
+      "document",
+      `${results.lines} lines, ${(results.presetBytes / 1024).toFixed(0)} KiB (.eqp) / ${(results.jsonBytes / 1024).toFixed(0)} KiB (JSON)`,
+    ],
     ["parse", `${f(results.parseMBps)} MB/s`],
     ["parse + validate", `${f(results.parseValidateMBps)} MB/s (${f(results.parseValidateMs)} ms)`],
     ["JSON.parse of the same presets", `${f(results.jsonParseMBps)} MB/s (${f(results.jsonParseMs)} ms)`],
     ["YAML of the same presets", `${results.yamlLines} lines`],
-    ["LSP open → diagnostics: ours / yaml-language-server", `${f(results.openToDiagnosticsMs)} / ${f(results.yamlOpenToDiagnosticsMs)} ms`],
-    ["LSP hover median: ours / yaml-ls (ratio)", `${f(results.hoverMedianMs)} / ${f(results.yamlHoverMedianMs)} ms (${results.hoverRatio.toFixed(2)}; target ≤ 0.5)`],
+    [
+      "LSP open → diagnostics: ours / yaml-language-server",
+      `${f(results.openToDiagnosticsMs)} / ${f(results.yamlOpenToDiagnosticsMs)} ms`,
+    ],
+    [
+      "LSP hover median: ours / yaml-ls (ratio)",
+      `${f(results.hoverMedianMs)} / ${f(results.yamlHoverMedianMs)} ms (${results.hoverRatio.toFixed(2)}; target ≤ 0.5)`,
+    ],
     ["LSP hover p95: ours / yaml-ls", `${f(results.hoverP95Ms)} / ${f(results.yamlHoverP95Ms)} ms`],
-    ["LSP edit → diagnostics median: ours / yaml-ls (ratio)", `${f(results.editToDiagnosticsMedianMs)} / ${f(results.yamlEditToDiagnosticsMedianMs)} ms (${results.editRatio.toFixed(2)}; target ≤ 1)`],
-    ["LSP edit → diagnostics p95: ours / yaml-ls", `${f(results.editToDiagnosticsP95Ms)} / ${f(results.yamlEditToDiagnosticsP95Ms)} ms`],
-    ["server memory (RSS, 10k-line file open): ours / yaml-ls", `${f(results.serverMemoryMB)} / ${f(results.yamlServerMemoryMB)} MB`],
+    [
+      "LSP edit → diagnostics median: ours / yaml-ls (ratio)",
+      `${f(results.editToDiagnosticsMedianMs)} / ${f(results.yamlEditToDiagnosticsMedianMs)} ms (${results.editRatio.toFixed(2)}; target ≤ 1)`,
+    ],
+    [
+      "LSP edit → diagnostics p95: ours / yaml-ls",
+      `${f(results.editToDiagnosticsP95Ms)} / ${f(results.yamlEditToDiagnosticsP95Ms)} ms`,
+    ],
+    [
+      "server memory (RSS, 10k-line file open): ours / yaml-ls",
+      `${f(results.serverMemoryMB)} / ${f(results.yamlServerMemoryMB)} MB`,
+    ],
     ["server start → first diagnostics (bundled model)", `${f(startup.startToDiagnosticsMs)} ms (target < 500)`],
     ["server start → model network loaded", `${f(startup.startToNetworkMs)} ms`],
-    [".vsix size", results.vsixBytes === undefined ? "not built (npm run package failed)" : `${(results.vsixBytes / 1e6).toFixed(2)} MB (target < 5)`],
-    [`training, ${model.trainingEpochs} epochs (${model.trainingBackend}, ${model.trainingRows} rows of ${model.trainingData})`, `${f(model.trainingSeconds)} s`],
+    [
+      ".vsix size",
+      results.vsixBytes === undefined
+        ? "not built (npm run package failed)"
+        : `${(results.vsixBytes / 1e6).toFixed(2)} MB (target < 5)`,
+    ],
+    [
+      `training, ${model.trainingEpochs} epochs (${model.trainingBackend}, ${model.trainingRows} rows of ${model.trainingData})`,
+      `${f(model.trainingSeconds)} s`,
+    ],
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
@@ -119,13 +163,23 @@ async function main(): Promise<void> {
 async function modelBenchmarks() {
   const backend = await initBackend();
   const realData = path.resolve("..", "shared", "data", "SAFEEqualiserUserData.csv");
-  const dataset = existsSync(realData) ? loadDataset(realData) : parseDataset(toCsv(generateRows(1095, 1)), "generated");
+  const dataset = existsSync(realData)
+    ? loadDataset(realData)
+    : parseDataset(toCsv(generateRows(1095, 1)), "generated");
   const bounds = fixedBounds("plugin");
   const words = dataset.words.map((word) => word.word);
   // Exactly what `eqp train` runs for the shipped model: the real rows plus the coverage rows.
-  const training = withCoverageRows(toMatrix(dataset.rows, bounds), labelsOf(dataset.rows, words), dataset.rows.length, 1);
+  const training = withCoverageRows(
+    toMatrix(dataset.rows, bounds),
+    labelsOf(dataset.rows, words),
+    dataset.rows.length,
+    1,
+  );
   const t0 = performance.now();
-  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, { ...DEFAULT_TRAIN_OPTIONS, seed: 1 });
+  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, {
+    ...DEFAULT_TRAIN_OPTIONS,
+    seed: 1,
+  });
   const trainingSeconds = (performance.now() - t0) / 1000;
   network.dispose();
 

@@ -31,15 +31,28 @@ export function generatePresets(lines: number, seed = 1): GeneratedPreset[] {
       preset.morph = [[pick(["warm", "bright"]), round(random(), 2)]];
       if (random() < 0.5) preset.morph.push([pick(["clear", "airy", "full"]), round(random() * 0.5, 2)]);
     } else {
-      preset.bands.push({ type: "lowshelf", frequencyHz: Math.round(40 + random() * 300), gainDb: round(random() * 12 - 6, 1) });
+      preset.bands.push({
+        type: "lowshelf",
+        frequencyHz: Math.round(40 + random() * 300),
+        gainDb: round(random() * 12 - 6, 1),
+      });
       for (const [min, max] of [
         [100, 800],
         [400, 3000],
         [2000, 9000],
       ] as const) {
-        preset.bands.push({ type: "bell", frequencyHz: Math.round(min + random() * (max - min)), gainDb: round(random() * 12 - 6, 1), q: round(0.5 + random() * 3, 2) });
+        preset.bands.push({
+          type: "bell",
+          frequencyHz: Math.round(min + random() * (max - min)),
+          gainDb: round(random() * 12 - 6, 1),
+          q: round(0.5 + random() * 3, 2),
+        });
       }
-      preset.bands.push({ type: "highshelf", frequencyHz: Math.round(3000 + random() * 12000), gainDb: round(random() * 12 - 6, 1) });
+      preset.bands.push({
+        type: "highshelf",
+        frequencyHz: Math.round(3000 + random() * 12000),
+        gainDb: round(random() * 12 - 6, 1),
+      });
     }
     if (random() < 0.5) preset.gainDb = round(-random() * 4, 1);
     presets.push(preset);
@@ -62,7 +75,10 @@ export function toPresetText(presets: GeneratedPreset[]): string {
   for (const preset of presets) {
     out.push(`preset "${preset.name}" {`);
     if (preset.morph) out.push(`  morph ${preset.morph.map(([word, weight]) => `${word} ${weight}`).join(" ")}`);
-    for (const band of preset.bands) out.push(`  ${band.type} ${frequency(band.frequencyHz)} ${gain(band.gainDb)}${band.q !== undefined ? ` q ${band.q}` : ""}`);
+    for (const band of preset.bands)
+      out.push(
+        `  ${band.type} ${frequency(band.frequencyHz)} ${gain(band.gainDb)}${band.q !== undefined ? ` q ${band.q}` : ""}`,
+      );
     if (preset.gainDb !== undefined) out.push(`  gain ${gain(preset.gainDb)}`);
     out.push("}");
   }
@@ -87,7 +103,8 @@ export function toYamlText(presets: GeneratedPreset[], schemaUri?: string): stri
   if (schemaUri) out.unshift(`# yaml-language-server: $schema=${schemaUri}`);
   for (const preset of presets) {
     out.push(`  - name: "${preset.name}"`);
-    if (preset.morph) out.push(`    morph: { ${preset.morph.map(([word, weight]) => `${word}: ${weight}`).join(", ")} }`);
+    if (preset.morph)
+      out.push(`    morph: { ${preset.morph.map(([word, weight]) => `${word}: ${weight}`).join(", ")} }`);
     if (preset.bands.length > 0) {
       out.push("    bands:");
       for (const band of preset.bands) out.push(`      - ${yamlBand(band)}`);

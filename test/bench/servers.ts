@@ -34,7 +34,15 @@ export const YAML_SCHEMA_URI = pathToFileURL(path.resolve("test", "bench", "pres
 async function configureYaml(client: LspTestClient): Promise<void> {
   const schema = YAML_SCHEMA_URI;
   await client.connection.sendNotification("workspace/didChangeConfiguration", {
-    settings: { yaml: { validate: true, hover: true, completion: true, schemas: { [schema]: "**/*.yaml" }, schemaStore: { enable: false } } },
+    settings: {
+      yaml: {
+        validate: true,
+        hover: true,
+        completion: true,
+        schemas: { [schema]: "**/*.yaml" },
+        schemaStore: { enable: false },
+      },
+    },
   });
 }
 
@@ -73,9 +81,13 @@ export async function measureServer(
     for (let i = 0; i < HOVERS; i++) {
       const { line, index } = bandLines[(i * 7919) % bandLines.length]!;
       const t0 = performance.now();
-      const hover = await client.request<unknown>("textDocument/hover", { textDocument: { uri }, position: { line: index, character: hoverColumn(line) } });
+      const hover = await client.request<unknown>("textDocument/hover", {
+        textDocument: { uri },
+        position: { line: index, character: hoverColumn(line) },
+      });
       hoverTimes.push(performance.now() - t0);
-      if (i === 0 && !hover) throw new Error(`${fileName}: no hover at line ${index + 1} — the comparison would be meaningless`);
+      if (i === 0 && !hover)
+        throw new Error(`${fileName}: no hover at line ${index + 1} — the comparison would be meaningless`);
     }
 
     const editTimes: number[] = [];
@@ -85,7 +97,10 @@ export async function measureServer(
       const current = lines[index]!;
       const next = replacement(i);
       const t0 = performance.now();
-      await client.change(uri, next, { start: { line: index, character: match.index }, end: { line: index, character: match.index + match[0].length } });
+      await client.change(uri, next, {
+        start: { line: index, character: match.index },
+        end: { line: index, character: match.index + match[0].length },
+      });
       editTimes.push(performance.now() - t0);
       lines[index] = current.slice(0, match.index) + next + current.slice(match.index + match[0].length);
     }
@@ -111,7 +126,9 @@ export async function measureStartup(): Promise<{ startToDiagnosticsMs: number; 
     await client.open(pathToFileURL(sample).toString(), readFileSync(sample, "utf8"));
     const startToDiagnosticsMs = performance.now() - t0;
     for (;;) {
-      const loaded = client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network?: boolean }).network);
+      const loaded = client.notifications.some(
+        (n) => n.method === "eqpreset/modelStatus" && (n.params as { network?: boolean }).network,
+      );
       if (loaded) break;
       if (performance.now() - t0 > 20000) throw new Error(`the network did not load: ${client.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -124,7 +141,10 @@ export async function measureStartup(): Promise<{ startToDiagnosticsMs: number; 
 
 /** Packages the extension (`npm run package`) and returns the .vsix size in bytes. */
 export function packageSize(): number | undefined {
-  const result = spawnSync("npm", ["run", "--silent", "package"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync("npm", ["run", "--silent", "package"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const vsix = path.resolve("dist", "eqpreset.vsix");
   if (result.status !== 0 || !existsSync(vsix)) {
     console.error(`npm run package failed:\n${result.stdout}\n${result.stderr}`);

@@ -16,7 +16,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
 import { DEFAULT_NETWORK_CONFIG, Network } from "../../server/src/core/network/network.js";
 import { SeededRandom } from "../../server/src/core/model/index.js";
-import { DEFAULT_TRAIN_OPTIONS, Trainer, trainNetwork, type TrainOptions } from "../../server/src/core/network/trainer.js";
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  Trainer,
+  trainNetwork,
+  type TrainOptions,
+} from "../../server/src/core/network/trainer.js";
 
 const WIDTH = 13;
 const FACTORS = 6;
@@ -93,7 +98,9 @@ function bigLabelSilhouette(network: Network, data: Dataset): number {
     for (let k = 0; k < latentSize; k++) sum += (latents[a * latentSize + k]! - latents[b * latentSize + k]!) ** 2;
     return Math.sqrt(sum);
   };
-  const meanDistance = (i: number, group: number[]): number => group.reduce((sum, j) => sum + (j === i ? 0 : distance(i, j)), 0) / Math.max(1, group.length - (group.includes(i) ? 1 : 0));
+  const meanDistance = (i: number, group: number[]): number =>
+    group.reduce((sum, j) => sum + (j === i ? 0 : distance(i, j)), 0) /
+    Math.max(1, group.length - (group.includes(i) ? 1 : 0));
   let total = 0;
   let count = 0;
   members.forEach((group, g) => {
@@ -108,7 +115,10 @@ function bigLabelSilhouette(network: Network, data: Dataset): number {
 }
 
 /** Kernels of one training step, counted with tf.profile. */
-async function kernelsPerStep(data: Dataset, options: TrainOptions): Promise<{ all: number; compute: number; byName: Map<string, number> }> {
+async function kernelsPerStep(
+  data: Dataset,
+  options: TrainOptions,
+): Promise<{ all: number; compute: number; byName: Map<string, number> }> {
   const trainer = new Trainer(DEFAULT_NETWORK_CONFIG, options, data.rows, data.n, data.labels);
   try {
     const size = Math.min(options.batchSize, data.n);
@@ -120,7 +130,9 @@ async function kernelsPerStep(data: Dataset, options: TrainOptions): Promise<{ a
     for (const kernel of profile.kernels) byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + 1);
     // Reshape only relabels a buffer, and "fusedMatMul__op" is tf.fused.matMul's wrapper
     // around the _FusedMatMul kernel that is listed separately.
-    const compute = profile.kernels.filter((kernel) => kernel.name !== "Reshape" && !kernel.name.endsWith("__op")).length;
+    const compute = profile.kernels.filter(
+      (kernel) => kernel.name !== "Reshape" && !kernel.name.endsWith("__op"),
+    ).length;
     return { all: profile.kernels.length, compute, byName };
   } finally {
     trainer.dispose();
@@ -142,11 +154,21 @@ async function speed(backend: "wasm" | "cpu", epochs: number, data: Dataset, uns
   const steps = history.length * Math.ceil(data.n / options.batchSize);
   const last = history[history.length - 1]!;
   const extrapolated = (seconds / history.length) * DEFAULT_TRAIN_OPTIONS.epochs;
-  console.log(`${backend}: ${network.parameterCount()} parameters, ${kernels.compute} compute kernels per step (${kernels.all} entries in tf.profile, incl. free reshapes)`);
-  console.log(`${backend}: ${history.length} epochs × ${data.n} rows in ${seconds.toFixed(2)} s, ${((seconds * 1000) / steps).toFixed(2)} ms per step` + (history.length === DEFAULT_TRAIN_OPTIONS.epochs ? "" : `; 150 epochs ≈ ${extrapolated.toFixed(0)} s (extrapolated)`));
-  console.log(`${backend}: last epoch: reconstruction MSE ${last.reconstructionLoss.toFixed(5)}, SupCon ${last.contrastiveLoss.toFixed(3)}; MSE on ${unseen.n} unseen rows ${heldOutMse(network, unseen).toFixed(5)}`);
+  console.log(
+    `${backend}: ${network.parameterCount()} parameters, ${kernels.compute} compute kernels per step (${kernels.all} entries in tf.profile, incl. free reshapes)`,
+  );
+  console.log(
+    `${backend}: ${history.length} epochs × ${data.n} rows in ${seconds.toFixed(2)} s, ${((seconds * 1000) / steps).toFixed(2)} ms per step` +
+      (history.length === DEFAULT_TRAIN_OPTIONS.epochs
+        ? ""
+        : `; 150 epochs ≈ ${extrapolated.toFixed(0)} s (extrapolated)`),
+  );
+  console.log(
+    `${backend}: last epoch: reconstruction MSE ${last.reconstructionLoss.toFixed(5)}, SupCon ${last.contrastiveLoss.toFixed(3)}; MSE on ${unseen.n} unseen rows ${heldOutMse(network, unseen).toFixed(5)}`,
+  );
   network.dispose();
-  if (tf.memory().numTensors !== tensorsBefore) console.log(`${backend}: WARNING ${tf.memory().numTensors - tensorsBefore} tensors leaked`);
+  if (tf.memory().numTensors !== tensorsBefore)
+    console.log(`${backend}: WARNING ${tf.memory().numTensors - tensorsBefore} tensors leaked`);
 }
 
 async function quality(): Promise<void> {
@@ -159,14 +181,30 @@ async function quality(): Promise<void> {
     ["balance loss, cosine LR", { contrastiveBalance: "loss", learningRateSchedule: "cosine" }],
     ["balance gradient, constant LR", { contrastiveBalance: "gradient", learningRateSchedule: "constant" }],
     ["balance gradient, cosine LR (default)", { contrastiveBalance: "gradient", learningRateSchedule: "cosine" }],
-    ["balance gradient, cosine, λ 1→1", { contrastiveBalance: "gradient", learningRateSchedule: "cosine", contrastiveWeightStart: 1, contrastiveWeightEnd: 1 }],
+    [
+      "balance gradient, cosine, λ 1→1",
+      {
+        contrastiveBalance: "gradient",
+        learningRateSchedule: "cosine",
+        contrastiveWeightStart: 1,
+        contrastiveWeightEnd: 1,
+      },
+    ],
   ];
-  console.log(`${train.n} training rows, ${unseen.n} unseen rows; MSE in normalised units; silhouette of the two big labels' latents`);
+  console.log(
+    `${train.n} training rows, ${unseen.n} unseen rows; MSE in normalised units; silhouette of the two big labels' latents`,
+  );
   for (const seed of [1, 2]) {
     for (const [name, overrides] of variants) {
-      const { network, history } = await trainNetwork(train.rows, train.n, train.labels, DEFAULT_NETWORK_CONFIG, { ...DEFAULT_TRAIN_OPTIONS, ...overrides, seed });
+      const { network, history } = await trainNetwork(train.rows, train.n, train.labels, DEFAULT_NETWORK_CONFIG, {
+        ...DEFAULT_TRAIN_OPTIONS,
+        ...overrides,
+        seed,
+      });
       const last = history[history.length - 1]!;
-      console.log(`seed ${seed}  ${name.padEnd(38)} train MSE ${last.reconstructionLoss.toFixed(5)}  unseen MSE ${heldOutMse(network, unseen).toFixed(5)}  silhouette unseen ${bigLabelSilhouette(network, unseen).toFixed(3)}`);
+      console.log(
+        `seed ${seed}  ${name.padEnd(38)} train MSE ${last.reconstructionLoss.toFixed(5)}  unseen MSE ${heldOutMse(network, unseen).toFixed(5)}  silhouette unseen ${bigLabelSilhouette(network, unseen).toFixed(3)}`,
+      );
       network.dispose();
     }
   }

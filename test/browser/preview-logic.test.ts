@@ -8,7 +8,13 @@ import { describe, it } from "node:test";
 import { contentSecurityPolicy, previewHtml, type PreviewPageResources } from "../../client/src/preview/html.js";
 import { curveGeometry, curveScale, levelAt, xOf, yOf } from "../../client/src/preview/page/curve.js";
 import { kWeightingPower, loudnessMatchDb } from "../../client/src/preview/page/loudness.js";
-import { checkPreviewData, checkToPageMessage, parseFromPageMessage, parsePosition, type PreviewData } from "../../client/src/preview/protocol.js";
+import {
+  checkPreviewData,
+  checkToPageMessage,
+  parseFromPageMessage,
+  parsePosition,
+  type PreviewData,
+} from "../../client/src/preview/protocol.js";
 import { SHELF_Q } from "../../server/src/core/eq/index.js";
 import { logFrequencies, responseDb } from "../../server/src/core/eq/index.js";
 
@@ -73,7 +79,10 @@ describe("the preview page's HTML", () => {
     assert.throws(() => previewHtml({ ...RESOURCES, cspSource: "'unsafe-inline'" }), /CSP source/);
     assert.throws(() => previewHtml({ ...RESOURCES, cspSource: " " }), /CSP source/);
     // VS Code 1.100's webview.cspSource is a list with a keyword.
-    assert.match(previewHtml({ ...RESOURCES, cspSource: "'self' https://*.vscode-cdn.net" }), /script-src 'nonce-[^']+'; style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.match(
+      previewHtml({ ...RESOURCES, cspSource: "'self' https://*.vscode-cdn.net" }),
+      /script-src 'nonce-[^']+'; style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/,
+    );
     const html = previewHtml({ ...RESOURCES, loopUri: 'https://file+.vscode-resource.vscode-cdn.net/a"b<c>.wav' });
     assert.ok(html.includes('data-loop-uri="https://file+.vscode-resource.vscode-cdn.net/a&quot;b&lt;c&gt;.wav"'));
   });
@@ -85,7 +94,10 @@ describe("the preview protocol's checks", () => {
     const checked = checkPreviewData(data);
     assert.ok(checked.ok, checked.ok ? "" : checked.error);
     assert.deepEqual(checked.value, data);
-    assert.deepEqual(checkPreviewData({ ...data, presetName: null, message: "The model is loading." }), { ok: true, value: { ...data, presetName: null, message: "The model is loading." } });
+    assert.deepEqual(checkPreviewData({ ...data, presetName: null, message: "The model is loading." }), {
+      ok: true,
+      value: { ...data, presetName: null, message: "The model is loading." },
+    });
   });
 
   it("rejects an answer that does not fit, saying which field", () => {
@@ -115,22 +127,38 @@ describe("the preview protocol's checks", () => {
 
   it("takes from the page only the two messages it sends", () => {
     assert.deepEqual(parseFromPageMessage({ type: "ready" }), { type: "ready" });
-    assert.deepEqual(parseFromPageMessage({ type: "problem", message: "could not decode" }), { type: "problem", message: "could not decode" });
-    for (const bad of [null, "ready", [], { type: "ready", extra: 1 }, { type: "problem" }, { type: "problem", message: 42 }, { type: "problem", message: "x".repeat(5000) }, { type: "openFile", path: "/etc/passwd" }]) {
+    assert.deepEqual(parseFromPageMessage({ type: "problem", message: "could not decode" }), {
+      type: "problem",
+      message: "could not decode",
+    });
+    for (const bad of [
+      null,
+      "ready",
+      [],
+      { type: "ready", extra: 1 },
+      { type: "problem" },
+      { type: "problem", message: 42 },
+      { type: "problem", message: "x".repeat(5000) },
+      { type: "openFile", path: "/etc/passwd" },
+    ]) {
       assert.equal(parseFromPageMessage(bad), undefined, `accepted ${JSON.stringify(bad)}`);
     }
   });
 
   it("checks the extension's messages to the page the same way", () => {
     assert.ok(checkToPageMessage({ type: "preview", data: validData() }).ok);
-    assert.deepEqual(checkToPageMessage({ type: "status", kind: "empty", message: "No preset here." }), { ok: true, value: { type: "status", kind: "empty", message: "No preset here." } });
+    assert.deepEqual(checkToPageMessage({ type: "status", kind: "empty", message: "No preset here." }), {
+      ok: true,
+      value: { type: "status", kind: "empty", message: "No preset here." },
+    });
     assert.deepEqual(checkToPageMessage({ type: "status", kind: "shout", message: "" }).ok, false);
     assert.deepEqual(checkToPageMessage({ type: "eval" }), { ok: false, error: 'unknown message type "eval"' });
   });
 
   it("reads a code lens's position argument", () => {
     assert.deepEqual(parsePosition({ line: 3, character: 4 }), { line: 3, character: 4 });
-    for (const bad of [undefined, { line: 1 }, { line: 1.5, character: 0 }, { line: -1, character: 0 }, [1, 2]]) assert.equal(parsePosition(bad), undefined);
+    for (const bad of [undefined, { line: 1 }, { line: 1.5, character: 0 }, { line: -1, character: 0 }, [1, 2]])
+      assert.equal(parsePosition(bad), undefined);
   });
 });
 
@@ -139,7 +167,10 @@ describe("the curve's geometry", () => {
     const scale = curveScale([0, 1, -2]);
     assert.equal(xOf(scale, 20), scale.left);
     assert.ok(Math.abs(xOf(scale, 20_000) - (scale.left + scale.width)) < 1e-9);
-    assert.ok(Math.abs(xOf(scale, 632.455532) - (scale.left + scale.width / 2)) < 1e-6, "the geometric middle of the axis is √(20·20000) Hz");
+    assert.ok(
+      Math.abs(xOf(scale, 632.455532) - (scale.left + scale.width / 2)) < 1e-6,
+      "the geometric middle of the axis is √(20·20000) Hz",
+    );
     assert.equal(yOf(scale, scale.dbTop), scale.top);
     assert.equal(yOf(scale, scale.dbBottom), scale.top + scale.height);
   });
@@ -191,8 +222,22 @@ describe("the A/B loudness match", () => {
 
   it("is 0 dB for a flat EQ and exactly the output gain for a gain alone", () => {
     const frequencies = grid();
-    assert.ok(Math.abs(loudnessMatchDb(frequencies, frequencies.map(() => 0))) < 1e-12);
-    assert.ok(Math.abs(loudnessMatchDb(frequencies, frequencies.map(() => -3.5)) + 3.5) < 1e-12);
+    assert.ok(
+      Math.abs(
+        loudnessMatchDb(
+          frequencies,
+          frequencies.map(() => 0),
+        ),
+      ) < 1e-12,
+    );
+    assert.ok(
+      Math.abs(
+        loudnessMatchDb(
+          frequencies,
+          frequencies.map(() => -3.5),
+        ) + 3.5,
+      ) < 1e-12,
+    );
   });
 
   it("counts a treble boost for more than the same boost in the deep bass, as the ear does", () => {

@@ -24,7 +24,16 @@ import { levelAt } from "../../client/src/preview/page/curve.js";
 import { loudnessMatchDb } from "../../client/src/preview/page/loudness.js";
 import type { PreviewData } from "../../client/src/preview/protocol.js";
 import { displayFrequency, displayGain } from "../../server/src/core/language/index.js";
-import { CHROMIUM, launchChromium, openPreviewPage, ROOT, startPreviewSite, type PreviewBrowser, type PreviewPage, type PreviewSite } from "./support/previewSite.js";
+import {
+  CHROMIUM,
+  launchChromium,
+  openPreviewPage,
+  ROOT,
+  startPreviewSite,
+  type PreviewBrowser,
+  type PreviewPage,
+  type PreviewSite,
+} from "./support/previewSite.js";
 import { previewsFromServer, type PresetName } from "./support/serverPreviews.js";
 
 const required = process.env["EQP_REQUIRE_E2E"] === "1";
@@ -32,7 +41,9 @@ const missing = existsSync(CHROMIUM) ? undefined : `Chromium is not installed (e
 const howToInstall = "install it with `bash scripts/setup-code-server.sh` (or set EQP_CHROMIUM)";
 if (missing && !required) {
   const line = "=".repeat(100);
-  console.warn(`\n${line}\nSKIPPING the preview page's browser tests: ${missing}.\n${howToInstall} (set EQP_REQUIRE_E2E=1 to make this a failure)\n${line}\n`);
+  console.warn(
+    `\n${line}\nSKIPPING the preview page's browser tests: ${missing}.\n${howToInstall} (set EQP_REQUIRE_E2E=1 to make this a failure)\n${line}\n`,
+  );
 }
 
 /** The page's test hook, window.__eqpPreview (see client/src/preview/page/main.ts). */
@@ -50,13 +61,20 @@ type HookWindow = Window & { __eqpPreview: PreviewHook };
 // Each runs inside the page (playwright serialises the function), on the page's own hook.
 const chainOf = (page: Page) => page.evaluate(() => (window as unknown as HookWindow).__eqpPreview.chain());
 const auditionOf = (page: Page) => page.evaluate(() => (window as unknown as HookWindow).__eqpPreview.audition());
-const chainResponseOf = (page: Page, frequencies: number[]) => page.evaluate((grid) => (window as unknown as HookWindow).__eqpPreview.chainResponseDb(grid), frequencies);
+const chainResponseOf = (page: Page, frequencies: number[]) =>
+  page.evaluate((grid) => (window as unknown as HookWindow).__eqpPreview.chainResponseDb(grid), frequencies);
 const measure = (page: Page, frequencyHz: number, bypassed: boolean) =>
-  page.evaluate(([frequency, bypass]) => (window as unknown as HookWindow).__eqpPreview.measureGainDb(frequency, bypass), [frequencyHz, bypassed] as const);
+  page.evaluate(
+    ([frequency, bypass]) => (window as unknown as HookWindow).__eqpPreview.measureGainDb(frequency, bypass),
+    [frequencyHz, bypassed] as const,
+  );
 
 /** AudioParams hold single-precision floats. */
 function assertParam(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `${what}: the node holds ${actual}, the preset says ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= 1e-5 * Math.max(1, Math.abs(expected)),
+    `${what}: the node holds ${actual}, the preset says ${expected}`,
+  );
 }
 
 /** The filters as the preset says, read back from the nodes; empty slots at 0 dB. */
@@ -94,7 +112,10 @@ async function curvePoints(page: Page): Promise<{ hz: number; db: number }[]> {
   });
   assert.ok(svg, "no curve (svg with path.response) in #curve");
   const [left, top, width, height] = svg.plot.split(" ").map(Number) as [number, number, number, number];
-  const points = [...svg.d.matchAll(/[ML]\s*(-?[\d.]+)\s+(-?[\d.]+)/g)].map((match) => ({ x: Number(match[1]), y: Number(match[2]) }));
+  const points = [...svg.d.matchAll(/[ML]\s*(-?[\d.]+)\s+(-?[\d.]+)/g)].map((match) => ({
+    x: Number(match[1]),
+    y: Number(match[2]),
+  }));
   return points.map(({ x, y }) => ({
     hz: svg.lowHz * Math.pow(svg.highHz / svg.lowHz, (x - left) / width),
     db: svg.dbTop - ((y - top) / height) * (svg.dbTop - svg.dbBottom),
@@ -103,7 +124,10 @@ async function curvePoints(page: Page): Promise<{ hz: number; db: number }[]> {
 
 async function showPreset(preview: PreviewPage, data: PreviewData): Promise<void> {
   await preview.send({ type: "preview", data });
-  await preview.page.waitForFunction((name) => document.getElementById("preset-name")?.textContent === name, data.presetName);
+  await preview.page.waitForFunction(
+    (name) => document.getElementById("preset-name")?.textContent === name,
+    data.presetName,
+  );
 }
 
 async function assertNoProblems(preview: PreviewPage): Promise<void> {
@@ -121,7 +145,9 @@ function tempFile(name: string, contents: Uint8Array): string {
 /** A stereo 44.1 kHz 16-bit WAV of a 440 Hz tone: a file "the user picks". */
 function toneWav(seconds: number): Uint8Array {
   const rate = 44_100;
-  const channel = Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 440 * i) / rate)));
+  const channel = Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) =>
+    Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 440 * i) / rate)),
+  );
   const wav = new wavefile.WaveFile();
   wav.fromScratch(2, rate, "16", [channel, channel]);
   return wav.toBuffer();
@@ -179,12 +205,22 @@ describe("the preview panel's page in Chromium", () => {
     const points = await curvePoints(preview.page);
     assert.equal(points.length, data.frequencies.length);
     points.forEach((point, i) => {
-      assert.ok(Math.abs(point.hz / data.frequencies[i]! - 1) < 1e-3, `point ${i} is at ${point.hz} Hz, the response's at ${data.frequencies[i]} Hz`);
-      assert.ok(Math.abs(point.db - data.responseDb[i]!) < 0.01, `point ${i} is at ${point.db} dB, the response is ${data.responseDb[i]} dB`);
+      assert.ok(
+        Math.abs(point.hz / data.frequencies[i]! - 1) < 1e-3,
+        `point ${i} is at ${point.hz} Hz, the response's at ${data.frequencies[i]} Hz`,
+      );
+      assert.ok(
+        Math.abs(point.db - data.responseDb[i]!) < 0.01,
+        `point ${i} is at ${point.db} dB, the response is ${data.responseDb[i]} dB`,
+      );
     });
 
     const markers = await preview.page.locator("#curve .band-marker").evaluateAll((groups) =>
-      groups.map((group) => ({ slot: group.getAttribute("data-slot"), frequency: Number(group.getAttribute("data-frequency")), label: group.querySelector("text")?.textContent })),
+      groups.map((group) => ({
+        slot: group.getAttribute("data-slot"),
+        frequency: Number(group.getAttribute("data-frequency")),
+        label: group.querySelector("text")?.textContent,
+      })),
     );
     assert.deepEqual(
       markers.map((marker) => marker.slot),
@@ -195,7 +231,9 @@ describe("the preview panel's page in Chromium", () => {
       ["LS", "B1", "B2", "B3", "HS"],
     );
 
-    const rows = await preview.page.locator("#bands tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (cell) => cell.textContent)));
+    const rows = await preview.page
+      .locator("#bands tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (cell) => cell.textContent)));
     assert.equal(rows.length, data.bands.length);
     data.bands.forEach((band, i) => {
       assert.equal(rows[i]![2], displayFrequency(band.frequencyHz));
@@ -224,7 +262,10 @@ describe("the preview panel's page in Chromium", () => {
     const voiceResponse = await chainResponseOf(preview.page, voice.frequencies);
     assert.ok(voiceResponse);
     const voiceError = Math.max(...voiceResponse.map((db, i) => Math.abs(db - voice.responseDb[i]!)));
-    assert.ok(voiceError < 0.05, `with shelves, the nodes' response differs from the server's by up to ${voiceError} dB`);
+    assert.ok(
+      voiceError < 0.05,
+      `with shelves, the nodes' response differs from the server's by up to ${voiceError} dB`,
+    );
 
     // Fewer bands: the empty slots' nodes go to 0 dB; a new sample rate gets a new context.
     const radio = previews["Radio chatter"];
@@ -248,7 +289,10 @@ describe("the preview panel's page in Chromium", () => {
     for (const frequency of [120, 3000]) {
       const gain = await measure(preview.page, frequency, false);
       const expected = levelAt(data.frequencies, data.responseDb, frequency);
-      assert.ok(Math.abs(gain - expected) < 0.1, `EQ on, ${frequency} Hz: measured ${gain} dB, the curve says ${expected} dB`);
+      assert.ok(
+        Math.abs(gain - expected) < 0.1,
+        `EQ on, ${frequency} Hz: measured ${gain} dB, the curve says ${expected} dB`,
+      );
     }
 
     await preview.page.click("#bypass");
@@ -260,9 +304,16 @@ describe("the preview panel's page in Chromium", () => {
     // ...and bypassed, every frequency comes out at the loudness match: the filters are out of the path.
     for (const frequency of [120, 3000, 6500]) {
       const gain = await measure(preview.page, frequency, true);
-      assert.ok(Math.abs(gain - match) < 0.02, `bypassed, ${frequency} Hz: measured ${gain} dB, expected the match ${match} dB`);
+      assert.ok(
+        Math.abs(gain - match) < 0.02,
+        `bypassed, ${frequency} Hz: measured ${gain} dB, expected the match ${match} dB`,
+      );
     }
-    assert.deepEqual(await preview.page.evaluate(() => (window as unknown as { __vscodeState(): unknown }).__vscodeState()), { bypassed: true }, "the A/B setting is kept in the webview state");
+    assert.deepEqual(
+      await preview.page.evaluate(() => (window as unknown as { __vscodeState(): unknown }).__vscodeState()),
+      { bypassed: true },
+      "the A/B setting is kept in the webview state",
+    );
 
     await preview.page.click("#bypass");
     const restored = await chainOf(preview.page);
@@ -271,7 +322,10 @@ describe("the preview panel's page in Chromium", () => {
     assert.equal(restored.dryLevel, 0);
     assertChainMatches(restored, data);
     const gain = await measure(preview.page, 3000, false);
-    assert.ok(Math.abs(gain - levelAt(data.frequencies, data.responseDb, 3000)) < 0.1, `EQ back on, 3 kHz: measured ${gain} dB`);
+    assert.ok(
+      Math.abs(gain - levelAt(data.frequencies, data.responseDb, 3000)) < 0.1,
+      `EQ back on, 3 kHz: measured ${gain} dB`,
+    );
     await assertNoProblems(preview);
   });
 
@@ -283,11 +337,17 @@ describe("the preview panel's page in Chromium", () => {
     const playing = await auditionOf(preview.page);
     assert.equal(playing.contextState, "running");
     assert.equal(playing.source?.kind, "loop");
-    assert.ok(Math.abs((playing.source?.durationS ?? 0) - 4) < 0.01, `the loop lasts ${playing.source?.durationS} s, expected 4 s`);
+    assert.ok(
+      Math.abs((playing.source?.durationS ?? 0) - 4) < 0.01,
+      `the loop lasts ${playing.source?.durationS} s, expected 4 s`,
+    );
     assert.equal(playing.source?.channels, 1);
     assert.equal(await preview.page.locator("#play").innerText(), "Stop");
     // Time runs and sound comes out of the chain (the analyser sits after it).
-    await preview.page.waitForFunction((start) => (window as unknown as HookWindow).__eqpPreview.audition().currentTime > start + 0.25, playing.currentTime);
+    await preview.page.waitForFunction(
+      (start) => (window as unknown as HookWindow).__eqpPreview.audition().currentTime > start + 0.25,
+      playing.currentTime,
+    );
     await preview.page.waitForFunction(() => (window as unknown as HookWindow).__eqpPreview.levelDb() > -40);
 
     // While playing, a new preset glides in and the nodes arrive at its values.
@@ -297,7 +357,11 @@ describe("the preview panel's page in Chromium", () => {
       // No local functions in here: the page gets this function's source text only.
       (expected) => {
         const chain = (window as unknown as HookWindow).__eqpPreview.chain();
-        if (!chain || Math.abs(chain.outputGainDb - expected.outputGainDb) > 1e-5 * Math.max(1, Math.abs(expected.outputGainDb))) return false;
+        if (
+          !chain ||
+          Math.abs(chain.outputGainDb - expected.outputGainDb) > 1e-5 * Math.max(1, Math.abs(expected.outputGainDb))
+        )
+          return false;
         return chain.filters.every((filter) => {
           const band = expected.bands.find((candidate) => candidate.slot === filter.slot);
           if (!band) return Math.abs(filter.gainDb) < 1e-5;
@@ -323,31 +387,49 @@ describe("the preview panel's page in Chromium", () => {
   it("plays an audio file the user picks, and says so when a file is not audio", async () => {
     await showPreset(preview, previews["VO clean"]);
     await preview.page.setInputFiles("#file", tempFile("tone.wav", toneWav(1.5)));
-    await preview.page.waitForFunction(() => (window as unknown as HookWindow).__eqpPreview.audition().source?.kind === "file");
+    await preview.page.waitForFunction(
+      () => (window as unknown as HookWindow).__eqpPreview.audition().source?.kind === "file",
+    );
     const picked = await auditionOf(preview.page);
     assert.equal(picked.source?.name, "tone.wav");
     assert.equal(picked.source?.channels, 2);
-    assert.ok(Math.abs((picked.source?.durationS ?? 0) - 1.5) < 0.01, `the file lasts ${picked.source?.durationS} s, expected 1.5 s`);
+    assert.ok(
+      Math.abs((picked.source?.durationS ?? 0) - 1.5) < 0.01,
+      `the file lasts ${picked.source?.durationS} s, expected 1.5 s`,
+    );
     assert.match(await preview.page.locator("#source").innerText(), /tone\.wav/);
 
     await preview.page.click("#play");
     await preview.page.waitForFunction(() => (window as unknown as HookWindow).__eqpPreview.levelDb() > -40);
     assert.equal((await auditionOf(preview.page)).source?.name, "tone.wav");
     await preview.page.click("#use-loop");
-    await preview.page.waitForFunction(() => (window as unknown as HookWindow).__eqpPreview.audition().source?.kind === "loop");
+    await preview.page.waitForFunction(
+      () => (window as unknown as HookWindow).__eqpPreview.audition().source?.kind === "loop",
+    );
     assert.ok((await auditionOf(preview.page)).playing, "switching sources does not stop the audition");
     await preview.page.click("#play");
 
-    await preview.page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("these are not samples") });
+    await preview.page.setInputFiles("#file", {
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("these are not samples"),
+    });
     await preview.page.waitForFunction(() => document.getElementById("audition-status")?.dataset["kind"] === "error");
     assert.match(await preview.page.locator("#audition-status").innerText(), /could not decode notes\.txt/);
-    assert.equal((await auditionOf(preview.page)).sourceKind, "loop", "a file that fails to decode does not replace the source");
+    assert.equal(
+      (await auditionOf(preview.page)).sourceKind,
+      "loop",
+      "a file that fails to decode does not replace the source",
+    );
     await assertNoProblems(preview);
   });
 
   it("drops messages that do not fit the protocol, reports them, and never renders text as markup", async () => {
     const data = previews["VO clean"];
-    await preview.send({ type: "preview", data: { ...data, bands: [{ slot: "bell9", type: "peaking", frequencyHz: 1000, gainDb: 3, q: 1 }] } });
+    await preview.send({
+      type: "preview",
+      data: { ...data, bands: [{ slot: "bell9", type: "peaking", frequencyHz: 1000, gainDb: 3, q: 1 }] },
+    });
     await preview.send({ type: "preview", data: { ...data, responseDb: data.responseDb.slice(1) } });
     await preview.send({ type: "run", code: "alert(1)" });
     await preview.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length === 4);
@@ -359,7 +441,11 @@ describe("the preview panel's page in Chromium", () => {
     assert.match(problems[0]!.message, /bands\[0\]\.slot/);
     assert.match(problems[1]!.message, /responseDb/);
     assert.match(problems[2]!.message, /unknown message type "run"/);
-    assert.equal(await preview.page.locator("#preset-name").innerText(), "EQ preview", "nothing of a rejected preview is shown");
+    assert.equal(
+      await preview.page.locator("#preset-name").innerText(),
+      "EQ preview",
+      "nothing of a rejected preview is shown",
+    );
     assert.equal(await chainOf(preview.page), undefined, "nothing of a rejected preview reaches the audio chain");
 
     const hostile = "<img src=x onerror=alert(1)>";
@@ -367,9 +453,16 @@ describe("the preview panel's page in Chromium", () => {
     assert.equal(await preview.page.locator("img").count(), 0);
     assert.equal(await preview.page.locator("#preset-name").textContent(), hostile);
 
-    await preview.send({ type: "status", kind: "empty", message: "No preset at line 12 of voice.eqp: put the cursor inside a preset." });
+    await preview.send({
+      type: "status",
+      kind: "empty",
+      message: "No preset at line 12 of voice.eqp: put the cursor inside a preset.",
+    });
     await preview.page.waitForFunction(() => document.body.classList.contains("stale"));
-    assert.equal(await preview.page.locator("#status").innerText(), "No preset at line 12 of voice.eqp: put the cursor inside a preset.");
+    assert.equal(
+      await preview.page.locator("#status").innerText(),
+      "No preset at line 12 of voice.eqp: put the cursor inside a preset.",
+    );
     assert.equal(await preview.page.locator("#status").getAttribute("data-kind"), "empty");
     await showPreset(preview, data);
     assert.equal(await preview.page.evaluate(() => document.body.classList.contains("stale")), false);
@@ -388,11 +481,23 @@ describe("the preview panel's page in Chromium", () => {
         otherOrigin = "blocked";
       }
       const resource = await fetch(`${allowed}/media/loop.wav`);
-      return { inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, otherOrigin, resource: resource.status };
+      return {
+        inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+        otherOrigin,
+        resource: resource.status,
+      };
     }, site.cspSource);
     assert.deepEqual(blocked, { inlineRan: false, otherOrigin: "blocked", resource: 200 });
-    const violations = await preview.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
-    assert.ok(violations.some((violation) => violation.startsWith("script-src-elem blocked inline")), `violations: ${violations.join("; ")}`);
-    assert.ok(violations.some((violation) => violation.startsWith("connect-src blocked http://localhost")), `violations: ${violations.join("; ")}`);
+    const violations = await preview.page.evaluate(
+      () => (window as unknown as { __cspViolations: string[] }).__cspViolations,
+    );
+    assert.ok(
+      violations.some((violation) => violation.startsWith("script-src-elem blocked inline")),
+      `violations: ${violations.join("; ")}`,
+    );
+    assert.ok(
+      violations.some((violation) => violation.startsWith("connect-src blocked http://localhost")),
+      `violations: ${violations.join("; ")}`,
+    );
   });
 });

@@ -33,13 +33,26 @@ function sineWav(name: string, options: SineOptions): string {
     }),
   );
   const wav = new wavefile.WaveFile();
-  wav.fromScratch(channels.length, options.sampleRate, options.bitDepth, channels.length === 1 ? channels[0]! : channels);
+  wav.fromScratch(
+    channels.length,
+    options.sampleRate,
+    options.bitDepth,
+    channels.length === 1 ? channels[0]! : channels,
+  );
   return writeFileIn(work, name, wav.toBuffer());
 }
 
 /** What one `eqp apply` takes: the preset as `<name>.eqp`, a sine WAV as `<name>.wav`, and `<name>-out.wav` to write. */
-function applyFiles(name: string, presetText: string, sine: SineOptions): { preset: string; input: string; output: string } {
-  return { preset: presetFile(`${name}.eqp`, presetText), input: sineWav(`${name}.wav`, sine), output: path.join(work, `${name}-out.wav`) };
+function applyFiles(
+  name: string,
+  presetText: string,
+  sine: SineOptions,
+): { preset: string; input: string; output: string } {
+  return {
+    preset: presetFile(`${name}.eqp`, presetText),
+    input: sineWav(`${name}.wav`, sine),
+    output: path.join(work, `${name}-out.wav`),
+  };
 }
 
 interface ReadBack {
@@ -61,16 +74,25 @@ function readWav(file: string): ReadBack {
 /** RMS level change in dB of `out` against `input`, after the filters' transient (the first 0.25 s). */
 function gainDb(input: Float64Array, output: Float64Array, sampleRate: number): number {
   const start = Math.round(0.25 * sampleRate);
-  const rms = (samples: Float64Array) => Math.sqrt(samples.slice(start).reduce((sum, value) => sum + value * value, 0) / (samples.length - start));
+  const rms = (samples: Float64Array) =>
+    Math.sqrt(samples.slice(start).reduce((sum, value) => sum + value * value, 0) / (samples.length - start));
   return 20 * Math.log10(rms(output) / rms(input));
 }
 
 describe("eqp apply", () => {
   it("16-bit mono: a sine at a bell's centre comes out boosted by the bell's gain", () => {
-    const { preset, input, output } = applyFiles("mono16", "bell 1kHz +6dB q 1\n", { sampleRate: 48000, bitDepth: "16", frequencies: [1000], amplitude: 0.25 });
+    const { preset, input, output } = applyFiles("mono16", "bell 1kHz +6dB q 1\n", {
+      sampleRate: 48000,
+      bitDepth: "16",
+      frequencies: [1000],
+      amplitude: 0.25,
+    });
     const result = eqp("apply", preset, input, output);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^wrote .*mono16-out\.wav: \(unnamed preset\), 1 band at 48 kHz, 1 channel, 16-bit, 1 s; peak -6\.\d\d dBFS\n$/);
+    assert.match(
+      result.stdout,
+      /^wrote .*mono16-out\.wav: \(unnamed preset\), 1 band at 48 kHz, 1 channel, 16-bit, 1 s; peak -6\.\d\d dBFS\n$/,
+    );
     const before = readWav(input);
     const after = readWav(output);
     assert.deepEqual([after.sampleRate, after.channels, after.bitDepth], [48000, 1, "16"]);
@@ -79,7 +101,11 @@ describe("eqp apply", () => {
   });
 
   it("24-bit stereo at 44.1 kHz: a low shelf's plateau on one channel, the bell on the other", () => {
-    const { preset, input, output } = applyFiles("stereo24", 'preset "Two" {\n  lowshelf 400Hz -6dB\n  bell 5kHz +4dB q 2\n  gain -1dB\n}\npreset "Other" {\n  bell 1kHz +1dB\n}\n', { sampleRate: 44100, bitDepth: "24", frequencies: [30, 5000], amplitude: 0.3 });
+    const { preset, input, output } = applyFiles(
+      "stereo24",
+      'preset "Two" {\n  lowshelf 400Hz -6dB\n  bell 5kHz +4dB q 2\n  gain -1dB\n}\npreset "Other" {\n  bell 1kHz +1dB\n}\n',
+      { sampleRate: 44100, bitDepth: "24", frequencies: [30, 5000], amplitude: 0.3 },
+    );
     assert.equal(eqp("apply", preset, input, output).status, 2, "two presets: --preset is needed");
     const result = eqp("apply", preset, "--preset", "Two", input, output);
     assert.equal(result.status, 0, result.stderr);
@@ -94,7 +120,12 @@ describe("eqp apply", () => {
   });
 
   it("32-bit float stereo at 96 kHz: a high shelf far into its plateau", () => {
-    const { preset, input, output } = applyFiles("float32", "highshelf 2kHz +4dB\n", { sampleRate: 96000, bitDepth: "32f", frequencies: [20000, 20000], amplitude: 0.2 });
+    const { preset, input, output } = applyFiles("float32", "highshelf 2kHz +4dB\n", {
+      sampleRate: 96000,
+      bitDepth: "32f",
+      frequencies: [20000, 20000],
+      amplitude: 0.2,
+    });
     const result = eqp("apply", preset, input, output);
     assert.equal(result.status, 0, result.stderr);
     const before = readWav(input);
@@ -107,10 +138,18 @@ describe("eqp apply", () => {
   });
 
   it("refuses to clip an integer file and names the pre-gain that avoids it", () => {
-    const { preset, input, output } = applyFiles("loud", "bell 1kHz +6dB q 1\n", { sampleRate: 48000, bitDepth: "16", frequencies: [1000], amplitude: 0.9 });
+    const { preset, input, output } = applyFiles("loud", "bell 1kHz +6dB q 1\n", {
+      sampleRate: 48000,
+      bitDepth: "16",
+      frequencies: [1000],
+      amplitude: 0.9,
+    });
     const refused = eqp("apply", preset, input, output);
     assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /loud-out\.wav would clip: \(unnamed preset\) peaks at \+5\.\d\d dBFS in a 16-bit file; use a pre-gain of -5\.\d dB \(--pregain -5\.\d\) or --pregain auto; nothing written/);
+    assert.match(
+      refused.stderr,
+      /loud-out\.wav would clip: \(unnamed preset\) peaks at \+5\.\d\d dBFS in a 16-bit file; use a pre-gain of -5\.\d dB \(--pregain -5\.\d\) or --pregain auto; nothing written/,
+    );
     assert.equal(existsSync(output), false);
 
     const automatic = eqp("apply", preset, input, output, "--pregain", "auto");
@@ -128,22 +167,42 @@ describe("eqp apply", () => {
   });
 
   it("keeps a float file's overs but warns that playback will clip", () => {
-    const { preset, input, output } = applyFiles("loud-float", "bell 1kHz +6dB q 1\n", { sampleRate: 48000, bitDepth: "32f", frequencies: [1000], amplitude: 0.9 });
+    const { preset, input, output } = applyFiles("loud-float", "bell 1kHz +6dB q 1\n", {
+      sampleRate: 48000,
+      bitDepth: "32f",
+      frequencies: [1000],
+      amplitude: 0.9,
+    });
     const result = eqp("apply", preset, input, output);
     assert.equal(result.status, 0);
-    assert.match(result.stderr, /warning: .*peaks at \+5\.\d\d dBFS, over full scale: a float file keeps it, but playback will clip/);
+    assert.match(
+      result.stderr,
+      /warning: .*peaks at \+5\.\d\d dBFS, over full scale: a float file keeps it, but playback will clip/,
+    );
     assert.ok(Math.max(...readWav(output).samples[0]!.map(Math.abs)) > 1.5);
   });
 
   it("says clearly what is wrong with its inputs", () => {
     const preset = presetFile("ok.eqp", "bell 1kHz +1dB\n");
-    assert.match(eqp("apply", preset, path.join(work, "missing.wav"), path.join(work, "x.wav")).stderr, /missing\.wav: cannot be read \(ENOENT\)/);
+    assert.match(
+      eqp("apply", preset, path.join(work, "missing.wav"), path.join(work, "x.wav")).stderr,
+      /missing\.wav: cannot be read \(ENOENT\)/,
+    );
     assert.match(eqp("apply", preset, preset, path.join(work, "x.wav")).stderr, /ok\.eqp: not a WAV file/);
     const high = presetFile("high.eqp", "highshelf 12kHz +3dB\n");
-    const slow = sineWav("slow.wav", { sampleRate: 22050, bitDepth: "16", frequencies: [440], amplitude: 0.1, seconds: 0.1 });
+    const slow = sineWav("slow.wav", {
+      sampleRate: 22050,
+      bitDepth: "16",
+      frequencies: [440],
+      amplitude: 0.1,
+      seconds: 0.1,
+    });
     const result = eqp("apply", high, slow, path.join(work, "slow-out.wav"));
     assert.equal(result.status, 2);
     assert.match(result.stderr, /High shelf at 12 kHz at or above the Nyquist frequency 11\.03 kHz of 22\.05 kHz/);
-    assert.match(eqp("apply", preset, slow, path.join(work, "y.wav"), "--pregain", "loud").stderr, /--pregain must be "auto" or a gain in dB/);
+    assert.match(
+      eqp("apply", preset, slow, path.join(work, "y.wav"), "--pregain", "loud").stderr,
+      /--pregain must be "auto" or a gain in dB/,
+    );
   });
 });

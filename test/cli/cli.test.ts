@@ -34,7 +34,10 @@ describe("eqp check", () => {
     const file = fixture("json.eqp", "morph wram\n");
     const result = eqp("check", "--format", "json", file);
     assert.equal(result.status, 1);
-    const [entry] = JSON.parse(result.stdout) as { file: string; diagnostics: { line: number; column: number; code: string; severity: string }[] }[];
+    const [entry] = JSON.parse(result.stdout) as {
+      file: string;
+      diagnostics: { line: number; column: number; code: string; severity: string }[];
+    }[];
     assert.equal(entry!.file, file);
     assert.deepEqual(
       entry!.diagnostics.map((d) => [d.line, d.column, d.severity, d.code]),

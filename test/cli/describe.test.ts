@@ -12,7 +12,11 @@ describe("eqp describe", () => {
   before(async () => {
     model = await fixtureModelDir();
     // Each word's own EQ, written out as explicit bands by `eqp expand`: describe must find the word again.
-    const morphs = writeFileIn(work, "words.eqp", 'preset "Warm" {\n  morph warm 1\n}\npreset "Bright" {\n  morph bright 1\n}\npreset "Airy" {\n  morph airy 1\n}\n');
+    const morphs = writeFileIn(
+      work,
+      "words.eqp",
+      'preset "Warm" {\n  morph warm 1\n}\npreset "Bright" {\n  morph bright 1\n}\npreset "Airy" {\n  morph airy 1\n}\n',
+    );
     const expanded = eqp("expand", morphs, "--model", model);
     assert.equal(expanded.status, 0, expanded.stderr);
     assert.doesNotMatch(expanded.stdout, /^\s*morph/m);
@@ -34,9 +38,24 @@ describe("eqp describe", () => {
   });
 
   it("gives the same words as JSON, for one preset", () => {
-    const result = eqp("describe", explicit, "--model", model, "--preset", "Bright", "--format", "json", "--words", "2");
+    const result = eqp(
+      "describe",
+      explicit,
+      "--model",
+      model,
+      "--preset",
+      "Bright",
+      "--format",
+      "json",
+      "--words",
+      "2",
+    );
     assert.equal(result.status, 0, result.stderr);
-    const [entry] = JSON.parse(result.stdout) as { name: string; morph: boolean; words: { word: string; weight: number }[] }[];
+    const [entry] = JSON.parse(result.stdout) as {
+      name: string;
+      morph: boolean;
+      words: { word: string; weight: number }[];
+    }[];
     assert.equal(entry!.name, "Bright");
     assert.equal(entry!.morph, false);
     assert.equal(entry!.words[0]!.word, "bright");

@@ -3,7 +3,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { chromium } from "playwright-core";
-import { effectiveBands, logFrequencies, parsePresetDocument, resolvePresets, responseDb } from "../../server/src/core/index.js";
+import {
+  effectiveBands,
+  logFrequencies,
+  parsePresetDocument,
+  resolvePresets,
+  responseDb,
+} from "../../server/src/core/index.js";
 import { eqp, literal, temporaryFolder, writeFileIn } from "../support/cli.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 
@@ -58,7 +64,10 @@ describe("eqp export", () => {
   it("asks for a preset when a one-preset format would get several", () => {
     const result = eqp("export", PRESETS, "--format", "apo");
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /has 2 presets and the apo format holds one preset per file: choose one with --preset \("VO clean", "Wide warmth"\) or write one file each with --out <dir>/);
+    assert.match(
+      result.stderr,
+      /has 2 presets and the apo format holds one preset per file: choose one with --preset \("VO clean", "Wide warmth"\) or write one file each with --out <dir>/,
+    );
   });
 
   it("prints each target's warnings with the file, the target, the preset and the error in dB", () => {
@@ -66,7 +75,10 @@ describe("eqp export", () => {
     assert.equal(result.status, 0);
     assert.match(
       result.stderr,
-      new RegExp(`^${literal(PRESETS)}: warning wwise "VO clean": Wwise's Parametric EQ has 3 bands and this preset sets 5: one instance leaves out .*, up to \\d+\\.\\d\\d dB off at`, "m"),
+      new RegExp(
+        `^${literal(PRESETS)}: warning wwise "VO clean": Wwise's Parametric EQ has 3 bands and this preset sets 5: one instance leaves out .*, up to \\d+\\.\\d\\d dB off at`,
+        "m",
+      ),
     );
     const clean = eqp("export", PRESETS, "--format", "easyeffects", "--preset", "Wide warmth");
     assert.equal(clean.status, 0);
@@ -76,17 +88,30 @@ describe("eqp export", () => {
   it("exports at the sample rate asked for, and refuses bands it cannot realise there", () => {
     const result = eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth", "--samplerate", "96kHz");
     assert.equal(result.status, 0, result.stderr);
-    const [preset] = (JSON.parse(result.stdout) as { presets: { sampleRate: number; bands: { biquad: { b1: number } }[] }[] }).presets;
+    const [preset] = (
+      JSON.parse(result.stdout) as { presets: { sampleRate: number; bands: { biquad: { b1: number } }[] }[] }
+    ).presets;
     assert.equal(preset!.sampleRate, 96000);
-    const at48 = (JSON.parse(eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth").stdout) as { presets: { bands: { biquad: { b1: number } }[] }[] }).presets[0]!;
+    const at48 = (
+      JSON.parse(eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth").stdout) as {
+        presets: { bands: { biquad: { b1: number } }[] }[];
+      }
+    ).presets[0]!;
     assert.notEqual(preset!.bands[0]!.biquad.b1, at48.bands[0]!.biquad.b1);
     const low = eqp("export", PRESETS, "--format", "json", "--preset", "VO clean", "--samplerate", "22050");
     assert.equal(low.status, 2);
-    assert.match(low.stderr, /"VO clean": High shelf at 12 kHz at or above the Nyquist frequency 11.03 kHz of 22.05 kHz/);
+    assert.match(
+      low.stderr,
+      /"VO clean": High shelf at 12 kHz at or above the Nyquist frequency 11.03 kHz of 22.05 kHz/,
+    );
   });
 
   it("exports nothing from a preset with errors, naming line and column", () => {
-    const file = writeFileIn(temporary(), "broken.eqp", 'preset "A" {\n  bell 1kHz +60dB\n}\npreset "B" {\n  bell 1kHz +3dB\n}\n');
+    const file = writeFileIn(
+      temporary(),
+      "broken.eqp",
+      'preset "A" {\n  bell 1kHz +60dB\n}\npreset "B" {\n  bell 1kHz +3dB\n}\n',
+    );
     const result = eqp("export", file, "--format", "apo", "--preset", "A");
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(`${literal(file)}:2:13 error gain-absurd`));
@@ -97,47 +122,72 @@ describe("eqp export", () => {
 });
 
 const CHROMIUM = process.env["EQP_CHROMIUM"] || "/usr/bin/chromium";
-const browserMissing = existsSync(CHROMIUM) ? undefined : `Chromium is not installed (expected ${CHROMIUM}; set EQP_CHROMIUM)`;
-if (browserMissing && process.env["EQP_REQUIRE_E2E"] !== "1") console.warn(`\nSKIPPING the Web Audio export's browser test: ${browserMissing}\n`);
+const browserMissing = existsSync(CHROMIUM)
+  ? undefined
+  : `Chromium is not installed (expected ${CHROMIUM}; set EQP_CHROMIUM)`;
+if (browserMissing && process.env["EQP_REQUIRE_E2E"] !== "1")
+  console.warn(`\nSKIPPING the Web Audio export's browser test: ${browserMissing}\n`);
 
-describe("the Web Audio export in a browser", { skip: process.env["EQP_REQUIRE_E2E"] === "1" ? false : browserMissing }, () => {
-  it("builds nodes whose response is the preset's, within the error it warns about", async () => {
-    const result = eqp("export", PRESETS, "--format", "webaudio", "--preset", "VO clean");
-    assert.equal(result.status, 0, result.stderr);
-    const warned = Math.max(...[...result.stderr.matchAll(/up to (\d+\.\d+) dB off/g)].map((match) => Number(match[1])));
-    const frequencies = Array.from(logFrequencies(200, 20, 20000));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
-    try {
-      const page = await browser.newPage();
-      await page.setContent("<!doctype html><title>eqp webaudio</title>");
-      const measured = await page.evaluate(
-        ([code, grid]) => {
-          const build = new Function(`${code.replace(/^export /m, "")}\nreturn createVOCleanEq;`)() as (context: BaseAudioContext) => { input: AudioNode; output: GainNode; filters: BiquadFilterNode[] };
-          const context = new OfflineAudioContext(1, 128, 48000);
-          const chain = build(context);
-          const total = grid.map(() => 20 * Math.log10(chain.output.gain.value));
-          for (const filter of chain.filters) {
-            const magnitude = new Float32Array(grid.length);
-            filter.getFrequencyResponse(Float32Array.from(grid), magnitude, new Float32Array(grid.length));
-            magnitude.forEach((value, i) => (total[i]! += 20 * Math.log10(value)));
-          }
-          return { total, types: chain.filters.map((filter) => filter.type), connected: chain.input === chain.filters[0] };
-        },
-        [result.stdout, frequencies] as const,
+describe(
+  "the Web Audio export in a browser",
+  { skip: process.env["EQP_REQUIRE_E2E"] === "1" ? false : browserMissing },
+  () => {
+    it("builds nodes whose response is the preset's, within the error it warns about", async () => {
+      const result = eqp("export", PRESETS, "--format", "webaudio", "--preset", "VO clean");
+      assert.equal(result.status, 0, result.stderr);
+      const warned = Math.max(
+        ...[...result.stderr.matchAll(/up to (\d+\.\d+) dB off/g)].map((match) => Number(match[1])),
       );
-      assert.deepEqual(measured.types, ["lowshelf", "peaking", "peaking", "peaking", "highshelf"]);
-      assert.ok(measured.connected);
-      const preset = resolvePresets(parsePresetDocument(readFileSync(PRESETS, "utf8"))).find((candidate) => candidate.name === "VO clean")!;
-      const expected = responseDb(effectiveBands(preset, undefined), Float64Array.from(frequencies), 48000, preset.outputGainDb);
-      const worst = Math.max(...measured.total.map((value, i) => Math.abs(value - expected[i]!)));
-      // Single-precision nodes and the shelves' fixed Q: the browser is off by what the warning says, and no more.
-      assert.ok(worst <= warned + 0.005, `browser differs by ${worst} dB, the warning said ${warned} dB`);
-      assert.ok(worst > 0.001, "the shelves' Q differs, so the browser cannot match exactly");
-    } finally {
-      await browser.close();
-    }
-  });
-});
+      const frequencies = Array.from(logFrequencies(200, 20, 20000));
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-gpu"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.setContent("<!doctype html><title>eqp webaudio</title>");
+        const measured = await page.evaluate(
+          ([code, grid]) => {
+            const build = new Function(`${code.replace(/^export /m, "")}\nreturn createVOCleanEq;`)() as (
+              context: BaseAudioContext,
+            ) => { input: AudioNode; output: GainNode; filters: BiquadFilterNode[] };
+            const context = new OfflineAudioContext(1, 128, 48000);
+            const chain = build(context);
+            const total = grid.map(() => 20 * Math.log10(chain.output.gain.value));
+            for (const filter of chain.filters) {
+              const magnitude = new Float32Array(grid.length);
+              filter.getFrequencyResponse(Float32Array.from(grid), magnitude, new Float32Array(grid.length));
+              magnitude.forEach((value, i) => (total[i]! += 20 * Math.log10(value)));
+            }
+            return {
+              total,
+              types: chain.filters.map((filter) => filter.type),
+              connected: chain.input === chain.filters[0],
+            };
+          },
+          [result.stdout, frequencies] as const,
+        );
+        assert.deepEqual(measured.types, ["lowshelf", "peaking", "peaking", "peaking", "highshelf"]);
+        assert.ok(measured.connected);
+        const preset = resolvePresets(parsePresetDocument(readFileSync(PRESETS, "utf8"))).find(
+          (candidate) => candidate.name === "VO clean",
+        )!;
+        const expected = responseDb(
+          effectiveBands(preset, undefined),
+          Float64Array.from(frequencies),
+          48000,
+          preset.outputGainDb,
+        );
+        const worst = Math.max(...measured.total.map((value, i) => Math.abs(value - expected[i]!)));
+        // Single-precision nodes and the shelves' fixed Q: the browser is off by what the warning says, and no more.
+        assert.ok(worst <= warned + 0.005, `browser differs by ${worst} dB, the warning said ${warned} dB`);
+        assert.ok(worst > 0.001, "the shelves' Q differs, so the browser cannot match exactly");
+      } finally {
+        await browser.close();
+      }
+    });
+  },
+);
 
 describe("eqp export of morphs", () => {
   let model = "";
@@ -151,8 +201,16 @@ describe("eqp export of morphs", () => {
     assert.equal(exported.status, 0, exported.stderr);
     const expanded = eqp("expand", file, "--format", "json", "--model", model);
     assert.equal(expanded.status, 0, expanded.stderr);
-    const expected = (JSON.parse(expanded.stdout) as { presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[] }).presets[0]!.bands;
-    const actual = (JSON.parse(exported.stdout) as { presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[] }).presets[0]!.bands;
+    const expected = (
+      JSON.parse(expanded.stdout) as {
+        presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[];
+      }
+    ).presets[0]!.bands;
+    const actual = (
+      JSON.parse(exported.stdout) as {
+        presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[];
+      }
+    ).presets[0]!.bands;
     assert.deepEqual(
       actual.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q })),
       expected.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q })),

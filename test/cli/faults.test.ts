@@ -8,7 +8,17 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -22,7 +32,10 @@ const goodData = path.join(work, "good.csv");
 let modelDir: string;
 
 function eqp(args: string[], preload?: string) {
-  const result = spawnSync(process.execPath, [...(preload ? ["--require", preload] : []), CLI, ...args], { encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(process.execPath, [...(preload ? ["--require", preload] : []), CLI, ...args], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -39,7 +52,12 @@ function folderHashes(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir)
       .sort()
-      .map((entry) => [entry, createHash("sha256").update(readFileSync(path.join(dir, entry))).digest("hex")]),
+      .map((entry) => [
+        entry,
+        createHash("sha256")
+          .update(readFileSync(path.join(dir, entry)))
+          .digest("hex"),
+      ]),
   );
 }
 
@@ -59,10 +77,16 @@ describe("eqp train: data faults", () => {
   it("says a data path is a folder or a link to nothing", () => {
     const folder = path.join(work, "folder.csv");
     mkdirSync(folder);
-    assertCleanFailure(eqp(["train", "--data", folder, "--out", path.join(work, "unused")]), new RegExp(`eqp: ${escape(folder)}: is a folder, not a CSV file\\n$`));
+    assertCleanFailure(
+      eqp(["train", "--data", folder, "--out", path.join(work, "unused")]),
+      new RegExp(`eqp: ${escape(folder)}: is a folder, not a CSV file\\n$`),
+    );
     const dangling = path.join(work, "dangling.csv");
     symlinkSync(path.join(work, "gone.csv"), dangling);
-    assertCleanFailure(eqp(["train", "--data", dangling, "--out", path.join(work, "unused")]), new RegExp(`eqp: ${escape(dangling)}: no such file\\n$`));
+    assertCleanFailure(
+      eqp(["train", "--data", dangling, "--out", path.join(work, "unused")]),
+      new RegExp(`eqp: ${escape(dangling)}: no such file\\n$`),
+    );
     assert.ok(!readdirSync(work).includes("unused"));
   });
 
@@ -80,7 +104,10 @@ describe("eqp train: data faults", () => {
     const lines = readFileSync(goodData, "utf8").split("\n");
     const quoted = path.join(work, "quoted.csv");
     writeFileSync(quoted, `${lines.slice(0, 4).join("\n")}\n5,"warm,user1,2,2\n${lines.slice(5).join("\n")}`);
-    assertCleanFailure(eqp(["train", "--data", quoted, "--out", path.join(work, "unused")]), new RegExp(`eqp: ${escape(quoted)}:5: not readable as CSV \\(a quote opens in this row and never closes\\)`));
+    assertCleanFailure(
+      eqp(["train", "--data", quoted, "--out", path.join(work, "unused")]),
+      new RegExp(`eqp: ${escape(quoted)}:5: not readable as CSV \\(a quote opens in this row and never closes\\)`),
+    );
   });
 
   it("lists a bad value in every column it reads, each with its line, in the problem matcher's format", () => {
@@ -97,11 +124,24 @@ describe("eqp train: data faults", () => {
     bad(2, "", "no participant (column 3)");
     for (const parameter of PARAMETERS) {
       bad(5 + parameter.index, "n/a", `column ${6 + parameter.index} (${parameter.name}) is not a number: "n/a"`);
-      bad(5 + parameter.index, "-99999", `column ${6 + parameter.index} (${parameter.name}) = -99999 is outside the plug-in range`);
+      bad(
+        5 + parameter.index,
+        "-99999",
+        `column ${6 + parameter.index} (${parameter.name}) = -99999 is outside the plug-in range`,
+      );
     }
     const file = path.join(work, "every-column.csv");
     writeFileSync(file, `${lines.join("\n")}\n`);
-    const result = eqp(["train", "--data", file, "--out", path.join(work, "every-column-model"), "--epochs", "1", "--no-eval"]);
+    const result = eqp([
+      "train",
+      "--data",
+      file,
+      "--out",
+      path.join(work, "every-column-model"),
+      "--epochs",
+      "1",
+      "--no-eval",
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const reported = result.stdout.split("\n").filter((line) => line.includes(": skipped: "));
     assert.equal(reported.length, expected.length, reported.join("\n"));
@@ -118,7 +158,10 @@ describe("eqp train: output faults", () => {
     const under = eqp(["train", "--data", goodData, "--out", path.join(file, "model"), "--epochs", "50"]);
     assertCleanFailure(under, new RegExp(`cannot be created, ${escape(file)} is a file`));
     assert.doesNotMatch(under.stdout, /epoch/);
-    assertCleanFailure(eqp(["train", "--data", goodData, "--out", file]), new RegExp(`eqp: ${escape(file)} exists and is not a folder`));
+    assertCleanFailure(
+      eqp(["train", "--data", goodData, "--out", file]),
+      new RegExp(`eqp: ${escape(file)} exists and is not a folder`),
+    );
   });
 
   it("keeps the previous model when the disk fills up while saving", () => {
@@ -143,8 +186,16 @@ fs.writeSync = function (fd, buffer, offset, length, ...rest) {
 };
 `,
     );
-    const result = eqp(["train", "--data", goodData, "--out", out, "--epochs", "2", "--no-eval", "--seed", "9"], preload);
-    assertCleanFailure(result, new RegExp(`eqp: ${escape(out)}: the model could not be written \\(ENOSPC: no space left on device, write\\); the previous model is unchanged\\n$`));
+    const result = eqp(
+      ["train", "--data", goodData, "--out", out, "--epochs", "2", "--no-eval", "--seed", "9"],
+      preload,
+    );
+    assertCleanFailure(
+      result,
+      new RegExp(
+        `eqp: ${escape(out)}: the model could not be written \\(ENOSPC: no space left on device, write\\); the previous model is unchanged\\n$`,
+      ),
+    );
     assert.deepEqual(folderHashes(out), before);
     assert.deepEqual(
       readdirSync(path.dirname(out)).filter((entry) => entry !== "model"),
@@ -157,8 +208,16 @@ fs.writeSync = function (fd, buffer, offset, length, ...rest) {
 
 describe("model folder faults in the CLI", () => {
   const cases: { name: string; damage: (dir: string) => void; message: RegExp }[] = [
-    { name: "missing", damage: (dir) => rmSync(dir, { recursive: true }), message: /metadata\.json: (missing|cannot be read \(ENOENT\) — there is no folder \S+\/missing)$/m },
-    { name: "weights-cut", damage: (dir) => truncateSync(path.join(dir, "weights.bin"), 512), message: /weights\.bin: does not match metadata\.json \(checksum differs\)/ },
+    {
+      name: "missing",
+      damage: (dir) => rmSync(dir, { recursive: true }),
+      message: /metadata\.json: (missing|cannot be read \(ENOENT\) — there is no folder \S+\/missing)$/m,
+    },
+    {
+      name: "weights-cut",
+      damage: (dir) => truncateSync(path.join(dir, "weights.bin"), 512),
+      message: /weights\.bin: does not match metadata\.json \(checksum differs\)/,
+    },
     {
       name: "wrong-version",
       damage: (dir) => {
@@ -171,7 +230,9 @@ describe("model folder faults in the CLI", () => {
       name: "wrong-shape",
       damage: (dir) => {
         const file = path.join(dir, "model.json");
-        const json = JSON.parse(readFileSync(file, "utf8")) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+        const json = JSON.parse(readFileSync(file, "utf8")) as {
+          weightsManifest: { weights: { shape: number[] }[] }[];
+        };
         json.weightsManifest[0]!.weights[1]!.shape = [3];
         writeFileSync(file, JSON.stringify(json));
       },

@@ -23,11 +23,16 @@ describe("eqp import", () => {
     const source = file("ParametricEQ.txt", PARAMETRIC_EQ);
     const result = eqp("import", source, "--name", "HD 650");
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^# Imported from ParametricEQ\.txt by eqp import\.\n\npreset "HD 650" \{\n {2}lowshelf 105Hz \+5\.5dB\n {2}bell 150Hz -2dB q 0\.8\n/);
+    assert.match(
+      result.stdout,
+      /^# Imported from ParametricEQ\.txt by eqp import\.\n\npreset "HD 650" \{\n {2}lowshelf 105Hz \+5\.5dB\n {2}bell 150Hz -2dB q 0\.8\n/,
+    );
     assert.match(result.stdout, /# not imported \(line 6\): Filter 5: ON PK Fc 9000 Hz Gain 1\.0 dB Q 2\.00\n/);
     assert.match(
       result.stderr,
-      new RegExp(`^${literal(source)}:6:14 warning not imported, kept as a comment: a fourth peaking filter: SAFE has three bells \\(the three largest are kept\\); leaving it out is up to 1\\.00 dB off at 9\\.0\\d kHz\n$`),
+      new RegExp(
+        `^${literal(source)}:6:14 warning not imported, kept as a comment: a fourth peaking filter: SAFE has three bells \\(the three largest are kept\\); leaving it out is up to 1\\.00 dB off at 9\\.0\\d kHz\n$`,
+      ),
     );
     const written = file("hd650.eqp", result.stdout);
     const check = eqp("check", written);
@@ -37,16 +42,25 @@ describe("eqp import", () => {
   });
 
   it("writes the preset with --out, named after the file by default", () => {
-    const source = file("Sennheiser HD 600 ParametricEQ.txt", "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 2 dB Q 1\n");
+    const source = file(
+      "Sennheiser HD 600 ParametricEQ.txt",
+      "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 2 dB Q 1\n",
+    );
     const out = path.join(work, "hd600.eqp");
     const result = eqp("import", source, "--out", out);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, `wrote ${out}: "Sennheiser HD 600 ParametricEQ", 1 band\n`);
-    assert.match(readFileSync(out, "utf8"), /preset "Sennheiser HD 600 ParametricEQ" \{\n {2}bell 1kHz \+2dB q 1\n {2}gain -3dB\n\}/);
+    assert.match(
+      readFileSync(out, "utf8"),
+      /preset "Sennheiser HD 600 ParametricEQ" \{\n {2}bell 1kHz \+2dB q 1\n {2}gain -3dB\n\}/,
+    );
   });
 
   it("stops at bad lines with file:line:col and writes nothing", () => {
-    const source = file("bad.txt", "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain two dB Q 1\nFilter 2: ON PK Fc 100 Hz Gain 1 dB Q 1\nEqualizer on\n");
+    const source = file(
+      "bad.txt",
+      "Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain two dB Q 1\nFilter 2: ON PK Fc 100 Hz Gain 1 dB Q 1\nEqualizer on\n",
+    );
     const out = path.join(work, "bad.eqp");
     const result = eqp("import", source, "--out", out);
     assert.equal(result.status, 1);
@@ -62,7 +76,12 @@ describe("eqp import", () => {
     assert.equal(existsSync(out), false);
     const empty = eqp("import", file("empty.txt", "# nothing here\nChannel: L\n"));
     assert.equal(empty.status, 1);
-    assert.match(empty.stderr, new RegExp(`eqp import: ${literal(path.join(work, "empty.txt"))} has no Preamp, shelf or peaking filter to import`));
+    assert.match(
+      empty.stderr,
+      new RegExp(
+        `eqp import: ${literal(path.join(work, "empty.txt"))} has no Preamp, shelf or peaking filter to import`,
+      ),
+    );
   });
 
   it("import → export → import gives the same preset", () => {

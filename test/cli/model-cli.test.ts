@@ -30,7 +30,10 @@ describe("eqp train", () => {
     assert.match(result.stdout, new RegExp(`${literal(data)}:11: skipped: expected 25 columns, found 12`));
     assert.match(result.stdout, /:21: skipped: column 6 \(lowShelf.gain\) is not a number: "loud"/);
     assert.match(result.stdout, /150 rows read, 148 used, 2 malformed/);
-    assert.match(result.stdout, /\[all data\] epoch 4\/4 {2}reconstruction \d\.\d+ {2}contrastive \d\.\d+ \(weight 0\.50\) .* ETA/);
+    assert.match(
+      result.stdout,
+      /\[all data\] epoch 4\/4 {2}reconstruction \d\.\d+ {2}contrastive \d\.\d+ \(weight 0\.50\) .* ETA/,
+    );
     assert.match(result.stdout, /curve error +\d+\.\d+ dB/);
     assert.deepEqual(readdirSync(out).sort(), ["metadata.json", "model.json", "weights.bin"]);
     const metadata = JSON.parse(readFileSync(path.join(out, "metadata.json"), "utf8"));
@@ -54,7 +57,11 @@ describe("eqp train", () => {
   it("writes nothing when interrupted, and keeps the previous model", async () => {
     const out = path.join(work, "model-a");
     const before = sha(path.join(out, "weights.bin"));
-    const child = spawn(process.execPath, [CLI, "train", "--data", data, "--out", out, "--epochs", "500", "--no-eval"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [CLI, "train", "--data", data, "--out", out, "--epochs", "500", "--no-eval"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise<void>((resolve) => {
@@ -92,7 +99,10 @@ describe("eqp eval and eqp expand", () => {
     assert.equal(eqp("train", "--data", data, "--out", out, "--epochs", "3", "--holdout").status, 0);
     const result = eqp("eval", "--model", out, "--data", data, "--format", "json");
     assert.equal(result.status, 0, result.stderr);
-    const report = JSON.parse(result.stdout) as { inSample: boolean; evaluation: { heldOut: { rows: number; curveErrorDb: number } } };
+    const report = JSON.parse(result.stdout) as {
+      inSample: boolean;
+      evaluation: { heldOut: { rows: number; curveErrorDb: number } };
+    };
     assert.equal(report.inSample, false);
     assert.ok(report.evaluation.heldOut.rows > 0);
     assert.ok(report.evaluation.heldOut.curveErrorDb > 0);
@@ -104,9 +114,14 @@ describe("eqp eval and eqp expand", () => {
     writeFileSync(file, 'preset "Pad" {\n  morph warm 0.5 bright 0.5 # soft\n  gain -1dB\n}\n');
     const text = eqp("expand", "--model", model, file);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /^preset "Pad" \{\n {2}# morph warm 0.5 bright 0.5\n {2}lowshelf \S+Hz [+-]?[\d.]+dB\n {2}bell .* q [\d.]+\n {2}bell .*\n {2}bell .*\n {2}highshelf \S+ \S+ # soft\n {2}gain -1dB\n\}\n$/);
+    assert.match(
+      text.stdout,
+      /^preset "Pad" \{\n {2}# morph warm 0.5 bright 0.5\n {2}lowshelf \S+Hz [+-]?[\d.]+dB\n {2}bell .* q [\d.]+\n {2}bell .*\n {2}bell .*\n {2}highshelf \S+ \S+ # soft\n {2}gain -1dB\n\}\n$/,
+    );
     const json = eqp("expand", "--model", model, "--format", "json", file);
-    const parsed = JSON.parse(json.stdout) as { presets: { name: string; bands: { type: string; frequencyHz: number }[] }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      presets: { name: string; bands: { type: string; frequencyHz: number }[] }[];
+    };
     assert.equal(parsed.presets[0]!.name, "Pad");
     assert.deepEqual(
       parsed.presets[0]!.bands.map((band) => band.type),

@@ -25,7 +25,10 @@ describe("eqp render", () => {
     const out = path.join(work, "radio.svg");
     const result = eqp("render", fixture("two.eqp", TWO_PRESETS), "--preset", "Radio", "--svg", out);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^wrote .*radio\.svg: "Radio", 3 bands at 48 kHz, peak \+\d\.\d dB at [\d.]+ k?Hz, suggested pre-gain -\d\.\d dB\n$/);
+    assert.match(
+      result.stdout,
+      /^wrote .*radio\.svg: "Radio", 3 bands at 48 kHz, peak \+\d\.\d dB at [\d.]+ k?Hz, suggested pre-gain -\d\.\d dB\n$/,
+    );
     const picture = parseCurveSvg(readFileSync(out, "utf8"));
     assert.deepEqual(
       picture.markers.map((marker) => marker.slot),
@@ -33,7 +36,10 @@ describe("eqp render", () => {
     );
     const bell = picture.markers[1]!;
     const expected = expectedPoint(picture, 1800, 6);
-    assert.ok(Math.abs(bell.cx - expected.x) <= 0.05 + 1e-9 && Math.abs(bell.cy - expected.y) <= 0.05 + 1e-9, JSON.stringify(bell));
+    assert.ok(
+      Math.abs(bell.cx - expected.x) <= 0.05 + 1e-9 && Math.abs(bell.cy - expected.y) <= 0.05 + 1e-9,
+      JSON.stringify(bell),
+    );
   });
 
   it("renders a file's only preset without --preset, at another sample rate if asked", () => {
@@ -55,7 +61,9 @@ describe("eqp render", () => {
     const result = eqp("render", file, "--model", model, "--svg", out);
     assert.equal(result.status, 0, result.stderr);
     const picture = parseCurveSvg(readFileSync(out, "utf8"));
-    const expanded = JSON.parse(eqp("expand", "--model", model, "--format", "json", file).stdout) as { presets: { bands: { slot: string; frequencyHz: number; gainDb: number }[] }[] };
+    const expanded = JSON.parse(eqp("expand", "--model", model, "--format", "json", file).stdout) as {
+      presets: { bands: { slot: string; frequencyHz: number; gainDb: number }[] }[];
+    };
     const bands = expanded.presets[0]!.bands;
     assert.equal(bands.length, 5);
     assert.deepEqual(

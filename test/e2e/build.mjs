@@ -17,7 +17,10 @@ export const outdir = path.join(root, "dist", "e2e");
 const withoutMochaParallelMode = {
   name: "without-mocha-parallel-mode",
   setup(build) {
-    build.onResolve({ filter: /[\\/]parallel-buffered-runner\.cjs$/ }, (args) => ({ path: args.path, namespace: "mocha-parallel-stub" }));
+    build.onResolve({ filter: /[\\/]parallel-buffered-runner\.cjs$/ }, (args) => ({
+      path: args.path,
+      namespace: "mocha-parallel-stub",
+    }));
     build.onLoad({ filter: /.*/, namespace: "mocha-parallel-stub" }, () => ({
       contents: 'throw new Error("Mocha\'s parallel mode is not bundled into the e2e suite");',
       loader: "js",

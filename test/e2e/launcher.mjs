@@ -37,7 +37,8 @@ import { chromium } from "playwright-core";
 const TIMEOUT_MS = Number(process.env["EQP_E2E_TIMEOUT_MS"] ?? 300_000);
 const VERBOSE = process.env["EQP_E2E_VERBOSE"] === "1";
 const CACHE = process.env["EQP_CACHE"] || path.join(homedir(), ".cache", "eqpreset");
-const CODE_SERVER = process.env["EQP_CODE_SERVER"] || path.join(CACHE, "code-server", "node_modules", ".bin", "code-server");
+const CODE_SERVER =
+  process.env["EQP_CODE_SERVER"] || path.join(CACHE, "code-server", "node_modules", ".bin", "code-server");
 const CHROMIUM = process.env["EQP_CHROMIUM"] || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -59,7 +60,13 @@ const fail = (message, code = 2) => {
 
 // --- arguments --------------------------------------------------------------------------------
 function parseArgs(argv) {
-  const options = { folder: undefined, extensionDevelopmentPath: undefined, extensionTestsPath: undefined, userDataDir: undefined, extensionsDir: undefined };
+  const options = {
+    folder: undefined,
+    extensionDevelopmentPath: undefined,
+    extensionTestsPath: undefined,
+    userDataDir: undefined,
+    extensionsDir: undefined,
+  };
   const keys = {
     "--extensionDevelopmentPath": "extensionDevelopmentPath",
     "--extensionTestsPath": "extensionTestsPath",
@@ -87,10 +94,16 @@ function parseArgs(argv) {
 
 const options = parseArgs(process.argv.slice(2));
 if (!options.extensionDevelopmentPath || !options.extensionTestsPath) {
-  fail("expected --extensionDevelopmentPath=<path> and --extensionTestsPath=<path> (as @vscode/test-electron's runTests passes them)");
+  fail(
+    "expected --extensionDevelopmentPath=<path> and --extensionTestsPath=<path> (as @vscode/test-electron's runTests passes them)",
+  );
 }
-if (!existsSync(CODE_SERVER)) fail(`code-server not found at ${CODE_SERVER}: install it with \`bash scripts/setup-code-server.sh\``);
-if (!existsSync(CHROMIUM)) fail(`Chromium not found at ${CHROMIUM}: install it with \`bash scripts/setup-code-server.sh\` (or set EQP_CHROMIUM)`);
+if (!existsSync(CODE_SERVER))
+  fail(`code-server not found at ${CODE_SERVER}: install it with \`bash scripts/setup-code-server.sh\``);
+if (!existsSync(CHROMIUM))
+  fail(
+    `Chromium not found at ${CHROMIUM}: install it with \`bash scripts/setup-code-server.sh\` (or set EQP_CHROMIUM)`,
+  );
 
 // --- private folders ----------------------------------------------------------------------------
 // code-server writes its config, sockets and state under XDG_* and TMPDIR: keep them all here.
@@ -181,7 +194,10 @@ async function finish(code, reason) {
 }
 
 // Not unref()'d: it also keeps this process alive until there is a result.
-setTimeout(() => void finish(124, `TIMEOUT: no result from the tests after ${TIMEOUT_MS} ms (EQP_E2E_TIMEOUT_MS)`), TIMEOUT_MS);
+setTimeout(
+  () => void finish(124, `TIMEOUT: no result from the tests after ${TIMEOUT_MS} ms (EQP_E2E_TIMEOUT_MS)`),
+  TIMEOUT_MS,
+);
 process.on("SIGINT", () => void finish(130, "interrupted (SIGINT)"));
 process.on("SIGTERM", () => void finish(143, "terminated (SIGTERM)"));
 
@@ -263,16 +279,21 @@ async function main() {
   codeServer = spawn(
     CODE_SERVER,
     [
-      "--auth", "none",
-      "--bind-addr", authority,
+      "--auth",
+      "none",
+      "--bind-addr",
+      authority,
       "--disable-telemetry",
       "--disable-update-check",
       "--disable-workspace-trust",
       "--disable-getting-started-override",
       "--ignore-last-opened",
-      "--user-data-dir", dirs.userData,
-      "--extensions-dir", dirs.extensions,
-      "--config", configFile,
+      "--user-data-dir",
+      dirs.userData,
+      "--extensions-dir",
+      dirs.extensions,
+      "--config",
+      configFile,
     ],
     {
       // Its own process group, so cleanup() can kill it with its extension host and language server.
@@ -294,19 +315,29 @@ async function main() {
   codeServer.stdout.setEncoding("utf8").on("data", (text) => serverOutput.push(text));
   codeServer.stderr.setEncoding("utf8").on("data", (text) => serverOutput.push(text));
   codeServer.on("error", (error) => void finish(2, `could not start ${CODE_SERVER}: ${error.message}`));
-  codeServer.on("exit", (code, signal) => void finish(1, `code-server exited (${code ?? signal}) before the tests finished`));
+  codeServer.on(
+    "exit",
+    (code, signal) => void finish(1, `code-server exited (${code ?? signal}) before the tests finished`),
+  );
   await waitUntilHealthy(`http://${authority}/healthz`, 30_000);
   log(`code-server up on ${authority} in ${Date.now() - started} ms`);
 
   // Chromium writes crash-report settings and dconf files under HOME / XDG_*: a private HOME too.
   const browserHome = dirs.browserHome;
-  const browserEnv = { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: path.join(browserHome, ".config"), XDG_CACHE_HOME: path.join(browserHome, ".cache"), TMPDIR: dirs.tmp };
+  const browserEnv = {
+    ...process.env,
+    HOME: browserHome,
+    XDG_CONFIG_HOME: path.join(browserHome, ".config"),
+    XDG_CACHE_HOME: path.join(browserHome, ".cache"),
+    TMPDIR: dirs.tmp,
+  };
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env: browserEnv });
   browser.on("disconnected", () => void finish(1, "Chromium closed before the tests finished"));
   const page = await browser.newPage();
   // Its info/log lines repeat what codeAutomationLog receives: keep only warnings and errors.
   page.on("console", (message) => {
-    if (VERBOSE || message.type() === "error" || message.type() === "warning") browserOutput.push(`${message.type()}: ${message.text()}`);
+    if (VERBOSE || message.type() === "error" || message.type() === "warning")
+      browserOutput.push(`${message.type()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => browserOutput.push(`pageerror: ${error.message}`));
 
@@ -335,4 +366,6 @@ async function main() {
   await finish(code);
 }
 
-main().catch((error) => void finish(1, `ERROR: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+main().catch(
+  (error) => void finish(1, `ERROR: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+);

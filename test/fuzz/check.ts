@@ -6,7 +6,13 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic, DocumentSymbol, Position, Range } from "vscode-languageserver-protocol";
-import { DiagnosticCode, formatDocument, parsePresetDocument, resolvePresets, type ResolvedPreset } from "../../server/src/core/index.js";
+import {
+  DiagnosticCode,
+  formatDocument,
+  parsePresetDocument,
+  resolvePresets,
+  type ResolvedPreset,
+} from "../../server/src/core/index.js";
 import type { ParsedDocument } from "../../server/src/service/documentStore.js";
 import type { EqLanguageService } from "../../server/src/service/languageService.js";
 import { probePositions, type FuzzDocument } from "./generate.js";
@@ -38,23 +44,35 @@ function contains(outer: Range, inner: Range): boolean {
 }
 
 function checkPosition(check: string, position: Position, lines: readonly string[]): void {
-  const valid = Number.isInteger(position.line) && Number.isInteger(position.character) && position.line >= 0 && position.character >= 0;
-  if (!valid || position.line >= lines.length) throw new FuzzFailure(check, `${JSON.stringify(position)} is outside the document's ${lines.length} lines`);
+  const valid =
+    Number.isInteger(position.line) &&
+    Number.isInteger(position.character) &&
+    position.line >= 0 &&
+    position.character >= 0;
+  if (!valid || position.line >= lines.length)
+    throw new FuzzFailure(check, `${JSON.stringify(position)} is outside the document's ${lines.length} lines`);
   const length = lines[position.line]!.length;
-  if (position.character > length) throw new FuzzFailure(check, `${JSON.stringify(position)} is past the end of line ${position.line} (${length} characters)`);
+  if (position.character > length)
+    throw new FuzzFailure(
+      check,
+      `${JSON.stringify(position)} is past the end of line ${position.line} (${length} characters)`,
+    );
 }
 
 export function checkRange(check: string, range: Range, lines: readonly string[]): void {
   checkPosition(check, range.start, lines);
   checkPosition(check, range.end, lines);
-  if (isBefore(range.end, range.start)) throw new FuzzFailure(check, `range ${JSON.stringify(range)} ends before it starts`);
+  if (isBefore(range.end, range.start))
+    throw new FuzzFailure(check, `range ${JSON.stringify(range)} ends before it starts`);
 }
 
 function checkDiagnostics(diagnostics: Diagnostic[], lines: readonly string[]): void {
   for (const diagnostic of diagnostics) {
     checkRange(`diagnostic ${String(diagnostic.code)} range`, diagnostic.range, lines);
-    if (!KNOWN_CODES.has(String(diagnostic.code))) throw new FuzzFailure("diagnostic code", `unknown code ${JSON.stringify(diagnostic.code)}`);
-    if (typeof diagnostic.message !== "string" || diagnostic.message.trim() === "") throw new FuzzFailure("diagnostic message", `empty message on ${String(diagnostic.code)}`);
+    if (!KNOWN_CODES.has(String(diagnostic.code)))
+      throw new FuzzFailure("diagnostic code", `unknown code ${JSON.stringify(diagnostic.code)}`);
+    if (typeof diagnostic.message !== "string" || diagnostic.message.trim() === "")
+      throw new FuzzFailure("diagnostic message", `empty message on ${String(diagnostic.code)}`);
   }
 }
 
@@ -65,7 +83,10 @@ function checkSymbols(symbols: DocumentSymbol[], lines: readonly string[]): void
     checkRange("symbol selectionRange", symbol.selectionRange, lines);
     if (!symbol.name) throw new FuzzFailure("symbol name", `empty name for ${JSON.stringify(symbol.range)}`);
     if (!contains(symbol.range, symbol.selectionRange)) {
-      throw new FuzzFailure("symbol selectionRange", `${symbol.name}: ${JSON.stringify(symbol.selectionRange)} is not inside ${JSON.stringify(symbol.range)}`);
+      throw new FuzzFailure(
+        "symbol selectionRange",
+        `${symbol.name}: ${JSON.stringify(symbol.selectionRange)} is not inside ${JSON.stringify(symbol.range)}`,
+      );
     }
     checkSymbols(symbol.children ?? [], lines);
   }
@@ -92,21 +113,36 @@ function checkFormatting(parsed: ParsedDocument, service: EqLanguageService, doc
   for (const edit of edits) checkRange("formatting edit range", edit.range, documentLines(text));
   const applied = TextDocument.applyEdits(document, edits);
   if (formatted === undefined) {
-    if (parsed.ast.syntaxErrors.length === 0) throw new FuzzFailure("formatting", "refused a document without syntax errors");
+    if (parsed.ast.syntaxErrors.length === 0)
+      throw new FuzzFailure("formatting", "refused a document without syntax errors");
     if (edits.length > 0) throw new FuzzFailure("formatting", "edited a document with syntax errors");
     return false;
   }
-  if (applied !== formatted) throw new FuzzFailure("formatting edits", `the edits give ${JSON.stringify(applied)}, the formatter ${JSON.stringify(formatted)}`);
+  if (applied !== formatted)
+    throw new FuzzFailure(
+      "formatting edits",
+      `the edits give ${JSON.stringify(applied)}, the formatter ${JSON.stringify(formatted)}`,
+    );
   const reparsed = parsePresetDocument(formatted);
   if (reparsed.syntaxErrors.length > 0) {
-    throw new FuzzFailure("formatting output", `the formatted text has syntax errors (${reparsed.syntaxErrors[0]!.message}):\n${JSON.stringify(formatted)}`);
+    throw new FuzzFailure(
+      "formatting output",
+      `the formatted text has syntax errors (${reparsed.syntaxErrors[0]!.message}):\n${JSON.stringify(formatted)}`,
+    );
   }
   const again = formatDocument(reparsed, formatted);
-  if (again !== formatted) throw new FuzzFailure("formatting idempotence", `format(format(x)) differs:\n${JSON.stringify(formatted)}\n${JSON.stringify(again)}`);
+  if (again !== formatted)
+    throw new FuzzFailure(
+      "formatting idempotence",
+      `format(format(x)) differs:\n${JSON.stringify(formatted)}\n${JSON.stringify(again)}`,
+    );
   try {
     deepStrictEqual(meaning(resolvePresets(reparsed)), meaning(parsed.presets));
   } catch (error) {
-    throw new FuzzFailure("formatting meaning", `the formatted text means something else:\n${JSON.stringify(formatted)}\n${(error as Error).message}`);
+    throw new FuzzFailure(
+      "formatting meaning",
+      `the formatted text means something else:\n${JSON.stringify(formatted)}\n${(error as Error).message}`,
+    );
   }
   return true;
 }
@@ -120,10 +156,16 @@ export interface CheckOptions {
  * Runs every check on one document; the service is reused, each document a new version. Returns
  * whether the document was valid enough to format (so the formatting checks ran).
  */
-export function checkDocument(fuzz: FuzzDocument, service: EqLanguageService, version: number, options: CheckOptions = { probes: 2 }): boolean {
+export function checkDocument(
+  fuzz: FuzzDocument,
+  service: EqLanguageService,
+  version: number,
+  options: CheckOptions = { probes: 2 },
+): boolean {
   const document = TextDocument.create(URI, "eqpreset", version, fuzz.text);
   const lines = documentLines(fuzz.text);
-  if (lines.length !== document.lineCount) throw new FuzzFailure("line count", `the test counts ${lines.length} lines, TextDocument ${document.lineCount}`);
+  if (lines.length !== document.lineCount)
+    throw new FuzzFailure("line count", `the test counts ${lines.length} lines, TextDocument ${document.lineCount}`);
   const step = <T>(name: string, run: () => T): T => {
     try {
       return run();
@@ -136,7 +178,11 @@ export function checkDocument(fuzz: FuzzDocument, service: EqLanguageService, ve
   step("diagnostics", () => checkDiagnostics(diagnostics, lines));
   step("code actions", () => {
     const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
-    for (const action of service.codeActions(document, { textDocument: { uri: URI }, range: { start: { line: 0, character: 0 }, end }, context: { diagnostics } })) {
+    for (const action of service.codeActions(document, {
+      textDocument: { uri: URI },
+      range: { start: { line: 0, character: 0 }, end },
+      context: { diagnostics },
+    })) {
       const edits = action.edit?.changes?.[URI] ?? [];
       for (const edit of edits) checkRange(`code action "${action.title}" edit range`, edit.range, lines);
       // Throws on overlapping edits, which an editor refuses to apply.
@@ -150,17 +196,24 @@ export function checkDocument(fuzz: FuzzDocument, service: EqLanguageService, ve
       if (!hover) return;
       if (hover.range) {
         checkRange("hover range", hover.range, lines);
-        if (!contains(hover.range, { start: position, end: position })) throw new FuzzFailure("hover range", `${JSON.stringify(hover.range)} does not hold ${JSON.stringify(position)}`);
+        if (!contains(hover.range, { start: position, end: position }))
+          throw new FuzzFailure(
+            "hover range",
+            `${JSON.stringify(hover.range)} does not hold ${JSON.stringify(position)}`,
+          );
       }
     });
     step("completion", () => {
-      for (const item of service.completion(document, position)) if (typeof item.label !== "string" || !item.label) throw new FuzzFailure("completion", "an item without a label");
+      for (const item of service.completion(document, position))
+        if (typeof item.label !== "string" || !item.label)
+          throw new FuzzFailure("completion", "an item without a label");
     });
   }
   step("symbols", () => checkSymbols(service.documentSymbols(document), lines));
   step("folding", () => {
     for (const range of service.foldingRanges(document)) {
-      if (!(range.startLine >= 0 && range.startLine <= range.endLine && range.endLine < lines.length)) throw new FuzzFailure("folding range", JSON.stringify(range));
+      if (!(range.startLine >= 0 && range.startLine <= range.endLine && range.endLine < lines.length))
+        throw new FuzzFailure("folding range", JSON.stringify(range));
     }
   });
   return step("formatting", () => checkFormatting(parsed, service, document));

@@ -34,16 +34,165 @@ export function readSamples(dir = "samples"): { name: string; text: string }[] {
     .map((name) => ({ name, text: readFileSync(path.join(dir, name), "utf8") }));
 }
 
-const KEYWORDS = ["preset", "morph", "lowshelf", "bell", "highshelf", "samplerate", "gain", "q", "Bell", "MORPH", "Preset", "HighShelf", "GAIN", "Q"];
-const WORDS = ["warm", "bright", "clear", "airy", "boomy", "wram", "brigth", "crunchy", "x", "_", "a-b", "don't", "bel", "presets", "morphs", "bellq", "Warm", "q1", "k", "Hz", "dB", "kHz"];
+const KEYWORDS = [
+  "preset",
+  "morph",
+  "lowshelf",
+  "bell",
+  "highshelf",
+  "samplerate",
+  "gain",
+  "q",
+  "Bell",
+  "MORPH",
+  "Preset",
+  "HighShelf",
+  "GAIN",
+  "Q",
+];
+const WORDS = [
+  "warm",
+  "bright",
+  "clear",
+  "airy",
+  "boomy",
+  "wram",
+  "brigth",
+  "crunchy",
+  "x",
+  "_",
+  "a-b",
+  "don't",
+  "bel",
+  "presets",
+  "morphs",
+  "bellq",
+  "Warm",
+  "q1",
+  "k",
+  "Hz",
+  "dB",
+  "kHz",
+];
 const UNITS = ["", "", "Hz", "kHz", "k", "K", "dB", "db", "DB", " Hz", "\tkHz", " dB", "hz", "Khz", "dBFS", "ms", "%"];
-const STRINGS = ['"VO"', '"A"', '""', '"with \\" quote"', '"tab\there"', '"unterminated', '"\\', '"a\\nb"', "'single'", '"emoji 🎛️"', '"right\u202eleft"'];
-const PUNCTUATION = ["{", "}", ";", "{}", "}}", "{{", ";;", "(", ")", "[", "]", ",", ":", "=", "/", "*", "-", "+", ".", "\\"];
+const STRINGS = [
+  '"VO"',
+  '"A"',
+  '""',
+  '"with \\" quote"',
+  '"tab\there"',
+  '"unterminated',
+  '"\\',
+  '"a\\nb"',
+  "'single'",
+  '"emoji 🎛️"',
+  '"right\u202eleft"',
+];
+const PUNCTUATION = [
+  "{",
+  "}",
+  ";",
+  "{}",
+  "}}",
+  "{{",
+  ";;",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ":",
+  "=",
+  "/",
+  "*",
+  "-",
+  "+",
+  ".",
+  "\\",
+];
 const COMMENTS = ["# note", "// note", "#", "//", "# morph warm 1", "/* not a comment */", "#\u0000", "# \u202e"];
-const SEPARATORS = [" ", " ", " ", "  ", "\t", "\n", "\n", "\n", "\r\n", "\r", "\f", "\u00a0", "\ufeff", "\u2028", "\u0085", "\v"];
+const SEPARATORS = [
+  " ",
+  " ",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "\n",
+  "\n",
+  "\r\n",
+  "\r",
+  "\f",
+  "\u00a0",
+  "\ufeff",
+  "\u2028",
+  "\u0085",
+  "\v",
+];
 /** Characters that break naive code: NUL, combining marks, bidi controls, emoji, lone surrogates. */
-const ODD_CHARACTERS = ["\u0000", "\u0301", "e\u0301", "\u202e", "\u200f", "\u05d0\u05d1", "\u0627\u0644", "🎛️", "😀", "\ud83d", "\ude00", "\udfff\ud800", "\uffff", "\ufffd", "\u200b", "\u00ad", "ﬀ", "İ", "ß", "\u0007", "\u001b[31m", "\u007f", "$", "`", "@", "~", "%", "&", "|", "^", "?", "!", "<", ">"];
-const NUMBER_TEXTS = ["1e308", "-1e308", "1e309", "-0", "+0", "0", "NaN", "Infinity", "-Infinity", "nan", "0x1F", "1e", "1e+", "1.2.3", "--3", "+-3", ".", "5.", ".5", "00012", "1_000", "4.9e-324", "2e-400", "9007199254740993", "1,5"];
+const ODD_CHARACTERS = [
+  "\u0000",
+  "\u0301",
+  "e\u0301",
+  "\u202e",
+  "\u200f",
+  "\u05d0\u05d1",
+  "\u0627\u0644",
+  "🎛️",
+  "😀",
+  "\ud83d",
+  "\ude00",
+  "\udfff\ud800",
+  "\uffff",
+  "\ufffd",
+  "\u200b",
+  "\u00ad",
+  "ﬀ",
+  "İ",
+  "ß",
+  "\u0007",
+  "\u001b[31m",
+  "\u007f",
+  "$",
+  "`",
+  "@",
+  "~",
+  "%",
+  "&",
+  "|",
+  "^",
+  "?",
+  "!",
+  "<",
+  ">",
+];
+const NUMBER_TEXTS = [
+  "1e308",
+  "-1e308",
+  "1e309",
+  "-0",
+  "+0",
+  "0",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "nan",
+  "0x1F",
+  "1e",
+  "1e+",
+  "1.2.3",
+  "--3",
+  "+-3",
+  ".",
+  "5.",
+  ".5",
+  "00012",
+  "1_000",
+  "4.9e-324",
+  "2e-400",
+  "9007199254740993",
+  "1,5",
+];
 
 function pick<T>(random: SeededRandom, items: readonly T[]): T {
   return items[random.int(items.length)]!;
@@ -138,7 +287,8 @@ const MUTATIONS: Record<string, Mutation> = {
     if (numbers.length === 0) return;
     const at = pick(random, numbers);
     const unit = /[A-Za-z]+$/.exec(pieces[at]!)?.[0] ?? "";
-    pieces[at] = `${pick(random, ["1e308", "-1e308", "1e309", "-0", "4.9e-324", digits(random, 400), `0.${"0".repeat(400)}1`])}${unit}`;
+    pieces[at] =
+      `${pick(random, ["1e308", "-1e308", "1e309", "-0", "4.9e-324", digits(random, 400), `0.${"0".repeat(400)}1`])}${unit}`;
   },
   oddCharacter: (random, pieces) => {
     const at = random.int(pieces.length);
@@ -153,7 +303,9 @@ const MUTATIONS: Record<string, Mutation> = {
   lineEnds: (random, pieces) => {
     const style = pick(random, ["\r\n", "\r", "mixed"]);
     for (let i = 0; i < pieces.length; i++) {
-      pieces[i] = pieces[i]!.replace(/\r\n|\r|\n/g, () => (style === "mixed" ? pick(random, ["\n", "\r\n", "\r"]) : style));
+      pieces[i] = pieces[i]!.replace(/\r\n|\r|\n/g, () =>
+        style === "mixed" ? pick(random, ["\n", "\r\n", "\r"]) : style,
+      );
     }
   },
   unclose: (random, pieces) => {
@@ -176,7 +328,11 @@ const MUTATIONS: Record<string, Mutation> = {
 
 const COMMON_MUTATIONS = Object.keys(MUTATIONS).filter((name) => name !== "longLine");
 
-function mutateSample(random: SeededRandom, sample: { name: string; text: string }, options: GenerateOptions): { recipe: string; text: string } {
+function mutateSample(
+  random: SeededRandom,
+  sample: { name: string; text: string },
+  options: GenerateOptions,
+): { recipe: string; text: string } {
   const pieces = split(sample.text);
   const applied: string[] = [];
   const count = 1 + random.int(4);
@@ -200,15 +356,25 @@ function documentSeed(seed: number, index: number): number {
 }
 
 /** Document `index` of the run with `seed`: a third token soup, two thirds mutated samples. */
-export function fuzzDocument(seed: number, index: number, samples: readonly { name: string; text: string }[], options: GenerateOptions = DEFAULT_GENERATE_OPTIONS): FuzzDocument {
+export function fuzzDocument(
+  seed: number,
+  index: number,
+  samples: readonly { name: string; text: string }[],
+  options: GenerateOptions = DEFAULT_GENERATE_OPTIONS,
+): FuzzDocument {
   const random = new SeededRandom(documentSeed(seed, index));
-  if (samples.length === 0 || random.next() < 1 / 3) return { seed, index, recipe: "soup", text: tokenSoup(random, options.maxSize) };
+  if (samples.length === 0 || random.next() < 1 / 3)
+    return { seed, index, recipe: "soup", text: tokenSoup(random, options.maxSize) };
   const { recipe, text } = mutateSample(random, pick(random, samples), options);
   return { seed, index, recipe, text };
 }
 
 /** Positions to probe with hover and completion, drawn from the same document's stream. */
-export function probePositions(document: FuzzDocument, lines: readonly string[], count: number): { line: number; character: number }[] {
+export function probePositions(
+  document: FuzzDocument,
+  lines: readonly string[],
+  count: number,
+): { line: number; character: number }[] {
   const random = new SeededRandom(documentSeed(document.seed, document.index) ^ 0x5bd1e995);
   return Array.from({ length: count }, () => {
     // Now and then a position past the end, as editors send while the text is changing.

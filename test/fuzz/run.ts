@@ -13,13 +13,15 @@ import { describeFailure, runFuzz, type FailedDocument } from "./runner.js";
 
 function wholeNumber(text: string): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0, not ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new InvalidArgumentError(`expected a whole number ≥ 0, not ${JSON.stringify(text)}`);
   return value;
 }
 
 function fraction(text: string): number {
   const value = Number(text);
-  if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError(`expected a number from 0 to 1, not ${JSON.stringify(text)}`);
+  if (!(value >= 0 && value <= 1))
+    throw new InvalidArgumentError(`expected a number from 0 to 1, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -31,7 +33,12 @@ const program = new Command()
   .option("--start <n>", "index of the first document (replay: --start <index> --count 1)", wholeNumber, 0)
   .option("--max-size <chars>", "rough upper bound of a document's size", wholeNumber, 2000)
   .option("--long-line <chars>", "length of the rare very long line", wholeNumber, DEFAULT_GENERATE_OPTIONS.longLine)
-  .option("--long-line-rate <p>", "chance that a mutation is the very long line", fraction, DEFAULT_GENERATE_OPTIONS.longLineRate)
+  .option(
+    "--long-line-rate <p>",
+    "chance that a mutation is the very long line",
+    fraction,
+    DEFAULT_GENERATE_OPTIONS.longLineRate,
+  )
   .option("--probes <n>", "hover and completion positions per document", wholeNumber, 3)
   .option("--scaling-every <n>", "time every n-th document at ×1, ×4, ×16 (0: never)", wholeNumber, 500)
   .option("--max-failures <n>", "stop after this many failures", wholeNumber, 100)
@@ -51,7 +58,9 @@ const options = program.opts<{
   out: string;
 }>();
 const seed = options.seed ?? Date.now() % 2_147_483_647;
-process.stdout.write(`fuzz: seed ${seed}, documents ${options.start}–${options.start + options.count - 1}, max size ${options.maxSize}\n`);
+process.stdout.write(
+  `fuzz: seed ${seed}, documents ${options.start}–${options.start + options.count - 1}, max size ${options.maxSize}\n`,
+);
 
 const save = (failure: FailedDocument) => {
   mkdirSync(options.out, { recursive: true });
@@ -69,7 +78,11 @@ let formatted = 0;
 let seconds = 0;
 let worstRatio = 0;
 let failures = 0;
-for (let start = options.start; start < options.start + options.count && failures < options.maxFailures; start += CHUNK) {
+for (
+  let start = options.start;
+  start < options.start + options.count && failures < options.maxFailures;
+  start += CHUNK
+) {
   const report = runFuzz({
     seed,
     start,
@@ -86,7 +99,9 @@ for (let start = options.start; start < options.start + options.count && failure
   seconds += report.seconds;
   worstRatio = Math.max(worstRatio, report.worstRatio);
   failures += report.failures.length;
-  process.stdout.write(`  ${documents} documents, ${(characters / 1e6).toFixed(1)} MB, ${formatted} formatted, ${seconds.toFixed(0)} s, ${failures} failures\n`);
+  process.stdout.write(
+    `  ${documents} documents, ${(characters / 1e6).toFixed(1)} MB, ${formatted} formatted, ${seconds.toFixed(0)} s, ${failures} failures\n`,
+  );
 }
 process.stdout.write(
   `fuzz: ${documents} documents (${(characters / 1e6).toFixed(1)} MB, ${formatted} without syntax errors) in ${seconds.toFixed(1)} s; worst ×16 time ratio ${worstRatio.toFixed(1)}; ${failures} failures\n`,

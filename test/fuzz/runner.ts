@@ -5,7 +5,13 @@
 import { performance } from "node:perf_hooks";
 import { EqLanguageService } from "../../server/src/service/languageService.js";
 import { checkDocument, FuzzFailure } from "./check.js";
-import { DEFAULT_GENERATE_OPTIONS, fuzzDocument, readSamples, type FuzzDocument, type GenerateOptions } from "./generate.js";
+import {
+  DEFAULT_GENERATE_OPTIONS,
+  fuzzDocument,
+  readSamples,
+  type FuzzDocument,
+  type GenerateOptions,
+} from "./generate.js";
 import { isLinear, MAX_LAST_STEP, MAX_RATIO } from "./scaling.js";
 
 export interface FuzzOptions {
@@ -83,13 +89,22 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
       }
     }
   }
-  return { documents: index - start, characters, formatted, seconds: (performance.now() - started) / 1000, scalingChecked, worstRatio, failures };
+  return {
+    documents: index - start,
+    characters,
+    formatted,
+    seconds: (performance.now() - started) / 1000,
+    scalingChecked,
+    worstRatio,
+    failures,
+  };
 }
 
 /** A failure as a reader needs it: how to replay it, what broke, and the text (escaped). */
 export function describeFailure(failure: FailedDocument): string {
   const { seed, index, recipe, text } = failure.document;
-  const shown = text.length > 600 ? `${JSON.stringify(text.slice(0, 600))}… (${text.length} characters)` : JSON.stringify(text);
+  const shown =
+    text.length > 600 ? `${JSON.stringify(text.slice(0, 600))}… (${text.length} characters)` : JSON.stringify(text);
   const { maxSize, longLine, longLineRate } = failure.generate;
   const replay = `npm run fuzz -- --seed ${seed} --start ${index} --count 1 --max-size ${maxSize} --long-line ${longLine} --long-line-rate ${longLineRate}`;
   return `seed ${seed} index ${index} (${recipe}) — ${failure.message}\n  replay: ${replay}\n  text: ${shown}`;

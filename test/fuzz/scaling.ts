@@ -44,7 +44,12 @@ export function measureScaling(text: string, context: ValidationContext, baseSiz
   // Warm up once, so that the first measurement does not pay for the JIT.
   parseAndValidate(texts[0]!)();
   const times = texts.map((source) => best(parseAndValidate(source), runs));
-  return { sizes: texts.map((source) => source.length), times, ratio: times[2]! / Math.max(times[0]!, 1e-3), lastStep: times[2]! / Math.max(times[1]!, 1e-3) };
+  return {
+    sizes: texts.map((source) => source.length),
+    times,
+    ratio: times[2]! / Math.max(times[0]!, 1e-3),
+    lastStep: times[2]! / Math.max(times[1]!, 1e-3),
+  };
 }
 
 /**

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { CodeAction, Hover } from "vscode-languageserver-protocol";
-import { applyReplacements, parsePresetDocument, resolvePresets, roundBand, type EqBand } from "../../server/src/core/index.js";
+import {
+  applyReplacements,
+  parsePresetDocument,
+  resolvePresets,
+  roundBand,
+  type EqBand,
+} from "../../server/src/core/index.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 import { LspTestClient } from "../support/lspClient.js";
 import { expectHover, hoverText, openWithCursor } from "../support/lspExpect.js";
@@ -14,8 +20,11 @@ before(async () => {
   client = await LspTestClient.start({ modelPath: modelDir });
   // The network loads in the background; wait until the server says it is in use.
   const deadline = Date.now() + 20000;
-  while (!client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network)) {
-    if (Date.now() > deadline) throw new Error(`the network did not load: ${JSON.stringify(client.notifications)} ${client.stderr}`);
+  while (
+    !client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network)
+  ) {
+    if (Date.now() > deadline)
+      throw new Error(`the network did not load: ${JSON.stringify(client.notifications)} ${client.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 });
@@ -25,7 +34,12 @@ after(async () => {
 
 function bandsOf(text: string, presetIndex = 0): EqBand[] {
   const preset = resolvePresets(parsePresetDocument(text))[presetIndex]!;
-  return preset.bands.map((band) => ({ slot: band.slot.id, frequencyHz: band.frequencyHz!, gainDb: band.gainDb!, q: band.q }));
+  return preset.bands.map((band) => ({
+    slot: band.slot.id,
+    frequencyHz: band.frequencyHz!,
+    gainDb: band.gainDb!,
+    q: band.q,
+  }));
 }
 
 describe("LSP with a trained model", () => {
@@ -35,18 +49,40 @@ describe("LSP with a trained model", () => {
   });
 
   it("shows the five generated bands and the curve on a morph", async () => {
-    const text = await expectHover(client, "mo<|>rph warm 0.3 bright 0.7\n", "Low shelf", "Bell 1", "Bell 2", "Bell 3", "High shelf", "Curve:");
+    const text = await expectHover(
+      client,
+      "mo<|>rph warm 0.3 bright 0.7\n",
+      "Low shelf",
+      "Bell 1",
+      "Bell 2",
+      "Bell 3",
+      "High shelf",
+      "Curve:",
+    );
     assert.equal((text.match(/^\| (Low shelf|Bell \d|High shelf)/gm) ?? []).length, 5);
   });
 
   it("shows a word's examples, its typical settings and its own bands", async () => {
-    await expectHover(client, "morph wa<|>rm\n", "60 examples", "Typical settings in the data", "'warm' at full strength");
+    await expectHover(
+      client,
+      "morph wa<|>rm\n",
+      "60 examples",
+      "Typical settings in the data",
+      "'warm' at full strength",
+    );
   });
 
   it("expands a morph into five band lines that read back to the generated values", async () => {
-    const { uri, text, position } = await openWithCursor(client, 'preset "A" {\n  mo<|>rph warm 0.3 bright 0.7\n  gain -1dB\n}\n');
+    const { uri, text, position } = await openWithCursor(
+      client,
+      'preset "A" {\n  mo<|>rph warm 0.3 bright 0.7\n  gain -1dB\n}\n',
+    );
     const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position });
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } });
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri },
+      range: { start: position, end: position },
+      context: { diagnostics: [] },
+    });
     const expand = actions.find((action) => action.title === "Expand into bands");
     assert.ok(expand, JSON.stringify(actions));
     const expanded = applyReplacements(text, expand.edit!.changes![uri]!);
@@ -58,7 +94,16 @@ describe("LSP with a trained model", () => {
     );
     // The hover shows the same bands, rounded for display.
     const shown = hoverText(hover);
-    for (const band of bands) assert.ok(shown.includes(band.slot === "lowShelf" ? "Low shelf" : band.slot === "highShelf" ? "High shelf" : `Bell ${band.slot.slice(-1)}`));
+    for (const band of bands)
+      assert.ok(
+        shown.includes(
+          band.slot === "lowShelf"
+            ? "Low shelf"
+            : band.slot === "highShelf"
+              ? "High shelf"
+              : `Bell ${band.slot.slice(-1)}`,
+        ),
+      );
     // Re-parsing gives exactly the rounded values: formatting them again changes nothing.
     for (const band of bands) assert.deepEqual(roundBand(band), band);
     const diagnostics = await client.open(client.uriFor("expanded.eqp"), expanded);
@@ -70,16 +115,29 @@ describe("LSP with a trained model", () => {
 
   it("keeps explicit bands and expands only the free slots", async () => {
     const { uri, text, position } = await openWithCursor(client, "mo<|>rph warm\nhighshelf 9kHz -2dB\n");
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } });
-    const expanded = applyReplacements(text, actions.find((action) => action.title === "Expand into bands")!.edit!.changes![uri]!);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri },
+      range: { start: position, end: position },
+      context: { diagnostics: [] },
+    });
+    const expanded = applyReplacements(
+      text,
+      actions.find((action) => action.title === "Expand into bands")!.edit!.changes![uri]!,
+    );
     const bands = bandsOf(expanded);
     assert.equal(bands.filter((band) => band.slot === "highShelf").length, 1);
-    assert.deepEqual(bands.find((band) => band.slot === "highShelf"), { slot: "highShelf", frequencyHz: 9000, gainDb: -2, q: 0.71 });
+    assert.deepEqual(
+      bands.find((band) => band.slot === "highShelf"),
+      { slot: "highShelf", frequencyHz: 9000, gainDb: -2, q: 0.71 },
+    );
     assert.equal(bands.length, 5);
   });
 
   it("offers to expand every morph of the file", async () => {
-    const { uri, text } = await openWithCursor(client, 'preset "A" {\n  morph warm\n}\npreset "B" {\n  morph bright 0.5\n}<|>\n');
+    const { uri, text } = await openWithCursor(
+      client,
+      'preset "A" {\n  morph warm\n}\npreset "B" {\n  morph bright 0.5\n}<|>\n',
+    );
     const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

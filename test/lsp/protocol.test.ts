@@ -31,7 +31,9 @@ class RawServer {
   }
 
   static async start(): Promise<RawServer> {
-    const server = new RawServer(spawn(process.execPath, [SERVER_BUNDLE, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] }));
+    const server = new RawServer(
+      spawn(process.execPath, [SERVER_BUNDLE, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] }),
+    );
     const init = await server.request("initialize", { processId: null, rootUri: null, capabilities: {} });
     assert.ok(init.result, JSON.stringify(init));
     server.notify("initialized", {});
@@ -46,7 +48,9 @@ class RawServer {
       if (headerEnd < 0) return;
       const length = Number(/Content-Length: (\d+)/i.exec(this.pending.subarray(0, headerEnd).toString("ascii"))?.[1]);
       if (this.pending.length < headerEnd + 4 + length) return;
-      this.messages.push(JSON.parse(this.pending.subarray(headerEnd + 4, headerEnd + 4 + length).toString("utf8")) as Message);
+      this.messages.push(
+        JSON.parse(this.pending.subarray(headerEnd + 4, headerEnd + 4 + length).toString("utf8")) as Message,
+      );
       this.pending = this.pending.subarray(headerEnd + 4 + length);
     }
   }
@@ -79,7 +83,8 @@ class RawServer {
     for (;;) {
       const found = this.messages.find((message) => message.id === id && message.method === undefined);
       if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`no response to ${id} (exit ${this.child.exitCode}); stderr: ${this.stderr}`);
+      if (Date.now() > deadline || this.child.exitCode !== null)
+        throw new Error(`no response to ${id} (exit ${this.child.exitCode}); stderr: ${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -152,7 +157,19 @@ describe("LSP protocol robustness", () => {
   });
 
   it("survives bodies that are not JSON-RPC messages", async () => {
-    const bodies = ['{"jsonrpc": "2.0", "id": 1, "method":', "42", "null", "[]", '[{"jsonrpc":"2.0","id":7,"method":"shutdown"}]', "{}", '{"jsonrpc":"2.0","id":8}', '{"jsonrpc":"2.0","id":{"a":1},"method":"textDocument/hover","params":{}}', '{"jsonrpc":"2.0","method":42}', "\u0000\u0001", "\ud800"];
+    const bodies = [
+      '{"jsonrpc": "2.0", "id": 1, "method":',
+      "42",
+      "null",
+      "[]",
+      '[{"jsonrpc":"2.0","id":7,"method":"shutdown"}]',
+      "{}",
+      '{"jsonrpc":"2.0","id":8}',
+      '{"jsonrpc":"2.0","id":{"a":1},"method":"textDocument/hover","params":{}}',
+      '{"jsonrpc":"2.0","method":42}',
+      "\u0000\u0001",
+      "\ud800",
+    ];
     for (const body of bodies) {
       server.write(RawServer.frame(body));
       await expectAlive();
@@ -176,46 +193,86 @@ describe("LSP protocol robustness", () => {
     for (const [method, params] of requests) {
       const response = await server.request(method, params);
       assert.equal(response.error, undefined, `${method}: ${JSON.stringify(response.error)}`);
-      assert.ok(response.result === null || (Array.isArray(response.result) && response.result.length === 0), `${method}: ${JSON.stringify(response.result)}`);
+      assert.ok(
+        response.result === null || (Array.isArray(response.result) && response.result.length === 0),
+        `${method}: ${JSON.stringify(response.result)}`,
+      );
     }
     await expectAlive();
   });
 
   it("answers invalid parameters with an error or nothing at all, never a crash", async () => {
     const uri = "file:///invalid-params.eqp";
-    server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" } });
+    server.notify("textDocument/didOpen", {
+      textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" },
+    });
     const none = await server.request("textDocument/hover");
     assert.equal(none.error?.code, -32602, JSON.stringify(none));
-    for (const params of [{}, null, { textDocument: {} }, { textDocument: { uri: 42 }, position: {} }, { textDocument: { uri } }, { textDocument: { uri }, position: { line: -1, character: -1 } }]) {
+    for (const params of [
+      {},
+      null,
+      { textDocument: {} },
+      { textDocument: { uri: 42 }, position: {} },
+      { textDocument: { uri } },
+      { textDocument: { uri }, position: { line: -1, character: -1 } },
+    ]) {
       const response = await server.request("textDocument/hover", params);
-      assert.ok(response.error !== undefined || response.result === null, `hover ${JSON.stringify(params)}: ${JSON.stringify(response)}`);
+      assert.ok(
+        response.error !== undefined || response.result === null,
+        `hover ${JSON.stringify(params)}: ${JSON.stringify(response)}`,
+      );
     }
-    const completion = await server.request("textDocument/completion", { textDocument: { uri }, position: { line: 1e9, character: 1e9 } });
+    const completion = await server.request("textDocument/completion", {
+      textDocument: { uri },
+      position: { line: 1e9, character: 1e9 },
+    });
     assert.equal(completion.error, undefined);
     await expectAlive();
   });
 
   it("keeps a consistent document through odd notifications", async () => {
     const uri = "file:///odd-notifications.eqp";
-    server.notify("textDocument/didChange", { textDocument: { uri: "file:///never.eqp", version: 2 }, contentChanges: [{ text: "x" }] });
+    server.notify("textDocument/didChange", {
+      textDocument: { uri: "file:///never.eqp", version: 2 },
+      contentChanges: [{ text: "x" }],
+    });
     server.notify("textDocument/didClose", { textDocument: { uri: "file:///never.eqp" } });
-    server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" } });
-    server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" } });
+    server.notify("textDocument/didOpen", {
+      textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" },
+    });
+    server.notify("textDocument/didOpen", {
+      textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" },
+    });
     // A range past the end and one before the start: clamped, as TextDocument does.
-    server.notify("textDocument/didChange", { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 50, character: 3 }, end: { line: 99, character: 0 } }, text: "gain -1dB\n" }] });
-    server.notify("textDocument/didChange", { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: -1, character: -5 }, end: { line: 0, character: 0 } }, text: "# odd\n" }] });
+    server.notify("textDocument/didChange", {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 50, character: 3 }, end: { line: 99, character: 0 } }, text: "gain -1dB\n" },
+      ],
+    });
+    server.notify("textDocument/didChange", {
+      textDocument: { uri, version: 3 },
+      contentChanges: [
+        { range: { start: { line: -1, character: -5 }, end: { line: 0, character: 0 } }, text: "# odd\n" },
+      ],
+    });
     const deadline = Date.now() + 10_000;
     let published: { version?: number; diagnostics: unknown[] } | undefined;
     while (published?.version !== 3) {
       assert.ok(Date.now() < deadline, `no diagnostics for version 3: ${server.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       published = server.messages
-        .filter((message) => message.method === "textDocument/publishDiagnostics" && (message.params as { uri: string }).uri === uri)
+        .filter(
+          (message) =>
+            message.method === "textDocument/publishDiagnostics" && (message.params as { uri: string }).uri === uri,
+        )
         .map((message) => message.params as { version?: number; diagnostics: unknown[] })
         .pop();
     }
     assert.deepEqual(published.diagnostics, []);
-    const symbols = (await server.request("textDocument/documentSymbol", { textDocument: { uri } })).result as { children: { name: string }[] }[];
+    const symbols = (await server.request("textDocument/documentSymbol", { textDocument: { uri } })).result as {
+      children: { name: string }[];
+    }[];
     assert.deepEqual(
       symbols[0]!.children.map((child) => child.name),
       ["Bell 1", "gain"],
@@ -227,28 +284,38 @@ describe("LSP protocol robustness", () => {
     const block = 'preset "P" {\n  lowshelf 120Hz -3dB\n  bell 2.5kHz +2dB q 1.2\n  morph warm 0.3 bright 0.5\n}\n';
     const text = block.repeat(Math.ceil(8_000_000 / block.length));
     server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text } });
-    const hover = await server.request("textDocument/hover", { textDocument: { uri }, position: { line: 2, character: 3 } }, 120_000);
+    const hover = await server.request(
+      "textDocument/hover",
+      { textDocument: { uri }, position: { line: 2, character: 3 } },
+      120_000,
+    );
     assert.ok(hover.result, JSON.stringify(hover).slice(0, 300));
     // A request carrying megabytes of parameters nobody asked for.
-    const padded = await server.request("textDocument/documentSymbol", { textDocument: { uri: "file:///never.eqp" }, padding: "x".repeat(5_000_000) });
+    const padded = await server.request("textDocument/documentSymbol", {
+      textDocument: { uri: "file:///never.eqp" },
+      padding: "x".repeat(5_000_000),
+    });
     assert.deepEqual(padded.result, []);
     server.notify("textDocument/didClose", { textDocument: { uri } });
     await expectAlive();
   });
 
-  it(
-    "rejects a position that is not a position instead of answering for some other place",
-    async () => {
-      const uri = "file:///bad-position.eqp";
-      server.notify("textDocument/didOpen", { textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" } });
-      for (const position of [{ line: "a", character: null }, { line: 0.5, character: 1 }, {}]) {
-        const response = await server.request("textDocument/hover", { textDocument: { uri }, position });
-        assert.equal(response.error?.code, -32602, `hover at ${JSON.stringify(position)}: ${JSON.stringify(response).slice(0, 200)}`);
-      }
-      const missing = await server.request("textDocument/hover", {});
-      assert.equal(missing.error?.code, -32602, JSON.stringify(missing));
-    },
-  );
+  it("rejects a position that is not a position instead of answering for some other place", async () => {
+    const uri = "file:///bad-position.eqp";
+    server.notify("textDocument/didOpen", {
+      textDocument: { uri, languageId: "eqpreset", version: 1, text: "bell 1kHz +1dB\n" },
+    });
+    for (const position of [{ line: "a", character: null }, { line: 0.5, character: 1 }, {}]) {
+      const response = await server.request("textDocument/hover", { textDocument: { uri }, position });
+      assert.equal(
+        response.error?.code,
+        -32602,
+        `hover at ${JSON.stringify(position)}: ${JSON.stringify(response).slice(0, 200)}`,
+      );
+    }
+    const missing = await server.request("textDocument/hover", {});
+    assert.equal(missing.error?.code, -32602, JSON.stringify(missing));
+  });
 
   it("stays alive after broken framing, and exits when the client goes away", async () => {
     for (const frame of BROKEN_FRAMES) {
@@ -259,24 +326,24 @@ describe("LSP protocol robustness", () => {
       // No orphan: when the editor's end of the pipe closes, the server ends.
       const exited = new Promise<number | null>((resolve) => own.child.on("exit", (code) => resolve(code)));
       own.child.stdin.end();
-      assert.notEqual(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 5000))]), "still running");
+      assert.notEqual(
+        await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 5000))]),
+        "still running",
+      );
     }
   });
 
-  it(
-    "comes back after broken framing",
-    async () => {
-      for (const frame of BROKEN_FRAMES) {
-        const own = await RawServer.start();
-        try {
-          own.write(frame);
-          assert.ok((await own.pingUntilAnswered()) <= 4);
-        } finally {
-          own.child.kill();
-        }
+  it("comes back after broken framing", async () => {
+    for (const frame of BROKEN_FRAMES) {
+      const own = await RawServer.start();
+      try {
+        own.write(frame);
+        assert.ok((await own.pingUntilAnswered()) <= 4);
+      } finally {
+        own.child.kill();
       }
-    },
-  );
+    }
+  });
 
   it("shuts down and exits cleanly on request", async () => {
     const shutdown = await server.request("shutdown");

@@ -20,10 +20,12 @@ after(async () => {
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   const lines = text.split("\n");
-  const offset = (position: { line: number; character: number }) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  const offset = (position: { line: number; character: number }) =>
+    lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let result = text;
-  for (const edit of sorted) result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
+  for (const edit of sorted)
+    result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
   return result;
 }
 
@@ -47,9 +49,15 @@ describe("LSP: initialize", () => {
 
 describe("LSP: diagnostics", () => {
   it("publishes diagnostics with codes and ranges on open", async () => {
-    const { diagnostics } = await openWithCursor(client, 'preset "A" {\n  bell 2.5kHz +15dB q 1\n  morph wram 0.5<|>\n}\n');
+    const { diagnostics } = await openWithCursor(
+      client,
+      'preset "A" {\n  bell 2.5kHz +15dB q 1\n  morph wram 0.5<|>\n}\n',
+    );
     const byCode = new Map(diagnostics.map((diagnostic) => [diagnostic.code, diagnostic]));
-    assert.deepEqual(byCode.get("gain-out-of-range")!.range, { start: { line: 1, character: 14 }, end: { line: 1, character: 19 } });
+    assert.deepEqual(byCode.get("gain-out-of-range")!.range, {
+      start: { line: 1, character: 14 },
+      end: { line: 1, character: 19 },
+    });
     assert.equal(byCode.get("gain-out-of-range")!.severity, 2);
     assert.match(byCode.get("unknown-word")!.message, /Did you mean 'warm'/);
     assert.equal(byCode.get("unknown-word")!.severity, 1);
@@ -60,9 +68,15 @@ describe("LSP: diagnostics", () => {
     const uri = client.uriFor("edit.eqp");
     const first = await client.open(uri, "morph wram 0.5\n");
     assert.equal(first.length, 1);
-    const second = await client.change(uri, "warm", { start: { line: 0, character: 6 }, end: { line: 0, character: 10 } });
+    const second = await client.change(uri, "warm", {
+      start: { line: 0, character: 6 },
+      end: { line: 0, character: 10 },
+    });
     assert.deepEqual(second, []);
-    const third = await client.change(uri, "bell 90kHz +1dB\n", { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } });
+    const third = await client.change(uri, "bell 90kHz +1dB\n", {
+      start: { line: 1, character: 0 },
+      end: { line: 1, character: 0 },
+    });
     assert.deepEqual(
       third.map((diagnostic) => diagnostic.code),
       ["frequency-outside-audible-range"],
@@ -70,7 +84,10 @@ describe("LSP: diagnostics", () => {
   });
 
   it("keeps diagnostics of other presets when a line is broken", async () => {
-    const { diagnostics } = await openWithCursor(client, 'preset "A" {\n  bell ]] 1kHz\n}\npreset "B" {\n  highshelf 30kHz +1dB<|>\n}\n');
+    const { diagnostics } = await openWithCursor(
+      client,
+      'preset "A" {\n  bell ]] 1kHz\n}\npreset "B" {\n  highshelf 30kHz +1dB<|>\n}\n',
+    );
     const codes = diagnostics.map((diagnostic) => diagnostic.code);
     assert.ok(codes.includes("syntax-error"));
     assert.ok(codes.includes("frequency-outside-audible-range"));
@@ -79,7 +96,14 @@ describe("LSP: diagnostics", () => {
 
 describe("LSP: hover", () => {
   it("describes a band, its range and its values", async () => {
-    await expectHover(client, 'preset "A" {\n  be<|>ll 2.5kHz +3dB q 1.2\n}\n', "Bell 1", "82 Hz–3.9 kHz", "+3 dB", "±12 dB");
+    await expectHover(
+      client,
+      'preset "A" {\n  be<|>ll 2.5kHz +3dB q 1.2\n}\n',
+      "Bell 1",
+      "82 Hz–3.9 kHz",
+      "+3 dB",
+      "±12 dB",
+    );
   });
 
   it("shows a frequency's musical note", async () => {
@@ -101,13 +125,25 @@ describe("LSP: hover", () => {
   });
 
   it("summarises a preset on its name", async () => {
-    await expectHover(client, 'preset "Dia<|>logue" {\n  lowshelf 120Hz -3dB\n}\n', 'Preset "Dialogue"', "Low shelf", "120 Hz");
+    await expectHover(
+      client,
+      'preset "Dia<|>logue" {\n  lowshelf 120Hz -3dB\n}\n',
+      'Preset "Dialogue"',
+      "Low shelf",
+      "120 Hz",
+    );
   });
 
   it("answers null on white space and for unknown documents", async () => {
     const { uri, position } = await openWithCursor(client, "morph warm\n\n<|>\n");
     assert.equal(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position }), null);
-    assert.equal(await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: "file:///never-opened.eqp" }, position }), null);
+    assert.equal(
+      await client.request<Hover | null>("textDocument/hover", {
+        textDocument: { uri: "file:///never-opened.eqp" },
+        position,
+      }),
+      null,
+    );
   });
 });
 
@@ -140,7 +176,10 @@ describe("LSP: completion", () => {
 
 describe("LSP: symbols, folding, formatting", () => {
   it("outlines presets with their bands", async () => {
-    const { uri } = await openWithCursor(client, 'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -3dB\n  bell 2kHz +2dB q 1\n  morph warm 0.5\n}\npreset "SFX" {\n  gain -2dB<|>\n}\n');
+    const { uri } = await openWithCursor(
+      client,
+      'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -3dB\n  bell 2kHz +2dB q 1\n  morph warm 0.5\n}\npreset "SFX" {\n  gain -2dB<|>\n}\n',
+    );
     const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
     assert.deepEqual(
       symbols.map((symbol) => symbol.name),
@@ -166,13 +205,19 @@ describe("LSP: symbols, folding, formatting", () => {
 
   it("formats into the canonical layout", async () => {
     const { uri, text } = await openWithCursor(client, 'preset "A"{\n bell 2500 Hz  +3.0dB q 1.50 # mid\n}<|>');
-    const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     assert.equal(applyEdits(text, edits), 'preset "A" {\n  bell 2.5kHz +3dB q 1.5 # mid\n}\n');
   });
 
   it("does not format a document with syntax errors", async () => {
     const { uri } = await openWithCursor(client, 'preset "A" {\n bell 2500 Hz<|>');
-    const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     assert.deepEqual(edits, []);
   });
 });
@@ -198,7 +243,10 @@ describe("LSP: code actions", () => {
   });
 
   it("clamps a value into its range", async () => {
-    const { uri, text, actions } = await actionsFor('preset "A" {\n  lowshelf 1.5kHz +20dB<|>\n}\n', "gain-out-of-range");
+    const { uri, text, actions } = await actionsFor(
+      'preset "A" {\n  lowshelf 1.5kHz +20dB<|>\n}\n',
+      "gain-out-of-range",
+    );
     const fix = actions.find((action) => action.title.startsWith("Clamp '+20dB'"))!;
     assert.equal(applyEdits(text, fix.edit!.changes![uri]!), 'preset "A" {\n  lowshelf 1.5kHz +12dB\n}\n');
     const all = actions.find((action) => action.title.startsWith("Clamp all 2"))!;
@@ -235,7 +283,10 @@ describe("LSP: model path", () => {
   it("takes a relative model path from the workspace folder, not from where the server started", async () => {
     const custom = await fixtureModelDir();
     const workspace = path.dirname(custom);
-    const other = await LspTestClient.start({ modelPath: path.basename(custom), rootUri: pathToFileURL(workspace).toString() });
+    const other = await LspTestClient.start({
+      modelPath: path.basename(custom),
+      rootUri: pathToFileURL(workspace).toString(),
+    });
     try {
       const status = (await other.waitForNotification("eqpreset/modelStatus")) as { dir: string; warning?: string };
       assert.equal(status.warning, undefined);
@@ -251,13 +302,17 @@ describe("LSP: model path", () => {
     const uri = client.uriFor("custom-model.eqp");
     const before = await client.open(uri, "morph crunchy 0.5\n");
     assert.equal(before[0]!.code, "unknown-word");
-    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: custom } } });
+    await client.connection.sendNotification("workspace/didChangeConfiguration", {
+      settings: { eqpreset: { modelPath: custom } },
+    });
     // The vocabulary switches at once; diagnostics follow without any edit.
     const deadline = Date.now() + 20000;
     while (client.published.get(uri)!.diagnostics.length > 0) {
       if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(client.published.get(uri))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { eqpreset: { modelPath: "" } } });
+    await client.connection.sendNotification("workspace/didChangeConfiguration", {
+      settings: { eqpreset: { modelPath: "" } },
+    });
   });
 });

@@ -9,7 +9,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node.js";
-import { LSPErrorCodes, type Diagnostic, type Hover, type PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import {
+  LSPErrorCodes,
+  type Diagnostic,
+  type Hover,
+  type PublishDiagnosticsParams,
+} from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { SeededRandom } from "../../server/src/core/model/index.js";
 import { EqLanguageService } from "../../server/src/service/languageService.js";
@@ -39,18 +44,27 @@ function expectedDiagnostics(text: string): Diagnostic[] {
 }
 
 function comparable(diagnostics: Diagnostic[]): string[] {
-  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.severity} ${d.message}`);
+  return diagnostics.map(
+    (d) =>
+      `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.severity} ${d.message}`,
+  );
 }
 
 before(async () => {
   const host = new ModelHost();
   const [loaded] = await Promise.all([host.loadNetwork(), (async () => (client = await LspTestClient.start()))()]);
-  assert.ok(loaded && host.semantic, `the test's own copy of the bundled model did not load: ${host.current.warning ?? ""}`);
+  assert.ok(
+    loaded && host.semantic,
+    `the test's own copy of the bundled model did not load: ${host.current.warning ?? ""}`,
+  );
   oracle = new EqLanguageService(new EqServices(host));
   // Diagnostics change once the server's network is loaded (generated bands are checked): wait for it.
   const deadline = Date.now() + 30_000;
-  while (!client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network)) {
-    if (Date.now() > deadline) throw new Error(`the server's network did not load: ${JSON.stringify(client.notifications)} ${client.stderr}`);
+  while (
+    !client.notifications.some((n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network)
+  ) {
+    if (Date.now() > deadline)
+      throw new Error(`the server's network did not load: ${JSON.stringify(client.notifications)} ${client.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 });
@@ -81,7 +95,8 @@ describe("LSP edit stress", () => {
         const text = mirror.getText();
         const start = random.int(text.length + 1);
         // Past the size limit, edits delete more than they add.
-        const length = text.length > MAX_LENGTH ? random.int(400) : random.next() < 0.1 ? random.int(80) : random.int(6);
+        const length =
+          text.length > MAX_LENGTH ? random.int(400) : random.next() < 0.1 ? random.int(80) : random.int(6);
         const end = Math.min(text.length, start + length);
         const range = { start: mirror.positionAt(start), end: mirror.positionAt(end) };
         const replacement = editText(random, samples);
@@ -90,22 +105,35 @@ describe("LSP edit stress", () => {
         assert.equal(sent, version);
       }
       const params = await published;
-      assert.equal(params.version, finalVersion, `burst ${burst}: diagnostics of version ${params.version}, expected ${finalVersion}`);
-      assert.deepEqual(comparable(params.diagnostics), comparable(expectedDiagnostics(mirror.getText())), `burst ${burst}: the published diagnostics differ from a fresh parse of the final text`);
+      assert.equal(
+        params.version,
+        finalVersion,
+        `burst ${burst}: diagnostics of version ${params.version}, expected ${finalVersion}`,
+      );
+      assert.deepEqual(
+        comparable(params.diagnostics),
+        comparable(expectedDiagnostics(mirror.getText())),
+        `burst ${burst}: the published diagnostics differ from a fresh parse of the final text`,
+      );
       if (burst === 10 || burst === BURSTS) memory.push(rssKb(client.process.pid!));
     }
     // Quiet now: no late publish for an older version overwrites the final one.
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(client.published.get(uri)!.version, version);
-    for (let i = 1; i < versions.length; i++) assert.ok(versions[i]! >= versions[i - 1]!, `version ${versions[i]} published after ${versions[i - 1]}`);
+    for (let i = 1; i < versions.length; i++)
+      assert.ok(versions[i]! >= versions[i - 1]!, `version ${versions[i]} published after ${versions[i - 1]}`);
     const [atTen, atEnd] = memory as [number, number];
-    t.diagnostic(`server RSS after burst 10: ${(atTen / 1024).toFixed(1)} MB, after burst ${BURSTS}: ${(atEnd / 1024).toFixed(1)} MB; ${versions.length} publishes for ${BURSTS * EDITS_PER_BURST} edits`);
+    t.diagnostic(
+      `server RSS after burst 10: ${(atTen / 1024).toFixed(1)} MB, after burst ${BURSTS}: ${(atEnd / 1024).toFixed(1)} MB; ${versions.length} publishes for ${BURSTS * EDITS_PER_BURST} edits`,
+    );
     assert.ok(atEnd < 2 * atTen + 50 * 1024, `RSS grew from ${atTen} kB to ${atEnd} kB`);
   });
 
   it("keeps answering after cancelled hovers and completions", async (t) => {
     const uri = client.uriFor("cancel.eqp");
-    const text = readSamples().map((sample) => sample.text).join("\n");
+    const text = readSamples()
+      .map((sample) => sample.text)
+      .join("\n");
     await client.open(uri, text);
     const lines = text.split("\n");
     const random = new SeededRandom(77);
@@ -122,7 +150,10 @@ describe("LSP edit stress", () => {
         request.then(
           () => void outcomes.answered++,
           (error: unknown) => {
-            assert.ok(error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled, `${method}: ${String(error)}`);
+            assert.ok(
+              error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled,
+              `${method}: ${String(error)}`,
+            );
             outcomes.cancelled++;
           },
         ),
@@ -131,33 +162,47 @@ describe("LSP edit stress", () => {
     await Promise.all(requests);
     t.diagnostic(`200 cancelled requests: ${outcomes.answered} answered anyway, ${outcomes.cancelled} cancelled`);
     assert.equal(outcomes.answered + outcomes.cancelled, 200);
-    const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: { line: lines.findIndex((l) => l.trim().startsWith("bell")), character: 3 } });
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri },
+      position: { line: lines.findIndex((l) => l.trim().startsWith("bell")), character: 3 },
+    });
     assert.ok(hover, "no hover after the cancelled requests");
     assert.equal(client.process.exitCode, null);
   });
 
-  it(
-    "answers RequestCancelled to requests cancelled before they run",
-    async () => {
-      const uri = client.uriFor("cancel-busy.eqp");
-      await client.open(uri, "morph warm\n");
-      // A large error-heavy text keeps the server validating for a while, so the requests and their
-      // cancellations below queue up together and each token is cancelled before its handler runs.
-      const busy = client.waitForDiagnostics(uri, 2, 60_000);
-      await client.edit(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'preset "A" {\n  bell 1kHz +1dB\n'.repeat(20_000));
-      const outcomes = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => {
-          const source = new CancellationTokenSource();
-          const request = client.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line: 2 * i + 1, character: 3 } }, source.token);
-          source.cancel();
-          return request.then(
-            () => "answered",
-            (error: unknown) => (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled ? "cancelled" : String(error)),
-          );
-        }),
-      );
-      await busy;
-      assert.deepEqual(outcomes, Array.from({ length: 20 }, () => "cancelled"));
-    },
-  );
+  it("answers RequestCancelled to requests cancelled before they run", async () => {
+    const uri = client.uriFor("cancel-busy.eqp");
+    await client.open(uri, "morph warm\n");
+    // A large error-heavy text keeps the server validating for a while, so the requests and their
+    // cancellations below queue up together and each token is cancelled before its handler runs.
+    const busy = client.waitForDiagnostics(uri, 2, 60_000);
+    await client.edit(
+      uri,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      'preset "A" {\n  bell 1kHz +1dB\n'.repeat(20_000),
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const source = new CancellationTokenSource();
+        const request = client.connection.sendRequest(
+          "textDocument/hover",
+          { textDocument: { uri }, position: { line: 2 * i + 1, character: 3 } },
+          source.token,
+        );
+        source.cancel();
+        return request.then(
+          () => "answered",
+          (error: unknown) =>
+            error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled
+              ? "cancelled"
+              : String(error),
+        );
+      }),
+    );
+    await busy;
+    assert.deepEqual(
+      outcomes,
+      Array.from({ length: 20 }, () => "cancelled"),
+    );
+  });
 });

@@ -82,9 +82,26 @@ function runNeovim(file: string, line: number, col: number, serverCommand: strin
     XDG_DATA_HOME: path.join(home, "data"),
     EQP_LSP_TIMEOUT_MS: "10000",
   };
-  const args = ["--headless", "--clean", "-n", "-c", `luafile ${exEscape(LUA_CLIENT)}`, "--", file, String(line), String(col), ...serverCommand];
+  const args = [
+    "--headless",
+    "--clean",
+    "-n",
+    "-c",
+    `luafile ${exEscape(LUA_CLIENT)}`,
+    "--",
+    file,
+    String(line),
+    String(col),
+    ...serverCommand,
+  ];
   const started = performance.now();
-  const result = spawnSync("nvim", args, { cwd: home, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: NVIM_TIMEOUT_MS });
+  const result = spawnSync("nvim", args, {
+    cwd: home,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: NVIM_TIMEOUT_MS,
+  });
   const ms = Math.round(performance.now() - started);
   const logFile = path.join(home, "cache", "nvim", "lsp.log");
   const records = (result.stdout ?? "")
@@ -145,7 +162,9 @@ const missing = "nvim (Neovim >= 0.7) is not installed: install it with `bash sc
 
 if (!version && !required) {
   const line = "=".repeat(100);
-  console.warn(`\n${line}\nSKIPPING the Neovim LSP client tests: ${missing}\n(set EQP_REQUIRE_NEOVIM=1 to make this a failure)\n${line}\n`);
+  console.warn(
+    `\n${line}\nSKIPPING the Neovim LSP client tests: ${missing}\n(set EQP_REQUIRE_NEOVIM=1 to make this a failure)\n${line}\n`,
+  );
 }
 
 describe(`Neovim's LSP client (${version ?? "nvim missing"})`, () => {

@@ -5,7 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node.js";
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from "vscode-jsonrpc/node.js";
 import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 
 export const SERVER_BUNDLE = path.resolve("dist", "server.js");
@@ -21,7 +26,8 @@ export interface StartOptions {
 
 export class LspTestClient {
   private version = new Map<string, number>();
-  private diagnosticWaiters: { uri: string; version?: number; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+  private diagnosticWaiters: { uri: string; version?: number; resolve: (params: PublishDiagnosticsParams) => void }[] =
+    [];
   readonly published = new Map<string, PublishDiagnosticsParams>();
   readonly notifications: { method: string; params: unknown }[] = [];
   stderr = "";
@@ -35,13 +41,20 @@ export class LspTestClient {
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const command = options.command ?? [process.execPath, SERVER_BUNDLE, "--stdio", ...(options.serverArgs ?? [])];
     const child = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
     const client = new LspTestClient(child, connection);
-    child.stderr!.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
     connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
       client.published.set(params.uri, params);
       client.diagnosticWaiters = client.diagnosticWaiters.filter((waiter) => {
-        if (waiter.uri !== params.uri || (waiter.version !== undefined && params.version !== undefined && params.version < waiter.version)) return true;
+        if (
+          waiter.uri !== params.uri ||
+          (waiter.version !== undefined && params.version !== undefined && params.version < waiter.version)
+        )
+          return true;
         waiter.resolve(params);
         return false;
       });
@@ -77,7 +90,9 @@ export class LspTestClient {
   async open(uri: string, text: string, languageId = "eqpreset"): Promise<Diagnostic[]> {
     this.version.set(uri, 1);
     const waiting = this.waitForDiagnostics(uri, 1);
-    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId, version: 1, text },
+    });
     return (await waiting).diagnostics;
   }
 
@@ -97,13 +112,22 @@ export class LspTestClient {
   async edit(uri: string, range: { start: Position; end: Position }, text: string): Promise<number> {
     const version = (this.version.get(uri) ?? 0) + 1;
     this.version.set(uri, version);
-    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
     return version;
   }
 
   waitForDiagnostics(uri: string, version?: number, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version ?? "?"} within ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no diagnostics for ${uri} v${version ?? "?"} within ${timeoutMs} ms; stderr: ${this.stderr}`),
+          ),
+        timeoutMs,
+      );
       this.diagnosticWaiters.push({
         uri,
         version,
@@ -132,7 +156,10 @@ export class LspTestClient {
 
   async stop(): Promise<void> {
     try {
-      await Promise.race([this.connection.sendRequest("shutdown"), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await Promise.race([
+        this.connection.sendRequest("shutdown"),
+        new Promise((resolve) => setTimeout(resolve, 2000)),
+      ]);
       await this.connection.sendNotification("exit");
     } catch {
       // The server may already be gone; killing it below is enough.

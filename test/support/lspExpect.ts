@@ -20,7 +20,11 @@ export function hoverText(hover: Hover | null): string {
   return contents.value;
 }
 
-export async function expectHover(client: LspTestClient, textWithMarker: string, ...expected: (string | RegExp)[]): Promise<string> {
+export async function expectHover(
+  client: LspTestClient,
+  textWithMarker: string,
+  ...expected: (string | RegExp)[]
+): Promise<string> {
   const { uri, position } = await openWithCursor(client, textWithMarker);
   const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position });
   const text = hoverText(hover);
@@ -32,12 +36,21 @@ export async function expectHover(client: LspTestClient, textWithMarker: string,
   return text;
 }
 
-export async function expectCompletion(client: LspTestClient, textWithMarker: string, expected: string[], unexpected: string[] = []): Promise<CompletionItem[]> {
+export async function expectCompletion(
+  client: LspTestClient,
+  textWithMarker: string,
+  expected: string[],
+  unexpected: string[] = [],
+): Promise<CompletionItem[]> {
   const { uri, position } = await openWithCursor(client, textWithMarker);
-  const result = await client.request<CompletionItem[] | { items: CompletionItem[] } | null>("textDocument/completion", { textDocument: { uri }, position });
+  const result = await client.request<CompletionItem[] | { items: CompletionItem[] } | null>(
+    "textDocument/completion",
+    { textDocument: { uri }, position },
+  );
   const items = Array.isArray(result) ? result : (result?.items ?? []);
   const labels = items.map((item) => item.label);
   for (const label of expected) assert.ok(labels.includes(label), `completion lacks ${label}: ${labels.join(", ")}`);
-  for (const label of unexpected) assert.ok(!labels.includes(label), `completion should not offer ${label}: ${labels.join(", ")}`);
+  for (const label of unexpected)
+    assert.ok(!labels.includes(label), `completion should not offer ${label}: ${labels.join(", ")}`);
   return items;
 }

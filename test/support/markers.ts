@@ -5,7 +5,8 @@ export function withRange(textWithMarkers: string): { text: string; range: Range
   const open = textWithMarkers.indexOf("«");
   const close = textWithMarkers.indexOf("»");
   if (open < 0 || close < open) throw new Error("expected «…» markers");
-  const text = textWithMarkers.slice(0, open) + textWithMarkers.slice(open + 1, close) + textWithMarkers.slice(close + 1);
+  const text =
+    textWithMarkers.slice(0, open) + textWithMarkers.slice(open + 1, close) + textWithMarkers.slice(close + 1);
   return { text, range: { start: positionAt(text, open), end: positionAt(text, close - 1) } };
 }
 

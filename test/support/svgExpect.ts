@@ -23,7 +23,9 @@ interface SaxParser {
 }
 
 // sax ships no types; this is the part of its API the parse uses.
-const sax = createRequire(import.meta.url)("sax") as { parser(strict: boolean, options: { xmlns?: boolean; strictEntities?: boolean }): SaxParser };
+const sax = createRequire(import.meta.url)("sax") as {
+  parser(strict: boolean, options: { xmlns?: boolean; strictEntities?: boolean }): SaxParser;
+};
 
 /** Parses XML strictly; throws on the first well-formedness error. */
 export function parseXml(text: string): XmlElement {
@@ -87,11 +89,23 @@ export function parseCurveSvg(svg: string): CurveSvg {
       const circle = group.children.find((child) => child.name === "circle");
       const label = group.children.find((child) => child.name === "text");
       assert.ok(circle && label, "a marker without circle or label");
-      return { slot: group.attributes["data-slot"] ?? "", highlighted: hasClass(group, "highlight"), cx: number(circle, "cx"), cy: number(circle, "cy"), label: label.text };
+      return {
+        slot: group.attributes["data-slot"] ?? "",
+        highlighted: hasClass(group, "highlight"),
+        cx: number(circle, "cx"),
+        cy: number(circle, "cy"),
+        label: label.text,
+      };
     });
   return {
     root,
-    plot: { x: number(plotRect, "x"), y: number(plotRect, "y"), width: number(plotRect, "width"), height: number(plotRect, "height"), dbRange: number(plotRect, "data-db-range") },
+    plot: {
+      x: number(plotRect, "x"),
+      y: number(plotRect, "y"),
+      width: number(plotRect, "width"),
+      height: number(plotRect, "height"),
+      dbRange: number(plotRect, "data-db-range"),
+    },
     markers,
   };
 }

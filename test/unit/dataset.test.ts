@@ -3,7 +3,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { DatasetError, isJunkLabel, loadDataset, parseDataset, splitByParticipant } from "../../server/src/core/model/index.js";
+import {
+  DatasetError,
+  isJunkLabel,
+  loadDataset,
+  parseDataset,
+  splitByParticipant,
+} from "../../server/src/core/model/index.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 describe("dataset loader", () => {
@@ -73,7 +79,10 @@ describe("dataset loader", () => {
 
   it("gives clear errors for a missing, empty or useless file", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "eqp-data-"));
-    assert.throws(() => loadDataset(path.join(dir, "missing.csv")), (error: Error) => error instanceof DatasetError && /missing.csv: no such file/.test(error.message));
+    assert.throws(
+      () => loadDataset(path.join(dir, "missing.csv")),
+      (error: Error) => error instanceof DatasetError && /missing.csv: no such file/.test(error.message),
+    );
     writeFileSync(path.join(dir, "empty.csv"), "");
     assert.throws(() => loadDataset(path.join(dir, "empty.csv")), /empty.csv: the file is empty/);
     assert.throws(() => loadDataset(dir), /is a folder/);

@@ -46,11 +46,16 @@ describe("fixed normalisation", () => {
       const high = bounds.ranges.map((range) => range.max);
       for (const values of [low, high]) {
         const normalised = normalise(values, bounds);
-        assert.ok(normalised.every((value) => value === 0 || value === 1 || Math.abs(value - Math.round(value)) < 1e-6));
+        assert.ok(
+          normalised.every((value) => value === 0 || value === 1 || Math.abs(value - Math.round(value)) < 1e-6),
+        );
         const back = denormalise(normalised, bounds);
         PARAMETERS.forEach((parameter, i) => {
           const expected = Math.min(parameter.pluginRange.max, Math.max(parameter.pluginRange.min, values[i]!));
-          assert.ok(Math.abs(back[i]! - expected) / Math.abs(expected || 1) < 1e-5, `${parameter.name}: ${back[i]} vs ${expected}`);
+          assert.ok(
+            Math.abs(back[i]! - expected) / Math.abs(expected || 1) < 1e-5,
+            `${parameter.name}: ${back[i]} vs ${expected}`,
+          );
         });
       }
     });
@@ -60,7 +65,10 @@ describe("fixed normalisation", () => {
     const bounds = fixedBounds("audible");
     const values = [12, 20, -12, 20000, 0.1, 0, 1000, 10, 12, 20000, 0.1, -12, 20000];
     const normalised = Array.from(normalise(values, bounds));
-    assert.deepEqual(normalised.map((value) => Math.round(value * 1e6) / 1e6), [1, 0, 0, 1, 0, 0.5, 0.566323, 1, 1, 1, 0, 0, 1]);
+    assert.deepEqual(
+      normalised.map((value) => Math.round(value * 1e6) / 1e6),
+      [1, 0, 0, 1, 0, 0.5, 0.566323, 1, 1, 1, 0, 0, 1],
+    );
   });
 
   it("never yields a value outside the plug-in ranges, even for the network's extreme outputs", () => {
@@ -69,13 +77,17 @@ describe("fixed normalisation", () => {
         const values = denormalise(new Array(13).fill(t), fixedBounds(scheme));
         PARAMETERS.forEach((parameter) => {
           const value = values[parameter.index]!;
-          assert.ok(value >= parameter.pluginRange.min && value <= parameter.pluginRange.max, `${scheme} ${parameter.name} ${value}`);
+          assert.ok(
+            value >= parameter.pluginRange.min && value <= parameter.pluginRange.max,
+            `${scheme} ${parameter.name} ${value}`,
+          );
         });
       }
     }
   });
 
   it("can reach 20 kHz on the high shelf (the predecessor stopped at 7.9 kHz)", () => {
-    for (const scheme of ["plugin", "audible"] as const) assert.equal(denormalise(new Array(13).fill(1), fixedBounds(scheme))[12], 20000);
+    for (const scheme of ["plugin", "audible"] as const)
+      assert.equal(denormalise(new Array(13).fill(1), fixedBounds(scheme))[12], 20000);
   });
 });

@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyReplacements, effectiveBands, expansionEdits, parsePresetDocument, resolvePresets, roundBand, type EqBand } from "../../server/src/core/index.js";
+import {
+  applyReplacements,
+  effectiveBands,
+  expansionEdits,
+  parsePresetDocument,
+  resolvePresets,
+  roundBand,
+  type EqBand,
+} from "../../server/src/core/index.js";
 
 /** Five fixed bands standing in for the model's output: the edit logic does not depend on their values. */
 const GENERATED: EqBand[] = [
@@ -32,7 +40,9 @@ describe("expanding a morph into bands", () => {
   });
 
   it("keeps an explicit bell after the morph in its slot (Bell 1), writing the generated bells after it", () => {
-    const { expanded, before, after } = expand('preset "A" {\n  morph warm\n  bell 1kHz +3dB q 2 # the presence lift\n  highshelf 9kHz +1dB\n}\n');
+    const { expanded, before, after } = expand(
+      'preset "A" {\n  morph warm\n  bell 1kHz +3dB q 2 # the presence lift\n  highshelf 9kHz +1dB\n}\n',
+    );
     assert.deepEqual(after, before, expanded);
     assert.deepEqual(
       after.filter((band) => band.slot.startsWith("bell")).map((band) => [band.slot, band.frequencyHz]),
@@ -51,7 +61,9 @@ describe("expanding a morph into bands", () => {
   });
 
   it("keeps Windows line endings in the text it carries over", () => {
-    const { expanded, before, after } = expand('preset "A" {\r\n  morph warm\r\n  # between\r\n  bell 1kHz +3dB\r\n}\r\n');
+    const { expanded, before, after } = expand(
+      'preset "A" {\r\n  morph warm\r\n  # between\r\n  bell 1kHz +3dB\r\n}\r\n',
+    );
     assert.deepEqual(after, before);
     assert.match(expanded, /\r\n {2}# between\r\n {2}bell 1kHz \+3dB\n {2}bell 1\.2kHz/);
   });

@@ -2,8 +2,21 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { biquadMagnitudeDb, effectiveBands, logFrequencies, parsePresetDocument, resolvePresets, responseDb, type EqBand } from "../../server/src/core/index.js";
-import { EXPORT_FORMATS, EXPORT_TARGETS, presetFileNames, type ConcretePreset } from "../../server/src/core/export/index.js";
+import {
+  biquadMagnitudeDb,
+  effectiveBands,
+  logFrequencies,
+  parsePresetDocument,
+  resolvePresets,
+  responseDb,
+  type EqBand,
+} from "../../server/src/core/index.js";
+import {
+  EXPORT_FORMATS,
+  EXPORT_TARGETS,
+  presetFileNames,
+  type ConcretePreset,
+} from "../../server/src/core/export/index.js";
 import { exportJson, readJsonExport } from "../../server/src/core/export/index.js";
 import { parseApo } from "../../server/src/core/import/index.js";
 import { apoToPreset } from "../../server/src/core/import/index.js";
@@ -48,7 +61,11 @@ describe("export golden files", () => {
 
 describe("export file names", () => {
   it("makes a distinct, readable file per preset", () => {
-    const names = presetFileNames([{ name: "VO clean" }, { name: "VO  Clean!" }, { name: undefined }, { name: "Émile's pad" }], "apo", "dialogue");
+    const names = presetFileNames(
+      [{ name: "VO clean" }, { name: "VO  Clean!" }, { name: undefined }, { name: "Émile's pad" }],
+      "apo",
+      "dialogue",
+    );
     assert.deepEqual(names, ["vo-clean.txt", "vo-clean-2.txt", "dialogue.txt", "emile-s-pad.txt"]);
   });
 });
@@ -60,17 +77,26 @@ describe("JSON export", () => {
   });
 
   it("carries coefficients that reproduce the preset's response", () => {
-    const document = JSON.parse(exportJson([voClean])) as { presets: { bands: { biquad: { b0: number; b1: number; b2: number; a1: number; a2: number } }[] }[] };
+    const document = JSON.parse(exportJson([voClean])) as {
+      presets: { bands: { biquad: { b0: number; b1: number; b2: number; a1: number; a2: number } }[] }[];
+    };
     const frequencies = logFrequencies(64, 20, 20000);
     const expected = responseDb(voClean.bands, frequencies, 48000, voClean.outputGainDb);
     frequencies.forEach((frequency, i) => {
-      const sum = document.presets[0]!.bands.reduce((total, band) => total + biquadMagnitudeDb(band.biquad, frequency, 48000), voClean.outputGainDb);
+      const sum = document.presets[0]!.bands.reduce(
+        (total, band) => total + biquadMagnitudeDb(band.biquad, frequency, 48000),
+        voClean.outputGainDb,
+      );
       assert.ok(Math.abs(sum - expected[i]!) < 1e-9, `${frequency} Hz: ${sum} vs ${expected[i]}`);
     });
   });
 
   it("reports its peak and the pre-gain that keeps it at 0 dB", () => {
-    const [preset] = (JSON.parse(exportJson([voClean])) as { presets: { peakDb: number; suggestedPreGainDb: number; peakFrequencyHz: number }[] }).presets;
+    const [preset] = (
+      JSON.parse(exportJson([voClean])) as {
+        presets: { peakDb: number; suggestedPreGainDb: number; peakFrequencyHz: number }[];
+      }
+    ).presets;
     // Bell 2 (+2.5 dB at 3 kHz) meets the others' skirts; the trim is -1 dB.
     assert.ok(preset!.peakDb > 1 && preset!.peakDb < 2, String(preset!.peakDb));
     assert.ok(Math.abs(preset!.peakFrequencyHz - 3000) < 150);
@@ -79,12 +105,16 @@ describe("JSON export", () => {
 
   it("names what is wrong with a file that is not an export", () => {
     assert.throws(() => readJsonExport("{}"), /not an eqp JSON export/);
-    assert.throws(() => readJsonExport('{"format":"eqpreset-biquads","presets":[{"bands":[{"slot":"bell9"}]}]}'), /presets\[0\]\.bands\[0\]\.slot/);
+    assert.throws(
+      () => readJsonExport('{"format":"eqpreset-biquads","presets":[{"bands":[{"slot":"bell9"}]}]}'),
+      /presets\[0\]\.bands\[0\]\.slot/,
+    );
   });
 });
 
 describe("Equalizer APO export", () => {
-  const roundTrip = (preset: ConcretePreset) => apoToPreset(parseApo(EXPORT_TARGETS.apo.export(preset, {}).text), { name: preset.name ?? "x" });
+  const roundTrip = (preset: ConcretePreset) =>
+    apoToPreset(parseApo(EXPORT_TARGETS.apo.export(preset, {}).text), { name: preset.name ?? "x" });
 
   it("imports back to the same bands and gain", () => {
     for (const preset of [voClean, generatedLike, ...fixturePresets]) {

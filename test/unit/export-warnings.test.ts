@@ -14,7 +14,11 @@ function maxDifference(a: Parameters<typeof biquad>, b: Parameters<typeof biquad
   const first = biquad(...a);
   const second = biquad(...b);
   let max = 0;
-  for (const frequency of comparisonGrid(48000)) max = Math.max(max, Math.abs(biquadMagnitudeDb(first, frequency, 48000) - biquadMagnitudeDb(second, frequency, 48000)));
+  for (const frequency of comparisonGrid(48000))
+    max = Math.max(
+      max,
+      Math.abs(biquadMagnitudeDb(first, frequency, 48000) - biquadMagnitudeDb(second, frequency, 48000)),
+    );
   return max;
 }
 
@@ -49,7 +53,13 @@ describe("per-target warnings", () => {
     assert.ok(left.errorDb >= 1.5, String(left.errorDb));
     const document = JSON.parse(exported.text) as { effects: { bands: string[] }[] };
     assert.equal(document.effects.length, 2);
-    assert.deepEqual(document.effects.flatMap((effect) => effect.bands).sort(), ["Bell 1", "Bell 2", "Bell 3", "High shelf", "Low shelf"]);
+    assert.deepEqual(document.effects.flatMap((effect) => effect.bands).sort(), [
+      "Bell 1",
+      "Bell 2",
+      "Bell 3",
+      "High shelf",
+      "Low shelf",
+    ]);
     // The instance keeps the three bands that matter most: leaving out the smallest bell and the gentle shelf costs least.
     assert.deepEqual(document.effects[0]!.bands, ["Low shelf", "Bell 2", "Bell 3"]);
   });
@@ -95,6 +105,7 @@ describe("per-target warnings", () => {
       { slot: "bell1", frequencyHz: 250, gainDb: 6, q: 0.1 },
       { slot: "highShelf", frequencyHz: 9000, gainDb: 12, q: 0.71 },
     ]);
-    for (const format of ["json", "apo", "easyeffects"] as const) assert.deepEqual(EXPORT_TARGETS[format].export(wide, {}).warnings, [], format);
+    for (const format of ["json", "apo", "easyeffects"] as const)
+      assert.deepEqual(EXPORT_TARGETS[format].export(wide, {}).warnings, [], format);
   });
 });

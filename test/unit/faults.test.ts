@@ -6,7 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -46,7 +56,12 @@ function folderHashes(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir)
       .sort()
-      .map((entry) => [entry, createHash("sha256").update(readFileSync(path.join(dir, entry))).digest("hex")]),
+      .map((entry) => [
+        entry,
+        createHash("sha256")
+          .update(readFileSync(path.join(dir, entry)))
+          .digest("hex"),
+      ]),
   );
 }
 
@@ -59,18 +74,30 @@ describe("training data faults", () => {
   it("says a data path that cannot be read is missing, a folder, or not a file name", () => {
     const dangling = path.join(scratch, "dangling.csv");
     symlinkSync(path.join(scratch, "gone.csv"), dangling);
-    assert.throws(() => loadDataset(dangling), (error: Error) => error instanceof DatasetError && error.message === `${dangling}: no such file`);
+    assert.throws(
+      () => loadDataset(dangling),
+      (error: Error) => error instanceof DatasetError && error.message === `${dangling}: no such file`,
+    );
     const folder = path.join(scratch, "folder.csv");
     mkdirSync(folder);
-    assert.throws(() => loadDataset(folder), (error: Error) => error instanceof DatasetError && error.message === `${folder}: is a folder, not a CSV file`);
-    assert.throws(() => loadDataset("data\u0000.csv"), (error: Error) => error instanceof DatasetError && error.message === "data\\u0000.csv: not a usable file name");
+    assert.throws(
+      () => loadDataset(folder),
+      (error: Error) => error instanceof DatasetError && error.message === `${folder}: is a folder, not a CSV file`,
+    );
+    assert.throws(
+      () => loadDataset("data\u0000.csv"),
+      (error: Error) => error instanceof DatasetError && error.message === "data\\u0000.csv: not a usable file name",
+    );
   });
 
   it("reports a file cut in the middle of a row at that row's line", () => {
     const text = toCsv(generateRows(40, 2));
     const cut = text.slice(0, text.length - 30);
     const dataset = parseDataset(cut, "cut.csv", { minExamples: 1 });
-    assert.deepEqual(dataset.report.skipped.map((skipped) => skipped.line), [40]);
+    assert.deepEqual(
+      dataset.report.skipped.map((skipped) => skipped.line),
+      [40],
+    );
     assert.match(dataset.report.skipped[0]!.reason, /^expected 25 columns, found \d+$/);
     assert.equal(dataset.rows.length, 39);
   });
@@ -78,7 +105,12 @@ describe("training data faults", () => {
   it("stops with the line when a file is cut inside a quoted field", () => {
     const lines = toCsv(generateRows(10, 2)).split("\n");
     const cut = `${lines.slice(0, 6).join("\n")}\n7,"warm,user1,2,2`;
-    assert.throws(() => parseDataset(cut, "quoted.csv"), (error: Error) => error instanceof DatasetError && error.message === "quoted.csv:7: not readable as CSV (a quote opens in this row and never closes)");
+    assert.throws(
+      () => parseDataset(cut, "quoted.csv"),
+      (error: Error) =>
+        error instanceof DatasetError &&
+        error.message === "quoted.csv:7: not readable as CSV (a quote opens in this row and never closes)",
+    );
   });
 
   it("reports a bad value in every checked column with its line, and ignores the columns it does not use", () => {
@@ -103,7 +135,11 @@ describe("training data faults", () => {
           // A decimal comma splits the row: one column too many.
           bad(column, value, /^expected 25 columns, found 26$/);
         } else {
-          bad(column, value, new RegExp(`^${label} is not a number: ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+          bad(
+            column,
+            value,
+            new RegExp(`^${label} is not a number: ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+          );
         }
       }
       const outside = String(parameter.pluginRange.max * 10 + 100);
@@ -128,7 +164,14 @@ describe("training data faults", () => {
 
   it("refuses a file with no usable row, saying why", () => {
     const lines = generateRows(5, 1).map((row, index) => csvLine(index + 1, row).replace(/,2,2,[^,]+/, ",2,2,loud"));
-    assert.throws(() => parseDataset(lines.join("\n"), "useless.csv"), (error: Error) => error instanceof DatasetError && /^useless\.csv: no usable rows \(5 rows read, 0 used, 5 malformed \(5 column 6 \(lowShelf\.gain\) is not a number\)/.test(error.message));
+    assert.throws(
+      () => parseDataset(lines.join("\n"), "useless.csv"),
+      (error: Error) =>
+        error instanceof DatasetError &&
+        /^useless\.csv: no usable rows \(5 rows read, 0 used, 5 malformed \(5 column 6 \(lowShelf\.gain\) is not a number\)/.test(
+          error.message,
+        ),
+    );
     assert.throws(() => parseDataset("\n\n  \n", "blank.csv"), /^DatasetError: blank\.csv: the file is empty$/);
   });
 });
@@ -150,10 +193,26 @@ function editJson(file: string, edit: (json: Record<string, unknown>) => void): 
 const BROKEN_MODELS: { name: string; damage: (dir: string) => void; message: RegExp }[] = [
   { name: "missing", damage: (dir) => rmSync(dir, { recursive: true }), message: /metadata\.json: missing$/ },
   { name: "no-metadata", damage: (dir) => rmSync(path.join(dir, METADATA_FILE)), message: /metadata\.json: missing$/ },
-  { name: "metadata-cut", damage: (dir) => truncateSync(path.join(dir, METADATA_FILE), 200), message: /metadata\.json: unreadable \(.*JSON/ },
-  { name: "wrong-version", damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => (json.formatVersion = 2)), message: /metadata\.json: format version 2 is not supported \(expected 1\)/ },
-  { name: "wrong-format", damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => (json.format = "something-else")), message: /metadata\.json: "format" must be "eqpreset-model"/ },
-  { name: "weights-cut", damage: (dir) => truncateSync(path.join(dir, WEIGHTS_FILE), 1000), message: /weights\.bin: does not match metadata\.json \(checksum differs\)/ },
+  {
+    name: "metadata-cut",
+    damage: (dir) => truncateSync(path.join(dir, METADATA_FILE), 200),
+    message: /metadata\.json: unreadable \(.*JSON/,
+  },
+  {
+    name: "wrong-version",
+    damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => (json.formatVersion = 2)),
+    message: /metadata\.json: format version 2 is not supported \(expected 1\)/,
+  },
+  {
+    name: "wrong-format",
+    damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => (json.format = "something-else")),
+    message: /metadata\.json: "format" must be "eqpreset-model"/,
+  },
+  {
+    name: "weights-cut",
+    damage: (dir) => truncateSync(path.join(dir, WEIGHTS_FILE), 1000),
+    message: /weights\.bin: does not match metadata\.json \(checksum differs\)/,
+  },
   {
     name: "weights-cut-unchecked",
     damage: (dir) => {
@@ -162,7 +221,11 @@ const BROKEN_MODELS: { name: string; damage: (dir: string) => void; message: Reg
     },
     message: /model\.json: .*(bytes|byte)/,
   },
-  { name: "no-network", damage: (dir) => rmSync(path.join(dir, NETWORK_FILE)), message: /the network files cannot be read \(.*model\.json/ },
+  {
+    name: "no-network",
+    damage: (dir) => rmSync(path.join(dir, NETWORK_FILE)),
+    message: /the network files cannot be read \(.*model\.json/,
+  },
   {
     name: "wrong-shape",
     damage: (dir) =>
@@ -172,10 +235,19 @@ const BROKEN_MODELS: { name: string; damage: (dir: string) => void; message: Reg
       }),
     message: /model\.json: .*shape/,
   },
-  { name: "wrong-latent", damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => ((json.model as Record<string, unknown>).latentSize = 3)), message: /metadata\.json: latentSize 3 ≠ the network's \d+/ },
+  {
+    name: "wrong-latent",
+    damage: (dir) =>
+      editJson(path.join(dir, METADATA_FILE), (json) => ((json.model as Record<string, unknown>).latentSize = 3)),
+    message: /metadata\.json: latentSize 3 ≠ the network's \d+/,
+  },
   {
     name: "wrong-centroid",
-    damage: (dir) => editJson(path.join(dir, METADATA_FILE), (json) => ((json.model as { words: { centroid: number[] }[] }).words[0]!.centroid = [1, 2])),
+    damage: (dir) =>
+      editJson(
+        path.join(dir, METADATA_FILE),
+        (json) => ((json.model as { words: { centroid: number[] }[] }).words[0]!.centroid = [1, 2]),
+      ),
     message: /metadata\.json: the centroid of '\w+' has the wrong length/,
   },
 ];
@@ -187,7 +259,10 @@ describe("model folder faults", () => {
       assert.throws(
         () => readModelFolder(dir),
         (error: Error) => {
-          assert.ok(error instanceof ModelFolderError || error instanceof MetadataError, `${error.name}: ${error.message}`);
+          assert.ok(
+            error instanceof ModelFolderError || error instanceof MetadataError,
+            `${error.name}: ${error.message}`,
+          );
           assert.match(error.message, broken.message);
           assert.ok(error.message.includes(dir), `the message does not name the folder: ${error.message}`);
           return true;
@@ -226,7 +301,11 @@ describe("saving a model when the disk fills up", () => {
         if (written++ < okFiles) return DISK_WRITER.writeFile(file, data);
         const bytes = typeof data === "string" ? Buffer.from(data) : data;
         DISK_WRITER.writeFile(file, bytes.subarray(0, bytes.length >> 1));
-        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
+          code: "ENOSPC",
+          errno: -28,
+          syscall: "write",
+        });
       },
       rename: DISK_WRITER.rename,
     };
@@ -241,7 +320,10 @@ describe("saving a model when the disk fills up", () => {
     for (const okFiles of [0, 1, 2]) {
       assert.throws(
         () => saveModelFolder(target, model.network, metadata(), fullDisk(okFiles)),
-        (error: Error) => error instanceof ModelFolderError && error.message === `${target}: the model could not be written (ENOSPC: no space left on device, write); the previous model is unchanged`,
+        (error: Error) =>
+          error instanceof ModelFolderError &&
+          error.message ===
+            `${target}: the model could not be written (ENOSPC: no space left on device, write); the previous model is unchanged`,
       );
       assert.deepEqual(folderHashes(target), before);
       assert.deepEqual(leftovers(parent), []);
@@ -253,7 +335,10 @@ describe("saving a model when the disk fills up", () => {
   it("writes nothing when there was no model before", () => {
     const parent = path.join(scratch, "save-new");
     const target = path.join(parent, "model");
-    assert.throws(() => saveModelFolder(target, model.network, metadata(), fullDisk(1)), /could not be written \(ENOSPC.*\); nothing was written$/);
+    assert.throws(
+      () => saveModelFolder(target, model.network, metadata(), fullDisk(1)),
+      /could not be written \(ENOSPC.*\); nothing was written$/,
+    );
     assert.deepEqual(readdirSync(parent), []);
   });
 
@@ -265,11 +350,15 @@ describe("saving a model when the disk fills up", () => {
     const failingSwap: ModelFolderWriter = {
       writeFile: DISK_WRITER.writeFile,
       rename: (from, to) => {
-        if (path.basename(from).includes(".partial-")) throw Object.assign(new Error("EXDEV: cross-device link not permitted, rename"), { code: "EXDEV" });
+        if (path.basename(from).includes(".partial-"))
+          throw Object.assign(new Error("EXDEV: cross-device link not permitted, rename"), { code: "EXDEV" });
         DISK_WRITER.rename(from, to);
       },
     };
-    assert.throws(() => saveModelFolder(target, model.network, metadata(), failingSwap), /EXDEV.*the previous model is unchanged$/);
+    assert.throws(
+      () => saveModelFolder(target, model.network, metadata(), failingSwap),
+      /EXDEV.*the previous model is unchanged$/,
+    );
     assert.deepEqual(folderHashes(target), before);
     assert.deepEqual(leftovers(parent), []);
   });
@@ -277,7 +366,14 @@ describe("saving a model when the disk fills up", () => {
   it("refuses a target under a file before writing anything", () => {
     const file = path.join(scratch, "a-file");
     writeFileSync(file, "");
-    assert.throws(() => saveModelFolder(path.join(file, "model"), model.network, metadata()), (error: Error) => error instanceof ModelFolderError && error.message.endsWith(`cannot be created, ${file} is a file`));
-    assert.throws(() => saveModelFolder(file, model.network, metadata()), (error: Error) => error instanceof ModelFolderError && error.message === `${file} exists and is not a folder`);
+    assert.throws(
+      () => saveModelFolder(path.join(file, "model"), model.network, metadata()),
+      (error: Error) =>
+        error instanceof ModelFolderError && error.message.endsWith(`cannot be created, ${file} is a file`),
+    );
+    assert.throws(
+      () => saveModelFolder(file, model.network, metadata()),
+      (error: Error) => error instanceof ModelFolderError && error.message === `${file} exists and is not a folder`,
+    );
   });
 });

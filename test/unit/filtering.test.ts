@@ -9,7 +9,10 @@ import { voCleanBands } from "../support/presets.js";
 const RATE = 48000;
 
 function sine(frequencyHz: number, seconds = 1, amplitude = 0.25, sampleRate = RATE): Float64Array {
-  return Float64Array.from({ length: Math.round(seconds * sampleRate) }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / sampleRate));
+  return Float64Array.from(
+    { length: Math.round(seconds * sampleRate) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / sampleRate),
+  );
 }
 
 /** The level change of a steady sine through the bands, measured after the first 0.25 s (the filters' transient). */
@@ -62,7 +65,10 @@ describe("filtering samples through a preset", () => {
   it("leaves the input untouched and skips 0 dB bands", () => {
     const input = sine(440);
     const copy = Float64Array.from(input);
-    const [output] = filterChannels([input], presetBiquads([{ slot: "bell1", frequencyHz: 440, gainDb: 0, q: 1 }], RATE));
+    const [output] = filterChannels(
+      [input],
+      presetBiquads([{ slot: "bell1", frequencyHz: 440, gainDb: 0, q: 1 }], RATE),
+    );
     assert.deepEqual(input, copy);
     assert.deepEqual(output, copy);
   });

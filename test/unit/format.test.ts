@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { formatDocument, parsePresetDocument, resolvePresets, writeFrequency, writeGain, writePlain } from "../../server/src/core/index.js";
+import {
+  formatDocument,
+  parsePresetDocument,
+  resolvePresets,
+  writeFrequency,
+  writeGain,
+  writePlain,
+} from "../../server/src/core/index.js";
 
 function format(text: string): string | undefined {
   return formatDocument(parsePresetDocument(text), text);
@@ -20,7 +27,8 @@ function meaning(text: string): unknown {
 
 describe("formatter", () => {
   it("writes the canonical layout and keeps comments", () => {
-    const text = '# header\n\n\nsamplerate 48000\npreset   "VO"{ # hi\n  LowShelf 120hz -3.0dB   # rumble\n      bell  +3dB 2500 Hz q 1.20\n  highshelf 10k +1.5db; gain -1dB\n} # end\nmorph Warm 0.30 bright .7\n';
+    const text =
+      '# header\n\n\nsamplerate 48000\npreset   "VO"{ # hi\n  LowShelf 120hz -3.0dB   # rumble\n      bell  +3dB 2500 Hz q 1.20\n  highshelf 10k +1.5db; gain -1dB\n} # end\nmorph Warm 0.30 bright .7\n';
     assert.equal(
       format(text),
       '# header\n\nsamplerate 48kHz\n\npreset "VO" { # hi\n  lowshelf 120Hz -3dB # rumble\n  bell 2.5kHz +3dB q 1.2\n  highshelf 10kHz +1.5dB\n  gain -1dB\n} # end\n\nmorph warm 0.3 bright 0.7\n',

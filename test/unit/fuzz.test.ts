@@ -19,8 +19,16 @@ const DOCUMENTS = 100_000;
 describe("fuzz", () => {
   it(`survives ${DOCUMENTS.toLocaleString("en")} seeded documents with every range inside the text`, (t) => {
     // A 100k-character line costs as much as ~300 small documents: a few dozen of them are enough here.
-    const report = runFuzz({ seed: SEED, count: DOCUMENTS, generate: { longLineRate: 0.0002 }, probes: 2, maxFailures: 5 });
-    t.diagnostic(`${report.documents} documents, ${(report.characters / 1e6).toFixed(1)} MB, ${report.formatted} without syntax errors (formatted twice), ${report.seconds.toFixed(1)} s`);
+    const report = runFuzz({
+      seed: SEED,
+      count: DOCUMENTS,
+      generate: { longLineRate: 0.0002 },
+      probes: 2,
+      maxFailures: 5,
+    });
+    t.diagnostic(
+      `${report.documents} documents, ${(report.characters / 1e6).toFixed(1)} MB, ${report.formatted} without syntax errors (formatted twice), ${report.seconds.toFixed(1)} s`,
+    );
     assert.deepEqual(report.failures.map(describeFailure), []);
     assert.equal(report.documents, DOCUMENTS);
     // The generator must keep producing valid documents too, or the formatting checks test nothing.
@@ -44,26 +52,49 @@ describe("fuzz", () => {
       "q ",
       ";",
       'preset "A" { bell } preset { "x 1kHz ; } } {',
-      ...Array.from({ length: 15 }, (_, index) => fuzzDocument(SEED, index * 997, samples, { maxSize: 400, longLine: 0, longLineRate: 0 }).text),
+      ...Array.from(
+        { length: 15 },
+        (_, index) => fuzzDocument(SEED, index * 997, samples, { maxSize: 400, longLine: 0, longLineRate: 0 }).text,
+      ),
     ];
     const slow = shapes.flatMap((text) => {
       const { linear, scaling } = isLinear(text, context);
-      return linear ? [] : [`${JSON.stringify(text.slice(0, 80))}: ${scaling.sizes.join("/")} characters took ${scaling.times.map((ms) => ms.toFixed(1)).join("/")} ms`];
+      return linear
+        ? []
+        : [
+            `${JSON.stringify(text.slice(0, 80))}: ${scaling.sizes.join("/")} characters took ${scaling.times.map((ms) => ms.toFixed(1)).join("/")} ms`,
+          ];
     });
     assert.deepEqual(slow, []);
   });
 
-  it(
-    "answers a hover on an absurd but finite gain (bell 1kHz 1e20dB) without running out of memory",
-    () => {
-      for (const text of ['preset "A" {\n  bell 1kHz 1e20dB\n}\n', 'preset "A" {\n  bell 1kHz +1dB\n  gain 1e300dB\n}\n']) {
-        const result = spawnSync(process.execPath, ["--max-old-space-size=256", "--import", "tsx", path.join("test", "fuzz", "hoverOnce.ts"), JSON.stringify(text), "1", "3"], {
+  it("answers a hover on an absurd but finite gain (bell 1kHz 1e20dB) without running out of memory", () => {
+    for (const text of [
+      'preset "A" {\n  bell 1kHz 1e20dB\n}\n',
+      'preset "A" {\n  bell 1kHz +1dB\n  gain 1e300dB\n}\n',
+    ]) {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "--max-old-space-size=256",
+          "--import",
+          "tsx",
+          path.join("test", "fuzz", "hoverOnce.ts"),
+          JSON.stringify(text),
+          "1",
+          "3",
+        ],
+        {
           encoding: "utf8",
           timeout: 30_000,
-        });
-        assert.equal(result.status, 0, `hover on ${JSON.stringify(text)}: exit ${result.status} ${result.signal ?? ""} ${result.stderr.slice(-300)}`);
-        assert.ok(Number(result.stdout) < 100_000, `a hover of ${result.stdout.trim()} characters`);
-      }
-    },
-  );
+        },
+      );
+      assert.equal(
+        result.status,
+        0,
+        `hover on ${JSON.stringify(text)}: exit ${result.status} ${result.signal ?? ""} ${result.stderr.slice(-300)}`,
+      );
+      assert.ok(Number(result.stdout) < 100_000, `a hover of ${result.stdout.trim()} characters`);
+    }
+  });
 });

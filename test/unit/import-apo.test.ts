@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { effectiveBands, parsePresetDocument, resolvePresets, validateDocument, Vocabulary } from "../../server/src/core/index.js";
+import {
+  effectiveBands,
+  parsePresetDocument,
+  resolvePresets,
+  validateDocument,
+  Vocabulary,
+} from "../../server/src/core/index.js";
 import { EXPORT_TARGETS } from "../../server/src/core/export/index.js";
 import { parseApo } from "../../server/src/core/import/index.js";
 import { apoToPreset, qFromBandwidth, shelfQFromSlope } from "../../server/src/core/import/index.js";
@@ -20,7 +26,9 @@ function importText(text: string, name = "Headphones") {
 }
 
 function errorsOf(eqp: string) {
-  return validateDocument(parsePresetDocument(eqp), { vocabulary: new Vocabulary([]) }).filter((diagnostic) => diagnostic.severity === "error");
+  return validateDocument(parsePresetDocument(eqp), { vocabulary: new Vocabulary([]) }).filter(
+    (diagnostic) => diagnostic.severity === "error",
+  );
 }
 
 describe("eqp import of Equalizer APO files", () => {
@@ -65,7 +73,10 @@ describe("eqp import of Equalizer APO files", () => {
     assert.deepEqual(imported.errors, []);
     const byLine = new Map(imported.warnings.map((warning) => [warning.line, warning]));
     assert.deepEqual([...byLine.keys()], [4, 6, 7, 8, 9]);
-    assert.match(byLine.get(4)!.message, /a fourth peaking filter: SAFE has three bells .*leaving it out is up to 0\.50 dB off at 3 kHz/);
+    assert.match(
+      byLine.get(4)!.message,
+      /a fourth peaking filter: SAFE has three bells .*leaving it out is up to 0\.50 dB off at 3 kHz/,
+    );
     assert.ok(Math.abs(byLine.get(4)!.errorDb! - 0.5) < 0.01);
     assert.match(byLine.get(6)!.message, /shelf Q 0\.9 becomes SAFE's fixed 0\.71: up to 0\.\d\d dB off/);
     assert.ok(byLine.get(6)!.errorDb! > 0.1);
@@ -120,7 +131,12 @@ describe("eqp import of Equalizer APO files", () => {
 
   it("reads APO's other spellings: decimal commas, BW Oct, shelf slopes, REW thousands", () => {
     const imported = importText(
-      ["Preamp: -3,5 dB", "Filter: ON PK Fc 1.500 Hz Gain 2 dB BW Oct 1", "Filter: ON HSC 12 dB Fc 8000 Hz Gain -6 dB", "Filter: ON LSC Fc 100 Hz Gain 3 dB"].join("\n"),
+      [
+        "Preamp: -3,5 dB",
+        "Filter: ON PK Fc 1.500 Hz Gain 2 dB BW Oct 1",
+        "Filter: ON HSC 12 dB Fc 8000 Hz Gain -6 dB",
+        "Filter: ON LSC Fc 100 Hz Gain 3 dB",
+      ].join("\n"),
     );
     assert.deepEqual(imported.errors, []);
     assert.equal(imported.outputGainDb, -3.5);
@@ -146,11 +162,19 @@ describe("eqp import of Equalizer APO files", () => {
       const first = importText(input);
       assert.deepEqual(first.errors, []);
       assert.deepEqual(errorsOf(first.text), []);
-      const exported = EXPORT_TARGETS.apo.export({ name: "Headphones", sampleRate: 48000, outputGainDb: first.outputGainDb, bands: first.bands }, {}).text;
+      const exported = EXPORT_TARGETS.apo.export(
+        { name: "Headphones", sampleRate: 48000, outputGainDb: first.outputGainDb, bands: first.bands },
+        {},
+      ).text;
       const second = importText(exported);
       assert.deepEqual(second.bands, first.bands);
       assert.equal(second.outputGainDb, first.outputGainDb);
-      const third = importText(EXPORT_TARGETS.apo.export({ name: "Headphones", sampleRate: 48000, outputGainDb: second.outputGainDb, bands: second.bands }, {}).text);
+      const third = importText(
+        EXPORT_TARGETS.apo.export(
+          { name: "Headphones", sampleRate: 48000, outputGainDb: second.outputGainDb, bands: second.bands },
+          {},
+        ).text,
+      );
       assert.equal(third.text, second.text);
     }
   });

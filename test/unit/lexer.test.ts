@@ -9,7 +9,13 @@ function kinds(text: string): string[] {
 
 describe("lexer", () => {
   it("reads numbers with glued or spaced units as one token", () => {
-    assert.deepEqual(kinds("bell 2.5kHz +3dB q 1.2"), ["Bell:bell", "Quantity:2.5kHz", "Quantity:+3dB", "QKeyword:q", "Quantity:1.2"]);
+    assert.deepEqual(kinds("bell 2.5kHz +3dB q 1.2"), [
+      "Bell:bell",
+      "Quantity:2.5kHz",
+      "Quantity:+3dB",
+      "QKeyword:q",
+      "Quantity:1.2",
+    ]);
     assert.deepEqual(kinds("lowshelf 120 Hz -3 db"), ["LowShelf:lowshelf", "Quantity:120 Hz", "Quantity:-3 db"]);
     assert.deepEqual(kinds("highshelf 10k"), ["HighShelf:highshelf", "Quantity:10k"]);
   });
@@ -29,14 +35,23 @@ describe("lexer", () => {
 
   it("puts comments in their own group and skips white space", () => {
     const result = eqLexer.tokenize("gain -1dB # trim\n// note");
-    assert.deepEqual(result.tokens.map((token) => token.image), ["gain", "-1dB"]);
-    assert.deepEqual(result.groups["comments"]!.map((token) => token.image), ["# trim", "// note"]);
+    assert.deepEqual(
+      result.tokens.map((token) => token.image),
+      ["gain", "-1dB"],
+    );
+    assert.deepEqual(
+      result.groups["comments"]!.map((token) => token.image),
+      ["# trim", "// note"],
+    );
   });
 
   it("reports characters it cannot read and goes on", () => {
     const result = eqLexer.tokenize("gain @ -1dB");
     assert.equal(result.errors.length, 1);
-    assert.deepEqual(result.tokens.map((token) => token.image), ["gain", "-1dB"]);
+    assert.deepEqual(
+      result.tokens.map((token) => token.image),
+      ["gain", "-1dB"],
+    );
   });
 
   it("splits quantities into value and unit", () => {

@@ -5,9 +5,21 @@ import * as tf from "@tensorflow/tfjs-core";
 // (the model itself imports tfjs-core only and needs none).
 import "@tensorflow/tfjs";
 import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
-import { DEFAULT_NETWORK_CONFIG, Network, networkLayout, type NetworkConfig, type NetworkLayout } from "../../server/src/core/network/network.js";
+import {
+  DEFAULT_NETWORK_CONFIG,
+  Network,
+  networkLayout,
+  type NetworkConfig,
+  type NetworkLayout,
+} from "../../server/src/core/network/network.js";
 import { SeededRandom, mulberry32 } from "../../server/src/core/model/index.js";
-import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, NetworkFormatError, deserializeNetwork, serializeNetwork } from "../../server/src/core/network/serialization.js";
+import {
+  NETWORK_FORMAT,
+  NETWORK_FORMAT_VERSION,
+  NetworkFormatError,
+  deserializeNetwork,
+  serializeNetwork,
+} from "../../server/src/core/network/serialization.js";
 import {
   DEFAULT_TRAIN_OPTIONS,
   adamUpdate,
@@ -20,7 +32,14 @@ import {
 } from "../../server/src/core/network/trainer.js";
 
 const WIDTH = 13;
-const SMALL_CONFIG: NetworkConfig = { inputSize: WIDTH, hidden: [8, 16], latentSize: 4, projectionSize: 8, projectionHidden: 8, activation: "elu" };
+const SMALL_CONFIG: NetworkConfig = {
+  inputSize: WIDTH,
+  hidden: [8, 16],
+  latentSize: 4,
+  projectionSize: 8,
+  projectionHidden: 8,
+  activation: "elu",
+};
 
 /** `n` rows around three label-specific centres, smooth enough for a few epochs to show progress. */
 function labelledRows(n: number, seed: number): { rows: Float32Array; labels: Int32Array; n: number } {
@@ -32,7 +51,11 @@ function labelledRows(n: number, seed: number): { rows: Float32Array; labels: In
     const label = i % 3;
     labels[i] = label;
     const phase = random.uniform(-1, 1);
-    for (let j = 0; j < WIDTH; j++) rows[i * WIDTH + j] = Math.min(1, Math.max(0, centres[label]![j]! + 0.2 * Math.sin(phase * 3 + j) + 0.02 * random.normal()));
+    for (let j = 0; j < WIDTH; j++)
+      rows[i * WIDTH + j] = Math.min(
+        1,
+        Math.max(0, centres[label]![j]! + 0.2 * Math.sin(phase * 3 + j) + 0.02 * random.normal()),
+      );
   }
   return { rows, labels, n };
 }
@@ -42,15 +65,30 @@ function options(overrides: Partial<TrainOptions>): TrainOptions {
 }
 
 function sameBits(a: readonly Float32Array[], b: readonly Float32Array[]): boolean {
-  return a.length === b.length && a.every((array, i) => Buffer.from(array.buffer, array.byteOffset, array.byteLength).equals(Buffer.from(b[i]!.buffer, b[i]!.byteOffset, b[i]!.byteLength)));
+  return (
+    a.length === b.length &&
+    a.every((array, i) =>
+      Buffer.from(array.buffer, array.byteOffset, array.byteLength).equals(
+        Buffer.from(b[i]!.buffer, b[i]!.byteOffset, b[i]!.byteLength),
+      ),
+    )
+  );
 }
 
 /**
  * The training loss written independently with differentiable tfjs ops (textbook SupCon with a
  * log-softmax), for checking the hand-written backward pass against tfjs autodiff.
  */
-function referenceLoss(parameters: tf.Tensor[], layout: NetworkLayout, x: tf.Tensor2D, labels: number[], weight: number, temperature: number): tf.Scalar {
-  const dense = (layer: { kernel: number; bias: number }, input: tf.Tensor2D): tf.Tensor2D => tf.add(tf.matMul(input, parameters[layer.kernel] as tf.Tensor2D), parameters[layer.bias]!);
+function referenceLoss(
+  parameters: tf.Tensor[],
+  layout: NetworkLayout,
+  x: tf.Tensor2D,
+  labels: number[],
+  weight: number,
+  temperature: number,
+): tf.Scalar {
+  const dense = (layer: { kernel: number; bias: number }, input: tf.Tensor2D): tf.Tensor2D =>
+    tf.add(tf.matMul(input, parameters[layer.kernel] as tf.Tensor2D), parameters[layer.bias]!);
   const blocks = (list: NetworkLayout["encoderBlocks"], input: tf.Tensor2D): tf.Tensor2D =>
     list.reduce((current, block) => {
       const hidden = tf.elu(dense(block.input, current));
@@ -62,7 +100,10 @@ function referenceLoss(parameters: tf.Tensor[], layout: NetworkLayout, x: tf.Ten
   const projection = dense(layout.projectionOutput, tf.elu(dense(layout.projectionHidden, latent)));
   const q = tf.div(projection, tf.norm(projection, 2, 1, true));
   const size = labels.length;
-  const diagonal = tf.tensor2d(Array.from({ length: size * size }, (_, k) => (Math.floor(k / size) === k % size ? 1 : 0)), [size, size]);
+  const diagonal = tf.tensor2d(
+    Array.from({ length: size * size }, (_, k) => (Math.floor(k / size) === k % size ? 1 : 0)),
+    [size, size],
+  );
   const logits = tf.sub(tf.div(tf.matMul(q, q, false, true), temperature), tf.mul(diagonal, 1e9));
   const logProbabilities = tf.logSoftmax(logits);
   let total: tf.Tensor = tf.scalar(0);
@@ -95,13 +136,19 @@ describe("V3 network and trainer", () => {
     const b = mulberry32(7);
     for (let i = 0; i < 5; i++) assert.equal(a(), b());
     const order = new SeededRandom(3).permutation(50);
-    assert.deepEqual([...order].sort((x, y) => x - y), [...Array(50).keys()]);
+    assert.deepEqual(
+      [...order].sort((x, y) => x - y),
+      [...Array(50).keys()],
+    );
     assert.deepEqual(new SeededRandom(3).permutation(50), order);
   });
 
   it("builds batches, the λ schedule and the SupCon targets as documented", () => {
     assert.deepEqual(batchSizes(1100, 64), [62, 62, ...Array<number>(16).fill(61)]);
-    assert.equal(batchSizes(1100, 64).reduce((a, b) => a + b, 0), 1100);
+    assert.equal(
+      batchSizes(1100, 64).reduce((a, b) => a + b, 0),
+      1100,
+    );
     assert.deepEqual(batchSizes(128, 64), [64, 64]);
     const schedule = { epochs: 150, contrastiveWeightStart: 0.1, contrastiveWeightEnd: 0.5 };
     assert.equal(contrastiveWeightAt(0, schedule), 0.1);
@@ -112,7 +159,10 @@ describe("V3 network and trainer", () => {
     assert.deepEqual([...targets.anchorWeights], [0.25, 0.25, 0.25, 0, 0, 0.25]);
     assert.equal(targets.positiveWeights[0 * 6 + 1], 0.25);
     assert.equal(targets.positiveWeights[5 * 6 + 2], 0.25);
-    assert.equal(targets.positiveWeights.reduce((a, b) => a + b, 0), 1);
+    assert.equal(
+      targets.positiveWeights.reduce((a, b) => a + b, 0),
+      1,
+    );
     assert.equal(contrastiveTargets([-1, -1, 3]).anchorCount, 0);
   });
 
@@ -136,10 +186,15 @@ describe("V3 network and trainer", () => {
       };
       const parameters = [...network.parameters];
       const manual = computeBatchGradients(parameters, layout, "elu", batch, weight, temperature, "loss");
-      const reference = tf.grads((...p: tf.Tensor[]) => referenceLoss(p, layout, x, labels, weight, temperature))(parameters);
+      const reference = tf.grads((...p: tf.Tensor[]) => referenceLoss(p, layout, x, labels, weight, temperature))(
+        parameters,
+      );
       const referenceValue = referenceLoss(parameters, layout, x, labels, weight, temperature).dataSync()[0]!;
       const manualValue = manual.reconstructionLoss.dataSync()[0]! + weight * manual.contrastiveLoss.dataSync()[0]!;
-      assert.ok(Math.abs(manualValue - referenceValue) < 1e-4 * Math.max(1, Math.abs(referenceValue)), `loss ${manualValue} vs ${referenceValue}`);
+      assert.ok(
+        Math.abs(manualValue - referenceValue) < 1e-4 * Math.max(1, Math.abs(referenceValue)),
+        `loss ${manualValue} vs ${referenceValue}`,
+      );
       layout.parameters.forEach((spec, i) => {
         const got = manual.gradients[i]!.dataSync();
         const want = reference[i]!.dataSync();
@@ -150,7 +205,10 @@ describe("V3 network and trainer", () => {
       // With the gradient balance, the decoder still sees the reconstruction gradient alone.
       const balanced = computeBatchGradients(parameters, layout, "elu", batch, weight, temperature, "gradient");
       for (const block of layout.decoderBlocks) {
-        assert.deepEqual(balanced.gradients[block.input.kernel]!.dataSync(), manual.gradients[block.input.kernel]!.dataSync());
+        assert.deepEqual(
+          balanced.gradients[block.input.kernel]!.dataSync(),
+          manual.gradients[block.input.kernel]!.dataSync(),
+        );
       }
     });
     network.dispose();
@@ -161,8 +219,20 @@ describe("V3 network and trainer", () => {
     const parameter = [0.5, -1, 2];
     const gradient = [0.1, -0.2, 0.3];
     tf.tidy(() => {
-      let state: ReturnType<typeof adamUpdate> = { parameters: [tf.tensor1d(parameter)], firstMoments: tf.zeros([3]) as tf.Tensor1D, secondMoments: tf.zeros([3]) as tf.Tensor1D };
-      for (let step = 1; step <= 2; step++) state = adamUpdate(state.parameters, [tf.tensor1d(gradient)], state.firstMoments, state.secondMoments, 0.01, step);
+      let state: ReturnType<typeof adamUpdate> = {
+        parameters: [tf.tensor1d(parameter)],
+        firstMoments: tf.zeros([3]) as tf.Tensor1D,
+        secondMoments: tf.zeros([3]) as tf.Tensor1D,
+      };
+      for (let step = 1; step <= 2; step++)
+        state = adamUpdate(
+          state.parameters,
+          [tf.tensor1d(gradient)],
+          state.firstMoments,
+          state.secondMoments,
+          0.01,
+          step,
+        );
       const got = state.parameters[0]!.dataSync();
       parameter.forEach((p, i) => {
         let m = 0;
@@ -183,12 +253,21 @@ describe("V3 network and trainer", () => {
     const data = labelledRows(300, 1);
     const before = tf.memory().numTensors;
     const seen: number[] = [];
-    const { network, history } = await trainNetwork(data.rows, data.n, data.labels, DEFAULT_NETWORK_CONFIG, options({ epochs: 8, seed: 3, onEpoch: (p) => seen.push(p.epoch), validation: labelledRows(60, 2) }));
+    const { network, history } = await trainNetwork(
+      data.rows,
+      data.n,
+      data.labels,
+      DEFAULT_NETWORK_CONFIG,
+      options({ epochs: 8, seed: 3, onEpoch: (p) => seen.push(p.epoch), validation: labelledRows(60, 2) }),
+    );
     assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.equal(history.length, 8);
     const first = history[0]!;
     const last = history[7]!;
-    assert.ok(last.reconstructionLoss < first.reconstructionLoss * 0.5, `reconstruction ${first.reconstructionLoss} → ${last.reconstructionLoss}`);
+    assert.ok(
+      last.reconstructionLoss < first.reconstructionLoss * 0.5,
+      `reconstruction ${first.reconstructionLoss} → ${last.reconstructionLoss}`,
+    );
     assert.ok(last.validationReconstructionLoss! < first.validationReconstructionLoss!, "validation loss falls too");
     assert.ok(Number.isFinite(last.contrastiveLoss) && last.contrastiveLoss > 0);
     assert.ok(Math.abs(last.contrastiveWeight - 0.5) < 1e-12 && first.contrastiveWeight === 0.1);
@@ -199,7 +278,13 @@ describe("V3 network and trainer", () => {
 
   it("stops early when asked", async () => {
     const data = labelledRows(60, 1);
-    const { network, history } = await trainNetwork(data.rows, data.n, data.labels, SMALL_CONFIG, options({ epochs: 50, shouldStop: () => true }));
+    const { network, history } = await trainNetwork(
+      data.rows,
+      data.n,
+      data.labels,
+      SMALL_CONFIG,
+      options({ epochs: 50, shouldStop: () => true }),
+    );
     assert.equal(history.length, 1);
     network.dispose();
   });
@@ -207,7 +292,13 @@ describe("V3 network and trainer", () => {
   it("the same seed gives bit-identical weights; another seed does not", async () => {
     const data = labelledRows(150, 4);
     const train = async (seed: number): Promise<Float32Array[]> => {
-      const { network } = await trainNetwork(data.rows, data.n, data.labels, DEFAULT_NETWORK_CONFIG, options({ epochs: 3, seed }));
+      const { network } = await trainNetwork(
+        data.rows,
+        data.n,
+        data.labels,
+        DEFAULT_NETWORK_CONFIG,
+        options({ epochs: 3, seed }),
+      );
       const values = network.readParameterValues();
       network.dispose();
       return values;
@@ -229,7 +320,10 @@ describe("V3 network and trainer", () => {
     extremes.fill(-100, 32, 64);
     for (let i = 64; i < 96; i++) extremes[i] = (i % 2 ? 1 : -1) * 1e6;
     for (const decoded of [network.decodeRows(latents, 20), network.decodeRows(extremes, 3)]) {
-      assert.ok(decoded.every((value) => value >= 0 && value <= 1), "decoded values stay in [0, 1]");
+      assert.ok(
+        decoded.every((value) => value >= 0 && value <= 1),
+        "decoded values stay in [0, 1]",
+      );
     }
     assert.equal(network.encodeRows(new Float32Array(0), 0).length, 0);
     assert.throws(() => network.encodeRows(new Float32Array(5), 1), /expected 1 × 13 = 13 values, got 5/);
@@ -257,10 +351,17 @@ describe("V3 network and trainer", () => {
     const network = Network.create(SMALL_CONFIG, 5);
     const { modelJson, weights } = serializeNetwork(network);
     network.dispose();
-    const copy = (): { format: string; version: number; config: Record<string, unknown>; weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[] } =>
-      JSON.parse(JSON.stringify(modelJson));
+    const copy = (): {
+      format: string;
+      version: number;
+      config: Record<string, unknown>;
+      weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+    } => JSON.parse(JSON.stringify(modelJson));
     const rejects = (json: unknown, bytes: Uint8Array, message: RegExp): void => {
-      assert.throws(() => deserializeNetwork(json, bytes), (error: unknown) => error instanceof NetworkFormatError && message.test(error.message));
+      assert.throws(
+        () => deserializeNetwork(json, bytes),
+        (error: unknown) => error instanceof NetworkFormatError && message.test(error.message),
+      );
     };
     assert.equal(copy().format, NETWORK_FORMAT);
     assert.equal(copy().version, NETWORK_FORMAT_VERSION);
@@ -268,18 +369,28 @@ describe("V3 network and trainer", () => {
     const wrongVersion = copy();
     wrongVersion.version = 2;
     rejects(wrongVersion, weights, /unsupported version 2 \(this build reads version 1\)/);
-    rejects({ ...copy(), format: "something-else" }, weights, /format must be "eqpreset-v3-network", got "something-else"/);
+    rejects(
+      { ...copy(), format: "something-else" },
+      weights,
+      /format must be "eqpreset-v3-network", got "something-else"/,
+    );
     rejects("not json object", weights, /expected an object/);
 
     const missing = copy();
-    missing.weightsManifest[0]!.weights = missing.weightsManifest[0]!.weights.filter((w) => w.name !== "decoder.output.bias");
+    missing.weightsManifest[0]!.weights = missing.weightsManifest[0]!.weights.filter(
+      (w) => w.name !== "decoder.output.bias",
+    );
     rejects(missing, weights, /missing weight "decoder.output.bias"/);
 
     const wrongShape = copy();
     wrongShape.weightsManifest[0]!.weights[0]!.shape = [13, 9];
     rejects(wrongShape, weights, /weight "encoder.block0.input.kernel" has shape \[13, 9\], expected \[13, 8\]/);
 
-    rejects(copy(), weights.subarray(0, weights.byteLength - 4), /weights: expected \d+ bytes .* got \d+ \(truncated file\?\)/);
+    rejects(
+      copy(),
+      weights.subarray(0, weights.byteLength - 4),
+      /weights: expected \d+ bytes .* got \d+ \(truncated file\?\)/,
+    );
     const longer = new Uint8Array(weights.byteLength + 4);
     longer.set(weights);
     rejects(copy(), longer, /weights: expected \d+ bytes/);
@@ -296,7 +407,13 @@ describe("V3 network and trainer", () => {
   it("trains on the cpu backend too, close to the wasm result", async () => {
     const data = labelledRows(64, 6);
     const train = async (): Promise<Float32Array[]> => {
-      const { network } = await trainNetwork(data.rows, data.n, data.labels, SMALL_CONFIG, options({ epochs: 2, seed: 2 }));
+      const { network } = await trainNetwork(
+        data.rows,
+        data.n,
+        data.labels,
+        SMALL_CONFIG,
+        options({ epochs: 2, seed: 2 }),
+      );
       const values = network.readParameterValues();
       network.dispose();
       return values;
@@ -305,7 +422,9 @@ describe("V3 network and trainer", () => {
     try {
       assert.equal(await initBackend("cpu"), "cpu");
       const onCpu = await train();
-      const worst = Math.max(...onCpu.map((array, i) => Math.max(...Array.from(array, (value, k) => Math.abs(value - onWasm[i]![k]!)))));
+      const worst = Math.max(
+        ...onCpu.map((array, i) => Math.max(...Array.from(array, (value, k) => Math.abs(value - onWasm[i]![k]!)))),
+      );
       assert.ok(worst < 1e-4, `largest difference ${worst}`);
     } finally {
       assert.equal(await initBackend("wasm"), "wasm");

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parsePresetDocument, resolvePresets, type BandStatement, type MorphStatement, type PresetBlock } from "../../server/src/core/index.js";
+import {
+  parsePresetDocument,
+  resolvePresets,
+  type BandStatement,
+  type MorphStatement,
+  type PresetBlock,
+} from "../../server/src/core/index.js";
 
 describe("parser", () => {
   it("parses a one-line file as one unnamed preset", () => {
@@ -18,7 +24,8 @@ describe("parser", () => {
   });
 
   it("parses preset blocks, bands, sample rate and trim with positions", () => {
-    const text = 'samplerate 48kHz\npreset "Dialogue" {\n  lowshelf 120Hz -3dB\n  bell 2.5kHz +3dB q 1.2\n  highshelf 10kHz +1.5dB\n  gain -1dB\n}\n';
+    const text =
+      'samplerate 48kHz\npreset "Dialogue" {\n  lowshelf 120Hz -3dB\n  bell 2.5kHz +3dB q 1.2\n  highshelf 10kHz +1.5dB\n  gain -1dB\n}\n';
     const document = parsePresetDocument(text);
     assert.deepEqual(document.syntaxErrors, []);
     const preset = document.items[1] as PresetBlock;
@@ -69,7 +76,9 @@ describe("parser recovery", () => {
     const text = 'preset "A" {\n  bell 1kHz +3dB q\n  bell ]] 2kHz\n}\npreset "B" {\n  lowshelf 100Hz -2dB\n}\n';
     const document = parsePresetDocument(text);
     assert.ok(document.syntaxErrors.length > 0);
-    const names = document.items.filter((item): item is PresetBlock => item.kind === "preset").map((preset) => preset.name);
+    const names = document.items
+      .filter((item): item is PresetBlock => item.kind === "preset")
+      .map((preset) => preset.name);
     assert.deepEqual(names, ["A", "B"]);
     const b = document.items[1] as PresetBlock;
     assert.equal((b.statements[0] as BandStatement).frequency!.value, 100);
@@ -103,7 +112,20 @@ describe("parser recovery", () => {
   });
 
   it("never throws, whatever the input", () => {
-    for (const text of ["", "\0\0", '"', "{{{{", "}}}}", "preset", 'preset "x"', "bell bell bell", "morph 1 2 3", "q q q", "1e999Hz", "\u{1F600} bell"]) {
+    for (const text of [
+      "",
+      "\0\0",
+      '"',
+      "{{{{",
+      "}}}}",
+      "preset",
+      'preset "x"',
+      "bell bell bell",
+      "morph 1 2 3",
+      "q q q",
+      "1e999Hz",
+      "\u{1F600} bell",
+    ]) {
       assert.doesNotThrow(() => parsePresetDocument(text), text);
     }
   });

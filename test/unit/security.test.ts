@@ -109,7 +109,15 @@ function exercise(service: EqLanguageService, text: string, version: number): st
   out.push(JSON.stringify(service.foldingRanges(document)));
   out.push(JSON.stringify(service.format(document)));
   const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
-  out.push(JSON.stringify(service.codeActions(document, { textDocument: { uri: document.uri }, range: { start: { line: 0, character: 0 }, end }, context: { diagnostics } })));
+  out.push(
+    JSON.stringify(
+      service.codeActions(document, {
+        textDocument: { uri: document.uri },
+        range: { start: { line: 0, character: 0 }, end },
+        context: { diagnostics },
+      }),
+    ),
+  );
   return out;
 }
 
@@ -155,8 +163,13 @@ describe("preset files are data", () => {
   it("keeps what looks like code as plain text: unknown statements, names and errors", () => {
     const diagnostics = service.diagnostics(TextDocument.create("file:///hostile-0.eqp", "eqpreset", 1, HOSTILE[0]!));
     assert.deepEqual(
-      diagnostics.filter((diagnostic) => diagnostic.code === "unknown-statement").map((diagnostic) => diagnostic.message),
-      ["Unknown statement 'include': expected preset, morph, lowshelf, bell, highshelf, samplerate, gain", "Unknown statement 'import': expected preset, morph, lowshelf, bell, highshelf, samplerate, gain"],
+      diagnostics
+        .filter((diagnostic) => diagnostic.code === "unknown-statement")
+        .map((diagnostic) => diagnostic.message),
+      [
+        "Unknown statement 'include': expected preset, morph, lowshelf, bell, highshelf, samplerate, gain",
+        "Unknown statement 'import': expected preset, morph, lowshelf, bell, highshelf, samplerate, gain",
+      ],
     );
     const preset = resolvePresets(parsePresetDocument(HOSTILE[1]!))[0]!;
     assert.equal(preset.name, "$(rm -rf /)");
@@ -183,13 +196,10 @@ describe("model paths from settings", () => {
     }
   });
 
-  it(
-    "shows a NUL in a model path escaped, not raw, in its warning",
-    () => {
-      const state = new ModelHost().load(`${scratch}/nul\u0000byte`);
-      assert.doesNotMatch(state.warning ?? "", /\u0000/);
-    },
-  );
+  it("shows a NUL in a model path escaped, not raw, in its warning", () => {
+    const state = new ModelHost().load(`${scratch}/nul\u0000byte`);
+    assert.doesNotMatch(state.warning ?? "", /\u0000/);
+  });
 
   it("refuses a model folder whose metadata points its network file out of the folder", async () => {
     await initBackend();
@@ -200,19 +210,26 @@ describe("model paths from settings", () => {
     for (const network of ["../../../../../../etc/passwd", "/etc/passwd", "sub/../../model.json"]) {
       metadata.model.network = network;
       writeFileSync(file, JSON.stringify(metadata));
-      assert.throws(() => readModelFolder(dir), (error: Error) => error instanceof ModelFolderError && error.message.includes(`"model.network" must be a file name in the model folder, not ${JSON.stringify(network)}`));
+      assert.throws(
+        () => readModelFolder(dir),
+        (error: Error) =>
+          error instanceof ModelFolderError &&
+          error.message.includes(
+            `"model.network" must be a file name in the model folder, not ${JSON.stringify(network)}`,
+          ),
+      );
     }
   });
 });
 
 describe("workspace trust", () => {
-  it(
-    "declares limited support for untrusted workspaces and restricts the path settings",
-    () => {
-      const manifest = JSON.parse(readFileSync("package.json", "utf8")) as { capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } } };
-      const trust = manifest.capabilities?.untrustedWorkspaces;
-      assert.equal(trust?.supported, "limited");
-      for (const setting of ["eqpreset.modelPath", "eqpreset.training.dataPath", "eqpreset.training.outputPath"]) assert.ok(trust?.restrictedConfigurations?.includes(setting), setting);
-    },
-  );
+  it("declares limited support for untrusted workspaces and restricts the path settings", () => {
+    const manifest = JSON.parse(readFileSync("package.json", "utf8")) as {
+      capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
+    };
+    const trust = manifest.capabilities?.untrustedWorkspaces;
+    assert.equal(trust?.supported, "limited");
+    for (const setting of ["eqpreset.modelPath", "eqpreset.training.dataPath", "eqpreset.training.outputPath"])
+      assert.ok(trust?.restrictedConfigurations?.includes(setting), setting);
+  });
 });

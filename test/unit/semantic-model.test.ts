@@ -10,7 +10,12 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import { logFrequencies, responseDb, meanAbsoluteDifference } from "../../server/src/core/eq/index.js";
-import { loadSemanticModel, METADATA_FILE, saveModelFolder, type TrainedModelMetadata } from "../../server/src/core/network/modelFolder.js";
+import {
+  loadSemanticModel,
+  METADATA_FILE,
+  saveModelFolder,
+  type TrainedModelMetadata,
+} from "../../server/src/core/network/modelFolder.js";
 import { bandsOf } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
 import { loadFixtureModel } from "../support/fixtureModel.js";
@@ -38,13 +43,19 @@ describe("morph semantics", () => {
     assert.deepEqual(model.morphLatent([{ word: "warm", weight: 0 }]), model.flatLatent);
     const warm = model.word("warm")!;
     const latent = model.morphLatent([{ word: "warm", weight: 1 }]);
-    latent.forEach((value, k) => assert.ok(Math.abs(value - warm.centroid[k]!) < 1e-6, `latent[${k}] ${value} ≠ centroid ${warm.centroid[k]}`));
+    latent.forEach((value, k) =>
+      assert.ok(Math.abs(value - warm.centroid[k]!) < 1e-6, `latent[${k}] ${value} ≠ centroid ${warm.centroid[k]}`),
+    );
   });
 
   it("weight 0 decodes to (nearly) a flat EQ", () => {
     const flat = model.generate([{ word: "warm", weight: 0 }]);
     const gains = [0, 2, 5, 8, 11].map((index) => flat[index]!);
-    for (const gain of gains) assert.ok(Math.abs(gain) < 2, `a band of the weight-0 output has ${gain.toFixed(2)} dB: ${Array.from(flat).join(", ")}`);
+    for (const gain of gains)
+      assert.ok(
+        Math.abs(gain) < 2,
+        `a band of the weight-0 output has ${gain.toFixed(2)} dB: ${Array.from(flat).join(", ")}`,
+      );
   });
 
   it("moves monotonically away from flat and towards the word as the weight grows", () => {
@@ -56,8 +67,14 @@ describe("morph semantics", () => {
       const output = model.generate([{ word: "warm", weight: step / 10 }]);
       const distanceFromFlat = curveDistance(output, flat);
       const distanceToWord = curveDistance(output, full);
-      assert.ok(distanceFromFlat >= fromFlat - 1e-6, `weight ${step / 10}: ${distanceFromFlat} dB from flat, less than ${fromFlat} at the previous weight`);
-      assert.ok(distanceToWord <= toWord + 1e-6, `weight ${step / 10}: ${distanceToWord} dB from warm, more than ${toWord} at the previous weight`);
+      assert.ok(
+        distanceFromFlat >= fromFlat - 1e-6,
+        `weight ${step / 10}: ${distanceFromFlat} dB from flat, less than ${fromFlat} at the previous weight`,
+      );
+      assert.ok(
+        distanceToWord <= toWord + 1e-6,
+        `weight ${step / 10}: ${distanceToWord} dB from warm, more than ${toWord} at the previous weight`,
+      );
       fromFlat = distanceFromFlat;
       toWord = distanceToWord;
     }
@@ -78,7 +95,10 @@ describe("morph semantics", () => {
       { word: "bright", weight: 0.5 },
     ]);
     const between = curveDistance(blend, warm) + curveDistance(blend, bright);
-    assert.ok(between <= curveDistance(warm, bright) * 1.25, `the blend is not between the words: ${between} vs ${curveDistance(warm, bright)}`);
+    assert.ok(
+      between <= curveDistance(warm, bright) * 1.25,
+      `the blend is not between the words: ${between} vs ${curveDistance(warm, bright)}`,
+    );
   });
 
   it("is deterministic: the same morph gives the same bands, cached or loaded afresh", () => {
@@ -107,7 +127,10 @@ describe("the model folder", () => {
     try {
       assert.deepEqual(loaded.metadata, metadata);
       const morphs = model.vocabulary.words().map(({ word }) => [{ word, weight: 0.8 }]);
-      assert.deepEqual(loaded.model.generateMany(morphs).map((values) => Array.from(values)), model.generateMany(morphs).map((values) => Array.from(values)));
+      assert.deepEqual(
+        loaded.model.generateMany(morphs).map((values) => Array.from(values)),
+        model.generateMany(morphs).map((values) => Array.from(values)),
+      );
     } finally {
       loaded.model.dispose();
     }

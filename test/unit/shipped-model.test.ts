@@ -44,7 +44,8 @@ describe("the shipped model on the real data", { skip: !hasData }, () => {
 
   it("warm boosts the low mids and bright boosts the highs", () => {
     const frequencies = logFrequencies(200, 20, 20000);
-    const curve = (word: string) => responseDb(bandsOfParameters(model.generate([{ word, weight: 1 }])), frequencies, 44100);
+    const curve = (word: string) =>
+      responseDb(bandsOfParameters(model.generate([{ word, weight: 1 }])), frequencies, 44100);
     const band = (values: Float64Array, low: number, high: number) => {
       const picked = Array.from(values).filter((_, i) => frequencies[i]! >= low && frequencies[i]! <= high);
       return picked.reduce((a, b) => a + b, 0) / picked.length;
@@ -72,7 +73,10 @@ describe("the shipped model on the real data", { skip: !hasData }, () => {
     for (const values of model.generateMany(morphs)) {
       for (const parameter of PARAMETERS) {
         const value = values[parameter.index]!;
-        assert.ok(value >= parameter.pluginRange.min && value <= parameter.pluginRange.max, `${parameter.name} = ${value}`);
+        assert.ok(
+          value >= parameter.pluginRange.min && value <= parameter.pluginRange.max,
+          `${parameter.name} = ${value}`,
+        );
       }
     }
   });
@@ -80,10 +84,15 @@ describe("the shipped model on the real data", { skip: !hasData }, () => {
   it("brings back the settings with a high shelf above 10 kHz", () => {
     const high = dataset.rows.filter((row) => row.values[12]! > 10000);
     assert.ok(high.length >= 40, String(high.length));
-    const errors = reconstruct(model, high).map((values, index) => Math.abs(Math.log2(values[12]! / high[index]!.values[12]!)));
+    const errors = reconstruct(model, high).map((values, index) =>
+      Math.abs(Math.log2(values[12]! / high[index]!.values[12]!)),
+    );
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
     assert.ok(mean <= 0.25, `mean high-shelf error ${mean.toFixed(3)} octaves`);
-    assert.ok(Math.min(...reconstruct(model, high).map((values) => values[12]!)) > 7900, "the predecessor's 7.9 kHz ceiling is gone");
+    assert.ok(
+      Math.min(...reconstruct(model, high).map((values) => values[12]!)) > 7900,
+      "the predecessor's 7.9 kHz ceiling is gone",
+    );
   });
 
   it("describes people's warm and bright settings with their own word first, more often than not", () => {

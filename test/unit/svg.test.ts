@@ -11,7 +11,8 @@ const FULL = voCleanBands();
 function curvePoints(svg: string): { x: number; y: number }[] {
   const path = descendants(parseXml(svg)).find((element) => element.name === "path" && hasClass(element, "curve"));
   assert.ok(path, "no curve");
-  return path.attributes.d!.replace(/^M/, "")
+  return path.attributes
+    .d!.replace(/^M/, "")
     .split(/[L ]/)
     .map((pair) => pair.split(",").map(Number))
     .map(([x, y]) => ({ x: x!, y: y! }));
@@ -47,7 +48,9 @@ describe("the response picture", () => {
     const { svg } = renderCurve(FULL, 48000);
     const root = parseXml(svg);
     const texts = descendants(root);
-    const frequencyLabels = texts.filter((element) => hasClass(element, "frequency-label")).map((element) => element.text);
+    const frequencyLabels = texts
+      .filter((element) => hasClass(element, "frequency-label"))
+      .map((element) => element.text);
     for (const label of ["100", "1k", "10k"]) assert.ok(frequencyLabels.includes(label), frequencyLabels.join(" "));
     const picture = parseCurveSvg(svg);
     const thousand = texts.find((element) => hasClass(element, "frequency-label") && element.text === "1k")!;
@@ -73,7 +76,8 @@ describe("the response picture", () => {
     assert.equal(dbLabels[0], "−24");
     assert.equal(dbLabels.at(-1), "+24");
     // Every point of the curve lies inside the plot.
-    for (const point of curvePoints(rendered.svg)) assert.ok(point.y >= picture.plot.y && point.y <= picture.plot.y + picture.plot.height, JSON.stringify(point));
+    for (const point of curvePoints(rendered.svg))
+      assert.ok(point.y >= picture.plot.y && point.y <= picture.plot.y + picture.plot.height, JSON.stringify(point));
     assert.deepEqual(dbAxis(0), { range: 12, step: 6 });
     assert.deepEqual(dbAxis(-13), { range: 18, step: 6 });
     assert.deepEqual(dbAxis(30), { range: 36, step: 12 });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DiagnosticCode, parsePresetDocument, validateDocument, type DiagnosticCode as Code, type EqDiagnostic } from "../../server/src/core/index.js";
+import {
+  DiagnosticCode,
+  parsePresetDocument,
+  validateDocument,
+  type DiagnosticCode as Code,
+  type EqDiagnostic,
+} from "../../server/src/core/index.js";
 import { withRange } from "../support/markers.js";
 import { testVocabulary } from "../support/vocabulary.js";
 
@@ -19,15 +25,47 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { code: DiagnosticCode.SyntaxError, severity: "error", positive: "preset «{»\n}", negative: 'preset "A" {\n}', message: /name in quotes/ },
-  { code: DiagnosticCode.UnknownStatement, severity: "error", positive: "«bel» 1kHz +2dB", negative: "bell 1kHz +2dB", message: /Did you mean 'bell'/ },
-  { code: DiagnosticCode.MissingValue, severity: "error", positive: "bell 1kHz +2dB «q»", negative: "bell 1kHz +2dB q 2" },
+  {
+    code: DiagnosticCode.SyntaxError,
+    severity: "error",
+    positive: "preset «{»\n}",
+    negative: 'preset "A" {\n}',
+    message: /name in quotes/,
+  },
+  {
+    code: DiagnosticCode.UnknownStatement,
+    severity: "error",
+    positive: "«bel» 1kHz +2dB",
+    negative: "bell 1kHz +2dB",
+    message: /Did you mean 'bell'/,
+  },
+  {
+    code: DiagnosticCode.MissingValue,
+    severity: "error",
+    positive: "bell 1kHz +2dB «q»",
+    negative: "bell 1kHz +2dB q 2",
+  },
   { code: DiagnosticCode.MissingUnit, severity: "error", positive: "bell 1kHz «3» q 2", negative: "bell 1kHz 3dB q 2" },
   { code: DiagnosticCode.WrongUnit, severity: "error", positive: "morph warm «0.5dB»", negative: "morph warm 0.5" },
   { code: DiagnosticCode.MissingFrequency, severity: "error", positive: "«bell» +2dB", negative: "bell 2kHz +2dB" },
-  { code: DiagnosticCode.MissingGain, severity: "error", positive: "«highshelf» 8kHz", negative: "highshelf 8kHz +1dB" },
-  { code: DiagnosticCode.DuplicateParameter, severity: "error", positive: "bell 1kHz +2dB «+3dB»", negative: "bell 1kHz +2dB" },
-  { code: DiagnosticCode.ShelfQ, severity: "warning", positive: "lowshelf 100Hz +2dB «q 2»", negative: "bell 100Hz +2dB q 2" },
+  {
+    code: DiagnosticCode.MissingGain,
+    severity: "error",
+    positive: "«highshelf» 8kHz",
+    negative: "highshelf 8kHz +1dB",
+  },
+  {
+    code: DiagnosticCode.DuplicateParameter,
+    severity: "error",
+    positive: "bell 1kHz +2dB «+3dB»",
+    negative: "bell 1kHz +2dB",
+  },
+  {
+    code: DiagnosticCode.ShelfQ,
+    severity: "warning",
+    positive: "lowshelf 100Hz +2dB «q 2»",
+    negative: "bell 100Hz +2dB q 2",
+  },
   {
     code: DiagnosticCode.FrequencyOutsideBand,
     severity: "warning",
@@ -35,9 +73,24 @@ const cases: Case[] = [
     negative: "lowshelf 900Hz +2dB",
     message: /Low shelf's range 22 Hz–1 kHz/,
   },
-  { code: DiagnosticCode.FrequencyOutsideBand, severity: "warning", positive: "bell 1kHz +1dB\nbell «100Hz» +1dB", negative: "bell 100Hz +1dB\nbell 1kHz +1dB" },
-  { code: DiagnosticCode.FrequencyInaudible, severity: "error", positive: "highshelf «25kHz» +2dB", negative: "highshelf 19kHz +2dB" },
-  { code: DiagnosticCode.FrequencyInaudible, severity: "error", positive: "lowshelf «10Hz» +2dB", negative: "lowshelf 22Hz +2dB" },
+  {
+    code: DiagnosticCode.FrequencyOutsideBand,
+    severity: "warning",
+    positive: "bell 1kHz +1dB\nbell «100Hz» +1dB",
+    negative: "bell 100Hz +1dB\nbell 1kHz +1dB",
+  },
+  {
+    code: DiagnosticCode.FrequencyInaudible,
+    severity: "error",
+    positive: "highshelf «25kHz» +2dB",
+    negative: "highshelf 19kHz +2dB",
+  },
+  {
+    code: DiagnosticCode.FrequencyInaudible,
+    severity: "error",
+    positive: "lowshelf «10Hz» +2dB",
+    negative: "lowshelf 22Hz +2dB",
+  },
   {
     code: DiagnosticCode.FrequencyAboveNyquist,
     severity: "error",
@@ -51,21 +104,84 @@ const cases: Case[] = [
     positive: 'samplerate 48kHz\npreset "A" {\n  samplerate 22.05kHz\n  highshelf «12kHz» +2dB\n}',
     negative: 'samplerate 22.05kHz\npreset "A" {\n  samplerate 48kHz\n  highshelf 12kHz +2dB\n}',
   },
-  { code: DiagnosticCode.QOutOfRange, severity: "warning", positive: "bell 1kHz +2dB q «12»", negative: "bell 1kHz +2dB q 10" },
-  { code: DiagnosticCode.QInvalid, severity: "error", positive: "bell 1kHz +2dB q «-1»", negative: "bell 1kHz +2dB q 0.1" },
-  { code: DiagnosticCode.GainOutOfRange, severity: "warning", positive: "bell 1kHz «+13dB»", negative: "bell 1kHz +12dB" },
+  {
+    code: DiagnosticCode.QOutOfRange,
+    severity: "warning",
+    positive: "bell 1kHz +2dB q «12»",
+    negative: "bell 1kHz +2dB q 10",
+  },
+  {
+    code: DiagnosticCode.QInvalid,
+    severity: "error",
+    positive: "bell 1kHz +2dB q «-1»",
+    negative: "bell 1kHz +2dB q 0.1",
+  },
+  {
+    code: DiagnosticCode.GainOutOfRange,
+    severity: "warning",
+    positive: "bell 1kHz «+13dB»",
+    negative: "bell 1kHz +12dB",
+  },
   { code: DiagnosticCode.GainAbsurd, severity: "error", positive: "bell 1kHz «-60dB»", negative: "bell 1kHz -48dB" },
   { code: DiagnosticCode.TrimOutOfRange, severity: "warning", positive: "gain «-30dB»", negative: "gain -24dB" },
-  { code: DiagnosticCode.SampleRateOutOfRange, severity: "error", positive: "samplerate «4kHz»", negative: "samplerate 8kHz" },
-  { code: DiagnosticCode.UnknownWord, severity: "error", positive: "morph «wram» 0.5", negative: "morph warm 0.5", message: /Did you mean 'warm'/ },
-  { code: DiagnosticCode.UnknownWord, severity: "error", positive: "morph «xyzzy»", negative: "morph bright", message: /the model knows warm, bright/ },
-  { code: DiagnosticCode.FewExamples, severity: "information", positive: "morph «clear» 0.5", negative: "morph warm 0.5", message: /only 8 examples/ },
-  { code: DiagnosticCode.WeightsExtrapolate, severity: "warning", positive: "«morph warm 0.8 bright -0.4»", negative: "morph warm 0.6 bright -0.4" },
-  { code: DiagnosticCode.WeightsExtrapolate, severity: "warning", positive: "«morph warm bright»", negative: "morph warm" },
-  { code: DiagnosticCode.DuplicateWord, severity: "warning", positive: "morph warm 0.3 «warm» 0.2", negative: "morph warm 0.3 bright 0.2" },
+  {
+    code: DiagnosticCode.SampleRateOutOfRange,
+    severity: "error",
+    positive: "samplerate «4kHz»",
+    negative: "samplerate 8kHz",
+  },
+  {
+    code: DiagnosticCode.UnknownWord,
+    severity: "error",
+    positive: "morph «wram» 0.5",
+    negative: "morph warm 0.5",
+    message: /Did you mean 'warm'/,
+  },
+  {
+    code: DiagnosticCode.UnknownWord,
+    severity: "error",
+    positive: "morph «xyzzy»",
+    negative: "morph bright",
+    message: /the model knows warm, bright/,
+  },
+  {
+    code: DiagnosticCode.FewExamples,
+    severity: "information",
+    positive: "morph «clear» 0.5",
+    negative: "morph warm 0.5",
+    message: /only 8 examples/,
+  },
+  {
+    code: DiagnosticCode.WeightsExtrapolate,
+    severity: "warning",
+    positive: "«morph warm 0.8 bright -0.4»",
+    negative: "morph warm 0.6 bright -0.4",
+  },
+  {
+    code: DiagnosticCode.WeightsExtrapolate,
+    severity: "warning",
+    positive: "«morph warm bright»",
+    negative: "morph warm",
+  },
+  {
+    code: DiagnosticCode.DuplicateWord,
+    severity: "warning",
+    positive: "morph warm 0.3 «warm» 0.2",
+    negative: "morph warm 0.3 bright 0.2",
+  },
   { code: DiagnosticCode.EmptyMorph, severity: "error", positive: "«morph»", negative: "morph warm" },
-  { code: DiagnosticCode.DuplicateMorph, severity: "error", positive: "morph warm 0.5\n«morph» bright 0.5", negative: "morph warm 0.5 bright 0.5" },
-  { code: DiagnosticCode.DuplicateStatement, severity: "warning", positive: "gain -1dB\n«gain» -2dB", negative: "gain -1dB" },
+  {
+    code: DiagnosticCode.DuplicateMorph,
+    severity: "error",
+    positive: "morph warm 0.5\n«morph» bright 0.5",
+    negative: "morph warm 0.5 bright 0.5",
+  },
+  {
+    code: DiagnosticCode.DuplicateStatement,
+    severity: "warning",
+    positive: "gain -1dB\n«gain» -2dB",
+    negative: "gain -1dB",
+  },
   {
     code: DiagnosticCode.DuplicatePresetName,
     severity: "error",
@@ -78,8 +194,18 @@ const cases: Case[] = [
     positive: "bell 100Hz +1dB\nbell 1kHz +1dB\nbell 5kHz +1dB\n«bell» 8kHz +1dB",
     negative: "bell 100Hz +1dB\nbell 1kHz +1dB\nbell 5kHz +1dB",
   },
-  { code: DiagnosticCode.TooManyBands, severity: "error", positive: "lowshelf 100Hz +1dB\n«lowshelf» 200Hz +1dB", negative: "lowshelf 100Hz +1dB\nhighshelf 2kHz +1dB" },
-  { code: DiagnosticCode.EmptyPreset, severity: "warning", positive: '«preset» "A" {\n}', negative: 'preset "A" {\n  gain 0dB\n}' },
+  {
+    code: DiagnosticCode.TooManyBands,
+    severity: "error",
+    positive: "lowshelf 100Hz +1dB\n«lowshelf» 200Hz +1dB",
+    negative: "lowshelf 100Hz +1dB\nhighshelf 2kHz +1dB",
+  },
+  {
+    code: DiagnosticCode.EmptyPreset,
+    severity: "warning",
+    positive: '«preset» "A" {\n}',
+    negative: 'preset "A" {\n  gain 0dB\n}',
+  },
 ];
 
 describe("validation: each code has a positive and a negative case", () => {
@@ -98,21 +224,26 @@ describe("validation: each code has a positive and a negative case", () => {
 
   it("covers every code the core defines, except those of the model", () => {
     const covered = new Set(cases.map((testCase) => testCase.code));
-    const untested = Object.values(DiagnosticCode).filter((code) => !covered.has(code) && code !== DiagnosticCode.GeneratedFrequencyAboveNyquist);
+    const untested = Object.values(DiagnosticCode).filter(
+      (code) => !covered.has(code) && code !== DiagnosticCode.GeneratedFrequencyAboveNyquist,
+    );
     assert.deepEqual(untested, []);
   });
 });
 
 describe("validation details", () => {
   it("gives no diagnostics for a clean preset", () => {
-    const text = 'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -4dB\n  bell 300Hz -2dB q 1.4\n  bell 3kHz +2.5dB\n  bell 6.5kHz -3dB q 4\n  highshelf 12kHz +1.5dB\n  gain -1dB\n}\n';
+    const text =
+      'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -4dB\n  bell 300Hz -2dB q 1.4\n  bell 3kHz +2.5dB\n  bell 6.5kHz -3dB q 4\n  highshelf 12kHz +1.5dB\n  gain -1dB\n}\n';
     assert.deepEqual(validate(text), []);
   });
 
   it("carries clamp fixes with values that parse back in range", () => {
     const [diagnostic] = validate("bell 1kHz +15dB");
     assert.deepEqual(diagnostic!.data, { fix: "clamp", replacement: "+12dB", value: 12 });
-    const [nyquist] = validate("samplerate 32kHz\nhighshelf 17kHz +1dB").filter((d) => d.code === DiagnosticCode.FrequencyAboveNyquist);
+    const [nyquist] = validate("samplerate 32kHz\nhighshelf 17kHz +1dB").filter(
+      (d) => d.code === DiagnosticCode.FrequencyAboveNyquist,
+    );
     assert.equal(nyquist!.data?.fix, "clamp");
     const clamped = (nyquist!.data as { value: number }).value;
     assert.ok(clamped < 16000 && clamped > 15000, String(clamped));
@@ -132,6 +263,9 @@ describe("validation details", () => {
 
   it("sorts diagnostics by position", () => {
     const positions = validate("morph wram\nbell 1kHz +20dB\nlowshelf 5Hz 0dB").map((d) => d.range.start.line);
-    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+    );
   });
 });

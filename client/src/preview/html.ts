@@ -50,9 +50,11 @@ function escapeAttribute(value: string): string {
 }
 
 export function previewHtml(resources: PreviewPageResources): string {
-  if (!NONCE_PATTERN.test(resources.nonce)) throw new Error("the preview page's nonce must be at least 16 base64 characters");
+  if (!NONCE_PATTERN.test(resources.nonce))
+    throw new Error("the preview page's nonce must be at least 16 base64 characters");
   const sources = resources.cspSource.trim().split(/\s+/);
-  if (resources.cspSource.trim() === "" || !sources.every((source) => SOURCE_EXPRESSION.test(source))) throw new Error(`the preview page's CSP source ${JSON.stringify(resources.cspSource)} would break the policy`);
+  if (resources.cspSource.trim() === "" || !sources.every((source) => SOURCE_EXPRESSION.test(source)))
+    throw new Error(`the preview page's CSP source ${JSON.stringify(resources.cspSource)} would break the policy`);
   const csp = escapeAttribute(contentSecurityPolicy(resources.cspSource, resources.nonce));
   const nonce = escapeAttribute(resources.nonce);
   return `<!DOCTYPE html>

@@ -10,7 +10,13 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { previewHtml } from "./html.js";
-import { checkPreviewData, parseFromPageMessage, parsePosition, type PreviewParams, type ToPageMessage } from "./protocol.js";
+import {
+  checkPreviewData,
+  parseFromPageMessage,
+  parsePosition,
+  type PreviewParams,
+  type ToPageMessage,
+} from "./protocol.js";
 
 export const PREVIEW_VIEW_TYPE = "eqpreset.preview";
 const LANGUAGE_ID = "eqpreset";
@@ -60,11 +66,21 @@ export class PreviewController implements vscode.Disposable {
         this.follow(editor.document.uri, editor.selection.active, 0);
       }),
       vscode.window.onDidChangeTextEditorSelection((event) => {
-        if (event.textEditor !== vscode.window.activeTextEditor || event.textEditor.document.languageId !== LANGUAGE_ID) return;
-        this.follow(event.textEditor.document.uri, event.selections[0]?.active ?? event.textEditor.selection.active, DEBOUNCE_MS.cursor);
+        if (event.textEditor !== vscode.window.activeTextEditor || event.textEditor.document.languageId !== LANGUAGE_ID)
+          return;
+        this.follow(
+          event.textEditor.document.uri,
+          event.selections[0]?.active ?? event.textEditor.selection.active,
+          DEBOUNCE_MS.cursor,
+        );
       }),
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (this.target && event.contentChanges.length > 0 && event.document.uri.toString() === this.target.uri.toString()) this.schedule(DEBOUNCE_MS.edit);
+        if (
+          this.target &&
+          event.contentChanges.length > 0 &&
+          event.document.uri.toString() === this.target.uri.toString()
+        )
+          this.schedule(DEBOUNCE_MS.edit);
       }),
     );
   }
@@ -97,15 +113,23 @@ export class PreviewController implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((candidate) => candidate.document.languageId === LANGUAGE_ID);
-    if (editor?.document.languageId === LANGUAGE_ID) this.target = { uri: editor.document.uri, position: editor.selection.active };
+    const editor =
+      vscode.window.activeTextEditor ??
+      vscode.window.visibleTextEditors.find((candidate) => candidate.document.languageId === LANGUAGE_ID);
+    if (editor?.document.languageId === LANGUAGE_ID)
+      this.target = { uri: editor.document.uri, position: editor.selection.active };
     this.adopt(panel);
     void this.refreshNow();
   }
 
   private createPanel(): vscode.WebviewPanel {
     // Kept alive when hidden: the audition keeps playing, and a decoded file stays, across tab switches.
-    return vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, "EQ preview", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: true, ...webviewOptions(this.extensionUri) });
+    return vscode.window.createWebviewPanel(
+      PREVIEW_VIEW_TYPE,
+      "EQ preview",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { retainContextWhenHidden: true, ...webviewOptions(this.extensionUri) },
+    );
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
@@ -176,7 +200,7 @@ export class PreviewController implements vscode.Disposable {
     let latest = this.refresh();
     this.refreshing = latest;
     let shown = await latest;
-    while (shown === undefined && this.panel && this.refreshing !== latest && this.refreshing) {
+    while (shown === undefined && this.panel && this.refreshing !== latest && this.refreshing !== undefined) {
       latest = this.refreshing;
       shown = await latest;
     }
@@ -187,8 +211,16 @@ export class PreviewController implements vscode.Disposable {
   private async refresh(): Promise<PreviewSnapshot | undefined> {
     const sequence = ++this.sequence;
     const target = this.target;
-    if (!target) return this.show(sequence, undefined, { type: "status", kind: "empty", message: "Open an .eqp file and put the cursor in a preset." });
-    const params: PreviewParams = { uri: target.uri.toString(), position: { line: target.position.line, character: target.position.character } };
+    if (!target)
+      return this.show(sequence, undefined, {
+        type: "status",
+        kind: "empty",
+        message: "Open an .eqp file and put the cursor in a preset.",
+      });
+    const params: PreviewParams = {
+      uri: target.uri.toString(),
+      position: { line: target.position.line, character: target.position.character },
+    };
     let answer: unknown;
     try {
       answer = await this.server.preview(params);
@@ -197,18 +229,30 @@ export class PreviewController implements vscode.Disposable {
     }
     if (answer === null || answer === undefined) {
       const where = `line ${target.position.line + 1} of ${fileName(target.uri)}`;
-      return this.show(sequence, target, { type: "status", kind: "empty", message: `No preset at ${where}: put the cursor inside a preset.` });
+      return this.show(sequence, target, {
+        type: "status",
+        kind: "empty",
+        message: `No preset at ${where}: put the cursor inside a preset.`,
+      });
     }
     const data = checkPreviewData(answer);
     if (!data.ok) {
       this.server.log(`preview: the server's answer was not usable: ${data.error}`);
-      return this.show(sequence, target, { type: "status", kind: "error", message: `The language server's preview could not be read (${data.error}).` });
+      return this.show(sequence, target, {
+        type: "status",
+        kind: "error",
+        message: `The language server's preview could not be read (${data.error}).`,
+      });
     }
     return this.show(sequence, target, { type: "preview", data: data.value });
   }
 
   /** Posts a result to the page, unless a newer request has started since (then its result wins). */
-  private show(sequence: number, target: PreviewTarget | undefined, message: ToPageMessage): PreviewSnapshot | undefined {
+  private show(
+    sequence: number,
+    target: PreviewTarget | undefined,
+    message: ToPageMessage,
+  ): PreviewSnapshot | undefined {
     if (sequence !== this.sequence || !this.panel) return undefined;
     this.lastMessage = message;
     this.snapshot = this.snapshotOf(target, message);
@@ -219,8 +263,19 @@ export class PreviewController implements vscode.Disposable {
   }
 
   private snapshotOf(target: PreviewTarget | undefined, message: ToPageMessage): PreviewSnapshot {
-    if (message.type === "preview") return { uri: message.data.uri, presetName: message.data.presetName, state: "preview", message: message.data.message ?? "" };
-    return { uri: target?.uri.toString(), presetName: undefined, state: message.kind === "error" ? "error" : "empty", message: message.message };
+    if (message.type === "preview")
+      return {
+        uri: message.data.uri,
+        presetName: message.data.presetName,
+        state: "preview",
+        message: message.data.message ?? "",
+      };
+    return {
+      uri: target?.uri.toString(),
+      presetName: undefined,
+      state: message.kind === "error" ? "error" : "empty",
+      message: message.message,
+    };
   }
 
   /** The latest thing the panel shows (undefined while it is closed). */
@@ -236,7 +291,12 @@ export class PreviewController implements vscode.Disposable {
 
 /** Scripts on (the page's own, by nonce), command links and forms off, local files from media/ and dist/ only. */
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, enableCommandUris: false, enableForms: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, "media"), vscode.Uri.joinPath(extensionUri, "dist")] };
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    enableForms: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "media"), vscode.Uri.joinPath(extensionUri, "dist")],
+  };
 }
 
 function fileName(uri: vscode.Uri): string {
@@ -246,7 +306,8 @@ function fileName(uri: vscode.Uri): string {
 function requestFailure(error: unknown): string {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   const detail = error instanceof Error ? error.message : String(error);
-  if (code === METHOD_NOT_FOUND) return "This language server cannot preview presets (it does not know eqpreset/preview). Update the extension or restart the server.";
+  if (code === METHOD_NOT_FOUND)
+    return "This language server cannot preview presets (it does not know eqpreset/preview). Update the extension or restart the server.";
   return `The language server could not preview this preset: ${detail}`;
 }
 
@@ -258,10 +319,13 @@ function targetFromArgs(args: readonly unknown[]): PreviewTarget | undefined {
     const position = parsePosition(second);
     if (position) return { uri, position: new vscode.Position(position.line, position.character) };
     // The editor title menu passes only the file: its cursor if it is shown, else the top.
-    const shown = vscode.window.visibleTextEditors.find((candidate) => candidate.document.uri.toString() === uri.toString());
+    const shown = vscode.window.visibleTextEditors.find(
+      (candidate) => candidate.document.uri.toString() === uri.toString(),
+    );
     return { uri, position: shown?.selection.active ?? new vscode.Position(0, 0) };
   }
-  if (editor?.document.languageId === LANGUAGE_ID) return { uri: editor.document.uri, position: editor.selection.active };
+  if (editor?.document.languageId === LANGUAGE_ID)
+    return { uri: editor.document.uri, position: editor.selection.active };
   return undefined;
 }
 

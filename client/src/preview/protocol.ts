@@ -9,8 +9,19 @@
 import { SLOTS, type SlotId } from "../../../server/src/core/eq/index.js";
 
 export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../../../server/src/core/protocol/index.js";
-export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "../../../server/src/core/protocol/index.js";
-import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "../../../server/src/core/protocol/index.js";
+export type {
+  PreviewBand,
+  PreviewData,
+  PreviewParams,
+  PreviewPosition,
+  PreviewRange,
+} from "../../../server/src/core/protocol/index.js";
+import type {
+  PreviewBand,
+  PreviewData,
+  PreviewPosition,
+  PreviewRange,
+} from "../../../server/src/core/protocol/index.js";
 import type { FilterKind as FilterType } from "../../../server/src/core/eq/index.js";
 export type { FilterType };
 
@@ -18,7 +29,8 @@ export type { FilterType };
 export type StatusKind = "empty" | "error" | "waiting";
 
 /** Extension → page. */
-export type ToPageMessage = { type: "preview"; data: PreviewData } | { type: "status"; kind: StatusKind; message: string };
+export type ToPageMessage =
+  { type: "preview"; data: PreviewData } | { type: "status"; kind: StatusKind; message: string };
 
 /** Page → extension: the page has loaded (send it the latest state), or something went wrong in it. */
 export type FromPageMessage = { type: "ready" } | { type: "problem"; message: string };
@@ -45,7 +57,13 @@ function isShortText(value: unknown): value is string {
 }
 
 function isPosition(value: unknown): value is PreviewPosition {
-  return isRecord(value) && Number.isInteger(value["line"]) && Number.isInteger(value["character"]) && (value["line"] as number) >= 0 && (value["character"] as number) >= 0;
+  return (
+    isRecord(value) &&
+    Number.isInteger(value["line"]) &&
+    Number.isInteger(value["character"]) &&
+    (value["line"] as number) >= 0 &&
+    (value["character"] as number) >= 0
+  );
 }
 
 function isRange(value: unknown): value is PreviewRange {
@@ -56,9 +74,12 @@ function checkBand(value: unknown, index: number): Checked<PreviewBand> {
   const where = `bands[${index}]`;
   if (!isRecord(value)) return { ok: false, error: `${where} is not an object` };
   const { slot, type, frequencyHz, gainDb, q } = value;
-  if (typeof slot !== "string" || !SLOT_IDS.includes(slot)) return { ok: false, error: `${where}.slot is ${JSON.stringify(slot)}, not one of ${SLOT_IDS.join(", ")}` };
-  if (typeof type !== "string" || !FILTER_TYPES.includes(type as FilterType)) return { ok: false, error: `${where}.type is ${JSON.stringify(type)}, not one of ${FILTER_TYPES.join(", ")}` };
-  if (!isFiniteNumber(frequencyHz) || frequencyHz <= 0) return { ok: false, error: `${where}.frequencyHz is not a positive number` };
+  if (typeof slot !== "string" || !SLOT_IDS.includes(slot))
+    return { ok: false, error: `${where}.slot is ${JSON.stringify(slot)}, not one of ${SLOT_IDS.join(", ")}` };
+  if (typeof type !== "string" || !FILTER_TYPES.includes(type as FilterType))
+    return { ok: false, error: `${where}.type is ${JSON.stringify(type)}, not one of ${FILTER_TYPES.join(", ")}` };
+  if (!isFiniteNumber(frequencyHz) || frequencyHz <= 0)
+    return { ok: false, error: `${where}.frequencyHz is not a positive number` };
   if (!isFiniteNumber(gainDb)) return { ok: false, error: `${where}.gainDb is not a number` };
   if (!isFiniteNumber(q) || q <= 0) return { ok: false, error: `${where}.q is not a positive number` };
   return { ok: true, value: { slot: slot as SlotId, type: type as FilterType, frequencyHz, gainDb, q } };
@@ -67,24 +88,48 @@ function checkBand(value: unknown, index: number): Checked<PreviewBand> {
 /** Checks the server's `eqpreset/preview` answer (not null) field by field. */
 export function checkPreviewData(value: unknown): Checked<PreviewData> {
   if (!isRecord(value)) return { ok: false, error: "the answer is not an object" };
-  const { uri, presetName, range, sampleRate, outputGainDb, bands, frequencies, responseDb, peakDb, suggestedPreGainDb, svg, pending, message } = value;
+  const {
+    uri,
+    presetName,
+    range,
+    sampleRate,
+    outputGainDb,
+    bands,
+    frequencies,
+    responseDb,
+    peakDb,
+    suggestedPreGainDb,
+    svg,
+    pending,
+    message,
+  } = value;
   if (!isShortText(uri)) return { ok: false, error: "uri is not a string" };
-  if (presetName !== null && !isShortText(presetName)) return { ok: false, error: "presetName is neither a string nor null" };
+  if (presetName !== null && !isShortText(presetName))
+    return { ok: false, error: "presetName is neither a string nor null" };
   if (!isRange(range)) return { ok: false, error: "range is not a range" };
-  if (!isFiniteNumber(sampleRate) || sampleRate <= 0) return { ok: false, error: "sampleRate is not a positive number" };
+  if (!isFiniteNumber(sampleRate) || sampleRate <= 0)
+    return { ok: false, error: "sampleRate is not a positive number" };
   if (!isFiniteNumber(outputGainDb)) return { ok: false, error: "outputGainDb is not a number" };
-  if (!Array.isArray(bands) || bands.length > SLOT_IDS.length) return { ok: false, error: `bands is not a list of at most ${SLOT_IDS.length} bands` };
+  if (!Array.isArray(bands) || bands.length > SLOT_IDS.length)
+    return { ok: false, error: `bands is not a list of at most ${SLOT_IDS.length} bands` };
   const checkedBands: PreviewBand[] = [];
   for (const [index, band] of bands.entries()) {
     const checked = checkBand(band, index);
     if (!checked.ok) return checked;
-    if (checkedBands.some((other) => other.slot === checked.value.slot)) return { ok: false, error: `bands has slot ${checked.value.slot} twice` };
+    if (checkedBands.some((other) => other.slot === checked.value.slot))
+      return { ok: false, error: `bands has slot ${checked.value.slot} twice` };
     checkedBands.push(checked.value);
   }
-  if (!Array.isArray(frequencies) || frequencies.length < 2 || frequencies.length > MAX_POINTS || !frequencies.every((f) => isFiniteNumber(f) && f > 0)) {
+  if (
+    !Array.isArray(frequencies) ||
+    frequencies.length < 2 ||
+    frequencies.length > MAX_POINTS ||
+    !frequencies.every((f) => isFiniteNumber(f) && f > 0)
+  ) {
     return { ok: false, error: `frequencies is not a list of 2 to ${MAX_POINTS} positive numbers` };
   }
-  if (!frequencies.every((f, i) => i === 0 || f > (frequencies[i - 1] as number))) return { ok: false, error: "frequencies do not increase" };
+  if (!frequencies.every((f, i) => i === 0 || f > (frequencies[i - 1] as number)))
+    return { ok: false, error: "frequencies do not increase" };
   if (!Array.isArray(responseDb) || responseDb.length !== frequencies.length || !responseDb.every(isFiniteNumber)) {
     return { ok: false, error: "responseDb is not a list of numbers as long as frequencies" };
   }
@@ -102,7 +147,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     outputGainDb,
     bands: checkedBands,
     frequencies: frequencies as number[],
-    responseDb: responseDb as number[],
+    responseDb: responseDb,
     peakDb,
     suggestedPreGainDb,
     svg,
@@ -116,7 +161,8 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
 export function parseFromPageMessage(value: unknown): FromPageMessage | undefined {
   if (!isRecord(value)) return undefined;
   if (value["type"] === "ready" && Object.keys(value).length === 1) return { type: "ready" };
-  if (value["type"] === "problem" && isShortText(value["message"]) && Object.keys(value).length === 2) return { type: "problem", message: value["message"] };
+  if (value["type"] === "problem" && isShortText(value["message"]) && Object.keys(value).length === 2)
+    return { type: "problem", message: value["message"] };
   return undefined;
 }
 
@@ -125,11 +171,14 @@ export function checkToPageMessage(value: unknown): Checked<ToPageMessage> {
   if (!isRecord(value)) return { ok: false, error: "not an object" };
   if (value["type"] === "preview") {
     const data = checkPreviewData(value["data"]);
-    return data.ok ? { ok: true, value: { type: "preview", data: data.value } } : { ok: false, error: `preview: ${data.error}` };
+    return data.ok
+      ? { ok: true, value: { type: "preview", data: data.value } }
+      : { ok: false, error: `preview: ${data.error}` };
   }
   if (value["type"] === "status") {
     const kind = value["kind"];
-    if ((kind === "empty" || kind === "error" || kind === "waiting") && isShortText(value["message"])) return { ok: true, value: { type: "status", kind, message: value["message"] } };
+    if ((kind === "empty" || kind === "error" || kind === "waiting") && isShortText(value["message"]))
+      return { ok: true, value: { type: "status", kind, message: value["message"] } };
     return { ok: false, error: "status: expected a kind (empty, error, waiting) and a message" };
   }
   return { ok: false, error: `unknown message type ${JSON.stringify(value["type"])}` };

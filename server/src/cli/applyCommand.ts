@@ -23,13 +23,19 @@ function preGainArgument(text: string): number | "auto" {
   if (text.trim().toLowerCase() === "auto") return "auto";
   const { value, unit } = readQuantity(text.trim());
   if ((unit !== undefined && unit !== "dB") || !Number.isFinite(value) || Math.abs(value) > 96) {
-    throw new UsageError(`--pregain must be "auto" or a gain in dB from -96 to +96 (-3 or -3dB), not ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--pregain must be "auto" or a gain in dB from -96 to +96 (-3 or -3dB), not ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
 
 function depthLabel(bitDepth: string): string {
-  return bitDepth.endsWith("f") ? `${bitDepth.slice(0, -1)}-bit float` : bitDepth === "64" ? "64-bit float" : `${bitDepth}-bit`;
+  return bitDepth.endsWith("f")
+    ? `${bitDepth.slice(0, -1)}-bit float`
+    : bitDepth === "64"
+      ? "64-bit float"
+      : `${bitDepth}-bit`;
 }
 
 export function addApplyCommand(program: Command): void {
@@ -49,7 +55,12 @@ export function addApplyCommand(program: Command): void {
 
 async function runApply(file: string, inputFile: string, outputFile: string, options: ApplyOptions): Promise<void> {
   const audio = readWav(inputFile);
-  const input = await readPresetInput(file, { preset: options.preset, single: true, model: options.model, sampleRate: audio.sampleRate });
+  const input = await readPresetInput(file, {
+    preset: options.preset,
+    single: true,
+    model: options.model,
+    sampleRate: audio.sampleRate,
+  });
   input.services.dispose();
   const { resolved, concrete } = input.presets[0]!;
   let channels = filterChannels(audio.channels, presetBiquads(concrete.bands, audio.sampleRate), concrete.outputGainDb);
@@ -59,13 +70,19 @@ async function runApply(file: string, inputFile: string, outputFile: string, opt
   // The EQ is linear: a gain before it equals the same gain after it, so it is applied to the result.
   if (preGainDb !== 0) channels = scaleChannels(channels, preGainDb);
   const after = preGainDb !== 0 ? headroom(peakLevel(channels), ceiling) : before;
-  const peakText = Number.isFinite(after.peakDbfs) ? `${after.peakDbfs > 0 ? "+" : ""}${formatDecimal(after.peakDbfs, 2)} dBFS` : "silence";
+  const peakText = Number.isFinite(after.peakDbfs)
+    ? `${after.peakDbfs > 0 ? "+" : ""}${formatDecimal(after.peakDbfs, 2)} dBFS`
+    : "silence";
   if (after.clips) {
     const advice = `pre-gain of ${displayGain(preGainDb + after.suggestedPreGainDb)} (--pregain ${formatDecimal(preGainDb + after.suggestedPreGainDb, 1)}) or --pregain auto`;
     if (audio.format.kind !== "float") {
-      throw new ReportedError(`${outputFile} would clip: ${presetLabel(resolved)} peaks at ${peakText} in a ${depthLabel(audio.bitDepth)} file; use a ${advice}`);
+      throw new ReportedError(
+        `${outputFile} would clip: ${presetLabel(resolved)} peaks at ${peakText} in a ${depthLabel(audio.bitDepth)} file; use a ${advice}`,
+      );
     }
-    process.stderr.write(`eqp apply: warning: ${outputFile} peaks at ${peakText}, over full scale: a float file keeps it, but playback will clip; a ${advice} avoids that\n`);
+    process.stderr.write(
+      `eqp apply: warning: ${outputFile} peaks at ${peakText}, over full scale: a float file keeps it, but playback will clip; a ${advice} avoids that\n`,
+    );
   }
   writeWav(outputFile, { ...audio, channels });
   const frames = audio.channels[0]?.length ?? 0;

@@ -15,20 +15,25 @@ interface DescribeOptions {
 
 function wordCount(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 10) throw new UsageError(`--words must be a whole number from 1 to 10, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 1 || value > 10)
+    throw new UsageError(`--words must be a whole number from 1 to 10, not ${JSON.stringify(text)}`);
   return value;
 }
 
 export function addDescribeCommand(program: Command): void {
   program
     .command("describe")
-    .description('name the words nearest to each preset\'s bands ("0.7 warm, 0.2 bright"), through the model\'s encoder')
+    .description(
+      "name the words nearest to each preset's bands (\"0.7 warm, 0.2 bright\"), through the model's encoder",
+    )
     .argument("<file>", "a preset file")
     .option("--preset <name>", 'only this preset ("" for the unnamed one)')
     .option("--model <dir>", "model folder (default: the bundled model)")
     .option("--words <n>", "at most this many words per preset", wordCount, 3)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((file: string, options: DescribeOptions) => stoppingOnReportedErrors("describe", undefined, () => runDescribe(file, options)));
+    .action((file: string, options: DescribeOptions) =>
+      stoppingOnReportedErrors("describe", undefined, () => runDescribe(file, options)),
+    );
 }
 
 async function runDescribe(file: string, options: DescribeOptions): Promise<void> {
@@ -39,7 +44,11 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
       terms: input.services.model.describe(concrete.bands, options.words) ?? [],
     }));
     if (options.format === "json") {
-      const json = described.map(({ resolved, terms }) => ({ name: resolved.name ?? null, morph: resolved.morph !== undefined, words: terms }));
+      const json = described.map(({ resolved, terms }) => ({
+        name: resolved.name ?? null,
+        morph: resolved.morph !== undefined,
+        words: terms,
+      }));
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       for (const { resolved, terms } of described) {

@@ -23,27 +23,38 @@ export function addImportCommand(program: Command): void {
       const name = options.name ?? (path.basename(file, path.extname(file)) || "Imported");
       const imported = apoToPreset(parseApo(text), { name, sourceName: path.basename(file) });
       if (imported.errors.length > 0) {
-        for (const error of imported.errors) process.stderr.write(`${file}:${error.line}:${error.column} error ${error.message}\n`);
-        process.stderr.write(`eqp import: ${file} has ${imported.errors.length} error${imported.errors.length === 1 ? "" : "s"}; nothing imported\n`);
+        for (const error of imported.errors)
+          process.stderr.write(`${file}:${error.line}:${error.column} error ${error.message}\n`);
+        process.stderr.write(
+          `eqp import: ${file} has ${imported.errors.length} error${imported.errors.length === 1 ? "" : "s"}; nothing imported\n`,
+        );
         process.exitCode = 1;
         return;
       }
       if (imported.bands.length === 0 && imported.outputGainDb === 0) {
-        process.stderr.write(`eqp import: ${file} has no Preamp, shelf or peaking filter to import; nothing imported\n`);
+        process.stderr.write(
+          `eqp import: ${file} has no Preamp, shelf or peaking filter to import; nothing imported\n`,
+        );
         process.exitCode = 1;
         return;
       }
-      for (const warning of imported.warnings) process.stderr.write(`${file}:${warning.line}:${warning.column} warning ${warning.message}\n`);
+      for (const warning of imported.warnings)
+        process.stderr.write(`${file}:${warning.line}:${warning.column} warning ${warning.message}\n`);
       // The core checks its own output: an import that would not pass `eqp check` is a bug, not a file.
-      const problems = new EqServices().check(readDocument(imported.text)).filter(
-        (diagnostic) => diagnostic.severity === "error",
-      );
-      if (problems.length > 0) throw new Error(`eqp import produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}\n${imported.text}`);
+      const problems = new EqServices()
+        .check(readDocument(imported.text))
+        .filter((diagnostic) => diagnostic.severity === "error");
+      if (problems.length > 0)
+        throw new Error(
+          `eqp import produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}\n${imported.text}`,
+        );
       if (options.out === undefined) {
         process.stdout.write(imported.text);
         return;
       }
       writeOutputFile(options.out, imported.text);
-      process.stdout.write(`wrote ${options.out}: "${name}", ${imported.bands.length} band${imported.bands.length === 1 ? "" : "s"}\n`);
+      process.stdout.write(
+        `wrote ${options.out}: "${name}", ${imported.bands.length} band${imported.bands.length === 1 ? "" : "s"}\n`,
+      );
     });
 }

@@ -26,7 +26,9 @@ interface FileResult {
 /** Checks files exactly as the editor does: the network is loaded when a file has a morph, so generated bands are checked too. */
 async function checkFiles(files: string[], modelDir: string | undefined): Promise<FileResult[]> {
   const read = files.map((file) => ({ file, meaning: readDocument(readTextFile(file)) }));
-  const services = await cliServices(modelDir, { network: read.some(({ meaning }) => meaning.presets.some((preset) => preset.morph)) });
+  const services = await cliServices(modelDir, {
+    network: read.some(({ meaning }) => meaning.presets.some((preset) => preset.morph)),
+  });
   try {
     return read.map(({ file, meaning }) => ({ file, diagnostics: services.check(meaning) }));
   } finally {
@@ -40,7 +42,8 @@ function printDiagnostic(file: string, diagnostic: EqDiagnostic): string {
 }
 
 function summary(results: FileResult[]): string {
-  const count = (severity: string) => results.reduce((sum, result) => sum + result.diagnostics.filter((d) => d.severity === severity).length, 0);
+  const count = (severity: string) =>
+    results.reduce((sum, result) => sum + result.diagnostics.filter((d) => d.severity === severity).length, 0);
   return `${results.length} file${results.length === 1 ? "" : "s"} checked: ${count("error")} errors, ${count("warning")} warnings, ${count("information")} notes`;
 }
 
@@ -64,7 +67,8 @@ export function buildProgram(): Command {
     .option("--quiet", "print errors only")
     .action(async (inputs: string[], options: { format: string; model?: string; quiet?: boolean }) => {
       const results = await checkFiles(await expandInputs(inputs), options.model);
-      const shown = (diagnostics: EqDiagnostic[]) => (options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics);
+      const shown = (diagnostics: EqDiagnostic[]) =>
+        options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
       if (options.format === "json") {
         const json = results.map((result) => ({
           file: result.file,
@@ -80,7 +84,9 @@ export function buildProgram(): Command {
         }));
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
-        for (const result of results) for (const diagnostic of shown(result.diagnostics)) process.stdout.write(`${printDiagnostic(result.file, diagnostic)}\n`);
+        for (const result of results)
+          for (const diagnostic of shown(result.diagnostics))
+            process.stdout.write(`${printDiagnostic(result.file, diagnostic)}\n`);
         process.stderr.write(`${summary(results)}\n`);
       }
       if (results.some((result) => result.diagnostics.some((d) => d.severity === "error"))) process.exitCode = 1;
@@ -95,8 +101,13 @@ export function buildProgram(): Command {
         const presets = resolvePresets(parsePresetDocument(readTextFile(file)));
         process.stdout.write(`${file}\n`);
         for (const preset of presets) {
-          process.stdout.write(`  ${presetLabel(preset)} @ ${displayFrequency(preset.sampleRate)}, output ${displayGain(preset.outputGainDb)}\n`);
-          if (preset.morph) process.stdout.write(`    morph ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ")}\n`);
+          process.stdout.write(
+            `  ${presetLabel(preset)} @ ${displayFrequency(preset.sampleRate)}, output ${displayGain(preset.outputGainDb)}\n`,
+          );
+          if (preset.morph)
+            process.stdout.write(
+              `    morph ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ")}\n`,
+            );
           for (const band of preset.bands) {
             const parts = [
               band.slot.label.padEnd(10),
@@ -123,7 +134,9 @@ export function buildProgram(): Command {
         const formatted = formatDocument(document, text);
         if (formatted === undefined) {
           const first = document.syntaxErrors[0]!;
-          process.stderr.write(`${file}:${first.range.start.line + 1}:${first.range.start.character + 1} error syntax-error ${first.message} (not formatted)\n`);
+          process.stderr.write(
+            `${file}:${first.range.start.line + 1}:${first.range.start.character + 1} error syntax-error ${first.message} (not formatted)\n`,
+          );
           process.exitCode = 1;
           continue;
         }
@@ -153,7 +166,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     // A bug, not the user's input: one line, and the stack only when asked for (EQP_DEBUG=1).
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`eqp: internal error: ${message}${process.env.EQP_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (EQP_DEBUG=1 shows where)"}\n`);
+    process.stderr.write(
+      `eqp: internal error: ${message}${process.env.EQP_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (EQP_DEBUG=1 shows where)"}\n`,
+    );
     process.exitCode = 70;
   }
 }

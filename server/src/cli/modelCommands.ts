@@ -15,7 +15,8 @@ import { cliServices } from "./services.js";
 function integer(name: string, min: number) {
   return (text: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, not ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new UsageError(`--${name} must be a whole number ≥ ${min}, not ${JSON.stringify(text)}`);
     return value;
   };
 }
@@ -26,7 +27,9 @@ function progressLine(phase: string, progress: EpochProgress): string {
     `[${phase}] epoch ${String(progress.epoch).padStart(pad)}/${progress.epochs}`,
     `reconstruction ${progress.reconstructionLoss.toFixed(5)}`,
     `contrastive ${progress.contrastiveLoss.toFixed(4)} (weight ${progress.contrastiveWeight.toFixed(2)})`,
-    progress.validationReconstructionLoss !== undefined ? `validation ${progress.validationReconstructionLoss.toFixed(5)}` : "",
+    progress.validationReconstructionLoss !== undefined
+      ? `validation ${progress.validationReconstructionLoss.toFixed(5)}`
+      : "",
     `${progress.elapsedSeconds.toFixed(1)} s, ETA ${progress.etaSeconds.toFixed(0)} s`,
   ]
     .filter(Boolean)
@@ -65,50 +68,74 @@ export function addModelCommands(program: Command): void {
     .option("--epochs <n>", "training epochs", integer("epochs", 1), 150)
     .option("--seed <n>", "random seed: the same seed gives the same model", integer("seed", 0), 1)
     .option("--min-examples <n>", "keep words with at least this many examples", integer("min-examples", 1), 5)
-    .addOption(new Option("--bounds <scheme>", "normalisation bounds of frequencies").choices(["plugin", "audible"]).default("plugin"))
+    .addOption(
+      new Option("--bounds <scheme>", "normalisation bounds of frequencies")
+        .choices(["plugin", "audible"])
+        .default("plugin"),
+    )
     .option("--no-eval", "skip the held-out evaluation run")
-    .option("--folds <k>", "cross-validate over k folds of participants (1: one held-out split)", integer("folds", 1), 1)
+    .option(
+      "--folds <k>",
+      "cross-validate over k folds of participants (1: one held-out split)",
+      integer("folds", 1),
+      1,
+    )
     .option("--holdout", "ship the model trained on the training split only (for eqp eval)")
     .addOption(new Option("--backend <name>", "tfjs backend").choices(["wasm", "cpu"]).default("wasm"))
-    .action(async (options: { data: string; out: string; epochs: number; seed: number; minExamples: number; bounds: "plugin" | "audible"; eval: boolean; folds: number; holdout?: boolean; backend: "wasm" | "cpu" }) => {
-      let stopping = false;
-      const stop = () => {
-        if (stopping) process.exit(130);
-        stopping = true;
-        process.stderr.write("\neqp train: stopping after this step; nothing will be written (Ctrl-C again to quit at once)\n");
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-      try {
-        const result = await runTrainingJob({
-          dataFile: options.data,
-          outDir: options.out,
-          epochs: options.epochs,
-          seed: options.seed,
-          minExamples: options.minExamples,
-          bounds: options.bounds,
-          evaluate: options.eval,
-          folds: options.folds,
-          holdout: options.holdout,
-          backend: options.backend,
-          onProgress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
-          onMessage: (message) => process.stdout.write(`${message}\n`),
-          shouldStop: () => stopping,
-        });
-        if (result.evaluation) process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
-        process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
-      } catch (error) {
-        if (error instanceof TrainingStopped) {
-          process.stderr.write(`eqp train: ${error.message}\n`);
-          process.exitCode = 130;
-          return;
+    .action(
+      async (options: {
+        data: string;
+        out: string;
+        epochs: number;
+        seed: number;
+        minExamples: number;
+        bounds: "plugin" | "audible";
+        eval: boolean;
+        folds: number;
+        holdout?: boolean;
+        backend: "wasm" | "cpu";
+      }) => {
+        let stopping = false;
+        const stop = () => {
+          if (stopping) process.exit(130);
+          stopping = true;
+          process.stderr.write(
+            "\neqp train: stopping after this step; nothing will be written (Ctrl-C again to quit at once)\n",
+          );
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+        try {
+          const result = await runTrainingJob({
+            dataFile: options.data,
+            outDir: options.out,
+            epochs: options.epochs,
+            seed: options.seed,
+            minExamples: options.minExamples,
+            bounds: options.bounds,
+            evaluate: options.eval,
+            folds: options.folds,
+            holdout: options.holdout,
+            backend: options.backend,
+            onProgress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
+            onMessage: (message) => process.stdout.write(`${message}\n`),
+            shouldStop: () => stopping,
+          });
+          if (result.evaluation) process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
+          process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
+        } catch (error) {
+          if (error instanceof TrainingStopped) {
+            process.stderr.write(`eqp train: ${error.message}\n`);
+            process.exitCode = 130;
+            return;
+          }
+          throw error;
+        } finally {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
         }
-        throw error;
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-      }
-    });
+      },
+    );
 
   program
     .command("eval")
@@ -121,15 +148,27 @@ export function addModelCommands(program: Command): void {
       const { model, metadata } = loadSemanticModel(options.model ?? bundledModelDir());
       const info = metadata.model;
       const dataset = loadDataset(options.data, { minExamples: Number(info.data.minExamples ?? 5) });
-      const recorded = Array.isArray(info.data.validationParticipants) ? (info.data.validationParticipants as string[]) : undefined;
+      const recorded = Array.isArray(info.data.validationParticipants)
+        ? (info.data.validationParticipants as string[])
+        : undefined;
       const split = recorded
-        ? { train: dataset.rows.filter((row) => !recorded.includes(row.participant)), validation: dataset.rows.filter((row) => recorded.includes(row.participant)) }
+        ? {
+            train: dataset.rows.filter((row) => !recorded.includes(row.participant)),
+            validation: dataset.rows.filter((row) => recorded.includes(row.participant)),
+          }
         : splitByParticipant(dataset.rows, Number(info.training.seed ?? 1));
       const inSample = info.data.trainedOn !== "training split";
-      if (dataset.checksum !== info.data.sha256) process.stderr.write("eqp eval: note: this data differs from the data the model was trained on\n");
-      if (inSample) process.stderr.write("eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n");
+      if (dataset.checksum !== info.data.sha256)
+        process.stderr.write("eqp eval: note: this data differs from the data the model was trained on\n");
+      if (inSample)
+        process.stderr.write(
+          "eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n",
+        );
       const evaluation = evaluateModel(model, split.train, split.validation);
-      if (options.format === "json") process.stdout.write(`${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`);
+      if (options.format === "json")
+        process.stdout.write(
+          `${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`,
+        );
       else process.stdout.write(`data: ${describeReport(dataset.report)}\n${formatEvaluation(evaluation)}\n`);
       model.dispose();
     });
@@ -152,7 +191,10 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
         const text = readFileSync(file, "utf8");
         const meaning = readDocument(text);
         const errors = services.check(meaning).filter((diagnostic) => diagnostic.severity === "error");
-        for (const error of errors) process.stderr.write(`${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`);
+        for (const error of errors)
+          process.stderr.write(
+            `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
+          );
         if (errors.length > 0) process.exitCode = 1;
         const presets = meaning.presets;
         if (options.format === "json") {
@@ -166,7 +208,13 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
                 sampleRate: preset.sampleRate,
                 outputGainDb: preset.outputGainDb,
                 morph: terms ?? null,
-                bands: bands.map((band) => ({ type: SLOTS.find((slot) => slot.id === band.slot)!.bandType, slot: band.slot, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q })),
+                bands: bands.map((band) => ({
+                  type: SLOTS.find((slot) => slot.id === band.slot)!.bandType,
+                  slot: band.slot,
+                  frequencyHz: band.frequencyHz,
+                  gainDb: band.gainDb,
+                  q: band.q,
+                })),
               };
             }),
           });
@@ -176,7 +224,8 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
         if (options.write) writeFileSync(file, expanded);
         else process.stdout.write(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
       }
-      if (options.format === "json") process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
+      if (options.format === "json")
+        process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
       services.dispose();
     });
 }

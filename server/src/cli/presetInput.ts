@@ -3,7 +3,19 @@
  * stops the command), morphs resolved into bands with the model as `eqp expand` does, and each
  * reduced to a concrete preset. Shared by export, apply, describe and render.
  */
-import { presetAt, displayFrequency, inRange, presetLabel, readDocument, readQuantity, SAMPLE_RATE_RANGE, SLOTS, type EqDiagnostic, type EqServices, type ResolvedPreset } from "../core/index.js";
+import {
+  presetAt,
+  displayFrequency,
+  inRange,
+  presetLabel,
+  readDocument,
+  readQuantity,
+  SAMPLE_RATE_RANGE,
+  SLOTS,
+  type EqDiagnostic,
+  type EqServices,
+  type ResolvedPreset,
+} from "../core/index.js";
 import type { ConcretePreset } from "../core/export/index.js";
 import type { SemanticModel } from "../core/model/index.js";
 import { readTextFile, UsageError } from "./files.js";
@@ -41,8 +53,14 @@ export interface PresetInputOptions {
 
 export function sampleRateArgument(text: string): number {
   const { value, unit } = readQuantity(text.trim());
-  if ((unit !== undefined && unit !== "Hz" && unit !== "kHz") || !Number.isFinite(value) || !inRange(value, SAMPLE_RATE_RANGE)) {
-    throw new UsageError(`--samplerate must be a rate from ${SAMPLE_RATE_RANGE.min} to ${SAMPLE_RATE_RANGE.max} Hz (48000 or 48kHz), not ${JSON.stringify(text)}`);
+  if (
+    (unit !== undefined && unit !== "Hz" && unit !== "kHz") ||
+    !Number.isFinite(value) ||
+    !inRange(value, SAMPLE_RATE_RANGE)
+  ) {
+    throw new UsageError(
+      `--samplerate must be a rate from ${SAMPLE_RATE_RANGE.min} to ${SAMPLE_RATE_RANGE.max} Hz (48000 or 48kHz), not ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
@@ -54,13 +72,21 @@ function choose(file: string, presets: ResolvedPreset[], name: string | undefine
     if (!single || presets.length === 1) return presets;
     throw new UsageError(`${file} has ${presets.length} presets: choose one with --preset (${names()})`);
   }
-  const found = name === "" ? presets.find((preset) => preset.name === undefined) : presets.find((preset) => preset.name === name);
-  if (!found) throw new UsageError(`${file}: no preset ${name === "" ? "without a name" : JSON.stringify(name)}; the presets are ${names()}`);
+  const found =
+    name === "" ? presets.find((preset) => preset.name === undefined) : presets.find((preset) => preset.name === name);
+  if (!found)
+    throw new UsageError(
+      `${file}: no preset ${name === "" ? "without a name" : JSON.stringify(name)}; the presets are ${names()}`,
+    );
   return [found];
 }
 
 /** A diagnostic matters when it lies in a chosen preset or outside every preset (file level). */
-function concerns(diagnostic: EqDiagnostic, chosen: readonly ResolvedPreset[], all: readonly ResolvedPreset[]): boolean {
+function concerns(
+  diagnostic: EqDiagnostic,
+  chosen: readonly ResolvedPreset[],
+  all: readonly ResolvedPreset[],
+): boolean {
   const at = diagnostic.range.start;
   const owner = presetAt(all, at);
   return owner === undefined || chosen.includes(owner);
@@ -70,12 +96,21 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
   const meaning = readDocument(readTextFile(file));
   const all = meaning.presets;
   const chosen = choose(file, all, options.preset, options.single ?? false);
-  const services = await cliServices(options.model, { network: Boolean(options.needModel) || chosen.some((preset) => preset.morph) });
+  const services = await cliServices(options.model, {
+    network: Boolean(options.needModel) || chosen.some((preset) => preset.morph),
+  });
   try {
-    const errors = services.check(meaning).filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
+    const errors = services
+      .check(meaning)
+      .filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
     if (errors.length > 0) {
-      for (const error of errors) process.stderr.write(`${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`);
-      throw new ReportedError(`${file}: ${chosen.length === 1 ? `${presetLabel(chosen[0]!)} has` : "the presets have"} errors`);
+      for (const error of errors)
+        process.stderr.write(
+          `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
+        );
+      throw new ReportedError(
+        `${file}: ${chosen.length === 1 ? `${presetLabel(chosen[0]!)} has` : "the presets have"} errors`,
+      );
     }
     const presets = chosen.map((resolved) => {
       const concrete: ConcretePreset = {
@@ -87,8 +122,14 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
       const nyquist = concrete.sampleRate / 2;
       const above = concrete.bands.filter((band) => band.frequencyHz >= nyquist);
       if (above.length > 0 && !options.keepAboveNyquist) {
-        const names = above.map((band) => `${SLOTS.find((slot) => slot.id === band.slot)!.label} at ${displayFrequency(band.frequencyHz)}`).join(", ");
-        throw new UsageError(`${file}: ${presetLabel(resolved)}: ${names} at or above the Nyquist frequency ${displayFrequency(nyquist)} of ${displayFrequency(concrete.sampleRate)}`);
+        const names = above
+          .map(
+            (band) => `${SLOTS.find((slot) => slot.id === band.slot)!.label} at ${displayFrequency(band.frequencyHz)}`,
+          )
+          .join(", ");
+        throw new UsageError(
+          `${file}: ${presetLabel(resolved)}: ${names} at or above the Nyquist frequency ${displayFrequency(nyquist)} of ${displayFrequency(concrete.sampleRate)}`,
+        );
       }
       return { resolved, concrete };
     });
@@ -103,7 +144,11 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
  * Runs a command's work. A `ReportedError` (its details, if any, printed before it was thrown) ends
  * the command with "eqp <command>: <message>; <consequence>" and exit code 1; usage errors go on up.
  */
-export async function stoppingOnReportedErrors(command: string, consequence: string | undefined, run: () => Promise<void>): Promise<void> {
+export async function stoppingOnReportedErrors(
+  command: string,
+  consequence: string | undefined,
+  run: () => Promise<void>,
+): Promise<void> {
   try {
     await run();
   } catch (error) {

@@ -19,7 +19,10 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
     services.model.load(modelDir);
     return services;
   }
-  const [{ initBackend }, { loadSemanticModel }] = await Promise.all([import("../core/network/backend.js"), import("../core/network/modelFolder.js")]);
+  const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
+    import("../core/network/backend.js"),
+    import("../core/network/modelFolder.js"),
+  ]);
   await initBackend();
   const { model, metadata } = loadSemanticModel(dir);
   services.model.adopt(dir, model, metadata);

@@ -18,7 +18,8 @@ export interface WavAudio {
  */
 type WaveFileClass = typeof wavefileModule.WaveFile;
 const WaveFile: WaveFileClass =
-  (wavefileModule as unknown as { WaveFile?: WaveFileClass }).WaveFile ?? (Reflect.get(wavefileModule, "default") as { WaveFile: WaveFileClass }).WaveFile;
+  (wavefileModule as unknown as { WaveFile?: WaveFileClass }).WaveFile ??
+  (Reflect.get(wavefileModule, "default") as { WaveFile: WaveFileClass }).WaveFile;
 
 const FORMAT_NAMES: Record<number, string> = { 2: "MS ADPCM", 6: "A-law", 7: "µ-law", 17: "IMA ADPCM" };
 
@@ -39,11 +40,18 @@ export function readWav(file: string): WavAudio {
   const format = sampleFormatOf(wav.bitDepth);
   if (!format || ![1, 3, 65534].includes(fmt.audioFormat)) {
     const name = FORMAT_NAMES[fmt.audioFormat] ?? `format ${fmt.audioFormat}, ${wav.bitDepth} bit`;
-    throw new UsageError(`${file}: ${name} is not supported: eqp apply reads PCM (8–32 bit) and float (32, 64 bit) WAV files`);
+    throw new UsageError(
+      `${file}: ${name} is not supported: eqp apply reads PCM (8–32 bit) and float (32, 64 bit) WAV files`,
+    );
   }
   const samples = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   const stored = Array.isArray(samples) ? samples : [samples];
-  return { sampleRate: fmt.sampleRate, bitDepth: wav.bitDepth, format, channels: stored.map((channel) => toFloat(channel, format)) };
+  return {
+    sampleRate: fmt.sampleRate,
+    bitDepth: wav.bitDepth,
+    format,
+    channels: stored.map((channel) => toFloat(channel, format)),
+  };
 }
 
 /** Writes channels of floats with the sample rate and bit depth given (those of the input). */

@@ -3,7 +3,13 @@
  * replace an unknown word or keyword by the suggestion, add a missing unit, clamp a value into its
  * range, drop an ignored shelf Q. Plus "Fix all clamps" for the file.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from "vscode-languageserver";
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from "vscode-languageserver";
 import { containsPosition, DiagnosticCode, expansionEdits, isBefore, type DiagnosticData } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
@@ -17,7 +23,8 @@ export class CodeActionProvider {
 
   codeActions(parsed: ParsedDocument, params: CodeActionParams): CodeAction[] {
     const only = params.context.only;
-    const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+    const wants = (kind: string) =>
+      !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
     const wantsQuickFix = wants(CodeActionKind.QuickFix);
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.RefactorRewrite)) actions.push(...this.expandActions(parsed, params.range));
@@ -26,13 +33,22 @@ export class CodeActionProvider {
         if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
         actions.push(...quickFixes(parsed, diagnostic));
       }
-      const clamps = this.allDiagnostics(parsed).filter((diagnostic) => (diagnostic.data as DiagnosticData | undefined)?.fix === "clamp");
+      const clamps = this.allDiagnostics(parsed).filter(
+        (diagnostic) => (diagnostic.data as DiagnosticData | undefined)?.fix === "clamp",
+      );
       if (clamps.length > 1) {
         actions.push({
           title: `Clamp all ${clamps.length} out-of-range values in this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: clamps,
-          edit: { changes: { [parsed.uri]: clamps.map((diagnostic) => ({ range: diagnostic.range, newText: (diagnostic.data as { replacement: string }).replacement })) } },
+          edit: {
+            changes: {
+              [parsed.uri]: clamps.map((diagnostic) => ({
+                range: diagnostic.range,
+                newText: (diagnostic.data as { replacement: string }).replacement,
+              })),
+            },
+          },
         });
       }
     }
@@ -45,10 +61,17 @@ export class CodeActionProvider {
     const actions: CodeAction[] = [];
     const here = [...edits.keys()].find((preset) => {
       const morphRange = preset.morph!.range;
-      return containsPosition(morphRange, range.start) || (isBefore(range.start, morphRange.start) && !isBefore(range.end, morphRange.start));
+      return (
+        containsPosition(morphRange, range.start) ||
+        (isBefore(range.start, morphRange.start) && !isBefore(range.end, morphRange.start))
+      );
     });
     if (here) {
-      actions.push({ title: "Expand into bands", kind: CodeActionKind.RefactorRewrite, edit: { changes: { [parsed.uri]: [edits.get(here)!] } } });
+      actions.push({
+        title: "Expand into bands",
+        kind: CodeActionKind.RefactorRewrite,
+        edit: { changes: { [parsed.uri]: [edits.get(here)!] } },
+      });
     }
     if (edits.size > 1 || (edits.size === 1 && !here)) {
       actions.push({
@@ -64,7 +87,10 @@ export class CodeActionProvider {
 function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[] {
   const data = diagnostic.data as DiagnosticData | undefined;
   if (!data) return [];
-  const edit = (newText: string): TextEdit => ({ range: newText === "" ? withLeadingSpace(parsed, diagnostic.range) : diagnostic.range, newText });
+  const edit = (newText: string): TextEdit => ({
+    range: newText === "" ? withLeadingSpace(parsed, diagnostic.range) : diagnostic.range,
+    newText,
+  });
   const action = (title: string, newText: string, isPreferred: boolean): CodeAction => ({
     title,
     kind: CodeActionKind.QuickFix,
@@ -79,7 +105,9 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
     case DiagnosticCode.MissingUnit:
     case DiagnosticCode.WrongUnit:
       if (data.fix !== "replace") return [];
-      return data.replacements.map((replacement, index) => action(`Replace '${current}' with '${replacement}'`, replacement, index === 0));
+      return data.replacements.map((replacement, index) =>
+        action(`Replace '${current}' with '${replacement}'`, replacement, index === 0),
+      );
     case DiagnosticCode.ShelfQ:
       return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];
     default:
@@ -90,7 +118,9 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
 
 function textIn(parsed: ParsedDocument, range: Diagnostic["range"]): string {
   const line = parsed.text.split(/\r\n|\r|\n/)[range.start.line] ?? "";
-  return range.start.line === range.end.line ? line.slice(range.start.character, range.end.character) : line.slice(range.start.character);
+  return range.start.line === range.end.line
+    ? line.slice(range.start.character, range.end.character)
+    : line.slice(range.start.character);
 }
 
 /** Deleting a word also deletes the spaces before it, so no double space is left. */

@@ -21,8 +21,15 @@ export class CodeLensProvider {
     parsed.presets.forEach((preset, index) => {
       const start = preset.range.start;
       const range = { start, end: start };
-      lenses.push({ range, command: { title: "Preview", command: OPEN_PREVIEW_COMMAND, arguments: [parsed.uri, start] } });
-      if (preset.morph) lenses.push({ range, command: { title: "Expand", command: EXPAND_PRESET_COMMAND, arguments: [parsed.uri, index, parsed.version] } });
+      lenses.push({
+        range,
+        command: { title: "Preview", command: OPEN_PREVIEW_COMMAND, arguments: [parsed.uri, start] },
+      });
+      if (preset.morph)
+        lenses.push({
+          range,
+          command: { title: "Expand", command: EXPAND_PRESET_COMMAND, arguments: [parsed.uri, index, parsed.version] },
+        });
     });
     return lenses;
   }
@@ -32,12 +39,14 @@ export class CodeLensProvider {
    * other than the one the lens was made for: the preset index may point elsewhere by now.
    */
   expandEdit(parsed: ParsedDocument, presetIndex: unknown, version: unknown): { edit: TextEdit } | { refused: string } {
-    if (version !== parsed.version) return { refused: "The document changed since this lens was shown: use Expand again." };
+    if (version !== parsed.version)
+      return { refused: "The document changed since this lens was shown: use Expand again." };
     const preset = typeof presetIndex === "number" ? parsed.presets[presetIndex] : undefined;
     if (!preset?.morph) return { refused: "There is no morph to expand in this preset." };
     const edit = expansionEdits(parsed.text, [preset], (terms) => this.services.resolveTerms(terms)).get(preset);
     if (edit) return { edit };
-    if (this.services.model.networkLoading) return { refused: "The model's network is still loading: try Expand again in a moment." };
+    if (this.services.model.networkLoading)
+      return { refused: "The model's network is still loading: try Expand again in a moment." };
     return { refused: `The morph of ${presetLabel(preset)} gives no bands: fix its words and weights first.` };
   }
 }

@@ -19,7 +19,11 @@ const STATEMENT_KEYWORDS: KeywordSpec[] = [
   { label: "lowshelf", detail: BAND_TYPE_INFO.lowshelf.description, snippet: "lowshelf ${1:120Hz} ${2:+0dB}" },
   { label: "bell", detail: BAND_TYPE_INFO.bell.description, snippet: "bell ${1:1kHz} ${2:+0dB} q ${3:1}" },
   { label: "highshelf", detail: BAND_TYPE_INFO.highshelf.description, snippet: "highshelf ${1:8kHz} ${2:+0dB}" },
-  { label: "samplerate", detail: "The sample rate for Nyquist checks and exports", snippet: "samplerate ${1|48kHz,44.1kHz,96kHz|}" },
+  {
+    label: "samplerate",
+    detail: "The sample rate for Nyquist checks and exports",
+    snippet: "samplerate ${1|48kHz,44.1kHz,96kHz|}",
+  },
   { label: "gain", detail: "Output trim after the EQ, in dB", snippet: "gain ${1:-1dB}" },
   { label: "preset", detail: "A named preset block", snippet: 'preset "${1:Name}" {\n\t$0\n}', topLevelOnly: true },
 ];
@@ -55,7 +59,17 @@ export class CompletionProvider {
       case "morph":
         return this.words();
       case "bell":
-        return words.some((word) => word.toLowerCase() === "q") ? [] : [{ label: "q", kind: CompletionItemKind.Keyword, detail: "The bell's Q (0.1–10): higher is narrower", insertText: "q ${1:1}", insertTextFormat: InsertTextFormat.Snippet }];
+        return words.some((word) => word.toLowerCase() === "q")
+          ? []
+          : [
+              {
+                label: "q",
+                kind: CompletionItemKind.Keyword,
+                detail: "The bell's Q (0.1–10): higher is narrower",
+                insertText: "q ${1:1}",
+                insertTextFormat: InsertTextFormat.Snippet,
+              },
+            ];
       case "samplerate":
         return ["44.1kHz", "48kHz", "96kHz"].map((label) => ({ label, kind: CompletionItemKind.Value }));
       default:

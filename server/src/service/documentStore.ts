@@ -18,7 +18,13 @@ export class DocumentStore {
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
     const ast = parsePresetDocument(text);
-    const parsed: ParsedDocument = { uri: document.uri, version: document.version, text, ast, presets: resolvePresets(ast) };
+    const parsed: ParsedDocument = {
+      uri: document.uri,
+      version: document.version,
+      text,
+      ast,
+      presets: resolvePresets(ast),
+    };
     this.cache.set(document.uri, parsed);
     return parsed;
   }

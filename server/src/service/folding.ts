@@ -15,7 +15,8 @@ export class FoldingProvider {
     let runStart: number | undefined;
     let runEnd = -1;
     const flush = () => {
-      if (runStart !== undefined && runEnd > runStart) ranges.push({ startLine: runStart, endLine: runEnd, kind: FoldingRangeKind.Comment });
+      if (runStart !== undefined && runEnd > runStart)
+        ranges.push({ startLine: runStart, endLine: runEnd, kind: FoldingRangeKind.Comment });
       runStart = undefined;
     };
     const lines = parsed.text.split(/\r\n|\r|\n/);

@@ -52,32 +52,48 @@ export class HoverProvider {
     switch (found.kind) {
       case "presetKeyword":
       case "presetName":
-        return [describePreset(found.preset), this.soundsLike(found.preset), this.picture(found.preset)].filter(Boolean).join("\n\n");
+        return [describePreset(found.preset), this.soundsLike(found.preset), this.picture(found.preset)]
+          .filter(Boolean)
+          .join("\n\n");
       case "bandKeyword": {
         const slot = found.resolved?.slot;
         const info = BAND_TYPE_INFO[found.band.bandType];
-        if (!slot) return `**${info.label}** — no band left: the SAFE EQ has ${found.band.bandType === "bell" ? "three bells" : `one ${found.band.bandType}`}.`;
+        if (!slot)
+          return `**${info.label}** — no band left: the SAFE EQ has ${found.band.bandType === "bell" ? "three bells" : `one ${found.band.bandType}`}.`;
         const rows = [
           "| | value | SAFE range |",
           "|---|---|---|",
           `| frequency | ${found.resolved?.frequencyHz !== undefined ? frequencyWithNote(found.resolved.frequencyHz) : "—"} | ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)} |`,
           `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
-          slot.hasQ ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |` : `| Q | ${SHELF_Q} (fixed) | — |`,
+          slot.hasQ
+            ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
+            : `| Q | ${SHELF_Q} (fixed) | — |`,
         ];
-        return [`**${slot.label}** (${info.label.toLowerCase()})`, slot.description, rows.join("\n"), this.picture(found.preset, slot.id)].filter(Boolean).join("\n\n");
+        return [
+          `**${slot.label}** (${info.label.toLowerCase()})`,
+          slot.description,
+          rows.join("\n"),
+          this.picture(found.preset, slot.id),
+        ]
+          .filter(Boolean)
+          .join("\n\n");
       }
       case "bandValue":
         return describeBandValue(found);
       case "morphKeyword":
         // The morph's own text already says when the network is still loading.
-        return [this.describeMorph(found.statement, found.preset), this.picture(found.preset, undefined, false)].filter(Boolean).join("\n\n");
+        return [this.describeMorph(found.statement, found.preset), this.picture(found.preset, undefined, false)]
+          .filter(Boolean)
+          .join("\n\n");
       case "word":
         return this.describeWord(found.term.word, found.term.text);
       case "weight": {
         const weight = found.term.weight!;
-        if (weight.unit !== undefined || !Number.isFinite(weight.value)) return `**weight** — a plain number: 1 is the word at full strength.`;
+        if (weight.unit !== undefined || !Number.isFinite(weight.value))
+          return `**weight** — a plain number: 1 is the word at full strength.`;
         const percent = formatDecimal(weight.value * 100, 1);
-        const direction = weight.value < 0 ? `away from '${found.term.word}' (its opposite)` : `from flat towards '${found.term.word}'`;
+        const direction =
+          weight.value < 0 ? `away from '${found.term.word}' (its opposite)` : `from flat towards '${found.term.word}'`;
         return `**weight ${formatDecimal(weight.value, 4)}** — ${percent}% of the way ${direction}.`;
       }
       case "sampleRate": {
@@ -92,8 +108,16 @@ export class HoverProvider {
     }
   }
 
-  private describeMorph(morph: Extract<Located, { kind: "morphKeyword" }>["statement"], preset: ResolvedPreset): string {
-    const mix = morph.terms.map((term) => `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`).join(" · ");
+  private describeMorph(
+    morph: Extract<Located, { kind: "morphKeyword" }>["statement"],
+    preset: ResolvedPreset,
+  ): string {
+    const mix = morph.terms
+      .map(
+        (term) =>
+          `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
+      )
+      .join(" · ");
     const intro = `**morph** ${mix || "(no words yet)"} — the words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).`;
     const terms = morphTerms(morph);
     const generated = terms ? this.services.resolveTerms(terms) : undefined;
@@ -106,7 +130,9 @@ export class HoverProvider {
       return `${intro}\n\n${why}`;
     }
     const explicit = explicitSlots(preset);
-    const rows = generated.map((band) => bandRow(band, explicit.has(band.slot) ? " (replaced by the explicit band)" : ""));
+    const rows = generated.map((band) =>
+      bandRow(band, explicit.has(band.slot) ? " (replaced by the explicit band)" : ""),
+    );
     const bands = effectiveBands(preset, generated);
     const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
     const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
@@ -121,15 +147,21 @@ export class HoverProvider {
   private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): string | undefined {
     const curve = presetCurve(preset, this.services);
     if (curve.pending) return notePending ? `_${curve.message}_` : undefined;
-    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, { highlight, title: preset.name ?? "Preset" });
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+      highlight,
+      title: preset.name ?? "Preset",
+    });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
-    const image = this.images && `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`;
+    const image =
+      this.images &&
+      `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`;
     const headroom =
       peakDb > 0
         ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
         : `No boost above 0 dB (highest ${displayGain(peakDb)}): no pre-gain needed`;
     const skipped = curve.bands.length - rendered.bands.length;
-    const notDrawn = skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined;
+    const notDrawn =
+      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined;
     return [image, headroom, curve.message, notDrawn].filter(Boolean).join("\n\n");
   }
 
@@ -146,7 +178,9 @@ export class HoverProvider {
   private describeWord(word: string, text: string): string {
     const info = this.services.model.vocabulary.lookup(word);
     if (!info) return `**${text}** — not a word the model knows.`;
-    const lines = [`**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`];
+    const lines = [
+      `**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`,
+    ];
     const model = this.services.model.semantic?.word(info.word);
     if (model) {
       const { p10, p90 } = model.percentiles;
@@ -165,7 +199,14 @@ export class HoverProvider {
         `| High shelf | ${gainRange(11)} | ${frequencyRange(12)} |`,
       );
       const bands = this.services.resolveTerms([{ word: info.word, weight: 1 }]);
-      if (bands) lines.push("", `'${info.word}' at full strength:`, "", BAND_TABLE_HEADER, ...bands.map((band) => bandRow(band, "")));
+      if (bands)
+        lines.push(
+          "",
+          `'${info.word}' at full strength:`,
+          "",
+          BAND_TABLE_HEADER,
+          ...bands.map((band) => bandRow(band, "")),
+        );
     }
     return lines.join("\n");
   }
@@ -183,9 +224,12 @@ function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): stri
   const value = found.quantity.value;
   switch (found.role) {
     case "frequency": {
-      const range = slot ? `${slot.label} range: ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)}.` : "";
+      const range = slot
+        ? `${slot.label} range: ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)}.`
+        : "";
       const nyquist = `Nyquist at ${displayFrequency(found.preset.sampleRate)}: ${displayFrequency(found.preset.sampleRate / 2)}.`;
-      const audible = value < AUDIBLE_RANGE.min || value > AUDIBLE_RANGE.max ? " Outside the audible range 20 Hz–20 kHz." : "";
+      const audible =
+        value < AUDIBLE_RANGE.min || value > AUDIBLE_RANGE.max ? " Outside the audible range 20 Hz–20 kHz." : "";
       return `**Frequency** ${frequencyWithNote(value)}\n\n${range} ${nyquist}${audible}`.trim();
     }
     case "gain": {
@@ -193,7 +237,8 @@ function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): stri
       return `**Gain** ${displayGain(value)} — ${value >= 0 ? "boost" : "cut"}, ×${formatDecimal(factor, 2)} in amplitude.\n\nRange ±${GAIN_RANGE.max} dB.`;
     }
     case "q":
-      if (found.band.bandType !== "bell") return `**Q** — shelves in the SAFE EQ have a fixed Q of ${SHELF_Q}; this value is ignored.`;
+      if (found.band.bandType !== "bell")
+        return `**Q** — shelves in the SAFE EQ have a fixed Q of ${SHELF_Q}; this value is ignored.`;
       return `**Q** ${displayQ(value)} — bandwidth ${formatDecimal(bandwidthOctaves(value), 2)} octaves; higher is narrower.\n\nRange ${Q_RANGE.min}–${Q_RANGE.max}.`;
     default:
       return `**${found.quantity.text}** — not used: a band takes one frequency (Hz/kHz), one gain (dB) and, for bells, one q.`;
@@ -202,8 +247,14 @@ function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): stri
 
 function describePreset(preset: ResolvedPreset): string {
   const lines = [`**Preset ${presetLabel(preset)}**`, ""];
-  lines.push(`Sample rate ${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`);
-  if (preset.morph) lines.push("", `Morph: ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`);
+  lines.push(
+    `Sample rate ${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`,
+  );
+  if (preset.morph)
+    lines.push(
+      "",
+      `Morph: ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`,
+    );
   if (preset.bands.length > 0) {
     lines.push("", "| band | frequency | gain | Q |", "|---|---|---|---|");
     for (const band of preset.bands) {

@@ -25,7 +25,8 @@ export class InlayHintProvider {
         position: morph.range.end,
         label: shown.map(compactBand).join(" · "),
         paddingLeft: true,
-        tooltip: "The bands the model makes of this morph. Explicit bands of the preset replace their slots; \"Expand into bands\" writes these out.",
+        tooltip:
+          'The bands the model makes of this morph. Explicit bands of the preset replace their slots; "Expand into bands" writes these out.',
       });
     }
     return hints;

@@ -2,7 +2,20 @@
  * The language service: takes a document, returns LSP values. One provider per feature; the
  * server's handlers are thin wrappers around these methods.
  */
-import type { CodeAction, CodeActionParams, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Position, Range, TextEdit } from "vscode-languageserver";
+import type {
+  CodeAction,
+  CodeActionParams,
+  CodeLens,
+  CompletionItem,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  InlayHint,
+  Position,
+  Range,
+  TextEdit,
+} from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { EqServices, type ValidationContext } from "../core/index.js";
 import { CodeActionProvider } from "./codeActions.js";
@@ -102,7 +115,11 @@ export class EqLanguageService {
   }
 
   /** The edit of the "Expand" code lens, or why it cannot be made. */
-  expandPreset(document: TextDocument, presetIndex: unknown, version: unknown): { edit: TextEdit } | { refused: string } {
+  expandPreset(
+    document: TextDocument,
+    presetIndex: unknown,
+    version: unknown,
+  ): { edit: TextEdit } | { refused: string } {
     return this.codeLensProvider.expandEdit(this.store.get(document), presetIndex, version);
   }
 

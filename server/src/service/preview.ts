@@ -45,9 +45,23 @@ export function presetCurve(preset: ResolvedPreset, services: EqServices): Prese
   const generated = terms ? services.resolveTerms(terms) : undefined;
   if (generated) return { bands: effectiveBands(preset, generated), generated, pending: false };
   const explicitOnly = effectiveBands(preset, undefined);
-  if (services.model.networkLoading) return { bands: explicitOnly, pending: true, message: "The model's network is loading: the morph's bands appear when it is ready." };
-  if (!services.model.semantic) return { bands: explicitOnly, pending: false, message: "The model's network could not be loaded: the morph gives no bands." };
-  return { bands: explicitOnly, pending: false, message: "The morph gives no bands until its words and weights are fixed." };
+  if (services.model.networkLoading)
+    return {
+      bands: explicitOnly,
+      pending: true,
+      message: "The model's network is loading: the morph's bands appear when it is ready.",
+    };
+  if (!services.model.semantic)
+    return {
+      bands: explicitOnly,
+      pending: false,
+      message: "The model's network could not be loaded: the morph gives no bands.",
+    };
+  return {
+    bands: explicitOnly,
+    pending: false,
+    message: "The morph gives no bands until its words and weights are fixed.",
+  };
 }
 
 /** Draws curves, remembering the last few: a hover, its preview and the panel ask for the same picture. */
@@ -55,7 +69,12 @@ export class CurveRenderer {
   private readonly cache = new Map<string, RenderedCurve>();
   private static readonly LIMIT = 64;
 
-  render(bands: readonly EqBand[], sampleRate: number, outputGainDb: number, options: { highlight?: SlotId; title?: string } = {}): RenderedCurve {
+  render(
+    bands: readonly EqBand[],
+    sampleRate: number,
+    outputGainDb: number,
+    options: { highlight?: SlotId; title?: string } = {},
+  ): RenderedCurve {
     const key = JSON.stringify([bands, sampleRate, outputGainDb, options.highlight ?? null, options.title ?? null]);
     const cached = this.cache.get(key);
     if (cached) {
@@ -81,17 +100,30 @@ export class PreviewProvider {
     const preset = presetAt(parsed.presets, position);
     if (!preset) return null;
     const curve = presetCurve(preset, this.services);
-    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, { title: preset.name ?? "Preset" });
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+      title: preset.name ?? "Preset",
+    });
     const frequencies = logFrequencies(PREVIEW_POINTS, 20, topFrequency(preset.sampleRate));
     const skipped = curve.bands.length - rendered.bands.length;
-    const message = [curve.message, skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined].filter(Boolean).join(" ");
+    const message = [
+      curve.message,
+      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined,
+    ]
+      .filter(Boolean)
+      .join(" ");
     const result: PreviewResult = {
       uri: parsed.uri,
       presetName: preset.name ?? null,
       range: preset.range,
       sampleRate: preset.sampleRate,
       outputGainDb: preset.outputGainDb,
-      bands: rendered.bands.map((band) => ({ slot: band.slot, type: filterKindOf(band.slot), frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q })),
+      bands: rendered.bands.map((band) => ({
+        slot: band.slot,
+        type: filterKindOf(band.slot),
+        frequencyHz: band.frequencyHz,
+        gainDb: band.gainDb,
+        q: band.q,
+      })),
       frequencies: Array.from(frequencies),
       responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
       peakDb: rendered.analysis.peakDb,

@@ -66,13 +66,19 @@ export async function startPreviewSite(): Promise<PreviewSite> {
     }
     const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, "");
     const file = path.join(ROOT, relative);
-    const allowed = host === `127.0.0.1:${port}` && RESOURCE_ROOTS.some((root) => relative.startsWith(`${root}${path.sep}`)) && !relative.includes("..");
+    const allowed =
+      host === `127.0.0.1:${port}` &&
+      RESOURCE_ROOTS.some((root) => relative.startsWith(`${root}${path.sep}`)) &&
+      !relative.includes("..");
     if (!allowed || !existsSync(file)) {
       response.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
       return;
     }
     response
-      .writeHead(200, { "Content-Type": CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream", "Access-Control-Allow-Origin": "*" })
+      .writeHead(200, {
+        "Content-Type": CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream",
+        "Access-Control-Allow-Origin": "*",
+      })
       .end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -96,8 +102,21 @@ export async function launchChromium(): Promise<PreviewBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), XDG_CACHE_HOME: path.join(home, ".cache") },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--autoplay-policy=no-user-gesture-required",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, ".config"),
+      XDG_CACHE_HOME: path.join(home, ".cache"),
+    },
   });
   return {
     browser,
@@ -154,7 +173,10 @@ export async function openPreviewPage(browser: Browser, site: PreviewSite): Prom
   await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
   return {
     page,
-    problems: async () => [...errors, ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations))],
+    problems: async () => [
+      ...errors,
+      ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)),
+    ],
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     send: (message) => page.evaluate((payload) => window.postMessage(payload, "*"), message),
     close: () => page.close(),

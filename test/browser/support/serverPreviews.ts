@@ -57,7 +57,8 @@ export async function previewsFromServer(): Promise<Record<PresetName, PreviewDa
       const answer = await client.request<unknown>(PREVIEW_REQUEST, { uri, position: { line, character: 4 } });
       const checked = checkPreviewData(answer);
       if (!checked.ok) throw new Error(`the server's preview of "${name}" is not usable: ${checked.error}`);
-      if (checked.value.presetName !== name) throw new Error(`asked for "${name}", the server previewed ${JSON.stringify(checked.value.presetName)}`);
+      if (checked.value.presetName !== name)
+        throw new Error(`asked for "${name}", the server previewed ${JSON.stringify(checked.value.presetName)}`);
       previews[name] = checked.value;
     }
     return previews;

@@ -27,7 +27,14 @@ function positionOf(document: vscode.TextDocument, text: string, delta = 0): vsc
 }
 
 function describeDiagnostics(diagnostics: readonly vscode.Diagnostic[]): string {
-  return JSON.stringify(diagnostics.map((d) => ({ code: codeOf(d), message: d.message, line: d.range.start.line, character: d.range.start.character })));
+  return JSON.stringify(
+    diagnostics.map((d) => ({
+      code: codeOf(d),
+      message: d.message,
+      line: d.range.start.line,
+      character: d.range.start.character,
+    })),
+  );
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -76,7 +83,11 @@ describe("the eqpreset extension in VS Code", () => {
     await extension.activate();
     const position = positionOf(document, "bell", 1);
     const text = await waitFor("a hover on 'bell'", async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", document.uri, position);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        "vscode.executeHoverProvider",
+        document.uri,
+        position,
+      );
       return hovers.length > 0 ? hoverText(hovers) : undefined;
     });
     assert.match(text, /Bell 1/);
@@ -90,7 +101,11 @@ describe("the eqpreset extension in VS Code", () => {
     assert.ok(await editor.edit((edit) => edit.insert(lineStart, "  morph \n")), "could not type into unfinished.eqp");
     const cursor = positionOf(editor.document, "morph ", "morph ".length);
     const labels = await waitFor("completions after `morph `", async () => {
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>("vscode.executeCompletionItemProvider", editor.document.uri, cursor);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        "vscode.executeCompletionItemProvider",
+        editor.document.uri,
+        cursor,
+      );
       const found = list.items.map(labelOf);
       return found.includes("warm") ? found : undefined;
     });
@@ -113,16 +128,17 @@ describe("the eqpreset extension in VS Code", () => {
     );
     const titles = actions.map((action) => action.title).join(" | ");
     // A Command has a string `command`; a CodeAction has an optional Command object there.
-    const fix = actions.find((action): action is vscode.CodeAction => typeof action.command !== "string" && /'warm'/.test(action.title));
+    const fix = actions.find(
+      (action): action is vscode.CodeAction => typeof action.command !== "string" && /'warm'/.test(action.title),
+    );
     assert.ok(fix, `no quick fix to 'warm' among: ${titles}`);
     assert.equal(fix.title, "Replace 'warn' with 'warm'");
     assert.ok(fix.edit, `the quick fix '${fix.title}' has no edit`);
 
     assert.ok(await vscode.workspace.applyEdit(fix.edit), "VS Code did not apply the quick fix's edit");
     assert.match(document.getText(), /morph warm 0\.5/);
-    await waitFor(
-      "the diagnostics of typo.eqp to clear after the quick fix",
-      () => (vscode.languages.getDiagnostics(document.uri).length === 0 ? true : undefined),
+    await waitFor("the diagnostics of typo.eqp to clear after the quick fix", () =>
+      vscode.languages.getDiagnostics(document.uri).length === 0 ? true : undefined,
     ).catch((error: Error) => {
       throw new Error(`${error.message}; still: ${describeDiagnostics(vscode.languages.getDiagnostics(document.uri))}`);
     });

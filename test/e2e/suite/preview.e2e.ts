@@ -34,27 +34,49 @@ describe("the preview panel", () => {
     editor.selection = new vscode.Selection(bell, bell);
 
     const snapshot = await vscode.commands.executeCommand<PreviewSnapshot | undefined>("eqpreset.openPreview");
-    assert.deepEqual(snapshot && { state: snapshot.state, presetName: snapshot.presetName, uri: snapshot.uri }, { state: "preview", presetName: "VO clean", uri: document.uri.toString() });
+    assert.deepEqual(snapshot && { state: snapshot.state, presetName: snapshot.presetName, uri: snapshot.uri }, {
+      state: "preview",
+      presetName: "VO clean",
+      uri: document.uri.toString(),
+    });
     // The tab API learns the panel's title a moment after it is set.
-    const tab = await waitFor("the preview's tab, titled after the preset", () => (previewTab()?.label === "EQ preview: VO clean" ? previewTab() : undefined));
+    const tab = await waitFor("the preview's tab, titled after the preset", () =>
+      previewTab()?.label === "EQ preview: VO clean" ? previewTab() : undefined,
+    );
     assert.notEqual(tab.group.viewColumn, vscode.ViewColumn.One, "the preview opens beside the editor");
   });
 
   it("takes the code lens's arguments, and says when there is no preset there", async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile("voice.eqp"));
     const lenses = await waitFor("a Preview code lens", async () => {
-      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        "vscode.executeCodeLensProvider",
+        document.uri,
+      );
       const previews = found.filter((lens) => lens.command?.command === "eqpreset.openPreview");
       return previews.length > 0 ? previews : undefined;
     });
     const lens = lenses[0]!.command!;
-    const fromLens = await vscode.commands.executeCommand<PreviewSnapshot | undefined>(lens.command, ...(lens.arguments ?? []));
+    const fromLens = await vscode.commands.executeCommand<PreviewSnapshot | undefined>(
+      lens.command,
+      ...(lens.arguments ?? []),
+    );
     assert.equal(fromLens?.state, "preview");
     assert.equal(fromLens?.presetName, "VO clean");
 
-    const outside = await vscode.commands.executeCommand<PreviewSnapshot | undefined>("eqpreset.openPreview", document.uri.toString(), { line: 0, character: 0 });
+    const outside = await vscode.commands.executeCommand<PreviewSnapshot | undefined>(
+      "eqpreset.openPreview",
+      document.uri.toString(),
+      { line: 0, character: 0 },
+    );
     assert.equal(outside?.state, "empty");
     assert.match(outside?.message ?? "", /No preset at line 1 of voice\.eqp/);
-    assert.equal(vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview).length, 1, "one preview panel, reused");
+    assert.equal(
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputWebview).length,
+      1,
+      "one preview panel, reused",
+    );
   });
 });

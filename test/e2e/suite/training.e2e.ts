@@ -39,7 +39,9 @@ describe("the Train EQ model task in VS Code", () => {
 
     const data = workspaceUri("training-data.csv");
     await vscode.workspace.fs.writeFile(data, Buffer.from(trainingCsv()));
-    await vscode.workspace.getConfiguration("eqpreset").update("training.dataPath", "training-data.csv", vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration("eqpreset")
+      .update("training.dataPath", "training-data.csv", vscode.ConfigurationTarget.Workspace);
 
     const presetUri = workspaceUri("crunchy.eqp");
     await vscode.workspace.fs.writeFile(presetUri, Buffer.from(`preset "Grit" {\n  morph ${NEW_WORD} 0.8\n}\n`));
@@ -59,11 +61,16 @@ describe("the Train EQ model task in VS Code", () => {
       });
     });
     await vscode.tasks.executeTask(train);
-    const exitCode = await Promise.race([ended, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("training did not end")), TRAINING_MS))]);
+    const exitCode = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("training did not end")), TRAINING_MS)),
+    ]);
     assert.equal(exitCode, 0, "the training task failed");
 
     // The new model folder is in the workspace and the setting points at it.
-    const metadata = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(workspaceUri(".eqpreset/model/metadata.json"))).toString("utf8")) as {
+    const metadata = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(workspaceUri(".eqpreset/model/metadata.json"))).toString("utf8"),
+    ) as {
       vocabulary: { word: string; examples: number }[];
     };
     assert.ok(
@@ -85,15 +92,28 @@ describe("the Train EQ model task in VS Code", () => {
     assert.match(problem.message, /loud|number/);
 
     // The server reloaded: the new word is known, and its morph hover shows generated bands.
-    await waitFor(`the unknown-word error on '${NEW_WORD}' to go away after the reload`, () =>
-      vscode.languages.getDiagnostics(presetUri).some((d) => codeOf(d) === "unknown-word") ? undefined : true,
-    30_000);
+    await waitFor(
+      `the unknown-word error on '${NEW_WORD}' to go away after the reload`,
+      () => (vscode.languages.getDiagnostics(presetUri).some((d) => codeOf(d) === "unknown-word") ? undefined : true),
+      30_000,
+    );
     const morph = document.positionAt(document.getText().indexOf("morph") + 1);
-    const hover = await waitFor("a morph hover with generated bands from the new model", async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", presetUri, morph);
-      const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === "string" ? c : c.value)).join("\n");
-      return /High shelf/.test(text) ? text : undefined;
-    }, 30_000);
+    const hover = await waitFor(
+      "a morph hover with generated bands from the new model",
+      async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          "vscode.executeHoverProvider",
+          presetUri,
+          morph,
+        );
+        const text = hovers
+          .flatMap((h) => h.contents)
+          .map((c) => (typeof c === "string" ? c : c.value))
+          .join("\n");
+        return /High shelf/.test(text) ? text : undefined;
+      },
+      30_000,
+    );
     assert.match(hover, /Low shelf/);
   });
 });

@@ -106,13 +106,18 @@ export class Audition {
 
   /** Decodes a file the user picked and plays it from now on (at once, if something plays). */
   async useFile(file: File): Promise<SourceInfo> {
-    if (file.size > MAX_FILE_BYTES) throw new Error(`${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; the preview plays files up to ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    if (file.size > MAX_FILE_BYTES)
+      throw new Error(
+        `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; the preview plays files up to ${MAX_FILE_BYTES / 1024 / 1024} MB`,
+      );
     const context = this.ensureContext();
     let buffer: AudioBuffer;
     try {
       buffer = await context.decodeAudioData(await file.arrayBuffer());
     } catch (error) {
-      throw new Error(`could not decode ${file.name} as audio (${error instanceof Error ? error.message : String(error)})`);
+      throw new Error(
+        `could not decode ${file.name} as audio (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     this.file = { buffer, name: file.name };
     this.switchSource("file", context);
@@ -170,7 +175,8 @@ export class Audition {
   /** The context at the wanted rate: made on first use, remade for a new rate while stopped. */
   private ensureContext(): AudioContext {
     const rate = this.wantedRate;
-    if (this.context && (this.playing || this.starting || rate === undefined || this.contextRate === rate)) return this.context;
+    if (this.context && (this.playing || this.starting || rate === undefined || this.contextRate === rate))
+      return this.context;
     const old = this.context;
     const context = createContext(rate);
     this.contextRate = rate;

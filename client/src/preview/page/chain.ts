@@ -182,6 +182,14 @@ export class EqChain {
   }
 
   disconnect(): void {
-    for (const node of [this.input, ...this.filters.map((filter) => filter.node), this.outputGain, this.wetGate, this.dryGate, this.output]) node.disconnect();
+    for (const node of [
+      this.input,
+      ...this.filters.map((filter) => filter.node),
+      this.outputGain,
+      this.wetGate,
+      this.dryGate,
+      this.output,
+    ])
+      node.disconnect();
   }
 }

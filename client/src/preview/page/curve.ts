@@ -98,12 +98,22 @@ function coordinate(value: number): string {
 export function curveGeometry(input: CurveInput): CurveGeometry {
   const scale = curveScale(input.responseDb);
   const path = input.frequencies
-    .map((frequency, i) => `${i === 0 ? "M" : "L"}${coordinate(xOf(scale, frequency))} ${coordinate(yOf(scale, input.responseDb[i]!))}`)
+    .map(
+      (frequency, i) =>
+        `${i === 0 ? "M" : "L"}${coordinate(xOf(scale, frequency))} ${coordinate(yOf(scale, input.responseDb[i]!))}`,
+    )
     .join(" ");
   const markers = input.bands.map((band) => {
     const levelDb = levelAt(input.frequencies, input.responseDb, band.frequencyHz);
     const label = SLOTS.find((slot) => slot.id === band.slot)?.short ?? band.slot;
-    return { slot: band.slot, label, x: xOf(scale, band.frequencyHz), y: yOf(scale, levelDb), frequencyHz: band.frequencyHz, levelDb };
+    return {
+      slot: band.slot,
+      label,
+      x: xOf(scale, band.frequencyHz),
+      y: yOf(scale, levelDb),
+      frequencyHz: band.frequencyHz,
+      levelDb,
+    };
   });
   const step = scale.dbTop <= 6 ? 3 : scale.dbTop <= 18 ? 6 : 12;
   const dbTicks: number[] = [];
@@ -113,7 +123,11 @@ export function curveGeometry(input: CurveInput): CurveGeometry {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-function svgElement<K extends keyof SVGElementTagNameMap>(document: Document, name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svgElement<K extends keyof SVGElementTagNameMap>(
+  document: Document,
+  name: K,
+  attributes: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   return element;
@@ -150,7 +164,15 @@ export function renderCurve(document: Document, input: CurveInput, title: string
   }
   for (const db of dbTicks) {
     const y = yOf(scale, db);
-    grid.append(svgElement(document, "line", { x1: scale.left, x2: scale.left + scale.width, y1: y, y2: y, ...(db === 0 ? { class: "zero" } : {}) }));
+    grid.append(
+      svgElement(document, "line", {
+        x1: scale.left,
+        x2: scale.left + scale.width,
+        y1: y,
+        y2: y,
+        ...(db === 0 ? { class: "zero" } : {}),
+      }),
+    );
     const label = svgElement(document, "text", { x: scale.left - 6, y: y + 4, "text-anchor": "end" });
     label.textContent = db > 0 ? `+${db}` : String(db);
     grid.append(label);
@@ -161,7 +183,11 @@ export function renderCurve(document: Document, input: CurveInput, title: string
 
   const markerGroup = svgElement(document, "g", { class: "markers" });
   for (const marker of markers) {
-    const group = svgElement(document, "g", { class: "band-marker", "data-slot": marker.slot, "data-frequency": marker.frequencyHz });
+    const group = svgElement(document, "g", {
+      class: "band-marker",
+      "data-slot": marker.slot,
+      "data-frequency": marker.frequencyHz,
+    });
     group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: 4 }));
     const label = svgElement(document, "text", { x: marker.x, y: marker.y - 8, "text-anchor": "middle" });
     label.textContent = marker.label;

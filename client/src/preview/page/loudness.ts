@@ -55,13 +55,18 @@ export function kWeightingPower(frequencyHz: number): number {
  * log-frequency axis, where pink noise is flat).
  */
 export function loudnessMatchDb(frequencies: readonly number[], responseDb: readonly number[]): number {
-  if (frequencies.length !== responseDb.length || frequencies.length < 2) throw new Error("loudnessMatchDb needs a response of at least two points, one per frequency");
+  if (frequencies.length !== responseDb.length || frequencies.length < 2)
+    throw new Error("loudnessMatchDb needs a response of at least two points, one per frequency");
   let weighted = 0;
   let total = 0;
   let previous: { logF: number; weight: number; power: number } | undefined;
   for (let i = 0; i < frequencies.length; i++) {
     const frequency = frequencies[i]!;
-    const point = { logF: Math.log(frequency), weight: kWeightingPower(frequency), power: Math.pow(10, responseDb[i]! / 10) };
+    const point = {
+      logF: Math.log(frequency),
+      weight: kWeightingPower(frequency),
+      power: Math.pow(10, responseDb[i]! / 10),
+    };
     if (previous) {
       const width = point.logF - previous.logF;
       weighted += (width * (previous.weight * previous.power + point.weight * point.power)) / 2;

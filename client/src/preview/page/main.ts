@@ -69,7 +69,10 @@ function showPreview(data: PreviewData): void {
   ui.name.textContent = data.presetName ?? "Unnamed preset";
   const bandCount = `${data.bands.length} band${data.bands.length === 1 ? "" : "s"}`;
   ui.facts.textContent = `${displayFrequency(data.sampleRate)} · ${bandCount} · line ${data.range.start.line + 1}`;
-  const notes = [data.pending ? "The model is still loading: the morph's bands are not in yet." : "", data.message ?? ""].filter(Boolean);
+  const notes = [
+    data.pending ? "The model is still loading: the morph's bands are not in yet." : "",
+    data.message ?? "",
+  ].filter(Boolean);
   showStatus("info", notes.join(" "));
   ui.curve.replaceChildren(renderCurve(document, data, `Response of ${data.presetName ?? "the unnamed preset"}`));
   renderBandTable(ui.table, data, matchGainDb);
@@ -106,7 +109,10 @@ function showAudition(): void {
   ui.bypass.textContent = state.bypassed ? "Bypassed (loudness-matched)" : "EQ on";
   ui.bypass.setAttribute("aria-pressed", String(state.bypassed));
   const source = state.source;
-  ui.source.textContent = state.sourceKind === "file" && source ? `Source: ${source.name} (${formatDecimal(source.durationS, 1)} s)` : "Source: bundled loop";
+  ui.source.textContent =
+    state.sourceKind === "file" && source
+      ? `Source: ${source.name} (${formatDecimal(source.durationS, 1)} s)`
+      : "Source: bundled loop";
   ui.useLoop.hidden = state.sourceKind !== "file";
 }
 
@@ -182,7 +188,10 @@ async function measureGainDb(frequencyHz: number, bypassed: boolean): Promise<nu
   const seconds = 0.5;
   const context = new OfflineAudioContext(1, Math.round(rate * seconds), rate);
   const chain = new EqChain(context);
-  chain.configure({ bands: current.data.bands, outputGainDb: current.data.outputGainDb, matchGainDb: current.matchGainDb }, false);
+  chain.configure(
+    { bands: current.data.bands, outputGainDb: current.data.outputGainDb, matchGainDb: current.matchGainDb },
+    false,
+  );
   chain.setBypassed(bypassed, false);
   const sine = new OscillatorNode(context, { type: "sine", frequency: frequencyHz });
   sine.connect(chain.input);

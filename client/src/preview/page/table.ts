@@ -28,7 +28,17 @@ export function renderBandTable(table: HTMLTableElement, data: PreviewData, matc
       const slot = SLOTS.find((candidate) => candidate.id === band.slot);
       // Shelves: SAFE's fixed Q, which Web Audio's shelves cannot take (they use slope 1, Q ≈ 0.707).
       const q = slot?.hasQ === false ? `${displayQ(band.q)} (fixed)` : displayQ(band.q);
-      const tr = row(document, [slot?.label ?? band.slot, FILTER_NAMES[band.type], displayFrequency(band.frequencyHz), displayGain(band.gainDb), q], true);
+      const tr = row(
+        document,
+        [
+          slot?.label ?? band.slot,
+          FILTER_NAMES[band.type],
+          displayFrequency(band.frequencyHz),
+          displayGain(band.gainDb),
+          q,
+        ],
+        true,
+      );
       tr.dataset["slot"] = band.slot;
       return tr;
     }),

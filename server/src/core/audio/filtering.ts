@@ -48,7 +48,11 @@ export function gainToDb(gain: number): number {
  * Filters each channel through the cascade and scales it by `gainDb`; returns new buffers. The
  * channels are independent: each gets fresh filter state.
  */
-export function filterChannels(channels: readonly Float64Array[], filters: readonly Biquad[], gainDb = 0): Float64Array[] {
+export function filterChannels(
+  channels: readonly Float64Array[],
+  filters: readonly Biquad[],
+  gainDb = 0,
+): Float64Array[] {
   const gain = dbToGain(gainDb);
   return channels.map((channel) => {
     const out = Float64Array.from(channel);

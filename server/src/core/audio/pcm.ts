@@ -45,6 +45,7 @@ export function fromFloat(samples: Float64Array, format: SampleFormat): Float64A
   const offset = format.kind === "uint8" ? 128 : 0;
   const min = format.kind === "uint8" ? 0 : -scale;
   const max = format.kind === "uint8" ? 255 : scale - 1;
-  for (let i = 0; i < samples.length; i++) out[i] = Math.min(max, Math.max(min, Math.round(samples[i]! * scale) + offset));
+  for (let i = 0; i < samples.length; i++)
+    out[i] = Math.min(max, Math.max(min, Math.round(samples[i]! * scale) + offset));
   return out;
 }

@@ -26,7 +26,12 @@ export function topFrequency(sampleRate: number): number {
   return Math.min(20000, sampleRate * 0.499);
 }
 
-export function analyseCurve(bands: readonly EqBand[], sampleRate: number, outputGainDb = 0, points = ANALYSIS_POINTS): CurveAnalysis {
+export function analyseCurve(
+  bands: readonly EqBand[],
+  sampleRate: number,
+  outputGainDb = 0,
+  points = ANALYSIS_POINTS,
+): CurveAnalysis {
   const frequencies = logFrequencies(points, 20, topFrequency(sampleRate));
   const curve = responseDb(bands, frequencies, sampleRate, outputGainDb);
   let peak = 0;

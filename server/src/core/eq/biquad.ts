@@ -69,7 +69,9 @@ export function biquadMagnitudeDb(filter: Biquad, frequencyHz: number, sampleRat
   const numeratorIm = -(filter.b1 * sin1 + filter.b2 * sin2);
   const denominatorRe = 1 + filter.a1 * cos1 + filter.a2 * cos2;
   const denominatorIm = -(filter.a1 * sin1 + filter.a2 * sin2);
-  const power = (numeratorRe * numeratorRe + numeratorIm * numeratorIm) / (denominatorRe * denominatorRe + denominatorIm * denominatorIm);
+  const power =
+    (numeratorRe * numeratorRe + numeratorIm * numeratorIm) /
+    (denominatorRe * denominatorRe + denominatorIm * denominatorIm);
   return 10 * Math.log10(power);
 }
 
@@ -82,7 +84,12 @@ export function logFrequencies(count: number, low = 20, high = 20000): Float64Ar
 }
 
 /** The combined magnitude response (dB) of a set of bands, plus an output gain, at each frequency. */
-export function responseDb(bands: readonly EqBand[], frequencies: Float64Array, sampleRate: number, outputGainDb = 0): Float64Array {
+export function responseDb(
+  bands: readonly EqBand[],
+  frequencies: Float64Array,
+  sampleRate: number,
+  outputGainDb = 0,
+): Float64Array {
   const out = new Float64Array(frequencies.length).fill(outputGainDb);
   for (const band of bands) {
     if (band.gainDb === 0) continue;

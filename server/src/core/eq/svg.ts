@@ -46,7 +46,14 @@ const MARGIN = { left: 28, right: 8, top: 8, bottom: 16 };
 /** Bands the picture can draw: finite, within ±48 dB, positive and below Nyquist (the diagnostics report the rest). */
 export function drawableBands(bands: readonly EqBand[], sampleRate: number): EqBand[] {
   return bands.filter(
-    (band) => Number.isFinite(band.gainDb) && Math.abs(band.gainDb) <= ABSURD_GAIN_DB && Number.isFinite(band.frequencyHz) && band.frequencyHz > 0 && band.frequencyHz < sampleRate / 2 && Number.isFinite(band.q) && band.q > 0,
+    (band) =>
+      Number.isFinite(band.gainDb) &&
+      Math.abs(band.gainDb) <= ABSURD_GAIN_DB &&
+      Number.isFinite(band.frequencyHz) &&
+      band.frequencyHz > 0 &&
+      band.frequencyHz < sampleRate / 2 &&
+      Number.isFinite(band.q) &&
+      band.q > 0,
   );
 }
 
@@ -94,10 +101,19 @@ export function extremeIndices(values: ArrayLike<number>, count: number): number
   return indices;
 }
 
-export function curveSvg(bands: readonly EqBand[], analysis: Pick<CurveAnalysis, "frequencies" | "responseDb">, options: CurveSvgOptions = {}): string {
+export function curveSvg(
+  bands: readonly EqBand[],
+  analysis: Pick<CurveAnalysis, "frequencies" | "responseDb">,
+  options: CurveSvgOptions = {},
+): string {
   const width = options.width ?? 360;
   const height = options.height ?? 160;
-  const plot = { x: MARGIN.left, y: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: height - MARGIN.top - MARGIN.bottom };
+  const plot = {
+    x: MARGIN.left,
+    y: MARGIN.top,
+    width: width - MARGIN.left - MARGIN.right,
+    height: height - MARGIN.top - MARGIN.bottom,
+  };
   const span = Math.log(SVG_FREQUENCY_RANGE.max / SVG_FREQUENCY_RANGE.min);
   const x = (hz: number) => {
     const clamped = Math.min(SVG_FREQUENCY_RANGE.max, Math.max(SVG_FREQUENCY_RANGE.min, hz));
@@ -107,7 +123,8 @@ export function curveSvg(bands: readonly EqBand[], analysis: Pick<CurveAnalysis,
   for (const value of analysis.responseDb) if (Number.isFinite(value)) extreme = Math.max(extreme, Math.abs(value));
   for (const band of bands) extreme = Math.max(extreme, Math.abs(band.gainDb));
   const axis = dbAxis(extreme);
-  const y = (db: number) => plot.y + (plot.height * (axis.range - Math.min(axis.range, Math.max(-axis.range, db)))) / (2 * axis.range);
+  const y = (db: number) =>
+    plot.y + (plot.height * (axis.range - Math.min(axis.range, Math.max(-axis.range, db)))) / (2 * axis.range);
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="9">`,
@@ -126,7 +143,8 @@ export function curveSvg(bands: readonly EqBand[], analysis: Pick<CurveAnalysis,
     }
   }
   const dbLines: string[] = [];
-  for (let db = -axis.range + axis.step; db < axis.range; db += axis.step) if (db !== 0) dbLines.push(`M${plot.x} ${coordinate(y(db))}h${plot.width}`);
+  for (let db = -axis.range + axis.step; db < axis.range; db += axis.step)
+    if (db !== 0) dbLines.push(`M${plot.x} ${coordinate(y(db))}h${plot.width}`);
   parts.push(`<path class="grid-minor" d="${minor.join("")}" stroke="${COLOURS.minorGrid}"/>`);
   parts.push(`<path class="grid" d="${[...major, ...dbLines].join("")}" stroke="${COLOURS.majorGrid}"/>`);
 
@@ -135,10 +153,14 @@ export function curveSvg(bands: readonly EqBand[], analysis: Pick<CurveAnalysis,
   const labelY = coordinate(plot.y + plot.height + 11);
   for (const hz of [20, 100, 1000, 10000, 20000]) {
     const anchor = hz === SVG_FREQUENCY_RANGE.min ? "start" : hz === SVG_FREQUENCY_RANGE.max ? "end" : "middle";
-    labels.push(`<text class="frequency-label" x="${coordinate(x(hz))}" y="${labelY}" text-anchor="${anchor}">${frequencyLabel(hz)}</text>`);
+    labels.push(
+      `<text class="frequency-label" x="${coordinate(x(hz))}" y="${labelY}" text-anchor="${anchor}">${frequencyLabel(hz)}</text>`,
+    );
   }
   for (let db = -axis.range; db <= axis.range; db += axis.step) {
-    labels.push(`<text class="db-label" x="${plot.x - 3}" y="${coordinate(y(db) + 3)}" text-anchor="end">${signed(db)}</text>`);
+    labels.push(
+      `<text class="db-label" x="${plot.x - 3}" y="${coordinate(y(db) + 3)}" text-anchor="end">${signed(db)}</text>`,
+    );
   }
   parts.push(`<g fill="${COLOURS.label}">${labels.join("")}</g>`);
 
@@ -151,11 +173,15 @@ export function curveSvg(bands: readonly EqBand[], analysis: Pick<CurveAnalysis,
     .filter((i) => Number.isFinite(analysis.responseDb[i]!))
     .map((i) => `${coordinate(x(analysis.frequencies[i]!))},${coordinate(y(analysis.responseDb[i]!))}`);
   if (points.length > 1) {
-    parts.push(`<path class="curve" d="M${points[0]}L${points.slice(1).join(" ")}" fill="none" stroke="${COLOURS.curve}" stroke-width="1.6" stroke-linejoin="round"/>`);
+    parts.push(
+      `<path class="curve" d="M${points[0]}L${points.slice(1).join(" ")}" fill="none" stroke="${COLOURS.curve}" stroke-width="1.6" stroke-linejoin="round"/>`,
+    );
   }
 
   // Markers last, so they sit on top of the curve; the highlighted one last of all.
-  const ordered = [...bands].sort((a, b) => Number(a.slot === options.highlight) - Number(b.slot === options.highlight));
+  const ordered = [...bands].sort(
+    (a, b) => Number(a.slot === options.highlight) - Number(b.slot === options.highlight),
+  );
   for (const band of ordered) {
     const slot = SLOTS.find((candidate) => candidate.id === band.slot);
     if (!slot) continue;
@@ -182,9 +208,18 @@ export interface RenderedCurve {
 }
 
 /** Analyses the drawable bands at the sample rate and draws them: what the editor and `eqp render` show. */
-export function renderCurve(bands: readonly EqBand[], sampleRate: number, outputGainDb = 0, options: CurveSvgOptions = {}): RenderedCurve {
+export function renderCurve(
+  bands: readonly EqBand[],
+  sampleRate: number,
+  outputGainDb = 0,
+  options: CurveSvgOptions = {},
+): RenderedCurve {
   const drawn = drawableBands(bands, sampleRate);
   // An absurd trim (an error in the file) would only squash the picture: draw without it.
-  const analysis = analyseCurve(drawn, sampleRate, Number.isFinite(outputGainDb) && Math.abs(outputGainDb) <= ABSURD_GAIN_DB ? outputGainDb : 0);
+  const analysis = analyseCurve(
+    drawn,
+    sampleRate,
+    Number.isFinite(outputGainDb) && Math.abs(outputGainDb) <= ABSURD_GAIN_DB ? outputGainDb : 0,
+  );
   return { bands: drawn, analysis, svg: curveSvg(drawn, analysis, options) };
 }

@@ -41,7 +41,9 @@ export function apoFilterLines(preset: ConcretePreset): string[] {
 
 export function exportApo(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
   const analysis = analyseCurve(preset.bands, preset.sampleRate, preset.outputGainDb);
-  const header = [`# ${preset.name !== undefined ? `"${preset.name}"` : "Preset"}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by eqp for Equalizer APO (AutoEQ ParametricEQ.txt)`];
+  const header = [
+    `# ${preset.name !== undefined ? `"${preset.name}"` : "Preset"}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by eqp for Equalizer APO (AutoEQ ParametricEQ.txt)`,
+  ];
   if (analysis.peakDb > 0) {
     header.push(
       `# Peak ${displayGain(analysis.peakDb)} at ${displayFrequency(analysis.peakFrequencyHz)}: lower the Preamp by ${formatDecimal(-analysis.suggestedPreGainDb, 1)} dB more to never clip.`,

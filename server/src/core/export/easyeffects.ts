@@ -38,7 +38,18 @@ export function exportEasyEffects(preset: ConcretePreset): ExportedPreset {
     };
   });
   // EasyEffects' equalizer has at least one band: a preset of gain alone gets one switched off.
-  if (realisation.bands.length === 0) channel.band0 = { frequency: 1000, gain: 0, mode: "APO (DR)", mute: false, q: 0.71, slope: "x1", solo: false, type: "Off", width: 4.0 };
+  if (realisation.bands.length === 0)
+    channel.band0 = {
+      frequency: 1000,
+      gain: 0,
+      mode: "APO (DR)",
+      mute: false,
+      q: 0.71,
+      slope: "x1",
+      solo: false,
+      type: "Off",
+      width: 4.0,
+    };
   const equalizer = {
     balance: 0.0,
     bypass: false,
@@ -53,5 +64,10 @@ export function exportEasyEffects(preset: ConcretePreset): ExportedPreset {
     "split-channels": false,
   };
   const document = { output: { blocklist: [], "equalizer#0": equalizer, plugins_order: ["equalizer#0"] } };
-  return { format: "easyeffects", preset, text: `${JSON.stringify(document, null, 4)}\n`, warnings: assessRealisation("easyeffects", preset, realisation) };
+  return {
+    format: "easyeffects",
+    preset,
+    text: `${JSON.stringify(document, null, 4)}\n`,
+    warnings: assessRealisation("easyeffects", preset, realisation),
+  };
 }

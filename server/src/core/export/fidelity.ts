@@ -72,12 +72,18 @@ export function comparisonGrid(sampleRate: number): Float64Array {
   return logFrequencies(ANALYSIS_POINTS, 20, topFrequency(sampleRate));
 }
 
-export function filtersResponseDb(filters: readonly TargetFilter[], frequencies: Float64Array, sampleRate: number, outputGainDb = 0): Float64Array {
+export function filtersResponseDb(
+  filters: readonly TargetFilter[],
+  frequencies: Float64Array,
+  sampleRate: number,
+  outputGainDb = 0,
+): Float64Array {
   const out = new Float64Array(frequencies.length).fill(outputGainDb);
   for (const filter of filters) {
     if (filter.gainDb === 0) continue;
     const coefficients = biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate);
-    for (let i = 0; i < frequencies.length; i++) out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
+    for (let i = 0; i < frequencies.length; i++)
+      out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
   }
   return out;
 }
@@ -112,7 +118,11 @@ export function realisationDeviation(preset: ConcretePreset, realisation: Realis
  * A warning per band the target changes, each with the error of that change alone, and one for the
  * whole preset when several changes add up. Nothing below 0.005 dB is reported.
  */
-export function assessRealisation(format: ExportFormat, preset: ConcretePreset, realisation: Realisation): ExportWarning[] {
+export function assessRealisation(
+  format: ExportFormat,
+  preset: ConcretePreset,
+  realisation: Realisation,
+): ExportWarning[] {
   const grid = comparisonGrid(preset.sampleRate);
   const exactFilters = preset.bands.map(exactFilter);
   const exact = filtersResponseDb(exactFilters, grid, preset.sampleRate, preset.outputGainDb);
@@ -131,13 +141,22 @@ export function assessRealisation(format: ExportFormat, preset: ConcretePreset, 
   };
   realisation.bands.forEach((realised, index) => {
     if (realised.changes.length === 0) return;
-    const filters = exactFilters.map((filter, other) => (other === index ? realised.filter : filter)).filter((filter): filter is TargetFilter => filter !== undefined);
+    const filters = exactFilters
+      .map((filter, other) => (other === index ? realised.filter : filter))
+      .filter((filter): filter is TargetFilter => filter !== undefined);
     const label = `${slotFacts(realised.band.slot).label} (${bandSummary(realised.band)})`;
-    push(`${label}: ${realised.changes.join("; ")}`, maxDeviation(exact, filtersResponseDb(filters, grid, preset.sampleRate, preset.outputGainDb), grid), realised.band.slot);
+    push(
+      `${label}: ${realised.changes.join("; ")}`,
+      maxDeviation(exact, filtersResponseDb(filters, grid, preset.sampleRate, preset.outputGainDb), grid),
+      realised.band.slot,
+    );
   });
   if (realisation.outputChanges.length > 0) {
     const errorDb = Math.abs(realisation.outputGainDb - preset.outputGainDb);
-    push(`output gain ${displayGain(preset.outputGainDb)}: ${realisation.outputChanges.join("; ")}`, { errorDb, atFrequencyHz: grid[0]! });
+    push(`output gain ${displayGain(preset.outputGainDb)}: ${realisation.outputChanges.join("; ")}`, {
+      errorDb,
+      atFrequencyHz: grid[0]!,
+    });
   }
   if (warnings.length > 1) push("all changes together", realisationDeviation(preset, realisation));
   return warnings;
@@ -153,10 +172,18 @@ export function bandSummary(band: EqBand): string {
 }
 
 /** Clamps a value into a target's range and says so in words. */
-export function clampInto(value: number, range: NumericRange, what: string, target: string, unit = ""): { value: number; change?: string } {
+export function clampInto(
+  value: number,
+  range: NumericRange,
+  what: string,
+  target: string,
+  unit = "",
+): { value: number; change?: string } {
   const format = (number: number) => `${formatDecimal(number, 3)}${unit}`;
-  if (value < range.min) return { value: range.min, change: `${what} ${format(value)} raised to ${target}'s minimum ${format(range.min)}` };
-  if (value > range.max) return { value: range.max, change: `${what} ${format(value)} lowered to ${target}'s maximum ${format(range.max)}` };
+  if (value < range.min)
+    return { value: range.min, change: `${what} ${format(value)} raised to ${target}'s minimum ${format(range.min)}` };
+  if (value > range.max)
+    return { value: range.max, change: `${what} ${format(value)} lowered to ${target}'s maximum ${format(range.max)}` };
   return { value };
 }
 
@@ -182,6 +209,8 @@ export function realiseWithin(preset: ConcretePreset, target: string, limits: Ta
     for (const change of [gain.change, frequency.change]) if (change) changes.push(change);
     return { band, filter: { kind: exact.kind, frequencyHz: frequency.value, gainDb: gain.value, q }, changes };
   });
-  const output = limits.outputGain ? clampInto(preset.outputGainDb, limits.outputGain, "output gain", target, " dB") : { value: preset.outputGainDb };
+  const output = limits.outputGain
+    ? clampInto(preset.outputGainDb, limits.outputGain, "output gain", target, " dB")
+    : { value: preset.outputGainDb };
   return { bands, outputGainDb: output.value, outputChanges: output.change ? [output.change] : [] };
 }

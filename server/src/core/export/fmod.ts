@@ -46,7 +46,12 @@ export function exportFmod(preset: ConcretePreset, context: ExportContext = {}):
     const name = (what: string) => `FMOD_DSP_MULTIBAND_EQ_${letter}_${what}`;
     if (!realised?.filter) {
       // Band A defaults to a 12 dB low-pass: every unused band is switched off explicitly.
-      parameters.push({ index: base, name: name("FILTER"), value: FMOD_FILTER_TYPES.disabled.value, valueName: FMOD_FILTER_TYPES.disabled.name });
+      parameters.push({
+        index: base,
+        name: name("FILTER"),
+        value: FMOD_FILTER_TYPES.disabled.value,
+        valueName: FMOD_FILTER_TYPES.disabled.name,
+      });
       return;
     }
     const kind: FilterKind = filterKindOf(realised.band.slot);
@@ -65,7 +70,12 @@ export function exportFmod(preset: ConcretePreset, context: ExportContext = {}):
     preset: preset.name ?? null,
     ...(context.sourceName !== undefined ? { source: context.sourceName } : {}),
     parameters,
-    outputGain: { dsp: "FMOD_DSP_TYPE_FADER", parameter: "FMOD_DSP_FADER_GAIN", index: 0, valueDb: writtenGain(realisation.outputGainDb) },
+    outputGain: {
+      dsp: "FMOD_DSP_TYPE_FADER",
+      parameter: "FMOD_DSP_FADER_GAIN",
+      index: 0,
+      valueDb: writtenGain(realisation.outputGainDb),
+    },
     warnings: warnings.map((warning) => `${warning.severity}: ${warning.message}`),
   };
   return { format: "fmod", preset, text: `${JSON.stringify(document, null, 2)}\n`, warnings };

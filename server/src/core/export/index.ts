@@ -17,7 +17,6 @@ export * from "./webaudio.js";
 export * from "./written.js";
 export * from "./wwise.js";
 
-
 export interface ExportTarget {
   label: string;
   /** Appended to the preset's file name with `--out`. */
@@ -28,7 +27,11 @@ export interface ExportTarget {
 export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
   json: { label: "JSON with biquad coefficients", extension: ".eqp.json", export: exportJsonPreset },
   apo: { label: "Equalizer APO / AutoEQ ParametricEQ.txt", extension: ".txt", export: exportApo },
-  easyeffects: { label: "EasyEffects output preset", extension: ".json", export: (preset) => exportEasyEffects(preset) },
+  easyeffects: {
+    label: "EasyEffects output preset",
+    extension: ".json",
+    export: (preset) => exportEasyEffects(preset),
+  },
   webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
   fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
   wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
@@ -46,7 +49,11 @@ export function presetFileStem(name: string | undefined, fallback: string): stri
 }
 
 /** One distinct file name per preset: a second "vo-clean" becomes "vo-clean-2". */
-export function presetFileNames(presets: readonly Pick<ConcretePreset, "name">[], format: ExportFormat, fallback: string): string[] {
+export function presetFileNames(
+  presets: readonly Pick<ConcretePreset, "name">[],
+  format: ExportFormat,
+  fallback: string,
+): string[] {
   const used = new Set<string>();
   return presets.map((preset) => {
     const stem = presetFileStem(preset.name, fallback);

@@ -92,19 +92,32 @@ export function readJsonExport(text: string): ConcretePreset[] {
     throw new JsonExportError(`not JSON: ${(error as Error).message}`);
   }
   const root = document as Partial<JsonExport> | null;
-  if (!root || root.format !== JSON_EXPORT_FORMAT) throw new JsonExportError(`not an eqp JSON export (format is not "${JSON_EXPORT_FORMAT}")`);
+  if (!root || root.format !== JSON_EXPORT_FORMAT)
+    throw new JsonExportError(`not an eqp JSON export (format is not "${JSON_EXPORT_FORMAT}")`);
   if (!Array.isArray(root.presets)) throw new JsonExportError("presets is not a list");
   return root.presets.map((preset, index) => {
     const where = `presets[${index}]`;
     const number = (value: unknown, name: string) => {
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new JsonExportError(`${where}.${name} is not a number`);
+      if (typeof value !== "number" || !Number.isFinite(value))
+        throw new JsonExportError(`${where}.${name} is not a number`);
       return value;
     };
     if (!Array.isArray(preset.bands)) throw new JsonExportError(`${where}.bands is not a list`);
     const bands = preset.bands.map((band, bandIndex): EqBand => {
-      if (!SLOTS.some((slot) => slot.id === band.slot)) throw new JsonExportError(`${where}.bands[${bandIndex}].slot is not a SAFE slot`);
-      return { slot: band.slot, frequencyHz: number(band.frequencyHz, `bands[${bandIndex}].frequencyHz`), gainDb: number(band.gainDb, `bands[${bandIndex}].gainDb`), q: number(band.q, `bands[${bandIndex}].q`) };
+      if (!SLOTS.some((slot) => slot.id === band.slot))
+        throw new JsonExportError(`${where}.bands[${bandIndex}].slot is not a SAFE slot`);
+      return {
+        slot: band.slot,
+        frequencyHz: number(band.frequencyHz, `bands[${bandIndex}].frequencyHz`),
+        gainDb: number(band.gainDb, `bands[${bandIndex}].gainDb`),
+        q: number(band.q, `bands[${bandIndex}].q`),
+      };
     });
-    return { name: typeof preset.name === "string" ? preset.name : undefined, sampleRate: number(preset.sampleRate, "sampleRate"), outputGainDb: number(preset.outputGainDb, "outputGainDb"), bands };
+    return {
+      name: typeof preset.name === "string" ? preset.name : undefined,
+      sampleRate: number(preset.sampleRate, "sampleRate"),
+      outputGainDb: number(preset.outputGainDb, "outputGainDb"),
+      bands,
+    };
   });
 }

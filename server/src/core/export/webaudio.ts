@@ -16,7 +16,12 @@ const UNLIMITED = { min: -Infinity, max: Infinity };
 
 /** `createVoCleanEq` from "VO clean"; `createPresetEq` when nothing usable is left. */
 export function functionName(name: string | undefined): string {
-  const words = (name ?? "").normalize("NFKD").replace(/[^A-Za-z0-9]+/g, " ").trim().split(" ").filter(Boolean);
+  const words = (name ?? "")
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean);
   const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
   return `create${/^[A-Za-z]/.test(pascal) ? pascal : `Preset${pascal}`}Eq`;
 }
@@ -44,7 +49,11 @@ export function exportWebAudio(preset: ConcretePreset, context: ExportContext = 
           ...realisation.bands.map((realised) => {
             const filter = realised.filter!;
             const kind = filterKindOf(realised.band.slot);
-            const options = [`type: "${kind}"`, `frequency: ${formatDecimal(writtenFrequency(filter.frequencyHz), 2)}`, `gain: ${formatDecimal(writtenGain(filter.gainDb), 2)}`];
+            const options = [
+              `type: "${kind}"`,
+              `frequency: ${formatDecimal(writtenFrequency(filter.frequencyHz), 2)}`,
+              `gain: ${formatDecimal(writtenGain(filter.gainDb), 2)}`,
+            ];
             if (kind === "peaking") options.push(`Q: ${formatDecimal(writtenQ(filter.q), 3)}`);
             return `    new BiquadFilterNode(context, { ${options.join(", ")} }), // ${slotFacts(realised.band.slot).label}`;
           }),

@@ -50,7 +50,13 @@ function withOnly(realisation: Realisation, kept: readonly RealisedBand[]): Real
   return {
     ...realisation,
     bands: realisation.bands.map((realised) =>
-      kept.includes(realised) ? realised : { band: realised.band, filter: undefined, changes: [`left out: Wwise's Parametric EQ has ${WWISE_BANDS} bands`] },
+      kept.includes(realised)
+        ? realised
+        : {
+            band: realised.band,
+            filter: undefined,
+            changes: [`left out: Wwise's Parametric EQ has ${WWISE_BANDS} bands`],
+          },
     ),
   };
 }
@@ -102,7 +108,9 @@ export function exportWwise(preset: ConcretePreset, context: ExportContext = {})
   if (rest.length > 0) {
     const deviation = realisationDeviation(preset, single);
     if (deviation.errorDb >= NEGLIGIBLE_ERROR_DB) {
-      const left = rest.map((realised) => `${slotFacts(realised.band.slot).label} (${bandSummary(realised.band)})`).join(", ");
+      const left = rest
+        .map((realised) => `${slotFacts(realised.band.slot).label} (${bandSummary(realised.band)})`)
+        .join(", ");
       warnings.push({
         format: "wwise",
         preset: preset.name,

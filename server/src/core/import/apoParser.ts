@@ -119,16 +119,30 @@ function parseFilter(line: number, text: string, paramsStart: number): ApoFilter
   };
   const column = () => position + 1 + (/^\s*/.exec(text.slice(position))?.[0].length ?? 0);
   const state = at(/\s*(ON|OFF)\b/);
-  if (!state) throw new LineError(column(), "a filter starts with ON or OFF, as in 'Filter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1.41'");
+  if (!state)
+    throw new LineError(
+      column(),
+      "a filter starts with ON or OFF, as in 'Filter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1.41'",
+    );
   const typeColumn = column();
   const type = at(/\s*([A-Za-z]+)/);
   if (!type) throw new LineError(typeColumn, "expected a filter type (PK, LSC, HSC, …) after ON");
   const typeName = type[1]!.toUpperCase();
   const known = APO_FILTER_KINDS[typeName];
-  const filter: ApoFilterLine = { kind: "filter", line, text, enabled: state[1]!.toUpperCase() === "ON", type: { value: typeName, column: typeColumn }, family: known?.family ?? "other" };
+  const filter: ApoFilterLine = {
+    kind: "filter",
+    line,
+    text,
+    enabled: state[1]!.toUpperCase() === "ON",
+    type: { value: typeName, column: typeColumn },
+    family: known?.family ?? "other",
+  };
   if (!known) {
     if (typeName === "NONE") return filter;
-    throw new LineError(typeColumn, `unknown filter type '${type[1]}': expected one of ${Object.keys(APO_FILTER_KINDS).join(", ")}`);
+    throw new LineError(
+      typeColumn,
+      `unknown filter type '${type[1]}': expected one of ${Object.keys(APO_FILTER_KINDS).join(", ")}`,
+    );
   }
   if (typeName === "IIR") return filter; // raw coefficients: kept as text, never a SAFE band
   const seen = new Set<string>();
@@ -163,11 +177,18 @@ function parseFilter(line: number, text: string, paramsStart: number): ApoFilter
         const example = { fc: "Fc 1000 Hz", gain: "Gain -3 dB", q: "Q 1.41" }[keyword[1]!.toLowerCase()] ?? "BW Oct 1";
         const valueColumn = where + keyword[0].length;
         const value = /^\S*/.exec(text.slice(valueColumn - 1))![0];
-        const problem = !value ? `${keyword[1]} needs a number` : new RegExp(`^${NUMBER}`).test(value) ? `${keyword[1]} ${value} needs its unit` : `'${value}' is not a number`;
+        const problem = !value
+          ? `${keyword[1]} needs a number`
+          : new RegExp(`^${NUMBER}`).test(value)
+            ? `${keyword[1]} ${value} needs its unit`
+            : `'${value}' is not a number`;
         throw new LineError(valueColumn, `${problem}: write it as in '${example}'`);
       }
       const word = /^\S+/.exec(rest)?.[0] ?? "";
-      throw new LineError(where, `unexpected '${word}': expected Fc <Hz> Hz, Gain <dB> dB, Q <number> or BW Oct <octaves>`);
+      throw new LineError(
+        where,
+        `unexpected '${word}': expected Fc <Hz> Hz, Gain <dB> dB, Q <number> or BW Oct <octaves>`,
+      );
     }
     first = false;
   }
@@ -191,19 +212,30 @@ export function parseApo(text: string): ApoDocument {
     const command = /^\s*([A-Za-z][A-Za-z0-9 ]*?)\s*:/.exec(body);
     const indent = /^\s*/.exec(body)![0].length;
     try {
-      if (!command) throw new LineError(indent + 1, `not an Equalizer APO line: expected 'Preamp: <dB> dB' or 'Filter <n>: ON <type> …'`);
+      if (!command)
+        throw new LineError(
+          indent + 1,
+          `not an Equalizer APO line: expected 'Preamp: <dB> dB' or 'Filter <n>: ON <type> …'`,
+        );
       const name = command[1]!;
       const paramsStart = command[0].length;
       if (/^preamp$/i.test(name)) {
         const gain = new RegExp(String.raw`^\s*(${NUMBER})\s*dB\s*$`, "i").exec(body.slice(paramsStart));
-        if (!gain) throw new LineError(paramsStart + 1 + (/^\s*/.exec(body.slice(paramsStart))?.[0].length ?? 0), "expected 'Preamp: <number> dB'");
+        if (!gain)
+          throw new LineError(
+            paramsStart + 1 + (/^\s*/.exec(body.slice(paramsStart))?.[0].length ?? 0),
+            "expected 'Preamp: <number> dB'",
+          );
         lines.push({ kind: "preamp", line, text: raw, gainDb: readNumber(gain[1]!) });
       } else if (/^filter\b/i.test(name) || /^filter\d*$/i.test(name)) {
         lines.push(parseFilter(line, body, paramsStart));
       } else if (OTHER_APO_COMMANDS.some((other) => other.toLowerCase() === name.toLowerCase())) {
         lines.push({ kind: "other", line, text: raw, command: name });
       } else {
-        throw new LineError(indent + 1, `unknown command '${name}': an Equalizer APO file has Preamp and Filter lines (and ${OTHER_APO_COMMANDS.slice(0, 4).join(", ")}, …)`);
+        throw new LineError(
+          indent + 1,
+          `unknown command '${name}': an Equalizer APO file has Preamp and Filter lines (and ${OTHER_APO_COMMANDS.slice(0, 4).join(", ")}, …)`,
+        );
       }
     } catch (error) {
       if (!(error instanceof LineError)) throw error;

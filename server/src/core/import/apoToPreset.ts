@@ -9,7 +9,14 @@
  * writes, so that import → export → import gives the same file.
  */
 import { ABSURD_GAIN_DB, AUDIBLE_RANGE, DEFAULT_SAMPLE_RATE, SHELF_Q, type EqBand, type SlotId } from "../eq/index.js";
-import { comparisonGrid, describeDeviation, filtersResponseDb, maxDeviation, type Deviation, type TargetFilter } from "../export/index.js";
+import {
+  comparisonGrid,
+  describeDeviation,
+  filtersResponseDb,
+  maxDeviation,
+  type Deviation,
+  type TargetFilter,
+} from "../export/index.js";
 import { writtenFrequency, writtenGain, writtenQ } from "../export/index.js";
 import { bandLine } from "../presets/index.js";
 import { formatDocument } from "../language/index.js";
@@ -71,28 +78,60 @@ function quoted(name: string): string {
 }
 
 /** The filter a peaking/shelf line runs in APO, or why it cannot be a band. */
-function candidateOf(line: ApoFilterLine): { candidate?: Candidate; leftover?: Omit<Leftover, "line">; problem?: { column: number; message: string } } {
+function candidateOf(line: ApoFilterLine): {
+  candidate?: Candidate;
+  leftover?: Omit<Leftover, "line">;
+  problem?: { column: number; message: string };
+} {
   const kind = APO_FILTER_KINDS[line.type.value];
   if (!line.enabled) return { leftover: { column: 1, reason: "a filter switched OFF" } };
-  if (line.family === "other" || !kind) return { leftover: { column: line.type.column, reason: `a ${kind?.description ?? line.type.value} filter: SAFE has shelves and bells only` } };
-  if (!line.frequencyHz) return { problem: { column: line.type.column, message: `a ${kind.description} filter needs a frequency: Fc <Hz> Hz` } };
-  if (!line.gainDb) return { problem: { column: line.type.column, message: `a ${kind.description} filter needs a gain: Gain <dB> dB` } };
+  if (line.family === "other" || !kind)
+    return {
+      leftover: {
+        column: line.type.column,
+        reason: `a ${kind?.description ?? line.type.value} filter: SAFE has shelves and bells only`,
+      },
+    };
+  if (!line.frequencyHz)
+    return {
+      problem: { column: line.type.column, message: `a ${kind.description} filter needs a frequency: Fc <Hz> Hz` },
+    };
+  if (!line.gainDb)
+    return {
+      problem: { column: line.type.column, message: `a ${kind.description} filter needs a gain: Gain <dB> dB` },
+    };
   const frequencyHz = line.frequencyHz.value;
   const gainDb = line.gainDb.value;
-  if (!(frequencyHz > 0)) return { problem: { column: line.frequencyHz.column, message: "the frequency must be above 0 Hz" } };
+  if (!(frequencyHz > 0))
+    return { problem: { column: line.frequencyHz.column, message: "the frequency must be above 0 Hz" } };
   if (line.family === "peaking") {
     let q: number;
     if (line.q) q = line.q.value;
     else if (line.bandwidthOctaves) q = qFromBandwidth(line.bandwidthOctaves.value, frequencyHz);
-    else return { problem: { column: line.type.column, message: "a peaking filter needs a width: Q <number> or BW Oct <octaves>" } };
-    if (!(q > 0) || !Number.isFinite(q)) return { problem: { column: (line.q ?? line.bandwidthOctaves)!.column, message: "the width must give a Q above 0" } };
+    else
+      return {
+        problem: {
+          column: line.type.column,
+          message: "a peaking filter needs a width: Q <number> or BW Oct <octaves>",
+        },
+      };
+    if (!(q > 0) || !Number.isFinite(q))
+      return {
+        problem: { column: (line.q ?? line.bandwidthOctaves)!.column, message: "the width must give a Q above 0" },
+      };
     return { candidate: { source: line, filter: { kind: "peaking", frequencyHz, gainDb, q } } };
   }
   // Shelves: Q when given; else the slope (dB per octave, 12 = S 1); else APO's default S 0.9.
   let q: number;
   if (line.q) q = line.q.value;
   else q = shelfQFromSlope(line.slopeDb ? line.slopeDb.value / 12 : 0.9, gainDb);
-  if (!(q > 0) || !Number.isFinite(q)) return { problem: { column: (line.q ?? line.slopeDb ?? line.type).column, message: "this shelf's Q or slope gives no valid filter" } };
+  if (!(q > 0) || !Number.isFinite(q))
+    return {
+      problem: {
+        column: (line.q ?? line.slopeDb ?? line.type).column,
+        message: "this shelf's Q or slope gives no valid filter",
+      },
+    };
   return { candidate: { source: line, filter: { kind: line.family, frequencyHz, gainDb, q } } };
 }
 
@@ -100,7 +139,10 @@ function candidateOf(line: ApoFilterLine): { candidate?: Candidate; leftover?: O
  * Converts a parsed file. Throws nothing: problems that make a line unusable come back as `errors`
  * (with the parse errors), and the preset is only meaningful when there are none.
  */
-export function apoToPreset(document: ApoDocument, options: ImportOptions): ImportedPreset & { errors: { line: number; column: number; message: string }[] } {
+export function apoToPreset(
+  document: ApoDocument,
+  options: ImportOptions,
+): ImportedPreset & { errors: { line: number; column: number; message: string }[] } {
   const errors = [...document.errors];
   const warnings: ImportWarning[] = [];
   const leftovers: Leftover[] = [];
@@ -118,10 +160,20 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
       if (problem) errors.push({ line: line.line, ...problem });
       if (leftover) leftovers.push({ line, ...leftover });
       if (candidate) candidates.push(candidate);
-      if (line.thousandsSeparator) warnings.push({ line: line.line, column: line.frequencyHz!.column, message: `Fc read as ${formatDecimal(line.frequencyHz!.value, 2)} Hz: Equalizer APO reads three decimals as a thousands separator` });
+      if (line.thousandsSeparator)
+        warnings.push({
+          line: line.line,
+          column: line.frequencyHz!.column,
+          message: `Fc read as ${formatDecimal(line.frequencyHz!.value, 2)} Hz: Equalizer APO reads three decimals as a thousands separator`,
+        });
     }
   }
-  if (preamps > 1) warnings.push({ line: document.lines.find((line) => line.kind === "preamp")!.line, column: 1, message: `${preamps} Preamp lines: their sum ${displayGain(outputGainDb)} becomes the preset's gain, as APO applies each` });
+  if (preamps > 1)
+    warnings.push({
+      line: document.lines.find((line) => line.kind === "preamp")!.line,
+      column: 1,
+      message: `${preamps} Preamp lines: their sum ${displayGain(outputGainDb)} becomes the preset's gain, as APO applies each`,
+    });
 
   // Slots: the first low and high shelf; of the bells, the three largest (a zero-gain bell does nothing), sorted by frequency.
   const slotted = new Map<SlotId, Candidate>();
@@ -149,7 +201,18 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
   const allFilters = candidates.map((candidate) => candidate.filter);
   const reference = filtersResponseDb(allFilters, grid, DEFAULT_SAMPLE_RATE, outputGainDb);
   const costOf = (replace: TargetFilter, by: TargetFilter | undefined): Deviation =>
-    maxDeviation(reference, filtersResponseDb(allFilters.map((filter) => (filter === replace ? by : filter)).filter((filter): filter is TargetFilter => filter !== undefined), grid, DEFAULT_SAMPLE_RATE, outputGainDb), grid);
+    maxDeviation(
+      reference,
+      filtersResponseDb(
+        allFilters
+          .map((filter) => (filter === replace ? by : filter))
+          .filter((filter): filter is TargetFilter => filter !== undefined),
+        grid,
+        DEFAULT_SAMPLE_RATE,
+        outputGainDb,
+      ),
+      grid,
+    );
 
   const bands: EqBand[] = [];
   const notes = new Map<SlotId, string>();
@@ -161,7 +224,9 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
     let frequencyHz = writtenFrequency(filter.frequencyHz);
     if (frequencyHz < AUDIBLE_RANGE.min || frequencyHz > AUDIBLE_RANGE.max) {
       const clamped = Math.min(AUDIBLE_RANGE.max, Math.max(AUDIBLE_RANGE.min, frequencyHz));
-      changes.push(`Fc ${displayFrequency(frequencyHz)} moved to ${displayFrequency(clamped)}, the edge of the audible range a preset allows`);
+      changes.push(
+        `Fc ${displayFrequency(frequencyHz)} moved to ${displayFrequency(clamped)}, the edge of the audible range a preset allows`,
+      );
       frequencyHz = clamped;
     }
     let gainDb = writtenGain(filter.gainDb);
@@ -180,7 +245,12 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
     bands.push(band);
     if (changes.length > 0) {
       const deviation = costOf(filter, { kind: filter.kind, frequencyHz, gainDb, q });
-      warnings.push({ line: source.line, column: source.type.column, message: `${changes.join("; ")}: ${describeDeviation(deviation)}`, errorDb: deviation.errorDb });
+      warnings.push({
+        line: source.line,
+        column: source.type.column,
+        message: `${changes.join("; ")}: ${describeDeviation(deviation)}`,
+        errorDb: deviation.errorDb,
+      });
       notes.set(slot, `was: ${source.text.trim()}`);
     }
   }
@@ -198,7 +268,8 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
 
   const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band.slot) ? ` # ${notes.get(band.slot)}` : ""}`);
   if (outputGainDb !== 0) body.push(`  gain ${writeGain(writtenGain(outputGainDb))}`);
-  for (const leftover of [...leftovers].sort((a, b) => a.line.line - b.line.line)) body.push(`  # not imported (line ${leftover.line.line}): ${leftover.line.text.trim()}`);
+  for (const leftover of [...leftovers].sort((a, b) => a.line.line - b.line.line))
+    body.push(`  # not imported (line ${leftover.line.line}): ${leftover.line.text.trim()}`);
   const header = `# Imported from ${options.sourceName ?? "an Equalizer APO file"} by eqp import.`;
   const draft = `${header}\npreset ${quoted(options.name)} {\n${body.join("\n")}\n}\n`;
   const text = formatDocument(parsePresetDocument(draft), draft) ?? draft;

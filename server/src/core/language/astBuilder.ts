@@ -23,7 +23,12 @@ function isToken(element: CstNode | IToken): element is IToken {
 }
 
 export function hasPosition(token: IToken | undefined): token is IToken {
-  return token !== undefined && !token.isInsertedInRecovery && Number.isFinite(token.startOffset) && Number.isFinite(token.startLine);
+  return (
+    token !== undefined &&
+    !token.isInsertedInRecovery &&
+    Number.isFinite(token.startOffset) &&
+    Number.isFinite(token.startLine)
+  );
 }
 
 export function tokenRange(token: IToken): Range {
@@ -85,7 +90,8 @@ function unquote(image: string): string {
 export function strayTokens(document: CstNode): IToken[] {
   const children = document.children as Children;
   const found = [...tokens(children, "RCurly"), ...nodes(children, "stray").flatMap(tokensOf)];
-  for (const preset of nodes(children, "preset")) found.push(...nodes(preset.children as Children, "stray").flatMap(tokensOf));
+  for (const preset of nodes(children, "preset"))
+    found.push(...nodes(preset.children as Children, "stray").flatMap(tokensOf));
   return found.sort((a, b) => a.startOffset - b.startOffset);
 }
 
@@ -100,7 +106,9 @@ export function buildItems(document: CstNode): (PresetBlock | Statement)[] {
     const statement = buildStatement(node);
     if (statement) items.push(statement);
   }
-  return items.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return items.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
 }
 
 function buildPreset(node: CstNode): PresetBlock | undefined {
@@ -210,7 +218,12 @@ function buildBand(children: Children, range: Range): BandStatement | undefined 
     const value = quantity(tokens(parameterChildren, "Quantity")[0]);
     if (qKeyword) {
       const keywordRange = tokenRange(qKeyword);
-      parameters.push({ kind: "q", keywordRange, quantity: value, range: value ? spanning(keywordRange, value.range) : keywordRange });
+      parameters.push({
+        kind: "q",
+        keywordRange,
+        quantity: value,
+        range: value ? spanning(keywordRange, value.range) : keywordRange,
+      });
     } else if (value) {
       parameters.push({ kind: "value", quantity: value, range: value.range });
     }

@@ -20,15 +20,24 @@ export function parsePresetDocument(text: string): PresetDocument {
       start: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 },
       end: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 + Math.max(1, error.length) },
     };
-    syntaxErrors.push({ message: `Unexpected character${error.length > 1 ? "s" : ""} ${error.length > 1 ? `'${text.slice(error.offset, error.offset + error.length)}'` : describeCharacter(character)}`, range });
+    syntaxErrors.push({
+      message: `Unexpected character${error.length > 1 ? "s" : ""} ${error.length > 1 ? `'${text.slice(error.offset, error.offset + error.length)}'` : describeCharacter(character)}`,
+      range,
+    });
   }
   for (const error of parsed.parseErrors) {
-    syntaxErrors.push({ message: error.message, range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText) });
+    syntaxErrors.push({
+      message: error.message,
+      range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText),
+    });
   }
   for (const run of strayRuns(strayTokens(parsed.cst), parsed.tokens)) {
     const first = run[0]!;
     const last = run[run.length - 1]!;
-    syntaxErrors.push({ message: strayMessage(first), range: { start: tokenRange(first).start, end: tokenRange(last).end } });
+    syntaxErrors.push({
+      message: strayMessage(first),
+      range: { start: tokenRange(first).start, end: tokenRange(last).end },
+    });
   }
   for (const token of parsed.tokens) {
     if (token.tokenType.name === "UnterminatedString") {
@@ -39,7 +48,10 @@ export function parsePresetDocument(text: string): PresetDocument {
   const items = buildItems(parsed.cst);
   for (const item of items) {
     if (item.kind === "preset" && item.name === undefined) {
-      syntaxErrors.push({ message: `Expected the preset's name in quotes, e.g. preset "Dialogue"`, range: item.openRange ?? item.keywordRange });
+      syntaxErrors.push({
+        message: `Expected the preset's name in quotes, e.g. preset "Dialogue"`,
+        range: item.openRange ?? item.keywordRange,
+      });
     }
   }
   return {
@@ -52,7 +64,12 @@ export function parsePresetDocument(text: string): PresetDocument {
 }
 
 /** Errors at the end of input (a missing `}`) are shown just after the last real token. */
-function errorRange(token: IToken, previous: IToken | undefined, lastToken: IToken | undefined, endOfText: Range): Range {
+function errorRange(
+  token: IToken,
+  previous: IToken | undefined,
+  lastToken: IToken | undefined,
+  endOfText: Range,
+): Range {
   if (hasPosition(token) && token.tokenType.name !== "EOF") return tokenRange(token);
   const anchor = hasPosition(previous) ? previous : lastToken;
   if (!anchor) return endOfText;
@@ -68,7 +85,8 @@ function strayRuns(stray: IToken[], all: IToken[]): IToken[][] {
   for (const token of stray) {
     const run = runs[runs.length - 1];
     const previous = run?.[run.length - 1];
-    if (run && previous && previous.startLine === token.startLine && indexOf.get(previous)! + 1 === indexOf.get(token)) run.push(token);
+    if (run && previous && previous.startLine === token.startLine && indexOf.get(previous)! + 1 === indexOf.get(token))
+      run.push(token);
     else runs.push([token]);
   }
   return runs;

@@ -57,10 +57,16 @@ class LayoutWriter {
     const name = preset.name === undefined ? '""' : `"${preset.name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
     const headerLine = preset.keywordRange.start.line;
     const firstInside = preset.statements[0]?.range.start.line;
-    this.line(headerLine, 0, `preset ${name} {${this.trailing(headerLine, firstInside === headerLine ? firstInside : undefined)}`);
+    this.line(
+      headerLine,
+      0,
+      `preset ${name} {${this.trailing(headerLine, firstInside === headerLine ? firstInside : undefined)}`,
+    );
     const closeLine = preset.closeLine ?? preset.range.end.line;
     preset.statements.forEach((statement, index) => {
-      const next = preset.statements[index + 1]?.range.start.line ?? (closeLine === statement.range.end.line ? closeLine : undefined);
+      const next =
+        preset.statements[index + 1]?.range.start.line ??
+        (closeLine === statement.range.end.line ? closeLine : undefined);
       this.statement(statement, 1, next);
     });
     this.commentsBefore(closeLine, 1);
@@ -88,7 +94,12 @@ class LayoutWriter {
   }
 
   private line(sourceLine: number, depth: number, text: string): void {
-    if (this.lastSourceLine >= 0 && sourceLine > this.lastSourceLine + 1 && this.hasBlankBetween(this.lastSourceLine, sourceLine)) this.blank();
+    if (
+      this.lastSourceLine >= 0 &&
+      sourceLine > this.lastSourceLine + 1 &&
+      this.hasBlankBetween(this.lastSourceLine, sourceLine)
+    )
+      this.blank();
     this.afterPreset = false;
     this.out.push(`${INDENT.repeat(depth)}${text}`);
     this.lastSourceLine = Math.max(this.lastSourceLine, sourceLine);
@@ -100,13 +111,17 @@ class LayoutWriter {
   }
 
   private blank(): void {
-    if (this.out.length > 0 && this.out[this.out.length - 1] !== "" && !this.out[this.out.length - 1]!.endsWith("{")) this.out.push("");
+    if (this.out.length > 0 && this.out[this.out.length - 1] !== "" && !this.out[this.out.length - 1]!.endsWith("{"))
+      this.out.push("");
   }
 
   private render(statement: Statement): string {
     switch (statement.kind) {
       case "morph":
-        return ["morph", ...statement.terms.map((term) => (term.weight ? `${term.word} ${writeWeight(term.weight)}` : term.word))].join(" ");
+        return [
+          "morph",
+          ...statement.terms.map((term) => (term.weight ? `${term.word} ${writeWeight(term.weight)}` : term.word)),
+        ].join(" ");
       case "band":
         return renderBand(statement);
       case "samplerate":
@@ -140,14 +155,19 @@ function writeWeight(weight: Quantity): string {
 /** Writes a value in canonical form when it has the expected unit (or none, for sample rates), else as written. */
 function writeAs(quantity: Quantity, as: "frequency" | "gain" | "plain"): string {
   if (!Number.isFinite(quantity.value)) return quantity.text;
-  if (as === "frequency" && (quantity.unit === "Hz" || quantity.unit === "kHz" || quantity.unit === undefined)) return writeFrequency(quantity.value);
+  if (as === "frequency" && (quantity.unit === "Hz" || quantity.unit === "kHz" || quantity.unit === undefined))
+    return writeFrequency(quantity.value);
   if (as === "gain" && quantity.unit === "dB") return writeGain(quantity.value);
   if (as === "plain" && quantity.unit === undefined) return writePlain(quantity.value);
   return quantity.text;
 }
 
-function sliceOf(source: readonly string[], range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
-  if (range.start.line === range.end.line) return (source[range.start.line] ?? "").slice(range.start.character, range.end.character);
+function sliceOf(
+  source: readonly string[],
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+): string {
+  if (range.start.line === range.end.line)
+    return (source[range.start.line] ?? "").slice(range.start.character, range.end.character);
   const parts = [(source[range.start.line] ?? "").slice(range.start.character)];
   for (let line = range.start.line + 1; line < range.end.line; line++) parts.push(source[line] ?? "");
   parts.push((source[range.end.line] ?? "").slice(0, range.end.character));

@@ -4,7 +4,11 @@
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+});
 export const Comment = createToken({ name: "Comment", pattern: /(?:#|\/\/)[^\n\r]*/, group: "comments" });
 
 /** A word: a descriptor (`warm`) or, when it matches one exactly, a keyword. */
@@ -30,7 +34,8 @@ export const QKeyword = keyword("QKeyword", "q");
  */
 export const Quantity = createToken({
   name: "Quantity",
-  pattern: /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[ \t]*(?:[kK][hH][zZ]|[hH][zZ]|[dD][bB]|[kK])(?![A-Za-z0-9_]))?/,
+  pattern:
+    /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[ \t]*(?:[kK][hH][zZ]|[hH][zZ]|[dD][bB]|[kK])(?![A-Za-z0-9_]))?/,
 });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 /** An opening quote with no closing quote on the same line: lexed so the parser can say what is wrong. */

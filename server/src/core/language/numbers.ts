@@ -9,7 +9,8 @@ export function readQuantity(text: string): { number: number; unit: Unit; value:
   const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*([A-Za-z]*)$/.exec(text);
   const number = match ? Number(match[1]) : Number.NaN;
   const unitText = (match?.[2] ?? "").toLowerCase();
-  const unit: Unit = unitText === "hz" ? "Hz" : unitText === "khz" || unitText === "k" ? "kHz" : unitText === "db" ? "dB" : undefined;
+  const unit: Unit =
+    unitText === "hz" ? "Hz" : unitText === "khz" || unitText === "k" ? "kHz" : unitText === "db" ? "dB" : undefined;
   const value = unit === "kHz" ? number * 1000 : number;
   return { number, unit, value };
 }

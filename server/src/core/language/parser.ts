@@ -9,7 +9,12 @@ import { syntaxMessages } from "./syntaxMessages.js";
 
 class EqPresetParser extends CstParser {
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages, nodeLocationTracking: "full" });
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      errorMessageProvider: syntaxMessages,
+      nodeLocationTracking: "full",
+    });
     this.performSelfAnalysis();
   }
 

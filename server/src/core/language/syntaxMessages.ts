@@ -56,10 +56,13 @@ export const syntaxMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const found = actual[0];
-    if (ruleName === "preset") return `Expected the preset's name in quotes, e.g. preset "Dialogue", found ${found ? describeToken(found) : "nothing"}`;
+    if (ruleName === "preset")
+      return `Expected the preset's name in quotes, e.g. preset "Dialogue", found ${found ? describeToken(found) : "nothing"}`;
     const context = RULE_CONTEXT[ruleName];
     if (context) return `Unexpected ${found ? describeToken(found) : "input"}: expected ${context}`;
-    const expected = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => (path[0] ? describeTokenType(path[0]) : "")));
+    const expected = expectedPathsPerAlt.flatMap((paths) =>
+      paths.map((path) => (path[0] ? describeTokenType(path[0]) : "")),
+    );
     return `Expected ${list(expected.filter(Boolean))}, found ${found ? describeToken(found) : "nothing"}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

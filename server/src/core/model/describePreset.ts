@@ -24,7 +24,7 @@ export interface DescribeOptions {
 export function flatParametersOf(metadata: ModelMetadata): number[] | undefined {
   const model = metadata.model as { flatParameters?: unknown } | undefined;
   const flat = model?.flatParameters;
-  return Array.isArray(flat) && flat.length === PARAMETER_COUNT && flat.every((value) => typeof value === "number") ? (flat as number[]) : undefined;
+  return Array.isArray(flat) && flat.length === PARAMETER_COUNT && flat.every((value) => typeof value === "number") ? (flat) : undefined;
 }
 
 /**

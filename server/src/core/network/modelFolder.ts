@@ -4,9 +4,28 @@
  * folder is filled, synced and swapped in, so a crash or Ctrl-C never leaves a half-written model.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, copyFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  copyFileSync,
+} from "node:fs";
 import * as path from "node:path";
-import { METADATA_FORMAT, METADATA_FORMAT_VERSION, MetadataError, parseModelMetadata, type ModelMetadata } from "../model/index.js";
+import {
+  METADATA_FORMAT,
+  METADATA_FORMAT_VERSION,
+  MetadataError,
+  parseModelMetadata,
+  type ModelMetadata,
+} from "../model/index.js";
 import { deserializeNetwork, serializeNetwork } from "./serialization.js";
 import type { Network } from "./network.js";
 import { PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
@@ -70,7 +89,11 @@ export function checkModelFolderTarget(dir: string): void {
   for (let current = target; ; current = path.dirname(current)) {
     if (existsSync(current)) {
       if (!statSync(current).isDirectory()) {
-        throw new ModelFolderError(current === target ? `${target} exists and is not a folder` : `${target}: cannot be created, ${current} is a file`);
+        throw new ModelFolderError(
+          current === target
+            ? `${target} exists and is not a folder`
+            : `${target}: cannot be created, ${current} is a file`,
+        );
       }
       return;
     }
@@ -102,13 +125,18 @@ export function saveModelFolder(
     writer.writeFile(path.join(partial, NETWORK_FILE), `${JSON.stringify(modelJson, null, 2)}\n`);
     const full: TrainedModelMetadata = {
       ...metadata,
-      model: { network: NETWORK_FILE, weightsSha256: createHash("sha256").update(weights).digest("hex"), ...metadata.model },
+      model: {
+        network: NETWORK_FILE,
+        weightsSha256: createHash("sha256").update(weights).digest("hex"),
+        ...metadata.model,
+      },
     } as TrainedModelMetadata;
     writer.writeFile(path.join(partial, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
     if (existsSync(target)) {
       if (!statSync(target).isDirectory()) throw new ModelFolderError(`${target} exists and is not a folder`);
       for (const entry of readdirSync(target)) {
-        if (![NETWORK_FILE, WEIGHTS_FILE, METADATA_FILE].includes(entry) && statSync(path.join(target, entry)).isFile()) copyFileSync(path.join(target, entry), path.join(partial, entry));
+        if (![NETWORK_FILE, WEIGHTS_FILE, METADATA_FILE].includes(entry) && statSync(path.join(target, entry)).isFile())
+          copyFileSync(path.join(target, entry), path.join(partial, entry));
       }
       writer.rename(target, previous);
     }
@@ -119,7 +147,9 @@ export function saveModelFolder(
     if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
     if (error instanceof ModelFolderError) throw error;
     // A full disk or a vanished folder is the user's to fix, not a crash: say what and what is left.
-    const kept = existsSync(path.join(target, METADATA_FILE)) ? "the previous model is unchanged" : "nothing was written";
+    const kept = existsSync(path.join(target, METADATA_FILE))
+      ? "the previous model is unchanged"
+      : "nothing was written";
     throw new ModelFolderError(`${target}: the model could not be written (${(error as Error).message}); ${kept}`);
   }
   // The new model is in place; a previous folder that cannot be removed is litter, not a failure.
@@ -137,14 +167,25 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   try {
     json = JSON.parse(readFileSync(metadataFile, "utf8"));
   } catch (error) {
-    throw new ModelFolderError(`${metadataFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable (${(error as Error).message})`}`);
+    throw new ModelFolderError(
+      `${metadataFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable (${(error as Error).message})`}`,
+    );
   }
   const metadata = parseModelMetadata(json, metadataFile) as TrainedModelMetadata;
   const info = metadata.model;
-  if (!info || typeof info !== "object") throw new ModelFolderError(`${metadataFile}: holds a vocabulary but no trained network ("model" is missing)`);
+  if (!info || typeof info !== "object")
+    throw new ModelFolderError(`${metadataFile}: holds a vocabulary but no trained network ("model" is missing)`);
   // The folder's own metadata names its network file: it must not point out of the folder.
-  if (info.network !== undefined && (typeof info.network !== "string" || path.basename(info.network) !== info.network || info.network === ".." || info.network === "")) {
-    throw new ModelFolderError(`${metadataFile}: "model.network" must be a file name in the model folder, not ${JSON.stringify(info.network)}`);
+  if (
+    info.network !== undefined &&
+    (typeof info.network !== "string" ||
+      path.basename(info.network) !== info.network ||
+      info.network === ".." ||
+      info.network === "")
+  ) {
+    throw new ModelFolderError(
+      `${metadataFile}: "model.network" must be a file name in the model folder, not ${JSON.stringify(info.network)}`,
+    );
   }
   const networkFile = path.join(dir, info.network ?? NETWORK_FILE);
   const weightsFile = path.join(dir, WEIGHTS_FILE);
@@ -157,7 +198,9 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
     throw new ModelFolderError(`${dir}: the network files cannot be read (${(error as Error).message})`);
   }
   if (info.weightsSha256 && createHash("sha256").update(weights).digest("hex") !== info.weightsSha256) {
-    throw new ModelFolderError(`${weightsFile}: does not match metadata.json (checksum differs): the folder is corrupt or half-written`);
+    throw new ModelFolderError(
+      `${weightsFile}: does not match metadata.json (checksum differs): the folder is corrupt or half-written`,
+    );
   }
   let network: Network;
   try {
@@ -168,11 +211,14 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   const latentSize = network.config.latentSize;
   const problems: string[] = [];
   if (info.latentSize !== latentSize) problems.push(`latentSize ${info.latentSize} ≠ the network's ${latentSize}`);
-  if (!Array.isArray(info.flatLatent) || info.flatLatent.length !== latentSize) problems.push("flatLatent has the wrong length");
-  if (!info.bounds || !Array.isArray(info.bounds.ranges) || info.bounds.ranges.length !== PARAMETER_COUNT) problems.push("bounds must give 13 ranges");
+  if (!Array.isArray(info.flatLatent) || info.flatLatent.length !== latentSize)
+    problems.push("flatLatent has the wrong length");
+  if (!info.bounds || !Array.isArray(info.bounds.ranges) || info.bounds.ranges.length !== PARAMETER_COUNT)
+    problems.push("bounds must give 13 ranges");
   if (!Array.isArray(info.words) || info.words.length === 0) problems.push("no words");
   for (const word of info.words ?? []) {
-    if (!Array.isArray(word.centroid) || word.centroid.length !== latentSize) problems.push(`the centroid of '${word.word}' has the wrong length`);
+    if (!Array.isArray(word.centroid) || word.centroid.length !== latentSize)
+      problems.push(`the centroid of '${word.word}' has the wrong length`);
   }
   if (problems.length > 0) {
     network.dispose();

@@ -88,7 +88,9 @@ export function validateNetworkConfig(config: NetworkConfig): void {
   }
   config.hidden.forEach((width, i) => positiveInteger(width, `hidden[${i}]`));
   if (config.activation !== "elu" && config.activation !== "relu") {
-    throw new RangeError(`network config: activation must be "elu" or "relu", got ${JSON.stringify(config.activation)}`);
+    throw new RangeError(
+      `network config: activation must be "elu" or "relu", got ${JSON.stringify(config.activation)}`,
+    );
   }
 }
 
@@ -100,10 +102,17 @@ export function networkLayout(config: NetworkConfig): NetworkLayout {
     parameters.push({ name: `${name}.bias`, shape: [outputs] });
     return { kernel: parameters.length - 2, bias: parameters.length - 1 };
   };
-  const blocks = (prefix: string, inputWidth: number, widths: readonly number[]): { blocks: ResidualBlock[]; width: number } => {
+  const blocks = (
+    prefix: string,
+    inputWidth: number,
+    widths: readonly number[],
+  ): { blocks: ResidualBlock[]; width: number } => {
     let width = inputWidth;
     const result = widths.map((blockWidth, i) => {
-      const block = { input: dense(`${prefix}.block${i}.input`, width, blockWidth), residual: dense(`${prefix}.block${i}.residual`, blockWidth, blockWidth) };
+      const block = {
+        input: dense(`${prefix}.block${i}.input`, width, blockWidth),
+        residual: dense(`${prefix}.block${i}.residual`, blockWidth, blockWidth),
+      };
       width = blockWidth;
       return block;
     });
@@ -115,7 +124,15 @@ export function networkLayout(config: NetworkConfig): NetworkLayout {
   const projectionOutput = dense("projection.output", config.projectionHidden, config.projectionSize);
   const decoder = blocks("decoder", config.latentSize, [...config.hidden].reverse());
   const output = dense("decoder.output", decoder.width, config.inputSize);
-  return { parameters, encoderBlocks: encoder.blocks, latent, projectionHidden, projectionOutput, decoderBlocks: decoder.blocks, output };
+  return {
+    parameters,
+    encoderBlocks: encoder.blocks,
+    latent,
+    projectionHidden,
+    projectionOutput,
+    decoderBlocks: decoder.blocks,
+    output,
+  };
 }
 
 /**
@@ -148,12 +165,28 @@ export interface BlockTrace {
   output: tf.Tensor2D;
 }
 
-export function denseForward(parameters: readonly tf.Tensor[], layer: DenseLayer, x: tf.Tensor2D, activation: "linear" | "sigmoid" | HiddenActivation): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: parameters[layer.kernel] as tf.Tensor2D, bias: parameters[layer.bias], activation }) as tf.Tensor2D;
+export function denseForward(
+  parameters: readonly tf.Tensor[],
+  layer: DenseLayer,
+  x: tf.Tensor2D,
+  activation: "linear" | "sigmoid" | HiddenActivation,
+): tf.Tensor2D {
+  return tf.fused.matMul({
+    a: x,
+    b: parameters[layer.kernel] as tf.Tensor2D,
+    bias: parameters[layer.bias],
+    activation,
+  }) as tf.Tensor2D;
 }
 
 /** Runs residual blocks; pushes each block's intermediates onto `traces` when given. */
-export function blocksForward(parameters: readonly tf.Tensor[], blocks: readonly ResidualBlock[], x: tf.Tensor2D, activation: HiddenActivation, traces?: BlockTrace[]): tf.Tensor2D {
+export function blocksForward(
+  parameters: readonly tf.Tensor[],
+  blocks: readonly ResidualBlock[],
+  x: tf.Tensor2D,
+  activation: HiddenActivation,
+  traces?: BlockTrace[],
+): tf.Tensor2D {
   let current = x;
   for (const block of blocks) {
     const hidden = denseForward(parameters, block.input, current, activation);
@@ -190,11 +223,13 @@ export class Network {
   static fromValues(config: NetworkConfig, values: readonly Float32Array[]): Network {
     validateNetworkConfig(config);
     const specs = networkLayout(config).parameters;
-    if (values.length !== specs.length) throw new RangeError(`expected ${specs.length} parameter arrays, got ${values.length}`);
+    if (values.length !== specs.length)
+      throw new RangeError(`expected ${specs.length} parameter arrays, got ${values.length}`);
     const tensors = specs.map((spec, i) => {
       const array = values[i]!;
       const size = spec.shape.reduce((a, b) => a * b, 1);
-      if (array.length !== size) throw new RangeError(`parameter ${spec.name}: expected ${size} values, got ${array.length}`);
+      if (array.length !== size)
+        throw new RangeError(`parameter ${spec.name}: expected ${size} values, got ${array.length}`);
       return tf.keep(tf.tensor(array, spec.shape, "float32"));
     });
     return new Network(cloneConfig(config), tensors);
@@ -207,10 +242,13 @@ export class Network {
     specs.forEach((spec, i) => {
       const tensor = tensors[i];
       if (!tensor || !tf.util.arraysEqual(tensor.shape, spec.shape)) {
-        throw new RangeError(`parameter ${spec.name}: expected shape [${spec.shape.join(", ")}], got ${tensor ? `[${tensor.shape.join(", ")}]` : "nothing"}`);
+        throw new RangeError(
+          `parameter ${spec.name}: expected shape [${spec.shape.join(", ")}], got ${tensor ? `[${tensor.shape.join(", ")}]` : "nothing"}`,
+        );
       }
     });
-    if (tensors.length !== specs.length) throw new RangeError(`expected ${specs.length} parameter tensors, got ${tensors.length}`);
+    if (tensors.length !== specs.length)
+      throw new RangeError(`expected ${specs.length} parameter tensors, got ${tensors.length}`);
     return new Network(cloneConfig(config), tensors);
   }
 
@@ -271,7 +309,12 @@ export class Network {
     for (const tensor of this.parameterTensors) tensor.dispose();
   }
 
-  private runRows(fn: (input: tf.Tensor2D) => tf.Tensor2D, values: Float32Array, n: number, width: number): Float32Array {
+  private runRows(
+    fn: (input: tf.Tensor2D) => tf.Tensor2D,
+    values: Float32Array,
+    n: number,
+    width: number,
+  ): Float32Array {
     this.assertUsable();
     if (n === 0) return new Float32Array(0);
     return tf.tidy(() => {
@@ -288,7 +331,8 @@ export class Network {
 
 function checkRows(values: Float32Array, n: number, width: number, what: string): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: n must be a non-negative integer, got ${n}`);
-  if (values.length !== n * width) throw new RangeError(`${what}: expected ${n} × ${width} = ${n * width} values, got ${values.length}`);
+  if (values.length !== n * width)
+    throw new RangeError(`${what}: expected ${n} × ${width} = ${n * width} values, got ${values.length}`);
 }
 
 function cloneConfig(config: NetworkConfig): NetworkConfig {

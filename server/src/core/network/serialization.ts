@@ -60,7 +60,12 @@ export function serializeNetwork(network: Network): { modelJson: NetworkModelJso
         projectionHidden: config.projectionHidden,
         activation: config.activation,
       },
-      weightsManifest: [{ paths: [NETWORK_WEIGHTS_FILE], weights: specs.map((spec) => ({ name: spec.name, shape: [...spec.shape], dtype: "float32" as const })) }],
+      weightsManifest: [
+        {
+          paths: [NETWORK_WEIGHTS_FILE],
+          weights: specs.map((spec) => ({ name: spec.name, shape: [...spec.shape], dtype: "float32" as const })),
+        },
+      ],
     },
     weights,
   };
@@ -74,9 +79,12 @@ export function serializeNetwork(network: Network): { modelJson: NetworkModelJso
  */
 export function deserializeNetwork(modelJson: unknown, weights: Uint8Array): Network {
   if (!isObject(modelJson)) throw new NetworkFormatError(`model.json: expected an object, got ${describe(modelJson)}`);
-  if (modelJson.format !== NETWORK_FORMAT) throw new NetworkFormatError(`model.json: format must be "${NETWORK_FORMAT}", got ${describe(modelJson.format)}`);
+  if (modelJson.format !== NETWORK_FORMAT)
+    throw new NetworkFormatError(`model.json: format must be "${NETWORK_FORMAT}", got ${describe(modelJson.format)}`);
   if (modelJson.version !== NETWORK_FORMAT_VERSION) {
-    throw new NetworkFormatError(`model.json: unsupported version ${describe(modelJson.version)} (this build reads version ${NETWORK_FORMAT_VERSION})`);
+    throw new NetworkFormatError(
+      `model.json: unsupported version ${describe(modelJson.version)} (this build reads version ${NETWORK_FORMAT_VERSION})`,
+    );
   }
   const config = parseConfig(modelJson.config);
   const entries = parseManifest(modelJson.weightsManifest);
@@ -96,11 +104,15 @@ export function deserializeNetwork(modelJson: unknown, weights: Uint8Array): Net
     const found = byName.get(spec.name);
     if (!found) throw new NetworkFormatError(`model.json: missing weight "${spec.name}"`);
     if (found.entry.shape.length !== spec.shape.length || found.entry.shape.some((size, i) => size !== spec.shape[i])) {
-      throw new NetworkFormatError(`model.json: weight "${spec.name}" has shape [${found.entry.shape.join(", ")}], expected [${spec.shape.join(", ")}]`);
+      throw new NetworkFormatError(
+        `model.json: weight "${spec.name}" has shape [${found.entry.shape.join(", ")}], expected [${spec.shape.join(", ")}]`,
+      );
     }
   }
   if (weights.byteLength !== byteOffset) {
-    throw new NetworkFormatError(`weights: expected ${byteOffset} bytes for ${entries.length} float32 weights, got ${weights.byteLength}${weights.byteLength < byteOffset ? " (truncated file?)" : ""}`);
+    throw new NetworkFormatError(
+      `weights: expected ${byteOffset} bytes for ${entries.length} float32 weights, got ${weights.byteLength}${weights.byteLength < byteOffset ? " (truncated file?)" : ""}`,
+    );
   }
 
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
@@ -109,7 +121,8 @@ export function deserializeNetwork(modelJson: unknown, weights: Uint8Array): Net
     const array = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
     for (let i = 0; i < array.length; i++) {
       const value = view.getFloat32(start + i * BYTES_PER_FLOAT, true);
-      if (!Number.isFinite(value)) throw new NetworkFormatError(`weights: "${spec.name}" holds a non-finite value (${value}) at index ${i}`);
+      if (!Number.isFinite(value))
+        throw new NetworkFormatError(`weights: "${spec.name}" holds a non-finite value (${value}) at index ${i}`);
       array[i] = value;
     }
     return array;
@@ -136,21 +149,28 @@ function parseConfig(value: unknown): NetworkConfig {
 }
 
 function parseManifest(value: unknown): WeightEntry[] {
-  if (!Array.isArray(value) || value.length === 0) throw new NetworkFormatError(`model.json: weightsManifest must be a non-empty array, got ${describe(value)}`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw new NetworkFormatError(`model.json: weightsManifest must be a non-empty array, got ${describe(value)}`);
   const entries: WeightEntry[] = [];
   value.forEach((group: unknown, groupIndex) => {
     const where = `model.json: weightsManifest[${groupIndex}]`;
     if (!isObject(group)) throw new NetworkFormatError(`${where} must be an object`);
-    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === "string")) throw new NetworkFormatError(`${where}.paths must be an array of file names`);
+    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === "string"))
+      throw new NetworkFormatError(`${where}.paths must be an array of file names`);
     if (!Array.isArray(group.weights)) throw new NetworkFormatError(`${where}.weights must be an array`);
     group.weights.forEach((weight: unknown, weightIndex) => {
       const at = `${where}.weights[${weightIndex}]`;
       if (!isObject(weight) || typeof weight.name !== "string") throw new NetworkFormatError(`${at} must have a name`);
       const shape = weight.shape;
       if (!Array.isArray(shape) || !shape.every((size) => Number.isInteger(size) && (size as number) > 0)) {
-        throw new NetworkFormatError(`${at} ("${weight.name}"): shape must be an array of positive integers, got ${describe(shape)}`);
+        throw new NetworkFormatError(
+          `${at} ("${weight.name}"): shape must be an array of positive integers, got ${describe(shape)}`,
+        );
       }
-      if (weight.dtype !== "float32") throw new NetworkFormatError(`${at} ("${weight.name}"): dtype must be "float32", got ${describe(weight.dtype)}`);
+      if (weight.dtype !== "float32")
+        throw new NetworkFormatError(
+          `${at} ("${weight.name}"): dtype must be "float32", got ${describe(weight.dtype)}`,
+        );
       entries.push({ name: weight.name, shape: shape as number[], dtype: "float32" });
     });
   });

@@ -97,17 +97,18 @@ export interface EpochProgress {
   etaSeconds: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, "onEpoch" | "validation" | "shouldStop">> = Object.freeze({
-  epochs: 150,
-  batchSize: 64,
-  learningRate: 1e-3,
-  seed: 1,
-  temperature: 0.1,
-  contrastiveWeightStart: 0.1,
-  contrastiveWeightEnd: 0.5,
-  learningRateSchedule: "cosine",
-  contrastiveBalance: "gradient",
-});
+export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, "onEpoch" | "validation" | "shouldStop">> =
+  Object.freeze({
+    epochs: 150,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed: 1,
+    temperature: 0.1,
+    contrastiveWeightStart: 0.1,
+    contrastiveWeightEnd: 0.5,
+    learningRateSchedule: "cosine",
+    contrastiveBalance: "gradient",
+  });
 
 const ADAM_BETA1 = 0.9;
 const ADAM_BETA2 = 0.999;
@@ -115,11 +116,24 @@ const ADAM_EPSILON = 1e-8;
 const MIN_TEMPERATURE = 0.05;
 
 /** Trains a fresh network (initialised from options.seed) and returns it with the per-epoch history. */
-export async function trainNetwork(rows: Float32Array, n: number, labels: Int32Array, config: NetworkConfig, options: TrainOptions): Promise<{ network: Network; history: EpochProgress[] }> {
+export async function trainNetwork(
+  rows: Float32Array,
+  n: number,
+  labels: Int32Array,
+  config: NetworkConfig,
+  options: TrainOptions,
+): Promise<{ network: Network; history: EpochProgress[] }> {
   validateNetworkConfig(config);
   validateTrainingData(rows, n, labels, config.inputSize, "training data");
   validateTrainOptions(options);
-  if (options.validation) validateTrainingData(options.validation.rows, options.validation.n, options.validation.labels, config.inputSize, "validation data");
+  if (options.validation)
+    validateTrainingData(
+      options.validation.rows,
+      options.validation.n,
+      options.validation.labels,
+      config.inputSize,
+      "validation data",
+    );
   if (backendStatus() === undefined) await initBackend();
 
   const trainer = new Trainer(config, options, rows, n, labels);
@@ -155,9 +169,15 @@ export async function trainNetwork(rows: Float32Array, n: number, labels: Int32A
 }
 
 /** λ for a 0-based epoch: linear from start (first epoch) to end (last epoch). */
-export function contrastiveWeightAt(epoch: number, options: Pick<TrainOptions, "epochs" | "contrastiveWeightStart" | "contrastiveWeightEnd">): number {
+export function contrastiveWeightAt(
+  epoch: number,
+  options: Pick<TrainOptions, "epochs" | "contrastiveWeightStart" | "contrastiveWeightEnd">,
+): number {
   if (options.epochs <= 1) return options.contrastiveWeightStart;
-  return options.contrastiveWeightStart + ((options.contrastiveWeightEnd - options.contrastiveWeightStart) * epoch) / (options.epochs - 1);
+  return (
+    options.contrastiveWeightStart +
+    ((options.contrastiveWeightEnd - options.contrastiveWeightStart) * epoch) / (options.epochs - 1)
+  );
 }
 
 /** Balanced batch sizes: ceil(n / batchSize) batches whose sizes differ by at most one row. */
@@ -174,7 +194,11 @@ export function batchSizes(n: number, batchSize: number): number[] {
  * positiveWeights[i, j] = 1/(A · |P(i)|) for every positive j of i. The loss is then
  * Σ_i anchorWeights[i] · logsumexp_{k≠i}(s_ik) − Σ_ij positiveWeights[i, j] · s_ij.
  */
-export function contrastiveTargets(batchLabels: ArrayLike<number>): { positiveWeights: Float32Array; anchorWeights: Float32Array; anchorCount: number } {
+export function contrastiveTargets(batchLabels: ArrayLike<number>): {
+  positiveWeights: Float32Array;
+  anchorWeights: Float32Array;
+  anchorCount: number;
+} {
   const size = batchLabels.length;
   const positiveCounts = new Int32Array(size);
   for (let i = 0; i < size; i++) {
@@ -192,7 +216,8 @@ export function contrastiveTargets(batchLabels: ArrayLike<number>): { positiveWe
     if (count === 0) continue;
     anchorWeights[i] = 1 / anchorCount;
     const weight = 1 / (anchorCount * count);
-    for (let j = 0; j < size; j++) if (j !== i && batchLabels[j] === batchLabels[i]) positiveWeights[i * size + j] = weight;
+    for (let j = 0; j < size; j++)
+      if (j !== i && batchLabels[j] === batchLabels[i]) positiveWeights[i * size + j] = weight;
   }
   return { positiveWeights, anchorWeights, anchorCount };
 }
@@ -226,7 +251,15 @@ export interface BatchGradients {
  * Forward and hand-written backward pass for one batch. Call inside tf.tidy. On wasm each
  * transposed operand gets an explicit tf.transpose, computed once (see the file comment).
  */
-export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: NetworkLayout, activation: HiddenActivation, batch: BatchInputs, contrastiveWeight: number, temperature: number, balance: ContrastiveBalance = "gradient"): BatchGradients {
+export function computeBatchGradients(
+  parameters: readonly tf.Tensor[],
+  layout: NetworkLayout,
+  activation: HiddenActivation,
+  batch: BatchInputs,
+  contrastiveWeight: number,
+  temperature: number,
+  balance: ContrastiveBalance = "gradient",
+): BatchGradients {
   const gradients: (tf.Tensor | undefined)[] = new Array(parameters.length);
   // wasm: transposed products are ~10× faster as transpose + plain matmul; cpu: the reverse.
   const explicitTransposes = tf.getBackend() === "wasm";
@@ -240,9 +273,11 @@ export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: 
     return result;
   };
   /** aᵀ·b */
-  const matMulTransposeA = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => (explicitTransposes ? tf.matMul(transposed(a), b) : tf.matMul(a, b, true, false));
+  const matMulTransposeA = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D =>
+    explicitTransposes ? tf.matMul(transposed(a), b) : tf.matMul(a, b, true, false);
   /** a·bᵀ */
-  const matMulTransposeB = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => (explicitTransposes ? tf.matMul(a, transposed(b)) : tf.matMul(a, b, false, true));
+  const matMulTransposeB = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D =>
+    explicitTransposes ? tf.matMul(a, transposed(b)) : tf.matMul(a, b, false, true);
   const param = (index: number): tf.Tensor2D => parameters[index] as tf.Tensor2D;
 
   /** Gradients of a dense layer from the gradient at its pre-activation; returns d(input). */
@@ -256,8 +291,15 @@ export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: 
   };
   /** d(pre-activation) from d(output) and the output itself. */
   const activationBackward = (dOutput: tf.Tensor2D, output: tf.Tensor2D): tf.Tensor2D =>
-    activation === "elu" ? (tf.engine().runKernel("EluGrad", { dy: dOutput, y: output }) as tf.Tensor2D) : tf.mul(dOutput, tf.step(output));
-  const blocksBackward = (blocks: readonly ResidualBlock[], traces: readonly BlockTrace[], dOutput: tf.Tensor2D, needInputGradient: boolean): tf.Tensor2D | undefined => {
+    activation === "elu"
+      ? (tf.engine().runKernel("EluGrad", { dy: dOutput, y: output }) as tf.Tensor2D)
+      : tf.mul(dOutput, tf.step(output));
+  const blocksBackward = (
+    blocks: readonly ResidualBlock[],
+    traces: readonly BlockTrace[],
+    dOutput: tf.Tensor2D,
+    needInputGradient: boolean,
+  ): tf.Tensor2D | undefined => {
     let dCurrent = dOutput;
     for (let i = blocks.length - 1; i >= 0; i--) {
       const block = blocks[i]!;
@@ -294,16 +336,29 @@ export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: 
   const dLatentFromDecoder = blocksBackward(layout.decoderBlocks, decoderTraces, dDecoded, true)!;
 
   // Contrastive.
-  const contrastive = supervisedContrastive(projection, batch, temperature, balance === "gradient" ? 1 : contrastiveWeight, matMulTransposeB);
+  const contrastive = supervisedContrastive(
+    projection,
+    batch,
+    temperature,
+    balance === "gradient" ? 1 : contrastiveWeight,
+    matMulTransposeB,
+  );
   const dProjectionHidden = denseBackward(layout.projectionOutput, projectionHidden, contrastive.dProjection);
-  const dLatentFromProjection = denseBackward(layout.projectionHidden, latent, activationBackward(dProjectionHidden, projectionHidden));
+  const dLatentFromProjection = denseBackward(
+    layout.projectionHidden,
+    latent,
+    activationBackward(dProjectionHidden, projectionHidden),
+  );
 
   // Latent: tanh' = 1 − z².
   let contrastiveAtLatent = dLatentFromProjection;
   if (balance === "gradient") {
     // λ as a ratio of gradient norms at the latent (see ContrastiveBalance).
     const norm = (t: tf.Tensor): tf.Tensor => tf.sqrt(tf.sum(tf.square(t)));
-    contrastiveAtLatent = tf.mul(dLatentFromProjection, tf.div(tf.mul(norm(dLatentFromDecoder), contrastiveWeight), tf.add(norm(dLatentFromProjection), 1e-12)));
+    contrastiveAtLatent = tf.mul(
+      dLatentFromProjection,
+      tf.div(tf.mul(norm(dLatentFromDecoder), contrastiveWeight), tf.add(norm(dLatentFromProjection), 1e-12)),
+    );
   }
   const dLatent = tf.add(dLatentFromDecoder, contrastiveAtLatent);
   const dLatentPre = tf.mul<tf.Tensor2D>(dLatent, tf.sub(1, tf.square(latent)));
@@ -322,7 +377,13 @@ export function computeBatchGradients(parameters: readonly tf.Tensor[], layout: 
  * scaled by `weight`. Every logit is at most 1/τ (a cosine is ≤ 1), so exp(logit − 1/τ) cannot
  * overflow and needs no max pass; it cannot underflow to an all-zero row for τ ≥ 0.05.
  */
-function supervisedContrastive(projection: tf.Tensor2D, batch: BatchInputs, temperature: number, weight: number, matMulTransposeB: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D): { loss: tf.Scalar; dProjection: tf.Tensor2D } {
+function supervisedContrastive(
+  projection: tf.Tensor2D,
+  batch: BatchInputs,
+  temperature: number,
+  weight: number,
+  matMulTransposeB: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
+): { loss: tf.Scalar; dProjection: tf.Tensor2D } {
   const inverseTemperature = 1 / temperature;
   const inverseNorm = tf.rsqrt(tf.add(tf.sum(tf.square(projection), 1, true), 1e-12));
   const q = tf.mul<tf.Tensor2D>(projection, inverseNorm);
@@ -331,7 +392,10 @@ function supervisedContrastive(projection: tf.Tensor2D, batch: BatchInputs, temp
   const denominators = tf.sum(shiftedExp, 1, true);
   const softmax = tf.div(shiftedExp, denominators);
   // Σ_i a_i (log Σ_k exp(l_ik − 1/τ) + 1/τ) − Σ_ij P_ij l_ij
-  const loss = tf.add(tf.sub(tf.sum(tf.mul(tf.log(denominators), batch.anchorWeights)), tf.sum(tf.mul(batch.positiveWeights, logits))), batch.anchorWeightSum * inverseTemperature) as tf.Scalar;
+  const loss = tf.add(
+    tf.sub(tf.sum(tf.mul(tf.log(denominators), batch.anchorWeights)), tf.sum(tf.mul(batch.positiveWeights, logits))),
+    batch.anchorWeightSum * inverseTemperature,
+  ) as tf.Scalar;
   // dL/dlogits = a_i · softmax_ik − P_ik; logits = q·qᵀ/τ, so dL/dq = (G + Gᵀ)·q/τ.
   const dLogits = tf.sub(tf.mul(softmax, batch.anchorWeights), batch.positiveWeights);
   const dQ = tf.mul(tf.matMul(tf.add(dLogits, tf.transpose(dLogits)), q), weight * inverseTemperature);
@@ -370,14 +434,18 @@ export class Trainer {
     this.labels = labels;
     // Batch order uses its own stream, so the initial weights do not depend on the epoch count.
     this.shuffler = new SeededRandom(Math.imul((options.seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0);
-    this.parameters = initialParameterValues(config, options.seed).map((values, i) => tf.tensor(values, this.layout.parameters[i]!.shape, "float32"));
+    this.parameters = initialParameterValues(config, options.seed).map((values, i) =>
+      tf.tensor(values, this.layout.parameters[i]!.shape, "float32"),
+    );
     const parameterCount = this.layout.parameters.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
     this.firstMoments = tf.zeros([parameterCount]);
     this.secondMoments = tf.zeros([parameterCount]);
     this.reconstructionSum = tf.scalar(0);
     this.contrastiveSum = tf.scalar(0);
     this.totalSteps = options.epochs * batchSizes(n, options.batchSize).length;
-    this.validationRows = options.validation ? tf.tensor2d(options.validation.rows, [options.validation.n, config.inputSize], "float32") : undefined;
+    this.validationRows = options.validation
+      ? tf.tensor2d(options.validation.rows, [options.validation.n, config.inputSize], "float32")
+      : undefined;
   }
 
   /** One epoch over all rows in a fresh seeded order; returns the learning rate of its last step. */
@@ -407,7 +475,13 @@ export class Trainer {
     const offDiagonal = this.offDiagonal(size);
     this.step++;
     const learningRate = this.learningRateAt(this.step - 1);
-    const previous = [...this.parameters, this.firstMoments, this.secondMoments, this.reconstructionSum, this.contrastiveSum];
+    const previous = [
+      ...this.parameters,
+      this.firstMoments,
+      this.secondMoments,
+      this.reconstructionSum,
+      this.contrastiveSum,
+    ];
     const next = tf.tidy(() => {
       const batch: BatchInputs = {
         x: tf.tensor2d(batchRows, [size, this.config.inputSize], "float32"),
@@ -416,8 +490,23 @@ export class Trainer {
         anchorWeightSum: targets.anchorCount > 0 ? 1 : 0,
         offDiagonal,
       };
-      const result = computeBatchGradients(this.parameters, this.layout, this.config.activation, batch, contrastiveWeight, this.options.temperature, this.options.contrastiveBalance ?? "gradient");
-      const updated = adamUpdate(this.parameters, result.gradients, this.firstMoments, this.secondMoments, learningRate, this.step);
+      const result = computeBatchGradients(
+        this.parameters,
+        this.layout,
+        this.config.activation,
+        batch,
+        contrastiveWeight,
+        this.options.temperature,
+        this.options.contrastiveBalance ?? "gradient",
+      );
+      const updated = adamUpdate(
+        this.parameters,
+        result.gradients,
+        this.firstMoments,
+        this.secondMoments,
+        learningRate,
+        this.step,
+      );
       return {
         ...updated,
         reconstructionSum: tf.add(this.reconstructionSum, tf.mul(result.reconstructionLoss, size)) as tf.Scalar,
@@ -460,11 +549,21 @@ export class Trainer {
 
   /** A network holding copies of the current parameters (the trainer keeps its own). */
   toNetwork(): Network {
-    return Network.fromTensors(this.config, this.parameters.map((tensor) => tf.keep(tensor.clone())));
+    return Network.fromTensors(
+      this.config,
+      this.parameters.map((tensor) => tf.keep(tensor.clone())),
+    );
   }
 
   dispose(): void {
-    for (const tensor of [...this.parameters, this.firstMoments, this.secondMoments, this.reconstructionSum, this.contrastiveSum]) tensor.dispose();
+    for (const tensor of [
+      ...this.parameters,
+      this.firstMoments,
+      this.secondMoments,
+      this.reconstructionSum,
+      this.contrastiveSum,
+    ])
+      tensor.dispose();
     for (const tensor of this.offDiagonalBySize.values()) tensor.dispose();
     this.offDiagonalBySize.clear();
     this.validationRows?.dispose();
@@ -530,7 +629,16 @@ interface CpuBackendStorage {
  *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε)
  * Parameters and gradients are separate tensors; the moments are one flat buffer each.
  */
-function fusedAdamLoop(parameters: Float32Array[], gradients: Float32Array[], m: Float32Array, v: Float32Array, outParameters: Float32Array[], outM: Float32Array, outV: Float32Array, attrs: FusedAdamAttrs): void {
+function fusedAdamLoop(
+  parameters: Float32Array[],
+  gradients: Float32Array[],
+  m: Float32Array,
+  v: Float32Array,
+  outParameters: Float32Array[],
+  outM: Float32Array,
+  outV: Float32Array,
+  attrs: FusedAdamAttrs,
+): void {
   const { stepSize, secondMomentCorrection, beta1, beta2, epsilon } = attrs;
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
@@ -553,7 +661,12 @@ function fusedAdamLoop(parameters: Float32Array[], gradients: Float32Array[], m:
 }
 
 function splitAdamInputs<T>(inputs: T[], count: number): { parameters: T[]; gradients: T[]; m: T; v: T } {
-  return { parameters: inputs.slice(0, count), gradients: inputs.slice(count, 2 * count), m: inputs[2 * count]!, v: inputs[2 * count + 1]! };
+  return {
+    parameters: inputs.slice(0, count),
+    gradients: inputs.slice(count, 2 * count),
+    m: inputs[2 * count]!,
+    v: inputs[2 * count + 1]!,
+  };
 }
 
 function registerFusedAdamKernels(): void {
@@ -567,10 +680,21 @@ function registerFusedAdamKernels(): void {
         const infos = splitAdamInputs(Object.values(inputs) as tf.TensorInfo[], adamAttrs.parameterCount);
         // Allocate every output before taking views: an allocation may grow the wasm memory,
         // which detaches views taken earlier.
-        const outputs = [...infos.parameters, infos.m, infos.v].map((info) => storage.makeOutput([...info.shape], "float32"));
+        const outputs = [...infos.parameters, infos.m, infos.v].map((info) =>
+          storage.makeOutput([...info.shape], "float32"),
+        );
         const view = (info: tf.TensorInfo): Float32Array => storage.typedArrayFromHeap(info);
         const outParameters = outputs.slice(0, adamAttrs.parameterCount).map(view);
-        fusedAdamLoop(infos.parameters.map(view), infos.gradients.map(view), view(infos.m), view(infos.v), outParameters, view(outputs[adamAttrs.parameterCount]!), view(outputs[adamAttrs.parameterCount + 1]!), adamAttrs);
+        fusedAdamLoop(
+          infos.parameters.map(view),
+          infos.gradients.map(view),
+          view(infos.m),
+          view(infos.v),
+          outParameters,
+          view(outputs[adamAttrs.parameterCount]!),
+          view(outputs[adamAttrs.parameterCount + 1]!),
+          adamAttrs,
+        );
         return outputs;
       },
     });
@@ -587,9 +711,20 @@ function registerFusedAdamKernels(): void {
         const outParameters = infos.parameters.map((info) => new Float32Array(info.shape.reduce((a, b) => a * b, 1)));
         const outM = new Float32Array(read(infos.m).length);
         const outV = new Float32Array(outM.length);
-        fusedAdamLoop(infos.parameters.map(read), infos.gradients.map(read), read(infos.m), read(infos.v), outParameters, outM, outV, adamAttrs);
+        fusedAdamLoop(
+          infos.parameters.map(read),
+          infos.gradients.map(read),
+          read(infos.m),
+          read(infos.v),
+          outParameters,
+          outM,
+          outV,
+          adamAttrs,
+        );
         return [
-          ...outParameters.map((values, i) => storage.makeTensorInfo([...infos.parameters[i]!.shape], "float32", values)),
+          ...outParameters.map((values, i) =>
+            storage.makeTensorInfo([...infos.parameters[i]!.shape], "float32", values),
+          ),
           storage.makeTensorInfo([outM.length], "float32", outM),
           storage.makeTensorInfo([outV.length], "float32", outV),
         ];
@@ -604,7 +739,14 @@ registerFusedAdamKernels();
  * One Adam step (t = `step`, 1-based). Uses the fused kernel on wasm and cpu; any other backend
  * gets the same update written with tfjs ops.
  */
-export function adamUpdate(parameters: readonly tf.Tensor[], gradients: readonly tf.Tensor[], firstMoments: tf.Tensor1D, secondMoments: tf.Tensor1D, learningRate: number, step: number): { parameters: tf.Tensor[]; firstMoments: tf.Tensor1D; secondMoments: tf.Tensor1D } {
+export function adamUpdate(
+  parameters: readonly tf.Tensor[],
+  gradients: readonly tf.Tensor[],
+  firstMoments: tf.Tensor1D,
+  secondMoments: tf.Tensor1D,
+  learningRate: number,
+  step: number,
+): { parameters: tf.Tensor[]; firstMoments: tf.Tensor1D; secondMoments: tf.Tensor1D } {
   const attrs: FusedAdamAttrs = {
     parameterCount: parameters.length,
     stepSize: learningRate / (1 - ADAM_BETA1 ** step),
@@ -614,16 +756,39 @@ export function adamUpdate(parameters: readonly tf.Tensor[], gradients: readonly
     epsilon: ADAM_EPSILON,
   };
   if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())) {
-    const outputs = tf.engine().runKernel(FUSED_ADAM_KERNEL, [...parameters, ...gradients, firstMoments, secondMoments] as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    return { parameters: outputs.slice(0, parameters.length), firstMoments: outputs[parameters.length] as tf.Tensor1D, secondMoments: outputs[parameters.length + 1] as tf.Tensor1D };
+    const outputs = tf
+      .engine()
+      .runKernel(
+        FUSED_ADAM_KERNEL,
+        [...parameters, ...gradients, firstMoments, secondMoments] as unknown as tf.NamedTensorMap,
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+    return {
+      parameters: outputs.slice(0, parameters.length),
+      firstMoments: outputs[parameters.length] as tf.Tensor1D,
+      secondMoments: outputs[parameters.length + 1] as tf.Tensor1D,
+    };
   }
   return tf.tidy(() => {
     const flatGradients = tf.concat(gradients.map((gradient) => tf.reshape(gradient, [-1])));
     const m = tf.add(tf.mul(firstMoments, ADAM_BETA1), tf.mul(flatGradients, 1 - ADAM_BETA1)) as tf.Tensor1D;
-    const v = tf.add(tf.mul(secondMoments, ADAM_BETA2), tf.mul(tf.square(flatGradients), 1 - ADAM_BETA2)) as tf.Tensor1D;
-    const updates = tf.div(tf.mul(m, attrs.stepSize), tf.add(tf.mul(tf.sqrt(v), attrs.secondMomentCorrection), ADAM_EPSILON));
-    const pieces = tf.split(updates, parameters.map((p) => p.size));
-    return { parameters: parameters.map((p, i) => tf.sub(p, tf.reshape(pieces[i]!, p.shape))), firstMoments: m, secondMoments: v };
+    const v = tf.add(
+      tf.mul(secondMoments, ADAM_BETA2),
+      tf.mul(tf.square(flatGradients), 1 - ADAM_BETA2),
+    ) as tf.Tensor1D;
+    const updates = tf.div(
+      tf.mul(m, attrs.stepSize),
+      tf.add(tf.mul(tf.sqrt(v), attrs.secondMomentCorrection), ADAM_EPSILON),
+    );
+    const pieces = tf.split(
+      updates,
+      parameters.map((p) => p.size),
+    );
+    return {
+      parameters: parameters.map((p, i) => tf.sub(p, tf.reshape(pieces[i]!, p.shape))),
+      firstMoments: m,
+      secondMoments: v,
+    };
   });
 }
 
@@ -631,23 +796,49 @@ export function validateTrainOptions(options: TrainOptions): void {
   const check = (ok: boolean, message: string): void => {
     if (!ok) throw new RangeError(`train options: ${message}`);
   };
-  check(Number.isInteger(options.epochs) && options.epochs > 0, `epochs must be a positive integer, got ${options.epochs}`);
-  check(Number.isInteger(options.batchSize) && options.batchSize >= 2, `batchSize must be an integer ≥ 2, got ${options.batchSize}`);
-  check(options.learningRate > 0 && Number.isFinite(options.learningRate), `learningRate must be positive, got ${options.learningRate}`);
+  check(
+    Number.isInteger(options.epochs) && options.epochs > 0,
+    `epochs must be a positive integer, got ${options.epochs}`,
+  );
+  check(
+    Number.isInteger(options.batchSize) && options.batchSize >= 2,
+    `batchSize must be an integer ≥ 2, got ${options.batchSize}`,
+  );
+  check(
+    options.learningRate > 0 && Number.isFinite(options.learningRate),
+    `learningRate must be positive, got ${options.learningRate}`,
+  );
   check(Number.isFinite(options.seed), `seed must be a finite number, got ${options.seed}`);
-  check(options.temperature >= MIN_TEMPERATURE && Number.isFinite(options.temperature), `temperature must be ≥ ${MIN_TEMPERATURE}, got ${options.temperature}`);
+  check(
+    options.temperature >= MIN_TEMPERATURE && Number.isFinite(options.temperature),
+    `temperature must be ≥ ${MIN_TEMPERATURE}, got ${options.temperature}`,
+  );
   check(options.contrastiveWeightStart >= 0 && options.contrastiveWeightEnd >= 0, "contrastive weights must be ≥ 0");
-  check(options.learningRateSchedule === undefined || options.learningRateSchedule === "constant" || options.learningRateSchedule === "cosine", `learningRateSchedule must be "constant" or "cosine", got ${JSON.stringify(options.learningRateSchedule)}`);
+  check(
+    options.learningRateSchedule === undefined ||
+      options.learningRateSchedule === "constant" ||
+      options.learningRateSchedule === "cosine",
+    `learningRateSchedule must be "constant" or "cosine", got ${JSON.stringify(options.learningRateSchedule)}`,
+  );
   check(options.finalLearningRate === undefined || options.finalLearningRate >= 0, "finalLearningRate must be ≥ 0");
-  check(options.contrastiveBalance === undefined || options.contrastiveBalance === "loss" || options.contrastiveBalance === "gradient", `contrastiveBalance must be "loss" or "gradient", got ${JSON.stringify(options.contrastiveBalance)}`);
+  check(
+    options.contrastiveBalance === undefined ||
+      options.contrastiveBalance === "loss" ||
+      options.contrastiveBalance === "gradient",
+    `contrastiveBalance must be "loss" or "gradient", got ${JSON.stringify(options.contrastiveBalance)}`,
+  );
 }
 
 function validateTrainingData(rows: Float32Array, n: number, labels: Int32Array, width: number, what: string): void {
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`${what}: need at least 2 rows, got ${n}`);
-  if (rows.length !== n * width) throw new RangeError(`${what}: expected ${n} × ${width} = ${n * width} values, got ${rows.length}`);
+  if (rows.length !== n * width)
+    throw new RangeError(`${what}: expected ${n} × ${width} = ${n * width} values, got ${rows.length}`);
   if (labels.length !== n) throw new RangeError(`${what}: expected ${n} labels, got ${labels.length}`);
   for (let i = 0; i < rows.length; i++) {
     const value = rows[i]!;
-    if (!(value >= 0 && value <= 1)) throw new RangeError(`${what}: value ${value} at row ${Math.floor(i / width)}, column ${i % width} is outside [0, 1]`);
+    if (!(value >= 0 && value <= 1))
+      throw new RangeError(
+        `${what}: value ${value} at row ${Math.floor(i / width)}, column ${i % width} is outside [0, 1]`,
+      );
   }
 }

@@ -5,8 +5,23 @@
  */
 import * as path from "node:path";
 import { initBackend } from "./backend.js";
-import { describeReport, loadDataset, participantFolds, splitByParticipant, type Dataset, type DatasetRow } from "../model/index.js";
-import { evaluateModel, heldOutResults, highShelfCheck, modelChecks, summariseHeldOut, type Evaluation, type HeldOutResult } from "../model/index.js";
+import {
+  describeReport,
+  loadDataset,
+  participantFolds,
+  splitByParticipant,
+  type Dataset,
+  type DatasetRow,
+} from "../model/index.js";
+import {
+  evaluateModel,
+  heldOutResults,
+  highShelfCheck,
+  modelChecks,
+  summariseHeldOut,
+  type Evaluation,
+  type HeldOutResult,
+} from "../model/index.js";
 import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "./modelFolder.js";
 import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
 import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "../model/index.js";
@@ -59,7 +74,13 @@ export function labelsOf(rows: readonly DatasetRow[], words: readonly string[]):
  */
 export const AUGMENTATION = { fraction: 1, redrawnParameters: 3 } as const;
 
-export function withCoverageRows(matrix: Float32Array, labels: Int32Array, n: number, seed: number, fraction: number = AUGMENTATION.fraction): { rows: Float32Array; labels: Int32Array; n: number } {
+export function withCoverageRows(
+  matrix: Float32Array,
+  labels: Int32Array,
+  n: number,
+  seed: number,
+  fraction: number = AUGMENTATION.fraction,
+): { rows: Float32Array; labels: Int32Array; n: number } {
   const extra = Math.round(fraction * n);
   if (extra === 0) return { rows: matrix, labels, n };
   const random = new SeededRandom(seed + 7919);
@@ -71,7 +92,8 @@ export function withCoverageRows(matrix: Float32Array, labels: Int32Array, n: nu
     const source = random.int(n);
     const offset = (n + k) * PARAMETER_COUNT;
     rows.set(matrix.subarray(source * PARAMETER_COUNT, (source + 1) * PARAMETER_COUNT), offset);
-    for (let redraw = 0; redraw < AUGMENTATION.redrawnParameters; redraw++) rows[offset + random.int(PARAMETER_COUNT)] = random.next();
+    for (let redraw = 0; redraw < AUGMENTATION.redrawnParameters; redraw++)
+      rows[offset + random.int(PARAMETER_COUNT)] = random.next();
   }
   return { rows, labels: allLabels, n: n + extra };
 }
@@ -88,21 +110,36 @@ function percentile(sorted: number[], p: number): number {
 export function flatParameters(rows: readonly DatasetRow[]): number[] {
   return Array.from({ length: PARAMETER_COUNT }, (_, index) => {
     if ([0, 2, 5, 8, 11].includes(index)) return 0;
-    return percentile(rows.map((row) => row.values[index]!).sort((a, b) => a - b), 0.5);
+    return percentile(
+      rows.map((row) => row.values[index]!).sort((a, b) => a - b),
+      0.5,
+    );
   });
 }
 
 /** Centroids of each word's examples in the latent space, with the spread of its parameters. */
-export function wordModels(network: Network, rows: readonly DatasetRow[], words: readonly { word: string; examples: number }[], bounds: ParameterBounds): WordModel[] {
+export function wordModels(
+  network: Network,
+  rows: readonly DatasetRow[],
+  words: readonly { word: string; examples: number }[],
+  bounds: ParameterBounds,
+): WordModel[] {
   const latents = network.encodeRows(toMatrix(rows, bounds), rows.length);
   const size = network.config.latentSize;
   return words.map(({ word }) => {
     const indices = rows.map((row, index) => (row.word === word ? index : -1)).filter((index) => index >= 0);
     const centroid = new Array<number>(size).fill(0);
-    for (const index of indices) for (let k = 0; k < size; k++) centroid[k]! += latents[index * size + k]! / indices.length;
+    for (const index of indices)
+      for (let k = 0; k < size; k++) centroid[k]! += latents[index * size + k]! / indices.length;
     const column = (parameter: number) => indices.map((index) => rows[index]!.values[parameter]!).sort((a, b) => a - b);
-    const spread = (p: number) => Array.from({ length: PARAMETER_COUNT }, (_, parameter) => round(percentile(column(parameter), p), 4));
-    return { word, examples: indices.length, centroid: centroid.map((value) => round(value, 7)), percentiles: { p10: spread(0.1), p50: spread(0.5), p90: spread(0.9) } };
+    const spread = (p: number) =>
+      Array.from({ length: PARAMETER_COUNT }, (_, parameter) => round(percentile(column(parameter), p), 4));
+    return {
+      word,
+      examples: indices.length,
+      centroid: centroid.map((value) => round(value, 7)),
+      percentiles: { p10: spread(0.1), p50: spread(0.5), p90: spread(0.9) },
+    };
   });
 }
 
@@ -111,7 +148,12 @@ function round(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
-export function buildSemanticModel(network: Network, rows: readonly DatasetRow[], words: readonly { word: string; examples: number }[], bounds: ParameterBounds): SemanticModel {
+export function buildSemanticModel(
+  network: Network,
+  rows: readonly DatasetRow[],
+  words: readonly { word: string; examples: number }[],
+  bounds: ParameterBounds,
+): SemanticModel {
   const flat = flatParameters(rows);
   const flatLatent = network.encodeRows(normalise(flat, bounds), 1);
   return new SemanticModel(network, bounds, flatLatent, wordModels(network, rows, words, bounds));
@@ -166,12 +208,34 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
   const folds = options.folds ?? 1;
   let crossValidated: HeldOutResult[] | undefined;
   if (options.holdout || (options.evaluate !== false && folds <= 1)) {
-    say(`held-out split: ${split.train.length} training rows, ${split.validation.length} validation rows from participants ${split.validationParticipants.join(", ")}`);
+    say(
+      `held-out split: ${split.train.length} training rows, ${split.validation.length} validation rows from participants ${split.validationParticipants.join(", ")}`,
+    );
     const { network } = await fit(split.train, words, bounds, config, trainOptions("held-out"));
-    const model = buildSemanticModel(network, split.train, dataset.words.filter((entry) => split.train.some((row) => row.word === entry.word)), bounds);
-    evaluation = { method: `one split by participant (seed ${seed}): ${split.validation.length} held-out settings`, ...evaluateModel(model, split.train, split.validation) };
+    const model = buildSemanticModel(
+      network,
+      split.train,
+      dataset.words.filter((entry) => split.train.some((row) => row.word === entry.word)),
+      bounds,
+    );
+    evaluation = {
+      method: `one split by participant (seed ${seed}): ${split.validation.length} held-out settings`,
+      ...evaluateModel(model, split.train, split.validation),
+    };
     if (options.holdout) {
-      save(options, model, dataset, bounds, config, seed, backend, evaluation, split.validationParticipants, "training split", started);
+      save(
+        options,
+        model,
+        dataset,
+        bounds,
+        config,
+        seed,
+        backend,
+        evaluation,
+        split.validationParticipants,
+        "training split",
+        started,
+      );
       return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
     }
     model.dispose();
@@ -179,9 +243,16 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
     crossValidated = [];
     const foldSplits = participantFolds(dataset.rows, folds, seed);
     for (const [index, fold] of foldSplits.entries()) {
-      say(`fold ${index + 1}/${folds}: ${fold.train.length} training rows, ${fold.validation.length} held-out rows from ${fold.validationParticipants.length} participants`);
+      say(
+        `fold ${index + 1}/${folds}: ${fold.train.length} training rows, ${fold.validation.length} held-out rows from ${fold.validationParticipants.length} participants`,
+      );
       const { network } = await fit(fold.train, words, bounds, config, trainOptions(`fold ${index + 1}/${folds}`));
-      const model = buildSemanticModel(network, fold.train, dataset.words.filter((entry) => fold.train.some((row) => row.word === entry.word)), bounds);
+      const model = buildSemanticModel(
+        network,
+        fold.train,
+        dataset.words.filter((entry) => fold.train.some((row) => row.word === entry.word)),
+        bounds,
+      );
       crossValidated.push(...heldOutResults(model, fold.train, fold.validation));
       model.dispose();
     }
@@ -193,10 +264,27 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
       method: `${folds}-fold cross-validation by participant (seed ${seed}): every setting held out once`,
       heldOut: summariseHeldOut(crossValidated),
       ...modelChecks(model, dataset.rows),
-      highShelfAbove10k: [highShelfCheck("held-out", crossValidated.map((result) => result.highShelf))],
+      highShelfAbove10k: [
+        highShelfCheck(
+          "held-out",
+          crossValidated.map((result) => result.highShelf),
+        ),
+      ],
     };
   }
-  save(options, model, dataset, bounds, config, seed, backend, evaluation, split.validationParticipants, "all usable data", started);
+  save(
+    options,
+    model,
+    dataset,
+    bounds,
+    config,
+    seed,
+    backend,
+    evaluation,
+    split.validationParticipants,
+    "all usable data",
+    started,
+  );
   model.dispose();
   return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
 }

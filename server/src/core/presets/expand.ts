@@ -33,7 +33,9 @@ export function explicitSlots(preset: ResolvedPreset): Map<SlotId, EqBand> {
 export function effectiveBands(preset: ResolvedPreset, generated: readonly EqBand[] | undefined): EqBand[] {
   const explicit = explicitSlots(preset);
   const bySlot = new Map((generated ?? []).map((band) => [band.slot, band]));
-  return SLOTS.map((slot) => explicit.get(slot.id) ?? bySlot.get(slot.id)).filter((band): band is EqBand => band !== undefined);
+  return SLOTS.map((slot) => explicit.get(slot.id) ?? bySlot.get(slot.id)).filter(
+    (band): band is EqBand => band !== undefined,
+  );
 }
 
 /** Rounded the way a person would write it: 3 significant digits of frequency, 0.1 dB, Q to 2 decimals. */
@@ -84,7 +86,13 @@ function offsetAt(text: string, position: { line: number; character: number }): 
  * slots. So when explicit bells come after the morph, the generated bells must be written after the
  * last of them, or re-parsing would hand the generated bells the explicit bells' slots.
  */
-function expansionReplacement(text: string, lines: readonly string[], morph: MorphStatement, preset: ResolvedPreset, generated: readonly EqBand[]): TextReplacement {
+function expansionReplacement(
+  text: string,
+  lines: readonly string[],
+  morph: MorphStatement,
+  preset: ResolvedPreset,
+  generated: readonly EqBand[],
+): TextReplacement {
   const indent = /^[ \t]*/.exec(lines[morph.range.start.line] ?? "")![0];
   const lastBell = preset.bands.filter((band) => BELL_SLOTS.includes(band.slot.id)).at(-1)?.statement;
   if (!lastBell || lastBell.range.start.line <= morph.range.end.line) {
@@ -92,7 +100,10 @@ function expansionReplacement(text: string, lines: readonly string[], morph: Mor
   }
   const explicit = explicitSlots(preset);
   const free = generated.filter((band) => !explicit.has(band.slot));
-  const [bells, others] = [free.filter((band) => BELL_SLOTS.includes(band.slot)), free.filter((band) => !BELL_SLOTS.includes(band.slot))];
+  const [bells, others] = [
+    free.filter((band) => BELL_SLOTS.includes(band.slot)),
+    free.filter((band) => !BELL_SLOTS.includes(band.slot)),
+  ];
   const lastLine = lastBell.range.end.line;
   const end = { line: lastLine, character: (lines[lastLine] ?? "").length };
   // Verbatim, line endings included: everything from the end of the morph to the end of the last bell's line.
@@ -111,7 +122,8 @@ export function summariseCurve(frequencies: Float64Array, curveDb: Float64Array)
     if (curveDb[i]! > curveDb[peak]!) peak = i;
     if (curveDb[i]! < curveDb[dip]!) dip = i;
   }
-  const describe = (index: number) => `${curveDb[index]! > 0 ? "+" : curveDb[index]! < 0 ? "−" : ""}${formatDecimal(Math.abs(curveDb[index]!), 1)} dB at ${frequencyLabel(frequencies[index]!)}`;
+  const describe = (index: number) =>
+    `${curveDb[index]! > 0 ? "+" : curveDb[index]! < 0 ? "−" : ""}${formatDecimal(Math.abs(curveDb[index]!), 1)} dB at ${frequencyLabel(frequencies[index]!)}`;
   const parts: string[] = [];
   if (curveDb[peak]! >= 0.1) parts.push(`most boost ${describe(peak)}`);
   if (curveDb[dip]! <= -0.1) parts.push(`most cut ${describe(dip)}`);
@@ -152,10 +164,14 @@ export function expansionEdits(
 export function applyReplacements(text: string, replacements: readonly TextReplacement[]): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
-  const offset = (position: { line: number; character: number }) => (lineStarts[position.line] ?? text.length) + position.character;
+  const offset = (position: { line: number; character: number }) =>
+    (lineStarts[position.line] ?? text.length) + position.character;
   let result = text;
   for (const replacement of [...replacements].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
-    result = result.slice(0, offset(replacement.range.start)) + replacement.newText + result.slice(offset(replacement.range.end));
+    result =
+      result.slice(0, offset(replacement.range.start)) +
+      replacement.newText +
+      result.slice(offset(replacement.range.end));
   }
   return result;
 }

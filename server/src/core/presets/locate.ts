@@ -1,24 +1,54 @@
 /** What sits at a position of a document: the preset, the statement, and which part of it. */
-import { containsPosition, type BandStatement, type MorphTerm, type Position, type PresetDocument, type Quantity, type Range, type Statement } from "../language/index.js";
+import {
+  containsPosition,
+  type BandStatement,
+  type MorphTerm,
+  type Position,
+  type PresetDocument,
+  type Quantity,
+  type Range,
+  type Statement,
+} from "../language/index.js";
 import { resolvePresets, type ResolvedBand, type ResolvedPreset } from "./presets.js";
 
 export type Located =
   | { kind: "presetKeyword" | "presetName"; preset: ResolvedPreset; range: Range }
   | { kind: "bandKeyword"; preset: ResolvedPreset; band: BandStatement; resolved?: ResolvedBand; range: Range }
-  | { kind: "bandValue"; preset: ResolvedPreset; band: BandStatement; resolved?: ResolvedBand; quantity: Quantity; role: "frequency" | "gain" | "q" | "other"; range: Range }
+  | {
+      kind: "bandValue";
+      preset: ResolvedPreset;
+      band: BandStatement;
+      resolved?: ResolvedBand;
+      quantity: Quantity;
+      role: "frequency" | "gain" | "q" | "other";
+      range: Range;
+    }
   | { kind: "morphKeyword"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "morph" }>; range: Range }
-  | { kind: "word" | "weight"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "morph" }>; term: MorphTerm; range: Range }
+  | {
+      kind: "word" | "weight";
+      preset: ResolvedPreset;
+      statement: Extract<Statement, { kind: "morph" }>;
+      term: MorphTerm;
+      range: Range;
+    }
   | { kind: "sampleRate"; preset?: ResolvedPreset; statement: Extract<Statement, { kind: "samplerate" }>; range: Range }
   | { kind: "outputGain"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "gain" }>; range: Range };
 
-export function locate(document: PresetDocument, position: Position, presets: ResolvedPreset[] = resolvePresets(document)): Located | undefined {
+export function locate(
+  document: PresetDocument,
+  position: Position,
+  presets: ResolvedPreset[] = resolvePresets(document),
+): Located | undefined {
   for (const item of document.items) {
-    if (item.kind === "samplerate" && containsPosition(item.range, position)) return { kind: "sampleRate", statement: item, range: item.range };
+    if (item.kind === "samplerate" && containsPosition(item.range, position))
+      return { kind: "sampleRate", statement: item, range: item.range };
   }
   for (const preset of presets) {
     const block = preset.block;
-    if (block && containsPosition(block.keywordRange, position)) return { kind: "presetKeyword", preset, range: block.keywordRange };
-    if (block?.nameRange && containsPosition(block.nameRange, position)) return { kind: "presetName", preset, range: block.nameRange };
+    if (block && containsPosition(block.keywordRange, position))
+      return { kind: "presetKeyword", preset, range: block.keywordRange };
+    if (block?.nameRange && containsPosition(block.nameRange, position))
+      return { kind: "presetName", preset, range: block.nameRange };
     for (const statement of preset.statements) {
       if (!containsPosition(statement.range, position)) continue;
       return locateInStatement(preset, statement, position);
@@ -31,21 +61,32 @@ function locateInStatement(preset: ResolvedPreset, statement: Statement, positio
   switch (statement.kind) {
     case "band": {
       const resolved = preset.bands.find((band) => band.statement === statement);
-      if (containsPosition(statement.keywordRange, position)) return { kind: "bandKeyword", preset, band: statement, resolved, range: statement.keywordRange };
+      if (containsPosition(statement.keywordRange, position))
+        return { kind: "bandKeyword", preset, band: statement, resolved, range: statement.keywordRange };
       for (const parameter of statement.parameters) {
         if (!containsPosition(parameter.range, position)) continue;
         const quantity = parameter.quantity;
         if (!quantity) return { kind: "bandKeyword", preset, band: statement, resolved, range: parameter.range };
-        const role = quantity === statement.frequency ? "frequency" : quantity === statement.gain ? "gain" : quantity === statement.q ? "q" : "other";
+        const role =
+          quantity === statement.frequency
+            ? "frequency"
+            : quantity === statement.gain
+              ? "gain"
+              : quantity === statement.q
+                ? "q"
+                : "other";
         return { kind: "bandValue", preset, band: statement, resolved, quantity, role, range: parameter.range };
       }
       return undefined;
     }
     case "morph": {
-      if (containsPosition(statement.keywordRange, position)) return { kind: "morphKeyword", preset, statement, range: statement.keywordRange };
+      if (containsPosition(statement.keywordRange, position))
+        return { kind: "morphKeyword", preset, statement, range: statement.keywordRange };
       for (const term of statement.terms) {
-        if (containsPosition(term.wordRange, position)) return { kind: "word", preset, statement, term, range: term.wordRange };
-        if (term.weight && containsPosition(term.weight.range, position)) return { kind: "weight", preset, statement, term, range: term.weight.range };
+        if (containsPosition(term.wordRange, position))
+          return { kind: "word", preset, statement, term, range: term.wordRange };
+        if (term.weight && containsPosition(term.weight.range, position))
+          return { kind: "weight", preset, statement, term, range: term.weight.range };
       }
       return undefined;
     }

@@ -3,7 +3,16 @@
  * bands assigned to the EQ's slots. Bare statements outside any `preset` block form one unnamed
  * preset; a bare `samplerate` is the default for every preset of the file.
  */
-import { containsPosition, type BandStatement, type MorphStatement, type Position, type PresetBlock, type PresetDocument, type Range, type Statement } from "../language/index.js";
+import {
+  containsPosition,
+  type BandStatement,
+  type MorphStatement,
+  type Position,
+  type PresetBlock,
+  type PresetDocument,
+  type Range,
+  type Statement,
+} from "../language/index.js";
 import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "../eq/index.js";
 
 export interface ResolvedBand {
@@ -125,5 +134,8 @@ export function presetLabel(preset: ResolvedPreset): string {
  * inside its span (the unnamed preset's span can enclose named blocks, so those win).
  */
 export function presetAt(presets: readonly ResolvedPreset[], position: Position): ResolvedPreset | undefined {
-  return presets.find((preset) => preset.block && containsPosition(preset.range, position)) ?? presets.find((preset) => !preset.block && containsPosition(preset.range, position));
+  return (
+    presets.find((preset) => preset.block && containsPosition(preset.range, position)) ??
+    presets.find((preset) => !preset.block && containsPosition(preset.range, position))
+  );
 }

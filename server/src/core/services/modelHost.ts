@@ -92,7 +92,10 @@ export class ModelHost {
     const generation = this.generation;
     const dir = this.state.dir;
     try {
-      const [{ initBackend }, { loadSemanticModel }] = await Promise.all([import("../network/backend.js"), import("../network/modelFolder.js")]);
+      const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
+        import("../network/backend.js"),
+        import("../network/modelFolder.js"),
+      ]);
       await initBackend();
       const { model } = loadSemanticModel(dir);
       if (generation !== this.generation) {
@@ -105,10 +108,17 @@ export class ModelHost {
       if (generation !== this.generation) return false;
       const reason = (error as Error).message;
       if (dir !== this.bundledDir) {
-        this.state = { ...this.readVocabulary(undefined), warning: `Model at ${shownPath(dir)} not used: ${reason}. Using the bundled model.` };
+        this.state = {
+          ...this.readVocabulary(undefined),
+          warning: `Model at ${shownPath(dir)} not used: ${reason}. Using the bundled model.`,
+        };
         return this.loadNetwork();
       }
-      this.state = { ...this.state, networkFailed: true, warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.` };
+      this.state = {
+        ...this.state,
+        networkFailed: true,
+        warning: `The model's network could not be loaded (${reason}): words are checked, but no bands are generated.`,
+      };
       return true;
     }
   }
@@ -154,7 +164,10 @@ export class ModelHost {
         return { dir, metadata, vocabulary: new Vocabulary(metadata.vocabulary) };
       } catch (error) {
         const fallback = this.readVocabulary(undefined);
-        return { ...fallback, warning: `Model at ${shownPath(dir)} not used: ${(error as Error).message}. Using the bundled model.` };
+        return {
+          ...fallback,
+          warning: `Model at ${shownPath(dir)} not used: ${(error as Error).message}. Using the bundled model.`,
+        };
       }
     }
     try {
@@ -162,8 +175,12 @@ export class ModelHost {
       return { dir: this.bundledDir, metadata, vocabulary: new Vocabulary(metadata.vocabulary) };
     } catch (error) {
       const metadata: ModelMetadata = { format: "eqpreset-model", formatVersion: 1, vocabulary: [] };
-      return { dir: this.bundledDir, metadata, vocabulary: new Vocabulary([]), warning: `The bundled model cannot be read: ${(error as Error).message}` };
+      return {
+        dir: this.bundledDir,
+        metadata,
+        vocabulary: new Vocabulary([]),
+        warning: `The bundled model cannot be read: ${(error as Error).message}`,
+      };
     }
   }
 }
-

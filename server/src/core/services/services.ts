@@ -67,7 +67,9 @@ export class EqServices {
 
   /** Decodes every morph of a document in one batch, so later look-ups hit the model's cache. */
   prefetchMorphs(presets: readonly ResolvedPreset[]): void {
-    const morphs = presets.flatMap((preset) => (preset.morph ? [morphTerms(preset.morph)] : [])).filter((terms) => terms !== undefined);
+    const morphs = presets
+      .flatMap((preset) => (preset.morph ? [morphTerms(preset.morph)] : []))
+      .filter((terms) => terms !== undefined);
     if (morphs.length > 0) this.model.generateMany(morphs);
   }
 

@@ -39,8 +39,7 @@ export type Severity = "error" | "warning" | "information" | "hint";
 
 /** What a quick fix needs, carried on the diagnostic so the fix never re-derives it. */
 export type DiagnosticData =
-  | { fix: "replace"; replacements: string[] }
-  | { fix: "clamp"; replacement: string; value: number };
+  { fix: "replace"; replacements: string[] } | { fix: "clamp"; replacement: string; value: number };
 
 export interface EqDiagnostic {
   range: Range;

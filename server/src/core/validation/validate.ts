@@ -29,7 +29,11 @@ export interface ValidationContext {
 }
 
 /** `presets`: the document's resolved presets, when the caller has them already (the server caches them per version). */
-export function validateDocument(document: PresetDocument, context: ValidationContext, presets: readonly ResolvedPreset[] = resolvePresets(document)): EqDiagnostic[] {
+export function validateDocument(
+  document: PresetDocument,
+  context: ValidationContext,
+  presets: readonly ResolvedPreset[] = resolvePresets(document),
+): EqDiagnostic[] {
   const out = new DiagnosticSink();
   for (const error of document.syntaxErrors) out.add(error.range, "error", DiagnosticCode.SyntaxError, error.message);
   validateFileStatements(document, out);
@@ -40,7 +44,13 @@ export function validateDocument(document: PresetDocument, context: ValidationCo
 
 class DiagnosticSink {
   readonly diagnostics: EqDiagnostic[] = [];
-  add(range: Range, severity: Severity, code: EqDiagnostic["code"], message: string, data?: EqDiagnostic["data"]): void {
+  add(
+    range: Range,
+    severity: Severity,
+    code: EqDiagnostic["code"],
+    message: string,
+    data?: EqDiagnostic["data"],
+  ): void {
     this.diagnostics.push(data ? { range, severity, code, message, data } : { range, severity, code, message });
   }
 }
@@ -73,7 +83,12 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
   const statements = preset.statements;
   if (preset.block) checkSampleRates(statements, out);
   if (preset.block && statements.length === 0 && preset.block.closed) {
-    out.add(preset.block.keywordRange, "warning", DiagnosticCode.EmptyPreset, `Preset ${presetLabel(preset)} is empty: it is a flat EQ`);
+    out.add(
+      preset.block.keywordRange,
+      "warning",
+      DiagnosticCode.EmptyPreset,
+      `Preset ${presetLabel(preset)} is empty: it is a flat EQ`,
+    );
   }
   let morphSeen: MorphStatement | undefined;
   let trimSeen = false;
@@ -83,13 +98,24 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
         checkUnknownStatement(statement, out);
         break;
       case "gain":
-        if (trimSeen) out.add(statement.keywordRange, "warning", DiagnosticCode.DuplicateStatement, "A second 'gain' line: only the first one counts");
+        if (trimSeen)
+          out.add(
+            statement.keywordRange,
+            "warning",
+            DiagnosticCode.DuplicateStatement,
+            "A second 'gain' line: only the first one counts",
+          );
         trimSeen = true;
         checkTrim(statement.value, statement.keywordRange, out);
         break;
       case "morph":
         if (morphSeen) {
-          out.add(statement.keywordRange, "error", DiagnosticCode.DuplicateMorph, `A preset has one morph; merge the words into the morph on line ${morphSeen.range.start.line + 1}`);
+          out.add(
+            statement.keywordRange,
+            "error",
+            DiagnosticCode.DuplicateMorph,
+            `A preset has one morph; merge the words into the morph on line ${morphSeen.range.start.line + 1}`,
+          );
         }
         morphSeen ??= statement;
         checkMorph(statement, context.vocabulary, out);
@@ -103,7 +129,12 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
   }
   for (const extra of preset.extraBands) {
     const max = extra.bandType === "bell" ? "three bells" : `one ${extra.bandType}`;
-    out.add(extra.keywordRange, "error", DiagnosticCode.TooManyBands, `The SAFE EQ has ${max}; this ${extra.bandType} has no band left to use`);
+    out.add(
+      extra.keywordRange,
+      "error",
+      DiagnosticCode.TooManyBands,
+      `The SAFE EQ has ${max}; this ${extra.bandType} has no band left to use`,
+    );
   }
   for (const band of preset.bands) {
     if (band.frequencyHz !== undefined && band.statement.frequency) {
@@ -117,15 +148,29 @@ function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
   let seen = false;
   for (const statement of statements) {
     if (statement.kind !== "samplerate") continue;
-    if (seen) out.add(statement.keywordRange, "warning", DiagnosticCode.DuplicateStatement, "A second 'samplerate' line: only the first one counts");
+    if (seen)
+      out.add(
+        statement.keywordRange,
+        "warning",
+        DiagnosticCode.DuplicateStatement,
+        "A second 'samplerate' line: only the first one counts",
+      );
     seen = true;
     const value = statement.value;
     if (!value) {
-      out.add(statement.keywordRange, "error", DiagnosticCode.MissingValue, "'samplerate' needs a rate, e.g. samplerate 48kHz");
+      out.add(
+        statement.keywordRange,
+        "error",
+        DiagnosticCode.MissingValue,
+        "'samplerate' needs a rate, e.g. samplerate 48kHz",
+      );
       continue;
     }
     if (value.unit === "dB") {
-      out.add(value.range, "error", DiagnosticCode.WrongUnit, "A sample rate is in Hz or kHz, not dB", { fix: "replace", replacements: [`${writePlain(value.number)}Hz`] });
+      out.add(value.range, "error", DiagnosticCode.WrongUnit, "A sample rate is in Hz or kHz, not dB", {
+        fix: "replace",
+        replacements: [`${writePlain(value.number)}Hz`],
+      });
       continue;
     }
     if (!inRange(value.value, SAMPLE_RATE_RANGE)) {
@@ -134,7 +179,11 @@ function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
         "error",
         DiagnosticCode.SampleRateOutOfRange,
         `Sample rate ${formatDecimal(value.value)} Hz is outside ${SAMPLE_RATE_RANGE.min}–${SAMPLE_RATE_RANGE.max} Hz`,
-        { fix: "clamp", replacement: writeFrequency(clamp(value.value, SAMPLE_RATE_RANGE)), value: clamp(value.value, SAMPLE_RATE_RANGE) },
+        {
+          fix: "clamp",
+          replacement: writeFrequency(clamp(value.value, SAMPLE_RATE_RANGE)),
+          value: clamp(value.value, SAMPLE_RATE_RANGE),
+        },
       );
     }
   }
@@ -145,7 +194,13 @@ const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q");
 function checkUnknownStatement(statement: Extract<Statement, { kind: "unknown" }>, out: DiagnosticSink): void {
   const suggestion = closest(statement.text.toLowerCase(), STATEMENT_KEYWORDS);
   const message = `Unknown statement '${statement.text}'${suggestion ? `. Did you mean '${suggestion}'?` : `: expected ${STATEMENT_KEYWORDS.join(", ")}`}`;
-  out.add(statement.keywordRange, "error", DiagnosticCode.UnknownStatement, message, suggestion ? { fix: "replace", replacements: [suggestion] } : undefined);
+  out.add(
+    statement.keywordRange,
+    "error",
+    DiagnosticCode.UnknownStatement,
+    message,
+    suggestion ? { fix: "replace", replacements: [suggestion] } : undefined,
+  );
 }
 
 function checkTrim(value: Quantity | undefined, keywordRange: Range, out: DiagnosticSink): void {
@@ -157,11 +212,17 @@ function checkTrim(value: Quantity | undefined, keywordRange: Range, out: Diagno
   if (checkAbsurdGain(value, out)) return;
   if (!inRange(value.value, OUTPUT_GAIN_RANGE)) {
     const clamped = clamp(value.value, OUTPUT_GAIN_RANGE);
-    out.add(value.range, "warning", DiagnosticCode.TrimOutOfRange, `Output gain ${formatDecimal(value.value)} dB is outside ±${OUTPUT_GAIN_RANGE.max} dB`, {
-      fix: "clamp",
-      replacement: writeGain(clamped),
-      value: clamped,
-    });
+    out.add(
+      value.range,
+      "warning",
+      DiagnosticCode.TrimOutOfRange,
+      `Output gain ${formatDecimal(value.value)} dB is outside ±${OUTPUT_GAIN_RANGE.max} dB`,
+      {
+        fix: "clamp",
+        replacement: writeGain(clamped),
+        value: clamped,
+      },
+    );
   }
 }
 
@@ -171,38 +232,73 @@ function checkUnit(value: Quantity, expected: "dB" | "Hz", out: DiagnosticSink):
   if (expected === "dB" ? value.unit === "dB" : isFrequency) return true;
   if (value.unit === undefined) {
     const replacements = expected === "dB" ? [`${value.text}dB`] : [`${value.text}Hz`, `${value.text}kHz`];
-    out.add(value.range, "error", DiagnosticCode.MissingUnit, `${value.text} needs a unit: ${expected === "dB" ? "dB" : "Hz or kHz"}`, { fix: "replace", replacements });
+    out.add(
+      value.range,
+      "error",
+      DiagnosticCode.MissingUnit,
+      `${value.text} needs a unit: ${expected === "dB" ? "dB" : "Hz or kHz"}`,
+      { fix: "replace", replacements },
+    );
   } else {
-    out.add(value.range, "error", DiagnosticCode.WrongUnit, `Expected ${expected === "dB" ? "a level in dB" : "a frequency in Hz or kHz"}, found ${value.text}`);
+    out.add(
+      value.range,
+      "error",
+      DiagnosticCode.WrongUnit,
+      `Expected ${expected === "dB" ? "a level in dB" : "a frequency in Hz or kHz"}, found ${value.text}`,
+    );
   }
   return false;
 }
 
 function checkAbsurdGain(value: Quantity, out: DiagnosticSink): boolean {
   if (Number.isFinite(value.value) && Math.abs(value.value) <= ABSURD_GAIN_DB) return false;
-  out.add(value.range, "error", DiagnosticCode.GainAbsurd, `${value.text} is not a usable gain: levels beyond ±${ABSURD_GAIN_DB} dB are a typo, not a setting`);
+  out.add(
+    value.range,
+    "error",
+    DiagnosticCode.GainAbsurd,
+    `${value.text} is not a usable gain: levels beyond ±${ABSURD_GAIN_DB} dB are a typo, not a setting`,
+  );
   return true;
 }
 
 function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: DiagnosticSink): void {
   if (morph.terms.length === 0) {
-    const examples = vocabulary.words().slice(0, 2).map((info) => info.word);
-    out.add(morph.keywordRange, "error", DiagnosticCode.EmptyMorph, `'morph' needs at least one word, e.g. morph ${examples[0] ?? "warm"} 0.3 ${examples[1] ?? "bright"} 0.7`);
+    const examples = vocabulary
+      .words()
+      .slice(0, 2)
+      .map((info) => info.word);
+    out.add(
+      morph.keywordRange,
+      "error",
+      DiagnosticCode.EmptyMorph,
+      `'morph' needs at least one word, e.g. morph ${examples[0] ?? "warm"} 0.3 ${examples[1] ?? "bright"} 0.7`,
+    );
     return;
   }
   const seen = new Set<string>();
   let weightSum = 0;
   for (const term of morph.terms) {
     if (seen.has(term.word)) {
-      out.add(term.wordRange, "warning", DiagnosticCode.DuplicateWord, `'${term.text}' appears twice in this morph: the weights add up`);
+      out.add(
+        term.wordRange,
+        "warning",
+        DiagnosticCode.DuplicateWord,
+        `'${term.text}' appears twice in this morph: the weights add up`,
+      );
     }
     seen.add(term.word);
     const weight = term.weight;
     if (weight && weight.unit !== undefined) {
-      out.add(weight.range, "error", DiagnosticCode.WrongUnit, `A word's weight is a plain number (1 = the word at full strength), not ${weight.text}`, {
-        fix: "replace",
-        replacements: [writePlain(weight.number)],
-      });
+      out.add(
+        weight.range,
+        "error",
+        DiagnosticCode.WrongUnit,
+        `A word's weight is a plain number (1 = the word at full strength), not ${weight.text}`,
+        {
+          fix: "replace",
+          replacements: [writePlain(weight.number)],
+        },
+      );
     } else if (weight && !Number.isFinite(weight.value)) {
       out.add(weight.range, "error", DiagnosticCode.WrongUnit, `${weight.text} is not a usable weight`);
     }
@@ -210,11 +306,21 @@ function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: Diagnost
     const info = vocabulary.lookup(term.word);
     if (!info) {
       const suggestion = vocabulary.suggest(term.word);
-      const known = vocabulary.words().slice(0, 6).map((entry) => entry.word).join(", ");
+      const known = vocabulary
+        .words()
+        .slice(0, 6)
+        .map((entry) => entry.word)
+        .join(", ");
       const message = suggestion
         ? `Unknown word '${term.text}'. Did you mean '${suggestion}'?`
         : `Unknown word '${term.text}': the model knows ${known}${vocabulary.size > 6 ? ", …" : ""}`;
-      out.add(term.wordRange, "error", DiagnosticCode.UnknownWord, message, suggestion ? { fix: "replace", replacements: [suggestion] } : undefined);
+      out.add(
+        term.wordRange,
+        "error",
+        DiagnosticCode.UnknownWord,
+        message,
+        suggestion ? { fix: "replace", replacements: [suggestion] } : undefined,
+      );
     } else if (info.examples < FEW_EXAMPLES) {
       out.add(
         term.wordRange,
@@ -248,7 +354,13 @@ function checkBandParameters(band: BandStatement, out: DiagnosticSink): void {
       }
       seen.q = true;
       if (band.bandType !== "bell") {
-        out.add(parameter.range, "warning", DiagnosticCode.ShelfQ, "The SAFE EQ's shelves have a fixed Q of 0.71: this q is ignored", { fix: "replace", replacements: [""] });
+        out.add(
+          parameter.range,
+          "warning",
+          DiagnosticCode.ShelfQ,
+          "The SAFE EQ's shelves have a fixed Q of 0.71: this q is ignored",
+          { fix: "replace", replacements: [""] },
+        );
         continue;
       }
       checkQ(parameter.quantity, out);
@@ -256,13 +368,20 @@ function checkBandParameters(band: BandStatement, out: DiagnosticSink): void {
     }
     const quantity = parameter.quantity;
     if (quantity.unit === undefined) {
-      out.add(quantity.range, "error", DiagnosticCode.MissingUnit, `${quantity.text} needs a unit: Hz or kHz for a frequency, dB for a gain`, {
-        fix: "replace",
-        // Offer first what the band still lacks.
-        replacements: band.frequency && !band.gain
-          ? [`${quantity.text}dB`, `${quantity.text}Hz`, `${quantity.text}kHz`]
-          : [`${quantity.text}Hz`, `${quantity.text}kHz`, `${quantity.text}dB`],
-      });
+      out.add(
+        quantity.range,
+        "error",
+        DiagnosticCode.MissingUnit,
+        `${quantity.text} needs a unit: Hz or kHz for a frequency, dB for a gain`,
+        {
+          fix: "replace",
+          // Offer first what the band still lacks.
+          replacements:
+            band.frequency && !band.gain
+              ? [`${quantity.text}dB`, `${quantity.text}Hz`, `${quantity.text}kHz`]
+              : [`${quantity.text}Hz`, `${quantity.text}kHz`, `${quantity.text}dB`],
+        },
+      );
       continue;
     }
     const which = quantity.unit === "dB" ? "gain" : "frequency";
@@ -273,35 +392,65 @@ function checkBandParameters(band: BandStatement, out: DiagnosticSink): void {
     seen[which] = true;
     if (which === "gain") checkBandGain(quantity, out);
   }
-  const example = band.bandType === "bell" ? "bell 2.5kHz +3dB q 1.2" : band.bandType === "lowshelf" ? "lowshelf 120Hz -2dB" : "highshelf 8kHz +2dB";
+  const example =
+    band.bandType === "bell"
+      ? "bell 2.5kHz +3dB q 1.2"
+      : band.bandType === "lowshelf"
+        ? "lowshelf 120Hz -2dB"
+        : "highshelf 8kHz +2dB";
   if (!band.frequency) {
     const what = band.gain ? "a frequency" : "a frequency and a gain";
-    out.add(band.keywordRange, "error", DiagnosticCode.MissingFrequency, `This ${band.bandType} needs ${what}, e.g. ${example}`);
+    out.add(
+      band.keywordRange,
+      "error",
+      DiagnosticCode.MissingFrequency,
+      `This ${band.bandType} needs ${what}, e.g. ${example}`,
+    );
   } else if (!band.gain) {
-    out.add(band.keywordRange, "error", DiagnosticCode.MissingGain, `This ${band.bandType} needs a gain, e.g. ${example}`);
+    out.add(
+      band.keywordRange,
+      "error",
+      DiagnosticCode.MissingGain,
+      `This ${band.bandType} needs a gain, e.g. ${example}`,
+    );
   }
 }
 
 function checkQ(value: Quantity, out: DiagnosticSink): void {
   if (value.unit !== undefined) {
-    out.add(value.range, "error", DiagnosticCode.WrongUnit, `Q is a plain number, not ${value.text}`, { fix: "replace", replacements: [writePlain(value.number)] });
+    out.add(value.range, "error", DiagnosticCode.WrongUnit, `Q is a plain number, not ${value.text}`, {
+      fix: "replace",
+      replacements: [writePlain(value.number)],
+    });
     return;
   }
   if (!(value.value > 0) || !Number.isFinite(value.value)) {
-    out.add(value.range, "error", DiagnosticCode.QInvalid, `Q must be a positive number; the SAFE EQ allows ${Q_RANGE.min}–${Q_RANGE.max}`, {
-      fix: "clamp",
-      replacement: writePlain(Q_RANGE.min),
-      value: Q_RANGE.min,
-    });
+    out.add(
+      value.range,
+      "error",
+      DiagnosticCode.QInvalid,
+      `Q must be a positive number; the SAFE EQ allows ${Q_RANGE.min}–${Q_RANGE.max}`,
+      {
+        fix: "clamp",
+        replacement: writePlain(Q_RANGE.min),
+        value: Q_RANGE.min,
+      },
+    );
     return;
   }
   if (!inRange(value.value, Q_RANGE)) {
     const clamped = clamp(value.value, Q_RANGE);
-    out.add(value.range, "warning", DiagnosticCode.QOutOfRange, `Q ${value.text} is outside the SAFE EQ's range ${Q_RANGE.min}–${Q_RANGE.max}`, {
-      fix: "clamp",
-      replacement: writePlain(clamped),
-      value: clamped,
-    });
+    out.add(
+      value.range,
+      "warning",
+      DiagnosticCode.QOutOfRange,
+      `Q ${value.text} is outside the SAFE EQ's range ${Q_RANGE.min}–${Q_RANGE.max}`,
+      {
+        fix: "clamp",
+        replacement: writePlain(clamped),
+        value: clamped,
+      },
+    );
   }
 }
 
@@ -309,26 +458,44 @@ function checkBandGain(value: Quantity, out: DiagnosticSink): void {
   if (checkAbsurdGain(value, out)) return;
   if (!inRange(value.value, GAIN_RANGE)) {
     const clamped = clamp(value.value, GAIN_RANGE);
-    out.add(value.range, "warning", DiagnosticCode.GainOutOfRange, `Gain ${value.text} is outside the SAFE EQ's ±${GAIN_RANGE.max} dB`, {
-      fix: "clamp",
-      replacement: writeGain(clamped),
-      value: clamped,
-    });
+    out.add(
+      value.range,
+      "warning",
+      DiagnosticCode.GainOutOfRange,
+      `Gain ${value.text} is outside the SAFE EQ's ±${GAIN_RANGE.max} dB`,
+      {
+        fix: "clamp",
+        replacement: writeGain(clamped),
+        value: clamped,
+      },
+    );
   }
 }
 
 /** Nyquist and audible range are errors; the band's plug-in range is a warning. */
-function checkFrequency(value: Quantity, bandRange: NumericRange, label: string, sampleRate: number, out: DiagnosticSink): void {
+function checkFrequency(
+  value: Quantity,
+  bandRange: NumericRange,
+  label: string,
+  sampleRate: number,
+  out: DiagnosticSink,
+): void {
   const hz = value.value;
   const nyquist = sampleRate / 2;
   const audibleMax = Math.min(AUDIBLE_RANGE.max, bandRange.max, nyquist * 0.999);
   if (!Number.isFinite(hz) || !inRange(hz, AUDIBLE_RANGE)) {
     const target = clamp(Number.isFinite(hz) ? hz : bandRange.min, { min: bandRange.min, max: audibleMax });
-    out.add(value.range, "error", DiagnosticCode.FrequencyInaudible, `${value.text} is outside the audible range 20 Hz–20 kHz`, {
-      fix: "clamp",
-      replacement: writeFrequency(roundFrequency(target)),
-      value: roundFrequency(target),
-    });
+    out.add(
+      value.range,
+      "error",
+      DiagnosticCode.FrequencyInaudible,
+      `${value.text} is outside the audible range 20 Hz–20 kHz`,
+      {
+        fix: "clamp",
+        replacement: writeFrequency(roundFrequency(target)),
+        value: roundFrequency(target),
+      },
+    );
     return;
   }
   if (hz >= nyquist) {
@@ -359,7 +526,12 @@ function roundFrequency(hz: number): number {
   return Number(hz.toPrecision(4));
 }
 
-function checkGenerated(morph: MorphStatement, preset: ResolvedPreset, context: ValidationContext, out: DiagnosticSink): void {
+function checkGenerated(
+  morph: MorphStatement,
+  preset: ResolvedPreset,
+  context: ValidationContext,
+  out: DiagnosticSink,
+): void {
   const bands = context.generatedBands?.(morph, preset);
   if (!bands) return;
   const nyquist = preset.sampleRate / 2;
