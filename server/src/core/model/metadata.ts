@@ -2,7 +2,7 @@
  * The model's `metadata.json`: its format, and reading it with checks. The vocabulary lives
  * here so that the editor knows the words even before (or without) the network's weights.
  */
-import { Vocabulary, type WordInfo } from "./vocabulary.js";
+import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
 
 export const METADATA_FORMAT = "eqpreset-model";
 export const METADATA_FORMAT_VERSION = 1;
@@ -34,11 +34,26 @@ export function parseModelMetadata(json: unknown, source = "metadata.json"): Mod
     if (!item || typeof item.word !== "string" || !item.word.trim() || typeof item.examples !== "number" || !(item.examples >= 0)) {
       throw new MetadataError(`${source}: vocabulary entry ${index} needs a "word" and a non-negative "examples" count`);
     }
-    return { word: item.word, examples: item.examples };
+    const info: WordInfo = { word: item.word, examples: item.examples };
+    if (typeof item.summary === "string") info.summary = item.summary;
+    if (isConfidence(item.confidence)) info.confidence = item.confidence;
+    return info;
   });
   return { ...(record as ModelMetadata), vocabulary };
 }
 
 export function vocabularyOf(metadata: ModelMetadata): Vocabulary {
   return new Vocabulary(metadata.vocabulary);
+}
+
+function isConfidence(value: unknown): value is WordConfidence {
+  const record = value as Partial<WordConfidence> | null | undefined;
+  return (
+    typeof record === "object" &&
+    record !== null &&
+    typeof record.sources === "object" &&
+    record.sources !== null &&
+    (record.level === "high" || record.level === "medium" || record.level === "low") &&
+    (record.agreement === undefined || typeof record.agreement === "number")
+  );
 }

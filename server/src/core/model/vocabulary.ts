@@ -1,8 +1,24 @@
 /** The words the model knows, with how many examples back each, and "did you mean" look-ups. */
 
+/** Where a word's examples come from: SAFE-DB settings, SocialFX crowd curves, the team's tagged presets. */
+export type WordSource = "safe" | "socialfx" | "team";
+
+/** How far a word can be trusted, shown wherever the word appears (hover, completion, describe). */
+export interface WordConfidence {
+  /** Examples per source. */
+  sources: Partial<Record<WordSource, number>>;
+  /** How well its examples agree: split-half reliability of their curves (−1…1), when measurable. */
+  agreement?: number;
+  /** The documented verdict from examples and agreement. */
+  level: "high" | "medium" | "low";
+}
+
 export interface WordInfo {
   word: string;
   examples: number;
+  confidence?: WordConfidence;
+  /** What the word does, in one line ("cuts lows, lifts 3–8 kHz"). */
+  summary?: string;
 }
 
 /** Words backed by fewer examples than this get an information diagnostic: their EQ is a guess. */
