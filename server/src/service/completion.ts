@@ -4,29 +4,38 @@
  * right after a number, `q` inside a bell.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from "vscode-languageserver";
-import { BAND_TYPE_INFO, containsPosition, isBefore, type Vocabulary } from "../core/index.js";
+import {
+  BAND_TYPE_INFO,
+  containsPosition,
+  isBefore,
+  KEYWORD_SPECS,
+  type Keyword,
+  type Vocabulary,
+} from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
-interface KeywordSpec {
-  label: string;
+interface KeywordHelp {
   detail: string;
   snippet: string;
-  topLevelOnly?: boolean;
 }
 
-const STATEMENT_KEYWORDS: KeywordSpec[] = [
-  { label: "morph", detail: "Mix words into an EQ: morph warm 0.3 bright 0.7", snippet: "morph ${1:warm} ${2:0.5}" },
-  { label: "lowshelf", detail: BAND_TYPE_INFO.lowshelf.description, snippet: "lowshelf ${1:120Hz} ${2:+0dB}" },
-  { label: "bell", detail: BAND_TYPE_INFO.bell.description, snippet: "bell ${1:1kHz} ${2:+0dB} q ${3:1}" },
-  { label: "highshelf", detail: BAND_TYPE_INFO.highshelf.description, snippet: "highshelf ${1:8kHz} ${2:+0dB}" },
-  {
-    label: "samplerate",
+/** Help per keyword; the keywords themselves (and which are top-level only) come from the core's one list. */
+const KEYWORD_HELP: Record<Exclude<Keyword, "q">, KeywordHelp> = {
+  morph: { detail: "Mix words into an EQ: morph warm 0.3 bright 0.7", snippet: "morph ${1:warm} ${2:0.5}" },
+  lowshelf: { detail: BAND_TYPE_INFO.lowshelf.description, snippet: "lowshelf ${1:120Hz} ${2:+0dB}" },
+  bell: { detail: BAND_TYPE_INFO.bell.description, snippet: "bell ${1:1kHz} ${2:+0dB} q ${3:1}" },
+  highshelf: { detail: BAND_TYPE_INFO.highshelf.description, snippet: "highshelf ${1:8kHz} ${2:+0dB}" },
+  samplerate: {
     detail: "The sample rate for Nyquist checks and exports",
     snippet: "samplerate ${1|48kHz,44.1kHz,96kHz|}",
   },
-  { label: "gain", detail: "Output trim after the EQ, in dB", snippet: "gain ${1:-1dB}" },
-  { label: "preset", detail: "A named preset block", snippet: 'preset "${1:Name}" {\n\t$0\n}', topLevelOnly: true },
-];
+  gain: { detail: "Output trim after the EQ, in dB", snippet: "gain ${1:-1dB}" },
+  tags: {
+    detail: "Make this preset an example of words: tags punchy intimate (usable in every morph of the workspace)",
+    snippet: "tags ${1:punchy}",
+  },
+  preset: { detail: "A named preset block", snippet: 'preset "${1:Name}" {\n  $0\n}' },
+};
 
 const UNITS: { label: string; detail: string }[] = [
   { label: "Hz", detail: "hertz: a frequency" },
@@ -57,6 +66,7 @@ export class CompletionProvider {
     if (typingFirstWord) return this.keywords(isTopLevel(parsed, position));
     switch (first) {
       case "morph":
+      case "tags":
         return this.words();
       case "bell":
         return words.some((word) => word.toLowerCase() === "q")
@@ -78,13 +88,16 @@ export class CompletionProvider {
   }
 
   private keywords(topLevel: boolean): CompletionItem[] {
-    return STATEMENT_KEYWORDS.filter((spec) => topLevel || !spec.topLevelOnly).map((spec) => ({
-      label: spec.label,
-      kind: CompletionItemKind.Keyword,
-      detail: spec.detail,
-      insertText: spec.snippet,
-      insertTextFormat: InsertTextFormat.Snippet,
-    }));
+    return KEYWORD_SPECS.filter((spec) => spec.word !== "q" && (topLevel || !spec.topLevelOnly)).map((spec) => {
+      const help = KEYWORD_HELP[spec.word as Exclude<Keyword, "q">];
+      return {
+        label: spec.word,
+        kind: CompletionItemKind.Keyword,
+        detail: help.detail,
+        insertText: help.snippet,
+        insertTextFormat: InsertTextFormat.Snippet,
+      };
+    });
   }
 
   private words(): CompletionItem[] {

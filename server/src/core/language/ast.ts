@@ -85,7 +85,25 @@ export interface UnknownStatement {
   range: Range;
 }
 
-export type Statement = MorphStatement | BandStatement | SampleRateStatement | OutputGainStatement | UnknownStatement;
+/** One word of a `tags` line. */
+export interface TagWord {
+  /** The word as written. */
+  text: string;
+  /** The word normalised for look-up (lower case), as a morph's words are. */
+  word: string;
+  range: Range;
+}
+
+/** `tags punchy intimate`: the preset is an example of each word. */
+export interface TagsStatement {
+  kind: "tags";
+  keywordRange: Range;
+  tags: TagWord[];
+  range: Range;
+}
+
+export type Statement =
+  MorphStatement | BandStatement | SampleRateStatement | OutputGainStatement | TagsStatement | UnknownStatement;
 
 export interface PresetBlock {
   kind: "preset";

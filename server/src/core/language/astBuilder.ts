@@ -140,6 +140,7 @@ function buildStatement(node: CstNode): Statement | undefined {
     ...nodes(children, "band"),
     ...nodes(children, "sampleRate"),
     ...nodes(children, "outputGain"),
+    ...nodes(children, "tags"),
     ...nodes(children, "unknownStatement"),
   ];
   if (!inner) return undefined;
@@ -159,6 +160,17 @@ function buildStatement(node: CstNode): Statement | undefined {
         kind: inner.name === "sampleRate" ? "samplerate" : "gain",
         keywordRange: tokenRange(keyword),
         value: quantity(tokens(innerChildren, "Quantity")[0]),
+        range,
+      };
+    }
+    case "tags": {
+      const keyword = tokens(innerChildren, "Tags")[0];
+      if (!keyword) return undefined;
+      const words = tokens(innerChildren, "Identifier").sort((a, b) => a.startOffset - b.startOffset);
+      return {
+        kind: "tags",
+        keywordRange: tokenRange(keyword),
+        tags: words.map((word) => ({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) })),
         range,
       };
     }

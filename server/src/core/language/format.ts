@@ -128,6 +128,8 @@ class LayoutWriter {
         return statement.value ? `samplerate ${writeAs(statement.value, "frequency")}` : "samplerate";
       case "gain":
         return statement.value ? `gain ${writeAs(statement.value, "gain")}` : "gain";
+      case "tags":
+        return ["tags", ...statement.tags.map((tag) => tag.word)].join(" ");
       case "unknown":
         return sliceOf(this.source, statement.range);
     }

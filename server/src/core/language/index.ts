@@ -3,7 +3,15 @@ export * from "./ast.js";
 export * from "./astBuilder.js";
 export * from "./document.js";
 export * from "./format.js";
-export { KEYWORDS, keywordTokens, allTokens, eqLexer } from "./lexer.js";
+export {
+  KEYWORDS,
+  KEYWORD_SPECS,
+  STATEMENT_KEYWORDS,
+  keywordTokens,
+  allTokens,
+  eqLexer,
+  type Keyword,
+} from "./lexer.js";
 export * as tokens from "./lexer.js";
 export * from "./numbers.js";
 export * from "./parser.js";

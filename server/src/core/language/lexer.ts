@@ -27,6 +27,7 @@ export const HighShelf = keyword("HighShelf", "highshelf");
 export const SampleRate = keyword("SampleRate", "samplerate");
 export const Gain = keyword("Gain", "gain");
 export const QKeyword = keyword("QKeyword", "q");
+export const Tags = keyword("Tags", "tags");
 
 /**
  * A number with an optional unit glued to it or separated by spaces: `250Hz`, `2.5 kHz`, `-3dB`,
@@ -44,7 +45,25 @@ export const LCurly = createToken({ name: "LCurly", pattern: /\{/ });
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/ });
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
 
-export const keywordTokens = [Preset, Morph, LowShelf, Bell, HighShelf, SampleRate, Gain, QKeyword];
+/**
+ * Every keyword, once: the grammar's tokens, the reserved words, completion, the formatter and the
+ * TextMate grammar's test all read this list.
+ */
+export const KEYWORD_SPECS = [
+  { token: Preset, word: "preset", statement: false, topLevelOnly: true },
+  { token: Morph, word: "morph", statement: true, topLevelOnly: false },
+  { token: LowShelf, word: "lowshelf", statement: true, topLevelOnly: false },
+  { token: Bell, word: "bell", statement: true, topLevelOnly: false },
+  { token: HighShelf, word: "highshelf", statement: true, topLevelOnly: false },
+  { token: SampleRate, word: "samplerate", statement: true, topLevelOnly: false },
+  { token: Gain, word: "gain", statement: true, topLevelOnly: false },
+  { token: Tags, word: "tags", statement: true, topLevelOnly: false },
+  { token: QKeyword, word: "q", statement: false, topLevelOnly: false },
+] as const;
+
+export type Keyword = (typeof KEYWORD_SPECS)[number]["word"];
+
+export const keywordTokens: TokenType[] = KEYWORD_SPECS.map((spec) => spec.token);
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -62,4 +81,9 @@ export const allTokens: TokenType[] = [
 export const eqLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true });
 
 /** The words the grammar reserves; a descriptor can never be one of them. */
-export const KEYWORDS = ["preset", "morph", "lowshelf", "bell", "highshelf", "samplerate", "gain", "q"] as const;
+export const KEYWORDS: readonly Keyword[] = KEYWORD_SPECS.map((spec) => spec.word);
+
+/** The keywords that start a statement (inside a preset or at file level). */
+export const STATEMENT_KEYWORDS: readonly Keyword[] = KEYWORD_SPECS.filter((spec) => spec.statement).map(
+  (spec) => spec.word,
+);

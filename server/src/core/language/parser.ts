@@ -69,6 +69,7 @@ class EqPresetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.band) },
       { ALT: () => this.SUBRULE(this.sampleRate) },
       { ALT: () => this.SUBRULE(this.outputGain) },
+      { ALT: () => this.SUBRULE(this.tags) },
       { ALT: () => this.SUBRULE(this.unknownStatement) },
       { ALT: () => this.CONSUME(t.Semicolon) },
     ]);
@@ -77,6 +78,12 @@ class EqPresetParser extends CstParser {
   public morph = this.RULE("morph", () => {
     this.CONSUME(t.Morph);
     this.MANY({ GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.morphTerm) });
+  });
+
+  /** `tags punchy intimate`: the preset is an example of each word (the team's own vocabulary). */
+  public tags = this.RULE("tags", () => {
+    this.CONSUME(t.Tags);
+    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Identifier) });
   });
 
   public morphTerm = this.RULE("morphTerm", () => {

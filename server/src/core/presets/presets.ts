@@ -12,6 +12,7 @@ import {
   type PresetDocument,
   type Range,
   type Statement,
+  type TagWord,
 } from "../language/index.js";
 import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "../eq/index.js";
 
@@ -39,6 +40,8 @@ export interface ResolvedPreset {
   bands: ResolvedBand[];
   /** Band lines beyond what the EQ has (a second low shelf, a fourth bell). */
   extraBands: BandStatement[];
+  /** The words of every `tags` line, in source order: the preset is an example of each. */
+  tags: TagWord[];
 }
 
 export function fileSampleRate(document: PresetDocument): number | undefined {
@@ -80,6 +83,7 @@ function resolve(
   let morph: MorphStatement | undefined;
   const bands: ResolvedBand[] = [];
   const extraBands: BandStatement[] = [];
+  const tags: TagWord[] = [];
   const countByType = { lowshelf: 0, bell: 0, highshelf: 0 };
   for (const statement of statements) {
     switch (statement.kind) {
@@ -91,6 +95,9 @@ function resolve(
         break;
       case "morph":
         morph ??= statement;
+        break;
+      case "tags":
+        tags.push(...statement.tags);
         break;
       case "band": {
         const slot = slotFor(statement.bandType, countByType[statement.bandType]++);
@@ -122,6 +129,7 @@ function resolve(
     morph,
     bands,
     extraBands,
+    tags,
   };
 }
 

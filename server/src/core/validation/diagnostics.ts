@@ -31,6 +31,14 @@ export const DiagnosticCode = {
   TooManyBands: "too-many-bands",
   EmptyPreset: "empty-preset",
   GeneratedFrequencyAboveNyquist: "generated-frequency-above-nyquist",
+  EmptyTags: "empty-tags",
+  DuplicateTag: "duplicate-tag",
+  TagCircular: "tag-circular",
+  TagOnFlatPreset: "tag-on-flat-preset",
+  TeamWordShadowsBundled: "team-word-shadows-bundled",
+  TeamWordDisagrees: "team-word-disagrees",
+  LockChanged: "lock-changed",
+  LockMissing: "lock-missing",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

@@ -1,3 +1,4 @@
 /** The core's validation: see ARCHITECTURE.md. */
 export * from "./diagnostics.js";
+export * from "./tags.js";
 export * from "./validate.js";

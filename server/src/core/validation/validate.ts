@@ -16,6 +16,7 @@ import {
   type EqBand,
   type NumericRange,
 } from "../eq/index.js";
+import { checkTags } from "./tags.js";
 import { DiagnosticCode, sortDiagnostics, type EqDiagnostic, type Severity } from "./diagnostics.js";
 import { KEYWORDS } from "../language/index.js";
 import { displayFrequency, formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
@@ -127,6 +128,7 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
         break;
     }
   }
+  checkTags(preset, (range, severity, code, message) => out.add(range, severity, code, message));
   for (const extra of preset.extraBands) {
     const max = extra.bandType === "bell" ? "three bells" : `one ${extra.bandType}`;
     out.add(
