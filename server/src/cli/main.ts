@@ -2,19 +2,15 @@
 import { Command, Option } from "commander";
 import {
   MetadataError,
-  displayFrequency,
-  displayGain,
-  displayQ,
   formatDocument,
   parsePresetDocument,
-  presetLabel,
   readDocument,
-  resolvePresets,
   type EqDiagnostic,
 } from "../core/index.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
+import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
 import { cliServices } from "./services.js";
 
@@ -93,35 +89,6 @@ export function buildProgram(): Command {
     });
 
   program
-    .command("print")
-    .description("print the presets of files: sample rate, trim, morph and bands")
-    .argument("<files...>", "files, folders or globs")
-    .action(async (inputs: string[]) => {
-      for (const file of await expandInputs(inputs)) {
-        const presets = resolvePresets(parsePresetDocument(readTextFile(file)));
-        process.stdout.write(`${file}\n`);
-        for (const preset of presets) {
-          process.stdout.write(
-            `  ${presetLabel(preset)} @ ${displayFrequency(preset.sampleRate)}, output ${displayGain(preset.outputGainDb)}\n`,
-          );
-          if (preset.morph)
-            process.stdout.write(
-              `    morph ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ")}\n`,
-            );
-          for (const band of preset.bands) {
-            const parts = [
-              band.slot.label.padEnd(10),
-              (band.frequencyHz !== undefined ? displayFrequency(band.frequencyHz) : "?").padStart(9),
-              (band.gainDb !== undefined ? displayGain(band.gainDb) : "?").padStart(8),
-              band.slot.hasQ ? `Q ${displayQ(band.q)}` : "",
-            ];
-            process.stdout.write(`    ${parts.join("  ").trimEnd()}\n`);
-          }
-        }
-      }
-    });
-
-  program
     .command("format")
     .description("rewrite files into the canonical layout (--check: only report files that would change)")
     .argument("<files...>", "files, folders or globs")
@@ -148,6 +115,7 @@ export function buildProgram(): Command {
       if (options.check && unformatted > 0) process.exitCode = 1;
     });
 
+  addPrintCommand(program);
   addModelCommands(program);
   addExpandCommand(program, expandInputs);
   addPresetCommands(program);
