@@ -13,20 +13,10 @@ import {
 } from "vscode-languageclient/node.js";
 import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
+import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#core/protocol/index.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 
 const LANGUAGE_ID = "eqpreset";
-const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
-const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
-
-interface ModelStatus {
-  dir: string;
-  words: number;
-  network: boolean;
-  loading: boolean;
-  trained?: string;
-  warning?: string;
-}
 
 /** The last model status, for tests and the status bar. */
 export let lastModelStatus: ModelStatus | undefined;

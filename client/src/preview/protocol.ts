@@ -6,23 +6,23 @@
  * Everything that crosses a boundary is checked here before use: the server's answer (another
  * process, maybe another version) and every message the page posts (a webview is untrusted).
  */
-import { SLOTS, type SlotId } from "../../../server/src/core/eq/index.js";
+import { SLOTS, type SlotId } from "#core/eq/index.js";
 
-export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../../../server/src/core/protocol/index.js";
+export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#core/protocol/index.js";
 export type {
   PreviewBand,
   PreviewData,
   PreviewParams,
   PreviewPosition,
   PreviewRange,
-} from "../../../server/src/core/protocol/index.js";
+} from "#core/protocol/index.js";
 import type {
   PreviewBand,
   PreviewData,
   PreviewPosition,
   PreviewRange,
-} from "../../../server/src/core/protocol/index.js";
-import type { FilterKind as FilterType } from "../../../server/src/core/eq/index.js";
+} from "#core/protocol/index.js";
+import type { FilterKind as FilterType } from "#core/eq/index.js";
 export type { FilterType };
 
 /** Why the panel shows no curve (or an old one): nothing under the cursor, or a failure. */

@@ -6,12 +6,11 @@
 import type { CodeLens, TextEdit } from "vscode-languageserver";
 import { expansionEdits, presetLabel } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-import type { EqServices } from "../core/index.js";
+import { EXPAND_PRESET_COMMAND, type EqServices } from "../core/index.js";
 
 /** A client command (registered by the VS Code extension): arguments `[uri, position]`. */
 export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";
 /** A server command: arguments `[uri, presetIndex, version]`. */
-export const EXPAND_PRESET_COMMAND = "eqpreset.expandPreset";
 
 export class CodeLensProvider {
   constructor(private readonly services: EqServices) {}

@@ -18,7 +18,7 @@
  * A/B: bypassing closes the wet gate and opens the dry gate, whose level is the loudness match
  * (see loudness.ts); the two cross-fade over a few milliseconds so the switch does not click.
  */
-import { SLOTS, type SlotId } from "../../../../server/src/core/eq/index.js";
+import { SLOTS, type SlotId } from "#core/eq/index.js";
 import type { FilterType, PreviewBand } from "../protocol.js";
 
 /** How fast parameters glide to a new preset while audio plays (time constant, seconds). */

@@ -7,8 +7,8 @@
  * its own. The SVG carries its scales as data-* attributes, so a test can read any point back to
  * a frequency and a level.
  */
-import { SLOTS } from "../../../../server/src/core/eq/index.js";
-import { displayFrequency, displayGain } from "../../../../server/src/core/language/index.js";
+import { SLOTS } from "#core/eq/index.js";
+import { displayFrequency, displayGain } from "#core/language/index.js";
 import type { PreviewBand } from "../protocol.js";
 
 export const CURVE_WIDTH = 640;

@@ -12,7 +12,7 @@ import { renderCurve } from "./curve.js";
 import { loudnessMatchDb } from "./loudness.js";
 import { renderBandTable } from "./table.js";
 import { checkToPageMessage, type FromPageMessage, type PreviewData, type StatusKind } from "../protocol.js";
-import { displayFrequency, formatDecimal } from "../../../../server/src/core/language/index.js";
+import { displayFrequency, formatDecimal } from "#core/language/index.js";
 
 interface VsCodeApi {
   postMessage(message: FromPageMessage): void;

@@ -2,8 +2,8 @@
  * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
  * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
  */
-import { SLOTS } from "../../../../server/src/core/eq/index.js";
-import { displayFrequency, displayGain, displayQ } from "../../../../server/src/core/language/index.js";
+import { SLOTS } from "#core/eq/index.js";
+import { displayFrequency, displayGain, displayQ } from "#core/language/index.js";
 import type { FilterType, PreviewData } from "../protocol.js";
 
 const FILTER_NAMES: Record<FilterType, string> = { lowshelf: "low shelf", peaking: "bell", highshelf: "high shelf" };

@@ -1,2 +1,3 @@
 /** The core's protocol: see ARCHITECTURE.md. */
 export * from "./preview.js";
+export * from "./messages.js";

@@ -1,0 +1,22 @@
+/**
+ * Every custom request, notification and command between the extension and the language server,
+ * declared once; the client, the server and the tests import these names and types from here.
+ */
+
+/** Server → client: which model is active, after every (re)load. */
+export const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
+
+export interface ModelStatus {
+  dir: string;
+  words: number;
+  network: boolean;
+  loading: boolean;
+  trained?: string;
+  warning?: string;
+}
+
+/** Client → server: a model folder in use was rewritten (by the training task or the CLI). */
+export const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
+
+/** The server's command behind the "Expand" code lens: arguments [uri, presetIndex, version]. */
+export const EXPAND_PRESET_COMMAND = "eqpreset.expandPreset";
