@@ -1,17 +1,12 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
-import {
-  MetadataError,
-  formatDocument,
-  parsePresetDocument,
-  readDocument,
-  type EqDiagnostic,
-} from "../core/index.js";
+import { MetadataError, formatDocument, parsePresetDocument, readDocument, type EqDiagnostic } from "../core/index.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
 import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
+import { sarifText } from "./sarif.js";
 import { cliServices } from "./services.js";
 
 interface FileResult {
@@ -58,14 +53,18 @@ export function buildProgram(): Command {
     .command("check")
     .description("validate preset files; prints file:line:col severity code message, exits 1 on any error")
     .argument("<files...>", "files, folders or globs")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .addOption(modelOption())
     .option("--quiet", "print errors only")
     .action(async (inputs: string[], options: { format: string; model?: string; quiet?: boolean }) => {
       const results = await checkFiles(await expandInputs(inputs), options.model);
       const shown = (diagnostics: EqDiagnostic[]) =>
         options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
-      if (options.format === "json") {
+      if (options.format === "sarif") {
+        process.stdout.write(
+          sarifText(results.map((result) => ({ ...result, diagnostics: shown(result.diagnostics) }))),
+        );
+      } else if (options.format === "json") {
         const json = results.map((result) => ({
           file: result.file,
           diagnostics: shown(result.diagnostics).map((d) => ({
