@@ -4,7 +4,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
+import {
+  createConnection as createServerConnection,
+  StreamMessageReader as ServerStreamReader,
+  StreamMessageWriter as ServerStreamWriter,
+} from "vscode-languageserver/node.js";
+import { createLanguageServer } from "../../server/src/lspServer.js";
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -34,10 +41,18 @@ export class LspTestClient {
   initializeResult?: InitializeResult;
 
   private constructor(
-    readonly process: ChildProcess,
+    /** The server's process; undefined for a server in this process. */
+    private readonly child: ChildProcess | undefined,
     readonly connection: MessageConnection,
   ) {}
 
+  /** The server's process (only for a server started with `start`). */
+  get process(): ChildProcess {
+    if (!this.child) throw new Error("this server runs in the test's own process");
+    return this.child;
+  }
+
+  /** The bundled server in its own process, over stdio: the wire as editors see it. */
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const command = options.command ?? [process.execPath, SERVER_BUNDLE, "--stdio", ...(options.serverArgs ?? [])];
     const child = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
@@ -47,6 +62,27 @@ export class LspTestClient {
     );
     const client = new LspTestClient(child, connection);
     child.stderr.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
+    return client.initialize(options);
+  }
+
+  /**
+   * The server's handlers built in this process (`createLanguageServer`) over in-memory streams:
+   * a real LSP connection, fast, and debuggable with breakpoints in the providers.
+   */
+  static async inProcess(options: StartOptions = {}): Promise<LspTestClient> {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const serverConnection = createServerConnection(new ServerStreamReader(toServer), new ServerStreamWriter(toClient));
+    createLanguageServer(serverConnection).listen();
+    const connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    const client = new LspTestClient(undefined, connection);
+    return client.initialize(options);
+  }
+
+  private async initialize(options: StartOptions): Promise<LspTestClient> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const client = this;
+    const connection = this.connection;
     connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
       client.published.set(params.uri, params);
       client.diagnosticWaiters = client.diagnosticWaiters.filter((waiter) => {
@@ -160,12 +196,14 @@ export class LspTestClient {
         this.connection.sendRequest("shutdown"),
         new Promise((resolve) => setTimeout(resolve, 2000)),
       ]);
-      await this.connection.sendNotification("exit");
+      // In process, "exit" would end the test runner's own process.
+      if (this.child) await this.connection.sendNotification("exit");
     } catch {
       // The server may already be gone; killing it below is enough.
     }
     this.connection.dispose();
-    setTimeout(() => this.process.kill(), 200).unref();
+    const child = this.child;
+    if (child) setTimeout(() => child.kill(), 200).unref();
   }
 }
 
