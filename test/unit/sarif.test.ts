@@ -3,16 +3,17 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { DiagnosticCode } from "../../server/src/core/index.js";
 import { RULE_HELP, ruleIds } from "../../server/src/cli/sarif.js";
 import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 
 // The official schema, vendored (see test/fixtures/sarif/NOTICE.md): validation needs no network.
 const schema = JSON.parse(readFileSync("test/fixtures/sarif/sarif-schema-2.1.0.json", "utf8")) as object;
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+// Both are CommonJS: under Node's ES-module loader the default import is module.exports, whose .default is the export.
+const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
+ajvFormats.default(ajv);
 const validate = ajv.compile(schema);
 
 interface SarifLog {
