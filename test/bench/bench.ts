@@ -15,7 +15,7 @@ import { loadDataset, parseDataset } from "../../server/src/core/model/index.js"
 import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
 import { DEFAULT_NETWORK_CONFIG } from "../../server/src/core/network/network.js";
 import { fixedBounds } from "../../server/src/core/model/index.js";
-import { DEFAULT_TRAIN_OPTIONS, trainNetwork } from "../../server/src/core/network/trainer.js";
+import { DEFAULT_TRAIN_OPTIONS, trainNetwork } from "../../server/src/core/network/index.js";
 import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/network/trainingRun.js";
 import { generateRows, toCsv } from "../support/safeCsv.js";
 import { generatePresets, toJsonText, toPresetText, toYamlText } from "./generate.js";

@@ -21,7 +21,7 @@ import {
   Trainer,
   trainNetwork,
   type TrainOptions,
-} from "../../server/src/core/network/trainer.js";
+} from "../../server/src/core/network/index.js";
 
 const WIDTH = 13;
 const FACTORS = 6;

@@ -29,7 +29,7 @@ import {
   contrastiveWeightAt,
   trainNetwork,
   type TrainOptions,
-} from "../../server/src/core/network/trainer.js";
+} from "../../server/src/core/network/index.js";
 
 const WIDTH = 13;
 const SMALL_CONFIG: NetworkConfig = {

@@ -8,7 +8,7 @@ import { DatasetError, describeReport, loadDataset, splitByParticipant } from ".
 import { evaluateModel, type Evaluation } from "../core/model/index.js";
 import { loadSemanticModel, ModelFolderError } from "../core/network/modelFolder.js";
 import { runTrainingJob, TrainingStopped } from "../core/network/trainingRun.js";
-import type { EpochProgress } from "../core/network/trainer.js";
+import type { EpochProgress } from "../core/network/index.js";
 import { UsageError } from "./files.js";
 import { cliServices } from "./services.js";
 

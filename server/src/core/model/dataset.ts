@@ -21,7 +21,7 @@ const FIRST_PARAMETER_COLUMN = 5;
 export const JUNK_LABELS: readonly string[] = ["test", "default", "none", "preset", "untitled"];
 const JUNK_PATTERNS: readonly RegExp[] = [/^\d+$/, /^[a-z]{1,3}\d+$/];
 /** A word the preset language can spell: one identifier. */
-const SINGLE_WORD = /^[a-z_][a-z0-9_'-]*$/;
+export const SINGLE_WORD = /^[a-z_][a-z0-9_'-]*$/;
 
 export function isJunkLabel(word: string): boolean {
   return word === "" || JUNK_LABELS.includes(word) || JUNK_PATTERNS.some((pattern) => pattern.test(word));
@@ -80,9 +80,14 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const RANGE_SLACK = 1e-4;
 
 export function loadDataset(file: string, options: LoadOptions = {}): Dataset {
-  let bytes: Buffer;
+  const bytes = readDataFile(file);
+  return parseDataset(bytes.toString("utf8"), file, options, createHash("sha256").update(bytes).digest("hex"));
+}
+
+/** A data file's bytes; a DatasetError naming the file (control characters shown) when it cannot be read. */
+export function readDataFile(file: string): Buffer {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -91,7 +96,6 @@ export function loadDataset(file: string, options: LoadOptions = {}): Dataset {
     const shown = file.replace(/[\u0000-\u001f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
     throw new DatasetError(`${shown}: ${reason}`);
   }
-  return parseDataset(bytes.toString("utf8"), file, options, createHash("sha256").update(bytes).digest("hex"));
 }
 
 export function parseDataset(text: string, source: string, options: LoadOptions = {}, checksum = createHash("sha256").update(text).digest("hex")): Dataset {

@@ -9,3 +9,6 @@ export * from "./parameters.js";
 export * from "./random.js";
 export * from "./semanticModel.js";
 export * from "./vocabulary.js";
+export * from "./socialfx.js";
+export * from "./socialfxScale.js";
+export * from "./wordConfidence.js";

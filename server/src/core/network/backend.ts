@@ -18,6 +18,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { registerFusedAdamKernel } from "./fusedAdam.js";
 
 export type BackendName = "wasm" | "cpu";
 
@@ -81,6 +82,8 @@ export async function initBackend(preferred: BackendName = "wasm"): Promise<stri
   } finally {
     pending = undefined;
   }
+  // The trainer's Adam kernel, for the backend just activated: explicit, once per backend.
+  registerFusedAdamKernel(status.name);
   return status.name;
 }
 

@@ -27,7 +27,8 @@ import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./netw
 import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "../model/index.js";
 import { SeededRandom } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
-import { DEFAULT_TRAIN_OPTIONS, trainNetwork, type EpochProgress, type TrainOptions } from "./trainer.js";
+import { trainNetwork } from "./trainingLoop.js";
+import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "./trainOptions.js";
 
 export const ATTRIBUTION =
   "Stables, R., Enderby, S., De Man, B., Fazekas, G., Reiss, J. D. (2014). SAFE: A System for the Extraction and Retrieval of Semantic Audio Descriptors. ISMIR 2014.";
