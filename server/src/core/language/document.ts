@@ -1,18 +1,69 @@
 /** Parsing a whole preset file into its AST and readable syntax errors. Never throws. */
 import type { IToken } from "chevrotain";
-import type { PresetDocument, Range, SyntaxError } from "./ast.js";
+import type { Comment, PresetBlock, PresetDocument, Range, Statement, SyntaxError } from "./ast.js";
 import { buildItems, hasPosition, strayTokens, tokenRange } from "./astBuilder.js";
 import { parseCst } from "./parser.js";
 
+/**
+ * A parse before assembly. Syntax errors stay in their kinds (lexing, parsing, stray tokens,
+ * unterminated names, missing names), each kind in source order: the document lists them kind by
+ * kind, so pieces of a text parsed apart (see incremental.ts) assemble into exactly the list a
+ * parse of the whole text gives.
+ */
+export interface DocumentSections {
+  items: (PresetBlock | Statement)[];
+  comments: Comment[];
+  errors: SyntaxError[][];
+}
+
+/** The number of lines and the length of the last one, counting \r\n, \r and \n as line ends (as the lexer does). */
+export function lineExtent(text: string): { lineCount: number; lastLineLength: number } {
+  let lineCount = 1;
+  let lastStart = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 13) {
+      if (text.charCodeAt(index + 1) === 10) index++;
+    } else if (code !== 10) continue;
+    lineCount++;
+    lastStart = index + 1;
+  }
+  return { lineCount, lastLineLength: text.length - lastStart };
+}
+
 export function parsePresetDocument(text: string): PresetDocument {
+  return assembleDocument([parseSections(text)], lineExtent(text).lineCount);
+}
+
+/** Joins sections that cover a text in order (their positions already the text's) into its document. */
+export function assembleDocument(sections: readonly DocumentSections[], lineCount: number): PresetDocument {
+  const items: (PresetBlock | Statement)[] = [];
+  const comments: Comment[] = [];
+  const kinds: SyntaxError[][] = [];
+  for (const section of sections) {
+    for (const item of section.items) items.push(item);
+    for (const comment of section.comments) comments.push(comment);
+    section.errors.forEach((errors, kind) => {
+      const list = (kinds[kind] ??= []);
+      for (const error of errors) list.push(error);
+    });
+  }
+  return { kind: "document", items, comments, syntaxErrors: dedupe(kinds.flat()), lineCount };
+}
+
+export function parseSections(text: string): DocumentSections {
   const parsed = parseCst(text);
-  const lines = text.split(/\r\n|\r|\n/);
+  const { lineCount, lastLineLength } = lineExtent(text);
   const endOfText: Range = {
-    start: { line: lines.length - 1, character: lines[lines.length - 1]!.length },
-    end: { line: lines.length - 1, character: lines[lines.length - 1]!.length },
+    start: { line: lineCount - 1, character: lastLineLength },
+    end: { line: lineCount - 1, character: lastLineLength },
   };
   const lastToken = parsed.tokens[parsed.tokens.length - 1];
-  const syntaxErrors: SyntaxError[] = [];
+  const lexing: SyntaxError[] = [];
+  const parsing: SyntaxError[] = [];
+  const strays: SyntaxError[] = [];
+  const unterminated: SyntaxError[] = [];
+  const names: SyntaxError[] = [];
 
   for (const error of parsed.lexErrors) {
     const character = text.charAt(error.offset);
@@ -20,13 +71,13 @@ export function parsePresetDocument(text: string): PresetDocument {
       start: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 },
       end: { line: (error.line ?? 1) - 1, character: (error.column ?? 1) - 1 + Math.max(1, error.length) },
     };
-    syntaxErrors.push({
+    lexing.push({
       message: `Unexpected character${error.length > 1 ? "s" : ""} ${error.length > 1 ? `'${text.slice(error.offset, error.offset + error.length)}'` : describeCharacter(character)}`,
       range,
     });
   }
   for (const error of parsed.parseErrors) {
-    syntaxErrors.push({
+    parsing.push({
       message: error.message,
       range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText),
     });
@@ -34,32 +85,30 @@ export function parsePresetDocument(text: string): PresetDocument {
   for (const run of strayRuns(strayTokens(parsed.cst), parsed.tokens)) {
     const first = run[0]!;
     const last = run[run.length - 1]!;
-    syntaxErrors.push({
+    strays.push({
       message: strayMessage(first),
       range: { start: tokenRange(first).start, end: tokenRange(last).end },
     });
   }
   for (const token of parsed.tokens) {
     if (token.tokenType.name === "UnterminatedString") {
-      syntaxErrors.push({ message: "This name has no closing quote", range: tokenRange(token) });
+      unterminated.push({ message: "This name has no closing quote", range: tokenRange(token) });
     }
   }
 
   const items = buildItems(parsed.cst);
   for (const item of items) {
     if (item.kind === "preset" && item.name === undefined) {
-      syntaxErrors.push({
+      names.push({
         message: `Expected the preset's name in quotes, e.g. preset "Dialogue"`,
         range: item.openRange ?? item.keywordRange,
       });
     }
   }
   return {
-    kind: "document",
     items,
     comments: parsed.comments.filter(hasPosition).map((token) => ({ text: token.image, range: tokenRange(token) })),
-    syntaxErrors: dedupe(syntaxErrors),
-    lineCount: lines.length,
+    errors: [lexing, parsing, strays, unterminated, names],
   };
 }
 

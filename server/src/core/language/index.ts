@@ -3,6 +3,7 @@ export * from "./ast.js";
 export * from "./astBuilder.js";
 export * from "./document.js";
 export * from "./format.js";
+export * from "./incremental.js";
 export {
   KEYWORDS,
   KEYWORD_SPECS,
