@@ -1,6 +1,7 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
 import { MetadataError, formatDocument, parsePresetDocument, readDocument, type EqDiagnostic } from "../core/index.js";
+import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
@@ -115,6 +116,7 @@ export function buildProgram(): Command {
     });
 
   addPrintCommand(program);
+  addDiffCommand(program);
   addModelCommands(program);
   addExpandCommand(program, expandInputs);
   addPresetCommands(program);
