@@ -1,0 +1,85 @@
+/** Checks of a morph line: known words, usable weights, and how far the mix extrapolates. */
+import type { MorphStatement } from "../language/index.js";
+import { formatDecimal, writePlain } from "../language/index.js";
+import { FEW_EXAMPLES, type Vocabulary } from "../model/index.js";
+import { DiagnosticCode } from "./diagnostics.js";
+import type { DiagnosticSink } from "./sink.js";
+
+export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: DiagnosticSink): void {
+  if (morph.terms.length === 0) {
+    const examples = vocabulary
+      .words()
+      .slice(0, 2)
+      .map((info) => info.word);
+    out.add(
+      morph.keywordRange,
+      "error",
+      DiagnosticCode.EmptyMorph,
+      `'morph' needs at least one word, e.g. morph ${examples[0] ?? "warm"} 0.3 ${examples[1] ?? "bright"} 0.7`,
+    );
+    return;
+  }
+  const seen = new Set<string>();
+  let weightSum = 0;
+  for (const term of morph.terms) {
+    if (seen.has(term.word)) {
+      out.add(
+        term.wordRange,
+        "warning",
+        DiagnosticCode.DuplicateWord,
+        `'${term.text}' appears twice in this morph: the weights add up`,
+      );
+    }
+    seen.add(term.word);
+    const weight = term.weight;
+    if (weight && weight.unit !== undefined) {
+      out.add(
+        weight.range,
+        "error",
+        DiagnosticCode.WrongUnit,
+        `A word's weight is a plain number (1 = the word at full strength), not ${weight.text}`,
+        {
+          fix: "replace",
+          replacements: [writePlain(weight.number)],
+        },
+      );
+    } else if (weight && !Number.isFinite(weight.value)) {
+      out.add(weight.range, "error", DiagnosticCode.WrongUnit, `${weight.text} is not a usable weight`);
+    }
+    weightSum += Math.abs(weight && Number.isFinite(weight.value) && weight.unit === undefined ? weight.value : 1);
+    const info = vocabulary.lookup(term.word);
+    if (!info) {
+      const suggestion = vocabulary.suggest(term.word);
+      const known = vocabulary
+        .words()
+        .slice(0, 6)
+        .map((entry) => entry.word)
+        .join(", ");
+      const message = suggestion
+        ? `Unknown word '${term.text}'. Did you mean '${suggestion}'?`
+        : `Unknown word '${term.text}': the model knows ${known}${vocabulary.size > 6 ? ", …" : ""}`;
+      out.add(
+        term.wordRange,
+        "error",
+        DiagnosticCode.UnknownWord,
+        message,
+        suggestion ? { fix: "replace", replacements: [suggestion] } : undefined,
+      );
+    } else if (info.examples < FEW_EXAMPLES) {
+      out.add(
+        term.wordRange,
+        "information",
+        DiagnosticCode.FewExamples,
+        `'${info.word}' is backed by only ${info.examples} example${info.examples === 1 ? "" : "s"}: its EQ is a rough guess`,
+      );
+    }
+  }
+  if (weightSum > 1 + 1e-9) {
+    out.add(
+      morph.range,
+      "warning",
+      DiagnosticCode.WeightsExtrapolate,
+      `The weights add up to ${formatDecimal(weightSum, 3)} (absolute): beyond 1 the model extrapolates past its examples`,
+    );
+  }
+}
