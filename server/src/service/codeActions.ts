@@ -1,7 +1,8 @@
 /**
  * Quick fixes, switched on the diagnostic's code and built from the data the diagnostic carries:
  * replace an unknown word or keyword by the suggestion, add a missing unit, clamp a value into its
- * range, drop an ignored shelf Q. Plus "Fix all clamps" for the file.
+ * range (after "make it a high shelf" when the value belongs to another band type, see
+ * bandTypeFix.ts), drop an ignored shelf Q. Plus "Fix all clamps" for the file.
  */
 import {
   CodeActionKind,
@@ -14,6 +15,7 @@ import { containsPosition, DiagnosticCode, expansionEdits, isBefore, type Diagno
 import type { ParsedDocument } from "./documentStore.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
 import type { EqServices } from "../core/index.js";
+import { bandTypeFixes, clampKeepsRegion } from "./bandTypeFix.js";
 
 export class CodeActionProvider {
   constructor(
@@ -110,10 +112,26 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
       );
     case DiagnosticCode.ShelfQ:
       return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];
-    default:
-      if (data.fix === "clamp") return [action(`Clamp '${current}' to ${data.replacement}`, data.replacement, true)];
-      return [];
+    default: {
+      if (data.fix !== "clamp") return [];
+      // Another band type first when the value belongs to one; a clamp that moves a frequency to
+      // another region of the spectrum is offered, but never as the preferred fix.
+      const retype = bandTypeFixes(parsed, diagnostic);
+      const isFrequency = /Hz$/i.test(data.replacement);
+      const keepsRegion = !isFrequency || clampKeepsRegion(frequencyOf(current), data.value);
+      const title = keepsRegion
+        ? `Clamp '${current}' to ${data.replacement}`
+        : `Clamp '${current}' to ${data.replacement} (moves it to another part of the spectrum)`;
+      return [...retype, action(title, data.replacement, retype.length === 0 && keepsRegion)];
+    }
   }
+}
+
+/** The frequency a value's text says, in Hz (`25kHz`, `2.5k`, `300Hz`); NaN for anything else. */
+function frequencyOf(text: string): number {
+  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(khz|k|hz)$/i.exec(text.trim());
+  if (!match) return Number.NaN;
+  return Number(match[1]) * (match[2]!.toLowerCase() === "hz" ? 1 : 1000);
 }
 
 function textIn(parsed: ParsedDocument, range: Diagnostic["range"]): string {

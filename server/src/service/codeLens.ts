@@ -10,13 +10,18 @@ import { EXPAND_PRESET_COMMAND, type EqServices } from "../core/index.js";
 
 /** A client command (registered by the VS Code extension): arguments `[uri, position]`. */
 export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";
-/** A server command: arguments `[uri, presetIndex, version]`. */
 
 export class CodeLensProvider {
   constructor(private readonly services: EqServices) {}
 
+  /**
+   * Expand only on presets it can expand now: a morph whose words and weights the model resolves
+   * (a lens that only answers with a warning teaches nothing). While the network loads there is
+   * none; the server refreshes the lenses when it is in.
+   */
   codeLenses(parsed: ParsedDocument): CodeLens[] {
     const lenses: CodeLens[] = [];
+    const expandable = expansionEdits(parsed.text, parsed.presets, (terms) => this.services.resolveTerms(terms));
     parsed.presets.forEach((preset, index) => {
       const start = preset.range.start;
       const range = { start, end: start };
@@ -24,10 +29,14 @@ export class CodeLensProvider {
         range,
         command: { title: "Preview", command: OPEN_PREVIEW_COMMAND, arguments: [parsed.uri, start] },
       });
-      if (preset.morph)
+      if (expandable.has(preset))
         lenses.push({
           range,
-          command: { title: "Expand", command: EXPAND_PRESET_COMMAND, arguments: [parsed.uri, index, parsed.version] },
+          command: {
+            title: "Expand",
+            command: EXPAND_PRESET_COMMAND,
+            arguments: [parsed.uri, index, parsed.version],
+          },
         });
     });
     return lenses;

@@ -27,10 +27,11 @@ import {
   type SlotId,
 } from "../core/index.js";
 import { drawableBands } from "../core/eq/index.js";
-import { formatDescription } from "../core/model/index.js";
+import { formatDescription, type WordInfo, type WordSource } from "../core/model/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../core/index.js";
 import { presetCurve, type CurveRenderer } from "./preview.js";
+import { WordCatalogue } from "./wordInfo.js";
 
 export class HoverProvider {
   /** Whether hovers carry the curve as an image; editors that show markdown as text would show base64. */
@@ -51,10 +52,18 @@ export class HoverProvider {
   private describe(found: Located): string | undefined {
     switch (found.kind) {
       case "presetKeyword":
-      case "presetName":
-        return [describePreset(found.preset), this.soundsLike(found.preset), this.picture(found.preset)]
+      case "presetName": {
+        const picture = this.picture(found.preset);
+        return [
+          picture.image,
+          `**Preset ${presetLabel(found.preset)}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
+          presetDetails(found.preset),
+          this.soundsLike(found.preset),
+          ...picture.notes,
+        ]
           .filter(Boolean)
           .join("\n\n");
+      }
       case "bandKeyword": {
         const slot = found.resolved?.slot;
         const info = BAND_TYPE_INFO[found.band.bandType];
@@ -69,22 +78,26 @@ export class HoverProvider {
             ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
             : `| Q | ${SHELF_Q} (fixed) | — |`,
         ];
+        const picture = this.picture(found.preset, slot.id);
         return [
-          `**${slot.label}** (${info.label.toLowerCase()})`,
-          slot.description,
+          picture.image,
+          `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` · preset ${picture.numbers}` : ""}`,
           rows.join("\n"),
-          this.picture(found.preset, slot.id),
+          slot.description,
+          ...picture.notes,
         ]
           .filter(Boolean)
           .join("\n\n");
       }
       case "bandValue":
         return describeBandValue(found);
-      case "morphKeyword":
+      case "morphKeyword": {
         // The morph's own text already says when the network is still loading.
-        return [this.describeMorph(found.statement, found.preset), this.picture(found.preset, undefined, false)]
+        const picture = this.picture(found.preset, undefined, false);
+        return [picture.image, this.describeMorph(found.statement, found.preset, picture.numbers), ...picture.notes]
           .filter(Boolean)
           .join("\n\n");
+      }
       case "word":
         return this.describeWord(found.term.word, found.term.text);
       case "weight": {
@@ -111,6 +124,7 @@ export class HoverProvider {
   private describeMorph(
     morph: Extract<Located, { kind: "morphKeyword" }>["statement"],
     preset: ResolvedPreset,
+    numbers: string | undefined,
   ): string {
     const mix = morph.terms
       .map(
@@ -118,7 +132,9 @@ export class HoverProvider {
           `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
       )
       .join(" · ");
-    const intro = `**morph** ${mix || "(no words yet)"} — the words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).`;
+    const heading = `**morph** ${mix || "(no words yet)"}${numbers ? ` · preset ${numbers}` : ""}`;
+    const explanation =
+      "The words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).";
     const terms = morphTerms(morph);
     const generated = terms ? this.services.resolveTerms(terms) : undefined;
     if (!generated) {
@@ -127,7 +143,7 @@ export class HoverProvider {
         : this.services.model.networkLoading
           ? "The model's network is loading: the bands and the curve appear when it is ready."
           : "The model's network could not be loaded: no bands.";
-      return `${intro}\n\n${why}`;
+      return [heading, explanation, why].join("\n\n");
     }
     const explicit = explicitSlots(preset);
     const rows = generated.map((band) =>
@@ -136,33 +152,40 @@ export class HoverProvider {
     const bands = effectiveBands(preset, generated);
     const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
     const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
-    return `${intro}\n\n${BAND_TABLE_HEADER}\n${rows.join("\n")}\n\nCurve: ${summary}.`;
+    // Without the output gain: this line describes the EQ's shape, the heading's peak what reaches the output.
+    const shape = `Curve: ${summary} (the EQ alone, output gain not included).`;
+    return [heading, `${BAND_TABLE_HEADER}\n${rows.join("\n")}`, shape, explanation].join("\n\n");
   }
 
   /**
-   * The preset's response as an image, with its peak and the pre-gain that avoids clipping. A base64
+   * The preset's response as an image, its numbers in one line (peak and pre-gain, output gain
+   * included, and saying so: the morph's shape line does not include it) and notes. A base64
    * `data:` URI: VS Code's hover renders data images whatever the markdown's trust, and base64 keeps
-   * the URI free of spaces and brackets that would end the markdown link.
+   * the URI free of spaces and brackets that would end the markdown link. The image comes first in
+   * every hover because VS Code clips hovers at about 250 px: below a table it would be out of sight.
    */
-  private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): string | undefined {
+  private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): HoverPicture {
     const curve = presetCurve(preset, this.services);
-    if (curve.pending) return notePending ? `_${curve.message}_` : undefined;
+    if (curve.pending) return { notes: notePending && curve.message ? [`_${curve.message}_`] : [] };
     const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
       highlight,
       title: preset.name ?? "Preset",
     });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
-    const image =
-      this.images &&
-      `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`;
-    const headroom =
+    const image = this.images
+      ? `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
+      : undefined;
+    const withTrim = `with output gain ${displayGain(preset.outputGainDb)}`;
+    const numbers =
       peakDb > 0
-        ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
-        : `No boost above 0 dB (highest ${displayGain(peakDb)}): no pre-gain needed`;
+        ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
+        : `No boost above 0 dB (highest ${displayGain(peakDb)}, ${withTrim}): no pre-gain needed`;
     const skipped = curve.bands.length - rendered.bands.length;
-    const notDrawn =
-      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined;
-    return [image, headroom, curve.message, notDrawn].filter(Boolean).join("\n\n");
+    const notes = [
+      curve.message,
+      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined,
+    ].filter((note): note is string => Boolean(note));
+    return { image, numbers, notes };
   }
 
   /** For a preset of explicit bands: the words of the model nearest to it. */
@@ -176,11 +199,9 @@ export class HoverProvider {
   }
 
   private describeWord(word: string, text: string): string {
-    const info = this.services.model.vocabulary.lookup(word);
+    const info = new WordCatalogue(this.services).lookup(word);
     if (!info) return `**${text}** — not a word the model knows.`;
-    const lines = [
-      `**${info.word}** — ${info.examples} example${info.examples === 1 ? "" : "s"} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}.`,
-    ];
+    const lines = [`**${info.word}**${info.summary ? ` — ${info.summary}` : ""}`, "", confidenceLine(info)];
     const model = this.services.model.semantic?.word(info.word);
     if (model) {
       const { p10, p90 } = model.percentiles;
@@ -210,6 +231,13 @@ export class HoverProvider {
     }
     return lines.join("\n");
   }
+}
+
+interface HoverPicture {
+  image?: string;
+  /** One line: the peak and the pre-gain, output gain included. */
+  numbers?: string;
+  notes: string[];
 }
 
 const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
@@ -245,18 +273,21 @@ function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): stri
   }
 }
 
-function describePreset(preset: ResolvedPreset): string {
-  const lines = [`**Preset ${presetLabel(preset)}**`, ""];
-  lines.push(
-    `Sample rate ${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`,
-  );
+/** The preset's settings in a few words, for the hover's one line of numbers. */
+function presetFacts(preset: ResolvedPreset): string {
+  return `${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`;
+}
+
+/** The preset's morph and explicit bands, below the picture and the numbers. */
+function presetDetails(preset: ResolvedPreset): string {
+  const lines: string[] = [];
   if (preset.morph)
     lines.push(
-      "",
       `Morph: ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`,
     );
   if (preset.bands.length > 0) {
-    lines.push("", "| band | frequency | gain | Q |", "|---|---|---|---|");
+    if (lines.length > 0) lines.push("");
+    lines.push(BAND_TABLE_HEADER);
     for (const band of preset.bands) {
       lines.push(
         `| ${band.slot.label} | ${band.frequencyHz !== undefined ? displayFrequency(band.frequencyHz) : "—"} | ${band.gainDb !== undefined ? displayGain(band.gainDb) : "—"} | ${displayQ(band.q)} |`,
@@ -265,6 +296,21 @@ function describePreset(preset: ResolvedPreset): string {
   }
   return lines.join("\n");
 }
+
+/** "Confidence: high — 532 examples (SAFE-DB 500, SocialFX 32), agreement 0.82", or the count alone. */
+export function confidenceLine(info: WordInfo): string {
+  const count = `${info.examples} example${info.examples === 1 ? "" : "s"}`;
+  const confidence = info.confidence;
+  if (!confidence)
+    return `${count} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}; no confidence measured for this model.`;
+  const sources = Object.entries(confidence.sources)
+    .filter(([, n]) => typeof n === "number" && n > 0)
+    .map(([source, n]) => `${SOURCE_NAMES[source as WordSource] ?? source} ${n}`);
+  const agreement = confidence.agreement !== undefined ? `, agreement ${formatDecimal(confidence.agreement, 2)}` : "";
+  return `Confidence: **${confidence.level}** — ${count}${sources.length > 0 ? ` (${sources.join(", ")})` : ""}${agreement}.`;
+}
+
+const SOURCE_NAMES: Record<WordSource, string> = { safe: "SAFE-DB", socialfx: "SocialFX", team: "team presets" };
 
 function frequencyWithNote(hz: number): string {
   const note = describeNote(hz);

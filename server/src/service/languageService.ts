@@ -29,6 +29,7 @@ import { HoverProvider } from "./hover.js";
 import { InlayHintProvider } from "./inlayHints.js";
 import { CurveRenderer, PreviewProvider, type PreviewResult } from "./preview.js";
 import { SymbolProvider } from "./symbols.js";
+import { WordCatalogue } from "./wordInfo.js";
 
 export class EqLanguageService {
   readonly store = new DocumentStore();
@@ -46,7 +47,9 @@ export class EqLanguageService {
   private readonly diagnosticsCache = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(readonly services: EqServices = new EqServices()) {
-    const vocabulary = () => this.services.vocabulary;
+    // Words with their summary and confidence from the model's metadata (see wordInfo.ts).
+    const words = new WordCatalogue(this.services);
+    const vocabulary = () => words;
     this.diagnosticsProvider = new DiagnosticsProvider(this.services);
     const curves = new CurveRenderer();
     this.hoverProvider = new HoverProvider(this.services, curves);
