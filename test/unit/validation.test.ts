@@ -26,6 +26,30 @@ interface Case {
 
 const cases: Case[] = [
   {
+    code: DiagnosticCode.EmptyTags,
+    severity: "error",
+    positive: "«tags»\nbell 1kHz +2dB",
+    negative: "tags punchy\nbell 1kHz +2dB",
+  },
+  {
+    code: DiagnosticCode.DuplicateTag,
+    severity: "warning",
+    positive: "tags punchy «Punchy»\nbell 1kHz +2dB",
+    negative: "tags punchy crisp\nbell 1kHz +2dB",
+  },
+  {
+    code: DiagnosticCode.TagCircular,
+    severity: "error",
+    positive: "morph warm\ntags «warm»",
+    negative: "morph warm\ntags cosy",
+  },
+  {
+    code: DiagnosticCode.TagOnFlatPreset,
+    severity: "warning",
+    positive: "«tags» punchy\ngain -1dB",
+    negative: "tags punchy\nbell 1kHz +2dB",
+  },
+  {
     code: DiagnosticCode.SyntaxError,
     severity: "error",
     positive: "preset «{»\n}",

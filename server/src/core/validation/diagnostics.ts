@@ -35,10 +35,6 @@ export const DiagnosticCode = {
   DuplicateTag: "duplicate-tag",
   TagCircular: "tag-circular",
   TagOnFlatPreset: "tag-on-flat-preset",
-  TeamWordShadowsBundled: "team-word-shadows-bundled",
-  TeamWordDisagrees: "team-word-disagrees",
-  LockChanged: "lock-changed",
-  LockMissing: "lock-missing",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
