@@ -108,6 +108,38 @@ describe("eqp eval and eqp expand", () => {
     assert.ok(report.evaluation.heldOut.curveErrorDb > 0);
   });
 
+  it("scores a model on a separate file of held-out participants as a whole, with a note on the words", () => {
+    const out = path.join(work, "for-held-out");
+    assert.equal(eqp("train", "--data", data, "--out", out, "--epochs", "3", "--no-eval").status, 0);
+    // Other participants, and a word the model never saw; none of its "airy" examples.
+    const held = path.join(work, "held.csv");
+    const rows = generateRows(30, 77, ["warm", "bright", "crunchy"]).map((row) => ({
+      ...row,
+      participant: `held-${row.participant}`,
+    }));
+    writeFileSync(held, `${rows.map((row, index) => csvLine(index + 1, row)).join("\n")}\n`);
+    const result = eqp("eval", "--model", out, "--data", held, "--format", "json");
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      inSample: boolean;
+      evaluation: { method: string; heldOut: { rows: number; curveErrorDb: number } };
+    };
+    assert.equal(report.inSample, false);
+    assert.equal(report.evaluation.heldOut.rows, 30);
+    assert.match(
+      report.evaluation.method,
+      /all 30 settings of .*held\.csv, held out: the model was not trained on this file/,
+    );
+    assert.ok(Number.isFinite(report.evaluation.heldOut.curveErrorDb) && report.evaluation.heldOut.curveErrorDb > 0);
+    assert.match(
+      result.stderr,
+      /the words differ: 1 in the data but not the model \(crunchy\).*have no example in the data \(airy\)/,
+    );
+    const text = eqp("eval", "--model", out, "--data", held);
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /NaN|undefined/);
+  });
+
   it("prints a file with its morphs expanded, and the bands as JSON", async () => {
     const model = await fixtureModelDir();
     const file = path.join(work, "mix.eqp");

@@ -36,23 +36,29 @@ function progressLine(phase: string, progress: EpochProgress): string {
     .join("  ");
 }
 
-export function formatEvaluation(evaluation: Evaluation): string {
+export function formatEvaluation(evaluation: Evaluation, options: { perWordBaseline?: boolean } = {}): string {
   const held = evaluation.heldOut;
   const lines = [
     `held-out: ${evaluation.method ?? `${held.rows} settings of participants not seen in training`}`,
-    `  curve error          ${held.curveErrorDb.toFixed(2)} dB   (per-word mean: ${held.perWordMeanCurveErrorDb.toFixed(2)} dB, flat EQ: ${held.flatCurveErrorDb.toFixed(2)} dB)`,
+    // The per-word mean baseline needs training rows; a separate held-out file has none.
+    `  curve error          ${held.curveErrorDb.toFixed(2)} dB   (${options.perWordBaseline === false ? "" : `per-word mean: ${held.perWordMeanCurveErrorDb.toFixed(2)} dB, `}flat EQ: ${held.flatCurveErrorDb.toFixed(2)} dB)`,
     `  gain error           ${held.gainErrorDb.toFixed(2)} dB`,
     `  frequency error      ${held.frequencyErrorOctaves.toFixed(3)} octaves`,
     `  Q error              ${held.qErrorOctaves.toFixed(3)} octaves`,
+    ...Object.entries(evaluation.heldOutBySource ?? {}).map(
+      ([source, scores]) =>
+        `  held out, ${source.padEnd(26)} ${String(scores.rows).padStart(5)} rows: curve error ${scores.curveErrorDb.toFixed(2)} dB (per-word mean ${scores.perWordMeanCurveErrorDb.toFixed(2)}, flat ${scores.flatCurveErrorDb.toFixed(2)})`,
+    ),
     `silhouette: warm/bright ${evaluation.silhouette.warmBright.toFixed(3)}, all words ${evaluation.silhouette.allWords.toFixed(3)}`,
     "words: output vs its examples (curve error, dB) next to the mean setting and the mean curve",
     ...evaluation.words.map(
       (word) =>
         `  ${word.word.padEnd(10)} ${String(word.examples).padStart(4)} examples  output ${word.outputCurveErrorDb.toFixed(2)}  mean setting ${word.meanParametersCurveErrorDb.toFixed(2)}  mean curve ${word.meanCurveErrorDb.toFixed(2)}`,
     ),
-    ...evaluation.highShelfAbove10k.map(
-      (check) =>
-        `high shelf above 10 kHz (${check.set}): ${check.rows} settings, mean error ${check.meanErrorOctaves} octaves, max ${check.maxErrorOctaves}, within 0.25 octave: ${(check.withinQuarterOctave * 100).toFixed(0)}%`,
+    ...evaluation.highShelfAbove10k.map((check) =>
+      check.rows === 0
+        ? `high shelf above 10 kHz (${check.set}): no such settings in this data`
+        : `high shelf above 10 kHz (${check.set}): ${check.rows} settings, mean error ${check.meanErrorOctaves} octaves, max ${check.maxErrorOctaves}, within 0.25 octave: ${(check.withinQuarterOctave * 100).toFixed(0)}%`,
     ),
     `decoded ${evaluation.outputRange.decodedSamples} random latents: ${evaluation.outputRange.valuesOutsidePluginRange} values outside the plug-in ranges; highest high shelf ${evaluation.outputRange.highestHighShelfHz} Hz`,
   ];
@@ -62,8 +68,9 @@ export function formatEvaluation(evaluation: Evaluation): string {
 export function addModelCommands(program: Command): void {
   program
     .command("train")
-    .description("train the V3 model on SAFE-DB equaliser data and write a model folder (atomically)")
+    .description("train the V3 model on SAFE-DB (and SocialFX) equaliser data and write a model folder (atomically)")
     .requiredOption("--data <csv>", "SAFEEqualiserUserData.csv")
+    .option("--socialfx <csv>", "SocialFX_eq_contributions.csv: train on both crowds, words chosen by confidence")
     .requiredOption("--out <dir>", "the model folder to write")
     .option("--epochs <n>", "training epochs", integer("epochs", 1), 150)
     .option("--seed <n>", "random seed: the same seed gives the same model", integer("seed", 0), 1)
@@ -85,6 +92,7 @@ export function addModelCommands(program: Command): void {
     .action(
       async (options: {
         data: string;
+        socialfx?: string;
         out: string;
         epochs: number;
         seed: number;
@@ -108,6 +116,7 @@ export function addModelCommands(program: Command): void {
         try {
           const result = await runTrainingJob({
             dataFile: options.data,
+            socialFxFile: options.socialfx,
             outDir: options.out,
             epochs: options.epochs,
             seed: options.seed,
@@ -147,29 +156,58 @@ export function addModelCommands(program: Command): void {
       await initBackend();
       const { model, metadata } = loadSemanticModel(options.model ?? bundledModelDir());
       const info = metadata.model;
-      const dataset = loadDataset(options.data, { minExamples: Number(info.data.minExamples ?? 5) });
-      const recorded = Array.isArray(info.data.validationParticipants)
-        ? (info.data.validationParticipants as string[])
-        : undefined;
-      const split = recorded
-        ? {
-            train: dataset.rows.filter((row) => !recorded.includes(row.participant)),
-            validation: dataset.rows.filter((row) => recorded.includes(row.participant)),
-          }
-        : splitByParticipant(dataset.rows, Number(info.training.seed ?? 1));
-      const inSample = info.data.trainedOn !== "training split";
-      if (dataset.checksum !== info.data.sha256)
-        process.stderr.write("eqp eval: note: this data differs from the data the model was trained on\n");
-      if (inSample)
-        process.stderr.write(
-          "eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n",
-        );
-      const evaluation = evaluateModel(model, split.train, split.validation);
+      const minExamples = Number(info.data.minExamples ?? 5);
+      const trainedOnThisFile = loadDataset(options.data, { minExamples }).checksum === info.data.sha256;
+      // A file the model was not trained on is held-out data as a whole: every row is scored, even
+      // of words with few examples, and the model's own split plays no part.
+      const dataset = trainedOnThisFile
+        ? loadDataset(options.data, { minExamples })
+        : loadDataset(options.data, { minExamples: 1 });
+      let split: { train: typeof dataset.rows; validation: typeof dataset.rows };
+      let method: string;
+      if (trainedOnThisFile) {
+        const recorded = Array.isArray(info.data.validationParticipants)
+          ? (info.data.validationParticipants as string[])
+          : undefined;
+        split = recorded
+          ? {
+              train: dataset.rows.filter((row) => !recorded.includes(row.participant)),
+              validation: dataset.rows.filter((row) => recorded.includes(row.participant)),
+            }
+          : splitByParticipant(dataset.rows, Number(info.training.seed ?? 1));
+        method = `the participant-held-out split of ${options.data}, the file the model was trained on (${split.validation.length} settings)`;
+        if (info.data.trainedOn !== "training split")
+          process.stderr.write(
+            "eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n",
+          );
+      } else {
+        split = { train: [], validation: dataset.rows };
+        method = `all ${dataset.rows.length} settings of ${options.data}, held out: the model was not trained on this file`;
+        const modelWords = new Set(model.vocabulary.words().map((entry) => entry.word));
+        const dataWords = new Set(dataset.rows.map((row) => row.word));
+        const onlyData = [...dataWords].filter((word) => !modelWords.has(word)).sort();
+        const onlyModel = [...modelWords].filter((word) => !dataWords.has(word)).sort();
+        if (onlyData.length > 0 || onlyModel.length > 0)
+          process.stderr.write(
+            `eqp eval: note: the words differ: ${onlyData.length > 0 ? `${onlyData.length} in the data but not the model (${onlyData.slice(0, 8).join(", ")}${onlyData.length > 8 ? ", …" : ""}): their settings are scored for reconstruction only` : ""}${onlyData.length > 0 && onlyModel.length > 0 ? "; " : ""}${onlyModel.length > 0 ? `${onlyModel.length} of the model's words have no example in the data (${onlyModel.slice(0, 8).join(", ")}${onlyModel.length > 8 ? ", …" : ""})` : ""}\n`,
+          );
+      }
+      const inSample = trainedOnThisFile && info.data.trainedOn !== "training split";
+      if (split.validation.length === 0) {
+        process.stderr.write(`eqp eval: ${options.data} has no usable settings to score\n`);
+        process.exitCode = 1;
+        model.dispose();
+        return;
+      }
+      const evaluation = { ...evaluateModel(model, split.train, split.validation), method };
       if (options.format === "json")
         process.stdout.write(
           `${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`,
         );
-      else process.stdout.write(`data: ${describeReport(dataset.report)}\n${formatEvaluation(evaluation)}\n`);
+      else
+        process.stdout.write(
+          `data: ${describeReport(dataset.report)}\n${formatEvaluation(evaluation, { perWordBaseline: trainedOnThisFile })}\n`,
+        );
       model.dispose();
     });
 }
