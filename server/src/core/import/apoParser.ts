@@ -4,6 +4,12 @@
  * dB Q 0.70` with the parameters Fc … Hz, Gain … dB, Q …, BW Oct … and a shelf slope `… dB`. A
  * comma is a decimal mark, and "Fc 1.500 Hz" is 1500 Hz (Room EQ Wizard writes a thousands
  * separator), as in APO. Lines that are not APO at all are errors with their line and column.
+ *
+ * As in APO's own parser (BiQuadFilterFactory), `ON` and the filter types are case-sensitive: a
+ * line `Filter: On HSC …` or `ON pk …` does nothing in APO, so it is read as an ignored line with a
+ * warning, not as a filter. The header Room EQ Wizard writes above its filters ("Filter Settings
+ * file", "Room EQ V5.20", "Dated: …", "Notes:", "Equaliser: …") is skipped, as APO skips lines
+ * without a known command.
  */
 
 export type ApoFilterFamily = "peaking" | "lowshelf" | "highshelf" | "other";
@@ -12,11 +18,12 @@ export type ApoFilterFamily = "peaking" | "lowshelf" | "highshelf" | "other";
 export const APO_FILTER_KINDS: Record<string, { family: ApoFilterFamily; description: string }> = {
   PK: { family: "peaking", description: "peaking" },
   PEQ: { family: "peaking", description: "peaking" },
-  MODAL: { family: "peaking", description: "modal (peaking)" },
+  Modal: { family: "peaking", description: "modal (peaking)" },
   LSC: { family: "lowshelf", description: "low shelf" },
   HSC: { family: "highshelf", description: "high shelf" },
-  LS: { family: "other", description: "low shelf at its corner frequency" },
-  HS: { family: "other", description: "high shelf at its corner frequency" },
+  // APO runs these as cookbook shelves, their frequency moved from the corner to the centre (apoFilters.ts).
+  LS: { family: "lowshelf", description: "low shelf at its corner frequency" },
+  HS: { family: "highshelf", description: "high shelf at its corner frequency" },
   LP: { family: "other", description: "low-pass" },
   LPQ: { family: "other", description: "low-pass" },
   HP: { family: "other", description: "high-pass" },
@@ -71,6 +78,10 @@ export interface ApoFilterLine {
 
 export type ApoLine =
   | { kind: "blank" | "comment"; line: number; text: string }
+  /** A line APO reads but ignores (a lower-case `On`, a type it does not know in that case): a warning. */
+  | { kind: "ignored"; line: number; text: string; column: number; reason: string }
+  /** Room EQ Wizard's header lines: skipped silently. */
+  | { kind: "header"; line: number; text: string }
   | { kind: "preamp"; line: number; text: string; gainDb: number }
   | ApoFilterLine
   | { kind: "other"; line: number; text: string; command: string };
@@ -108,7 +119,11 @@ class LineError extends Error {
   }
 }
 
-function parseFilter(line: number, text: string, paramsStart: number): ApoFilterLine {
+function ignored(line: number, text: string, column: number, reason: string): ApoLine {
+  return { kind: "ignored", line, text, column, reason: `${reason}, so it ignores this line` };
+}
+
+function parseFilter(line: number, text: string, paramsStart: number): ApoLine {
   let position = paramsStart;
   const at = (pattern: RegExp): RegExpExecArray | null => {
     const sticky = new RegExp(pattern.source, "iy");
@@ -118,17 +133,36 @@ function parseFilter(line: number, text: string, paramsStart: number): ApoFilter
     return match;
   };
   const column = () => position + 1 + (/^\s*/.exec(text.slice(position))?.[0].length ?? 0);
+  const stateColumn = column();
   const state = at(/\s*(ON|OFF)\b/);
   if (!state)
     throw new LineError(
-      column(),
+      stateColumn,
       "a filter starts with ON or OFF, as in 'Filter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1.41'",
+    );
+  if (state[1] !== "ON" && state[1] !== "OFF")
+    return ignored(
+      line,
+      text,
+      stateColumn,
+      `'${state[1]!.trim()}' is not 'ON': Equalizer APO reads ON in capitals only`,
     );
   const typeColumn = column();
   const type = at(/\s*([A-Za-z]+)/);
   if (!type) throw new LineError(typeColumn, "expected a filter type (PK, LSC, HSC, …) after ON");
-  const typeName = type[1]!.toUpperCase();
+  const typeName = type[1]!;
   const known = APO_FILTER_KINDS[typeName];
+  if (!known && typeName !== "None") {
+    // APO's type names are case-sensitive: 'pk' is no filter to APO, but clearly not a typo for another type either.
+    const meant = Object.keys(APO_FILTER_KINDS).find((name) => name.toLowerCase() === typeName.toLowerCase());
+    if (meant)
+      return ignored(
+        line,
+        text,
+        typeColumn,
+        `'${typeName}' is not '${meant}': Equalizer APO's filter types are case-sensitive`,
+      );
+  }
   const filter: ApoFilterLine = {
     kind: "filter",
     line,
@@ -138,7 +172,7 @@ function parseFilter(line: number, text: string, paramsStart: number): ApoFilter
     family: known?.family ?? "other",
   };
   if (!known) {
-    if (typeName === "NONE") return filter;
+    if (typeName === "None") return filter;
     throw new LineError(
       typeColumn,
       `unknown filter type '${type[1]}': expected one of ${Object.keys(APO_FILTER_KINDS).join(", ")}`,
@@ -195,14 +229,24 @@ function parseFilter(line: number, text: string, paramsStart: number): ApoFilter
   return filter;
 }
 
+/** Room EQ Wizard's "Filter Settings file" export starts with this line, then a header until the first filter. */
+const REW_SIGNATURE = /^\s*Filter Settings file\s*$/;
+
 export function parseApo(text: string): ApoDocument {
   const lines: ApoLine[] = [];
   const errors: ApoProblem[] = [];
+  let inRewHeader = false;
   text.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const line = index + 1;
     const body = raw.replace(/^\uFEFF/, "");
     if (body.trim() === "") {
       lines.push({ kind: "blank", line, text: raw });
+      return;
+    }
+    if (lines.every((previous) => previous.kind === "blank") && REW_SIGNATURE.test(body)) inRewHeader = true;
+    if (inRewHeader && /^\s*Filter\s*\d*\s*:/.test(body)) inRewHeader = false;
+    if (inRewHeader) {
+      lines.push({ kind: "header", line, text: raw });
       return;
     }
     if (/^\s*#/.test(body)) {
@@ -219,7 +263,17 @@ export function parseApo(text: string): ApoDocument {
         );
       const name = command[1]!;
       const paramsStart = command[0].length;
-      if (/^preamp$/i.test(name)) {
+      if (/^(preamp|filter\b.*|filter\d*)$/i.test(name) && !/^(Preamp|Filter\b.*|Filter\d*)$/.test(name)) {
+        // APO matches its command names exactly.
+        lines.push(
+          ignored(
+            line,
+            raw,
+            indent + 1,
+            `'${name}' is not '${/^p/i.test(name) ? "Preamp" : "Filter"}': Equalizer APO's commands are case-sensitive`,
+          ) as ApoLine,
+        );
+      } else if (name === "Preamp") {
         const gain = new RegExp(String.raw`^\s*(${NUMBER})\s*dB\s*$`, "i").exec(body.slice(paramsStart));
         if (!gain)
           throw new LineError(
@@ -227,7 +281,7 @@ export function parseApo(text: string): ApoDocument {
             "expected 'Preamp: <number> dB'",
           );
         lines.push({ kind: "preamp", line, text: raw, gainDb: readNumber(gain[1]!) });
-      } else if (/^filter\b/i.test(name) || /^filter\d*$/i.test(name)) {
+      } else if (/^Filter\b/.test(name) || /^Filter\d*$/.test(name)) {
         lines.push(parseFilter(line, body, paramsStart));
       } else if (OTHER_APO_COMMANDS.some((other) => other.toLowerCase() === name.toLowerCase())) {
         lines.push({ kind: "other", line, text: raw, command: name });

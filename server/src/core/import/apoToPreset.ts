@@ -1,28 +1,44 @@
 /**
- * An Equalizer APO / AutoEQ file as a SAFE preset: Preamp → `gain`; LSC → the low shelf, HSC → the
- * high shelf, up to three peaking filters → the bells, sorted by frequency. What a SAFE preset
- * cannot hold (a fourth bell, a second shelf, low-pass and other filter types, a shelf whose Q is
- * not 0.71, other APO commands) is reported as a warning naming its line, with the size of the
- * error in dB where it changes the curve, and kept in the preset as a comment, so nothing is lost.
+ * An Equalizer APO / AutoEQ file as SAFE presets: Preamp → `gain`; the shelves (LSC/HSC, and LS/HS
+ * moved to their centre frequency as APO runs them) → the shelf slots, the three largest peaking
+ * filters → the bells, sorted by frequency; or, when the file has more filters than the EQ has, the
+ * five bands fitted to the file's whole response, whichever is closer. What a SAFE preset cannot
+ * hold is reported as a warning naming its line, with its cost in dB, and kept as a comment; the
+ * total error of the preset against the file's full response is reported too. The gain is lowered
+ * when leaving filters out would make the preset peak above 0 dBFS where the file does not.
  *
- * Values are kept to 0.01 Hz, 0.01 dB and 0.001 of Q, the precision `eqp export --format apo`
- * writes, so that import → export → import gives the same file.
+ * Channel sections become a preset each (or the one chosen), of an If: block the first branch is
+ * imported (apoChains.ts). Values are kept to 0.01 Hz, 0.01 dB and 0.001 of Q, the precision
+ * `eqp export --format apo` writes, so that import → export → import gives the same file.
  */
 import { ABSURD_GAIN_DB, AUDIBLE_RANGE, DEFAULT_SAMPLE_RATE, SHELF_Q, type EqBand, type SlotId } from "../eq/index.js";
 import {
+  AUDIBLE_ERROR_DB,
   comparisonGrid,
   describeDeviation,
-  filtersResponseDb,
   maxDeviation,
-  type Deviation,
+  NEGLIGIBLE_ERROR_DB,
+  writtenFrequency,
+  writtenGain,
+  writtenQ,
   type TargetFilter,
 } from "../export/index.js";
-import { writtenFrequency, writtenGain, writtenQ } from "../export/index.js";
 import { bandLine } from "../presets/index.js";
-import { formatDocument } from "../language/index.js";
-import { displayFrequency, displayGain, formatDecimal, writeGain } from "../language/index.js";
-import { parsePresetDocument } from "../language/index.js";
-import { APO_FILTER_KINDS, type ApoDocument, type ApoFilterLine, type ApoLine } from "./apoParser.js";
+import {
+  displayFrequency,
+  displayGain,
+  formatDecimal,
+  formatDocument,
+  parsePresetDocument,
+  writeGain,
+} from "../language/index.js";
+import { bandsResponseDb, fittedBands, peakDb, totalCost, type TotalCost } from "./apoFit.js";
+import { isStructureLine, splitChains } from "./apoChains.js";
+import { readFilter, runResponseDb, type RunFilter } from "./apoFilters.js";
+import type { ApoDocument, ApoFilterLine, ApoLine } from "./apoParser.js";
+
+export { qFromBandwidth, shelfQFromSlope } from "./apoFilters.js";
+export type { TotalCost } from "./apoFit.js";
 
 export interface ImportWarning {
   line: number;
@@ -30,13 +46,31 @@ export interface ImportWarning {
   message: string;
   /** How much leaving it out (or changing it) moves the curve, where that can be computed. */
   errorDb?: number;
+  /** "note" below 0.1 dB, as exports grade their errors: far under anything audible. */
+  severity: "warning" | "note";
+}
+
+export interface ImportedChannelPreset {
+  name: string;
+  /** The channels it is for; empty when the file names none. */
+  channels: string[];
+  bands: EqBand[];
+  outputGainDb: number;
+  /** The preset against everything the file runs on these channels. */
+  total: TotalCost;
+  /** How the bands were chosen, and what the other way would have cost. */
+  method: "kept" | "fitted";
+  keptMaxDb: number;
+  fittedMaxDb?: number;
 }
 
 export interface ImportedPreset {
-  /** The .eqp text: one preset, in the formatter's canonical layout. */
+  /** The .eqp text: a preset per chain, in the formatter's canonical layout. */
   text: string;
+  /** The first preset's bands and gain. */
   bands: EqBand[];
   outputGainDb: number;
+  presets: ImportedChannelPreset[];
   warnings: ImportWarning[];
 }
 
@@ -44,9 +78,18 @@ export interface ImportOptions {
   name: string;
   /** The imported file's name, for the header comment. */
   sourceName?: string;
+  /** Import this channel only (as named in the file's Channel: lines). */
+  channel?: string;
+  /**
+   * Fit the five bands to the file's whole response when the EQ cannot hold all its filters, and
+   * keep the closer of the fit and the largest filters. Off by default: the kept filters are the
+   * file's own values, exact and recognisable; both costs are reported either way.
+   */
+  fit?: boolean;
 }
 
-/** A filter the file asks for, as APO would run it. */
+type Problem = { line: number; column: number; message: string };
+
 interface Candidate {
   source: ApoFilterLine;
   filter: TargetFilter;
@@ -56,123 +99,64 @@ interface Leftover {
   line: ApoLine;
   column: number;
   reason: string;
-  /** The filter it would have run, to measure what leaving it out costs. */
-  filter?: TargetFilter;
+  /** What it would have run, to measure what leaving it out costs. */
+  run?: RunFilter;
 }
 
-/** Q of a cookbook shelf with slope S at gain `gainDb` (the cookbook's alpha for S, written as Q). */
-export function shelfQFromSlope(slope: number, gainDb: number): number {
-  const a = Math.pow(10, gainDb / 40);
-  const inner = (a + 1 / a) * (1 / slope - 1) + 2;
-  return inner > 0 ? 1 / Math.sqrt(inner) : Number.NaN;
-}
-
-/** Q of a peaking filter given as a bandwidth in octaves, as APO computes alpha (at 48 kHz). */
-export function qFromBandwidth(octaves: number, frequencyHz: number, sampleRate = DEFAULT_SAMPLE_RATE): number {
-  const w0 = (2 * Math.PI * frequencyHz) / sampleRate;
-  return 1 / (2 * Math.sinh(((Math.LN2 / 2) * octaves * w0) / Math.sin(w0)));
-}
+const SAMPLE_RATE = DEFAULT_SAMPLE_RATE;
 
 function quoted(name: string): string {
   return `"${name.replace(/[\r\n]+/g, " ").replace(/["\\]/g, "\\$&")}"`;
 }
 
-/** The filter a peaking/shelf line runs in APO, or why it cannot be a band. */
-function candidateOf(line: ApoFilterLine): {
-  candidate?: Candidate;
-  leftover?: Omit<Leftover, "line">;
-  problem?: { column: number; message: string };
-} {
-  const kind = APO_FILTER_KINDS[line.type.value];
-  if (!line.enabled) return { leftover: { column: 1, reason: "a filter switched OFF" } };
-  if (line.family === "other" || !kind)
-    return {
-      leftover: {
-        column: line.type.column,
-        reason: `a ${kind?.description ?? line.type.value} filter: SAFE has shelves and bells only`,
-      },
-    };
-  if (!line.frequencyHz)
-    return {
-      problem: { column: line.type.column, message: `a ${kind.description} filter needs a frequency: Fc <Hz> Hz` },
-    };
-  if (!line.gainDb)
-    return {
-      problem: { column: line.type.column, message: `a ${kind.description} filter needs a gain: Gain <dB> dB` },
-    };
-  const frequencyHz = line.frequencyHz.value;
-  const gainDb = line.gainDb.value;
-  if (!(frequencyHz > 0))
-    return { problem: { column: line.frequencyHz.column, message: "the frequency must be above 0 Hz" } };
-  if (line.family === "peaking") {
-    let q: number;
-    if (line.q) q = line.q.value;
-    else if (line.bandwidthOctaves) q = qFromBandwidth(line.bandwidthOctaves.value, frequencyHz);
-    else
-      return {
-        problem: {
-          column: line.type.column,
-          message: "a peaking filter needs a width: Q <number> or BW Oct <octaves>",
-        },
-      };
-    if (!(q > 0) || !Number.isFinite(q))
-      return {
-        problem: { column: (line.q ?? line.bandwidthOctaves)!.column, message: "the width must give a Q above 0" },
-      };
-    return { candidate: { source: line, filter: { kind: "peaking", frequencyHz, gainDb, q } } };
-  }
-  // Shelves: Q when given; else the slope (dB per octave, 12 = S 1); else APO's default S 0.9.
-  let q: number;
-  if (line.q) q = line.q.value;
-  else q = shelfQFromSlope(line.slopeDb ? line.slopeDb.value / 12 : 0.9, gainDb);
-  if (!(q > 0) || !Number.isFinite(q))
-    return {
-      problem: {
-        column: (line.q ?? line.slopeDb ?? line.type).column,
-        message: "this shelf's Q or slope gives no valid filter",
-      },
-    };
-  return { candidate: { source: line, filter: { kind: line.family, frequencyHz, gainDb, q } } };
+function severityOf(errorDb: number | undefined): "warning" | "note" {
+  return errorDb !== undefined && errorDb < AUDIBLE_ERROR_DB ? "note" : "warning";
 }
 
-/**
- * Converts a parsed file. Throws nothing: problems that make a line unusable come back as `errors`
- * (with the parse errors), and the preset is only meaningful when there are none.
- */
-export function apoToPreset(
-  document: ApoDocument,
-  options: ImportOptions,
-): ImportedPreset & { errors: { line: number; column: number; message: string }[] } {
-  const errors = [...document.errors];
+function describeTotal(total: TotalCost): string {
+  return `up to ${total.maxDb.toFixed(2)} dB off the file's response at ${formatDecimal(total.atFrequencyHz, 0)} Hz (rms ${total.rmsDb.toFixed(2)} dB)`;
+}
+
+/** One chain (the lines of some channels) as one preset. */
+function convertChain(lines: readonly ApoLine[], name: string, channels: string[], fit: boolean) {
+  const errors: Problem[] = [];
   const warnings: ImportWarning[] = [];
   const leftovers: Leftover[] = [];
   const candidates: Candidate[] = [];
+  const runs: RunFilter[] = [];
   let outputGainDb = 0;
-  let preamps = 0;
-  for (const line of document.lines) {
-    if (line.kind === "preamp") {
-      outputGainDb += line.gainDb;
-      preamps++;
-    } else if (line.kind === "other") {
-      leftovers.push({ line, column: 1, reason: `the APO command '${line.command}' has no place in a SAFE preset` });
+  const preamps = lines.filter((line) => line.kind === "preamp");
+  for (const line of lines) {
+    if (line.kind === "preamp") outputGainDb += line.gainDb;
+    else if (line.kind === "ignored") leftovers.push({ line, column: line.column, reason: line.reason });
+    else if (line.kind === "other") {
+      const reason = isStructureLine(line)
+        ? `'${line.command}' (Equalizer APO's channel and branch structure) is resolved by the import, not kept`
+        : `the APO command '${line.command}' has no place in a SAFE preset`;
+      leftovers.push({ line, column: 1, reason });
     } else if (line.kind === "filter") {
-      const { candidate, leftover, problem } = candidateOf(line);
-      if (problem) errors.push({ line: line.line, ...problem });
-      if (leftover) leftovers.push({ line, ...leftover });
-      if (candidate) candidates.push(candidate);
+      const reading = readFilter(line);
+      if (reading.problem) errors.push({ line: line.line, ...reading.problem });
+      if (reading.skipped) warnings.push({ line: line.line, ...reading.skipped, severity: "warning" });
+      if (reading.note) warnings.push({ line: line.line, ...reading.note, severity: "note" });
+      if (reading.run) runs.push(reading.run);
+      if (reading.leftover) leftovers.push({ line, ...reading.leftover, ...(reading.run ? { run: reading.run } : {}) });
+      if (reading.candidate) candidates.push({ source: line, filter: reading.candidate });
       if (line.thousandsSeparator)
         warnings.push({
           line: line.line,
           column: line.frequencyHz!.column,
           message: `Fc read as ${formatDecimal(line.frequencyHz!.value, 2)} Hz: Equalizer APO reads three decimals as a thousands separator`,
+          severity: "warning",
         });
     }
   }
-  if (preamps > 1)
+  if (preamps.length > 1)
     warnings.push({
-      line: document.lines.find((line) => line.kind === "preamp")!.line,
+      line: preamps[0]!.line,
       column: 1,
-      message: `${preamps} Preamp lines: their sum ${displayGain(outputGainDb)} becomes the preset's gain, as APO applies each`,
+      message: `${preamps.length} Preamp lines: their sum ${displayGain(outputGainDb)} becomes the preset's gain, as APO applies each`,
+      severity: "warning",
     });
 
   // Slots: the first low and high shelf; of the bells, the three largest (a zero-gain bell does nothing), sorted by frequency.
@@ -181,40 +165,39 @@ export function apoToPreset(
   const highShelf = candidates.find((candidate) => candidate.filter.kind === "highshelf");
   if (lowShelf) slotted.set("lowShelf", lowShelf);
   if (highShelf) slotted.set("highShelf", highShelf);
-  const bells = candidates.filter((candidate) => candidate.filter.kind === "peaking");
-  const keptBells = [...bells]
+  const keptBells = candidates
+    .filter((candidate) => candidate.filter.kind === "peaking")
     .sort((a, b) => Math.abs(b.filter.gainDb) - Math.abs(a.filter.gainDb))
     .slice(0, 3)
     .sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
   keptBells.forEach((bell, index) => slotted.set((["bell1", "bell2", "bell3"] as const)[index]!, bell));
+  let dropped = 0;
   for (const candidate of candidates) {
     if ([...slotted.values()].includes(candidate)) continue;
+    dropped++;
     const reason =
       candidate.filter.kind === "peaking"
         ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
         : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
-    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, filter: candidate.filter });
+    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.filter });
   }
 
-  // Everything the file runs, as APO would: the reference for every error below.
-  const grid = comparisonGrid(DEFAULT_SAMPLE_RATE);
-  const allFilters = candidates.map((candidate) => candidate.filter);
-  const reference = filtersResponseDb(allFilters, grid, DEFAULT_SAMPLE_RATE, outputGainDb);
-  const costOf = (replace: TargetFilter, by: TargetFilter | undefined): Deviation =>
+  // Everything the chain runs, as APO would: the reference for every error below.
+  const grid = comparisonGrid(SAMPLE_RATE);
+  const reference = runResponseDb(runs, grid, SAMPLE_RATE, outputGainDb);
+  const costWith = (replace: RunFilter, by: RunFilter | undefined) =>
     maxDeviation(
       reference,
-      filtersResponseDb(
-        allFilters
-          .map((filter) => (filter === replace ? by : filter))
-          .filter((filter): filter is TargetFilter => filter !== undefined),
+      runResponseDb(
+        runs.flatMap((run) => (run === replace ? (by ? [by] : []) : [run])),
         grid,
-        DEFAULT_SAMPLE_RATE,
+        SAMPLE_RATE,
         outputGainDb,
       ),
       grid,
     );
 
-  const bands: EqBand[] = [];
+  let bands: EqBand[] = [];
   const notes = new Map<SlotId, string>();
   for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
     const candidate = slotted.get(slot);
@@ -236,42 +219,163 @@ export function apoToPreset(
       gainDb = clamped;
     }
     let q = writtenQ(filter.q);
-    if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005) {
+    if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005)
       changes.push(`shelf Q ${formatDecimal(filter.q, 3)} becomes SAFE's fixed ${SHELF_Q}`);
-      q = SHELF_Q;
-    }
     if (filter.kind !== "peaking") q = SHELF_Q;
-    const band: EqBand = { slot, frequencyHz, gainDb, q };
-    bands.push(band);
+    bands.push({ slot, frequencyHz, gainDb, q });
     if (changes.length > 0) {
-      const deviation = costOf(filter, { kind: filter.kind, frequencyHz, gainDb, q });
+      const deviation = costWith(filter, { kind: filter.kind, frequencyHz, gainDb, q });
       warnings.push({
         line: source.line,
         column: source.type.column,
         message: `${changes.join("; ")}: ${describeDeviation(deviation)}`,
         errorDb: deviation.errorDb,
+        severity: severityOf(deviation.errorDb),
       });
       notes.set(slot, `was: ${source.text.trim()}`);
     }
   }
   for (const leftover of leftovers) {
-    const deviation = leftover.filter ? costOf(leftover.filter, undefined) : undefined;
+    const deviation = leftover.run ? costWith(leftover.run, undefined) : undefined;
     warnings.push({
       line: leftover.line.line,
       column: leftover.column,
       message: `not imported, kept as a comment: ${leftover.reason}${deviation ? `; leaving it out is ${describeDeviation(deviation)}` : ""}`,
       ...(deviation ? { errorDb: deviation.errorDb } : {}),
+      severity: "warning",
     });
   }
-  warnings.sort((a, b) => a.line - b.line || a.column - b.column);
-  errors.sort((a, b) => a.line - b.line || a.column - b.column);
+
+  // The kept filters against the fitted five bands, when the EQ cannot hold everything the file runs.
+  const kept = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, outputGainDb), grid);
+  let method: "kept" | "fitted" = "kept";
+  let fittedMaxDb: number | undefined;
+  const cannotHoldAll = dropped > 0 || runs.some((run) => !candidates.some((candidate) => candidate.filter === run));
+  if (cannotHoldAll) {
+    const fitted = fittedBands(reference, grid, SAMPLE_RATE, writtenGain(outputGainDb));
+    const cost = totalCost(reference, bandsResponseDb(fitted, grid, SAMPLE_RATE, writtenGain(outputGainDb)), grid);
+    fittedMaxDb = cost.maxDb;
+    if (fit && cost.maxDb < kept.maxDb) {
+      method = "fitted";
+      bands = fitted;
+      notes.clear();
+    }
+  }
+
+  // Leaving filters out can raise the curve where the file's own filters cut: never above 0 dBFS where the file stays below.
+  let gainDb = writtenGain(outputGainDb);
+  const filePeak = peakDb(reference);
+  const presetPeak = peakDb(bandsResponseDb(bands, grid, SAMPLE_RATE, gainDb));
+  if (presetPeak > NEGLIGIBLE_ERROR_DB && filePeak <= NEGLIGIBLE_ERROR_DB) {
+    const lowered = Math.floor((gainDb - presetPeak) * 100) / 100;
+    warnings.push({
+      line: preamps[0]?.line ?? 1,
+      column: 1,
+      message: `gain ${displayGain(gainDb)} lowered to ${formatDecimal(lowered, 2)} dB: with ${method === "fitted" ? "the fitted bands" : "the filters left out"} the preset would peak at +${presetPeak.toFixed(2)} dB, above 0 dBFS, where the file peaks at ${filePeak.toFixed(2)} dB`,
+      severity: "warning",
+    });
+    gainDb = lowered;
+  }
+  const total = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, gainDb), grid);
 
   const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band.slot) ? ` # ${notes.get(band.slot)}` : ""}`);
-  if (outputGainDb !== 0) body.push(`  gain ${writeGain(writtenGain(outputGainDb))}`);
+  if (gainDb !== 0) body.push(`  gain ${writeGain(gainDb)}`);
   for (const leftover of [...leftovers].sort((a, b) => a.line.line - b.line.line))
     body.push(`  # not imported (line ${leftover.line.line}): ${leftover.line.text.trim()}`);
+  if (total.maxDb >= NEGLIGIBLE_ERROR_DB) {
+    body.push(
+      `  # eqp import: ${method === "fitted" ? "5 bands fitted to the file's whole response" : "the file's largest filters kept"}, ${describeTotal(total)}`,
+    );
+    if (fittedMaxDb !== undefined)
+      body.push(
+        `  # (keeping the largest filters: up to ${kept.maxDb.toFixed(2)} dB off; fitting the five bands${fit ? "" : " (eqp import --fit)"}: up to ${fittedMaxDb.toFixed(2)} dB off)`,
+      );
+  }
+  const preset: ImportedChannelPreset = {
+    name,
+    channels,
+    bands,
+    outputGainDb: gainDb,
+    total,
+    method,
+    keptMaxDb: kept.maxDb,
+    ...(fittedMaxDb !== undefined ? { fittedMaxDb } : {}),
+  };
+  return { preset, body, errors, warnings, hasFilters: runs.length > 0 || leftovers.some((leftover) => leftover.run) };
+}
+
+/**
+ * Converts a parsed file. Throws nothing: problems that make a line unusable come back as `errors`
+ * (with the parse errors), and the presets are only meaningful when there are none.
+ */
+export function apoToPreset(document: ApoDocument, options: ImportOptions): ImportedPreset & { errors: Problem[] } {
+  const errors: Problem[] = [...document.errors];
+  const warnings: ImportWarning[] = [];
+  const split = splitChains(document.lines);
+  for (const skipped of split.skipped) warnings.push({ ...skipped, severity: "warning" });
+  let chains = split.chains;
+  if (options.channel !== undefined) {
+    chains = chains.filter((chain) => chain.channels.includes(options.channel!));
+    if (chains.length === 0)
+      errors.push({
+        line: 1,
+        column: 1,
+        message: `no channel '${options.channel}': ${split.channels.length > 0 ? `the file's channels are ${split.channels.join(", ")}` : "the file names no channel (its filters apply to all)"}`,
+      });
+  }
+  const several = chains.length > 1;
+  const converted = chains.map((chain) =>
+    convertChain(
+      chain.lines,
+      several || options.channel !== undefined ? `${options.name} (${chain.channels.join(" ")})` : options.name,
+      chain.channels,
+      options.fit ?? false,
+    ),
+  );
+  if (several)
+    warnings.push({
+      line: document.lines.find((line) => line.kind === "other" && line.command.toLowerCase() === "channel")?.line ?? 1,
+      column: 1,
+      message: `the channels run different filters (${chains.map((chain) => chain.channels.join(" ")).join("; ")}): a preset each (choose one with --channel)`,
+      severity: "note",
+    });
+  for (const result of converted) {
+    errors.push(...result.errors);
+    warnings.push(...result.warnings);
+  }
+  // A config whose filters live elsewhere (Include:) or in a graphic EQ is no preset: saying so beats a flat one.
+  if (errors.length === 0 && converted.length > 0 && converted.every((result) => !result.hasFilters)) {
+    const elsewhere = document.lines.find(
+      (line) => line.kind === "other" && ["include", "graphiceq"].includes(line.command.toLowerCase()),
+    );
+    if (elsewhere && elsewhere.kind === "other")
+      errors.push({
+        line: elsewhere.line,
+        column: 1,
+        message:
+          elsewhere.command.toLowerCase() === "include"
+            ? `the file runs no filter of its own: its filters are in the file it includes (${elsewhere.text.slice(elsewhere.text.indexOf(":") + 1).trim()}); import that file`
+            : "the file's only EQ is a GraphicEQ: curve, which eqp import does not read; export the curve as parametric filters (AutoEQ's ParametricEQ.txt) and import that",
+      });
+  }
+  const seen = new Set<string>();
+  const unique = warnings.filter((warning) => {
+    const key = `${warning.line}:${warning.column}:${warning.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+  unique.sort((a, b) => a.line - b.line || a.column - b.column);
+  errors.sort((a, b) => a.line - b.line || a.column - b.column);
   const header = `# Imported from ${options.sourceName ?? "an Equalizer APO file"} by eqp import.`;
-  const draft = `${header}\npreset ${quoted(options.name)} {\n${body.join("\n")}\n}\n`;
+  const blocks = converted.map((result) => `preset ${quoted(result.preset.name)} {\n${result.body.join("\n")}\n}\n`);
+  const draft = `${header}\n${blocks.join("\n")}`;
   const text = formatDocument(parsePresetDocument(draft), draft) ?? draft;
-  return { text, bands, outputGainDb: writtenGain(outputGainDb), warnings, errors };
+  const first = converted[0]?.preset;
+  return {
+    text,
+    bands: first?.bands ?? [],
+    outputGainDb: first?.outputGainDb ?? 0,
+    presets: converted.map((result) => result.preset),
+    warnings: unique,
+    errors,
+  };
 }

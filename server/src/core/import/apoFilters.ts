@@ -1,0 +1,209 @@
+/**
+ * What Equalizer APO runs for one `Filter:` line, so that the import can measure every cost against
+ * the file's real response: peaking filters and shelves as SAFE bands could hold them (with LS/HS,
+ * "shelves at their corner frequency", moved to the centre frequency as APO moves them), and the
+ * types SAFE has no band for (low-pass, high-pass, band-pass, notch, all-pass) as cookbook biquads
+ * of their own. A line APO would skip (a Q of 0) is skipped here too, with a warning, and the rest
+ * of the file is imported.
+ */
+import { biquad, biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, type Biquad } from "../eq/index.js";
+import type { TargetFilter } from "../export/index.js";
+import { displayFrequency, formatDecimal } from "../language/index.js";
+import { APO_FILTER_KINDS, type ApoFilterLine } from "./apoParser.js";
+
+export type RunKind = TargetFilter["kind"] | "lowpass" | "highpass" | "bandpass" | "notch" | "allpass";
+
+/** A filter as APO runs it; shelves carry their cookbook Q. */
+export interface RunFilter {
+  kind: RunKind;
+  frequencyHz: number;
+  gainDb: number;
+  q: number;
+}
+
+export interface Where {
+  column: number;
+  message: string;
+}
+
+export interface FilterReading {
+  /** What APO runs; undefined when it runs nothing, or something not modelled (raw IIR coefficients). */
+  run?: RunFilter;
+  /** A shelf or bell that a SAFE slot can hold. */
+  candidate?: TargetFilter;
+  /** Valid APO that SAFE cannot hold: kept as a comment, its cost reported. */
+  leftover?: { column: number; reason: string };
+  /** A line APO skips (it logs an error and runs the rest): a warning, nothing imported from it. */
+  skipped?: Where;
+  /** A line that misses what it needs: an error, nothing imported. */
+  problem?: Where;
+  /** What the import did that the reader should know, at no cost (an LS frequency moved as APO moves it). */
+  note?: Where;
+}
+
+const OTHER_KINDS: Record<string, RunKind> = {
+  LP: "lowpass",
+  LPQ: "lowpass",
+  HP: "highpass",
+  HPQ: "highpass",
+  BP: "bandpass",
+  NO: "notch",
+  AP: "allpass",
+};
+
+/** Q of a cookbook shelf with slope S at gain `gainDb` (the cookbook's alpha for S, written as Q). */
+export function shelfQFromSlope(slope: number, gainDb: number): number {
+  const a = Math.pow(10, gainDb / 40);
+  const inner = (a + 1 / a) * (1 / slope - 1) + 2;
+  return inner > 0 ? 1 / Math.sqrt(inner) : Number.NaN;
+}
+
+/** The slope S of a cookbook shelf of quality Q at gain `gainDb`: the inverse of shelfQFromSlope. */
+export function shelfSlopeFromQ(q: number, gainDb: number): number {
+  const a = Math.pow(10, gainDb / 40);
+  return 1 / ((1 / (q * q) - 2) / (a + 1 / a) + 1);
+}
+
+/** Q of a peaking filter given as a bandwidth in octaves, as APO computes alpha (at 48 kHz). */
+export function qFromBandwidth(octaves: number, frequencyHz: number, sampleRate = DEFAULT_SAMPLE_RATE): number {
+  const w0 = (2 * Math.PI * frequencyHz) / sampleRate;
+  return 1 / (2 * Math.sinh(((Math.LN2 / 2) * octaves * w0) / Math.sin(w0)));
+}
+
+/** The frequency APO runs an LS/HS shelf at: the corner moved by 10^(|G| / (80 S)), up for LS, down for HS. */
+export function cornerToCentre(
+  kind: "lowshelf" | "highshelf",
+  cornerHz: number,
+  gainDb: number,
+  slope: number,
+): number {
+  const factor = Math.pow(10, Math.abs(gainDb) / (80 * slope));
+  return kind === "lowshelf" ? cornerHz * factor : cornerHz / factor;
+}
+
+function widthOf(line: ApoFilterLine, frequencyHz: number): number | undefined {
+  if (line.q) return line.q.value;
+  if (line.bandwidthOctaves) return qFromBandwidth(line.bandwidthOctaves.value, frequencyHz);
+  return undefined;
+}
+
+export function readFilter(line: ApoFilterLine): FilterReading {
+  const type = line.type.value;
+  const kind = APO_FILTER_KINDS[type];
+  if (type === "None") return {}; // Room EQ Wizard's unused filter slots
+  if (!line.enabled) return { leftover: { column: 1, reason: "a filter switched OFF" } };
+  if (!kind) return {};
+  const skip = (where: { column: number } | undefined, message: string): FilterReading => ({
+    skipped: { column: where?.column ?? line.type.column, message: `${message}: Equalizer APO skips this filter` },
+  });
+  const other = OTHER_KINDS[type];
+  if (line.family === "other") {
+    const leftover = {
+      column: line.type.column,
+      reason: `a ${kind.description} filter: SAFE has shelves and bells only`,
+    };
+    if (!other || !line.frequencyHz) return { leftover };
+    const frequencyHz = line.frequencyHz.value;
+    if (!(frequencyHz > 0)) return skip(line.frequencyHz, "the frequency must be above 0 Hz");
+    // APO's defaults when no width is given: Butterworth for the passes, 30 for the notch; an all-pass needs one.
+    const q = widthOf(line, frequencyHz) ?? (other === "notch" ? 30 : other === "allpass" ? 0 : Math.SQRT1_2);
+    if (!(q > 0) || !Number.isFinite(q))
+      return skip(line.q ?? line.bandwidthOctaves, "the width must give a Q above 0");
+    return { leftover, run: { kind: other, frequencyHz, gainDb: 0, q } };
+  }
+  if (!line.frequencyHz)
+    return {
+      problem: { column: line.type.column, message: `a ${kind.description} filter needs a frequency: Fc <Hz> Hz` },
+    };
+  if (!line.gainDb)
+    return {
+      problem: { column: line.type.column, message: `a ${kind.description} filter needs a gain: Gain <dB> dB` },
+    };
+  const written = line.frequencyHz.value;
+  const gainDb = line.gainDb.value;
+  if (!(written > 0)) return skip(line.frequencyHz, "the frequency must be above 0 Hz");
+  if (line.family === "peaking") {
+    const q = widthOf(line, written);
+    if (q === undefined)
+      return {
+        problem: {
+          column: line.type.column,
+          message: "a peaking filter needs a width: Q <number> or BW Oct <octaves>",
+        },
+      };
+    if (!(q > 0) || !Number.isFinite(q))
+      return skip(line.q ?? line.bandwidthOctaves, "the width must give a Q above 0");
+    const filter: TargetFilter = { kind: "peaking", frequencyHz: written, gainDb, q };
+    return { candidate: filter, run: filter };
+  }
+  // Shelves: Q when given; else the slope (dB per octave, 12 = S 1); else APO's default S 0.9.
+  const slopeGiven = line.slopeDb ? line.slopeDb.value / 12 : undefined;
+  const q = line.q ? line.q.value : shelfQFromSlope(slopeGiven ?? 0.9, gainDb);
+  if (!(q > 0) || !Number.isFinite(q))
+    return skip(line.q ?? line.slopeDb ?? line.type, "this shelf's Q or slope gives no valid filter");
+  let frequencyHz = written;
+  let note: Where | undefined;
+  if (type === "LS" || type === "HS") {
+    const slope = slopeGiven ?? shelfSlopeFromQ(q, gainDb);
+    if (!(slope > 0) || !Number.isFinite(slope))
+      return skip(line.q ?? line.slopeDb ?? line.type, "this shelf's Q or slope gives no valid filter");
+    frequencyHz = cornerToCentre(line.family, written, gainDb, slope);
+    note = {
+      column: line.frequencyHz.column,
+      message: `${type} is a shelf given at its corner frequency ${displayFrequency(written)}: Equalizer APO runs it as the cookbook shelf at ${formatDecimal(frequencyHz, 2)} Hz, which the preset holds`,
+    };
+  }
+  const filter: TargetFilter = { kind: line.family, frequencyHz, gainDb, q };
+  return { candidate: filter, run: filter, ...(note ? { note } : {}) };
+}
+
+/** Cookbook coefficients of the types SAFE has no band for (gain plays no part in them). */
+function passBiquad(
+  kind: Exclude<RunKind, TargetFilter["kind"]>,
+  frequencyHz: number,
+  q: number,
+  sampleRate: number,
+): Biquad {
+  const w0 = (2 * Math.PI * frequencyHz) / sampleRate;
+  const cos = Math.cos(w0);
+  const alpha = Math.sin(w0) / (2 * q);
+  const numerators: Record<typeof kind, [number, number, number]> = {
+    lowpass: [(1 - cos) / 2, 1 - cos, (1 - cos) / 2],
+    highpass: [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2],
+    bandpass: [alpha, 0, -alpha],
+    notch: [1, -2 * cos, 1],
+    allpass: [1 - alpha, -2 * cos, 1 + alpha],
+  };
+  const [b0, b1, b2] = numerators[kind];
+  const a0 = 1 + alpha;
+  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
+}
+
+/** The response in dB of what APO runs, preamp included; filters at or above Nyquist are left out, as they cannot run. */
+export function runResponseDb(
+  filters: readonly RunFilter[],
+  frequencies: Float64Array,
+  sampleRate: number,
+  gainDb: number,
+): Float64Array {
+  const out = new Float64Array(frequencies.length).fill(gainDb);
+  for (const filter of filters) {
+    if (!(filter.frequencyHz < sampleRate / 2)) continue;
+    if (
+      filter.kind !== "lowpass" &&
+      filter.kind !== "highpass" &&
+      filter.kind !== "bandpass" &&
+      filter.kind !== "notch" &&
+      filter.kind !== "allpass" &&
+      filter.gainDb === 0
+    )
+      continue;
+    const coefficients =
+      filter.kind === "peaking" || filter.kind === "lowshelf" || filter.kind === "highshelf"
+        ? biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate)
+        : passBiquad(filter.kind, filter.frequencyHz, filter.q, sampleRate);
+    for (let i = 0; i < frequencies.length; i++)
+      out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
+  }
+  return out;
+}
