@@ -10,18 +10,23 @@ import { performance } from "node:perf_hooks";
 import type * as Core from "../../server/src/core/index.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { initBackend } from "../../server/src/core/network/backend.js";
-import { loadDataset, parseDataset } from "../../server/src/core/model/index.js";
-import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
-import { DEFAULT_NETWORK_CONFIG } from "../../server/src/core/network/network.js";
-import { fixedBounds } from "../../server/src/core/model/index.js";
-import { DEFAULT_TRAIN_OPTIONS, trainNetwork } from "../../server/src/core/network/index.js";
-import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/network/trainingRun.js";
+import {
+  DEFAULT_NETWORK_CONFIG,
+  DEFAULT_TRAIN_OPTIONS,
+  initBackend,
+  labelsOf,
+  loadSemanticModel,
+  toMatrix,
+  trainNetwork,
+  withCoverageRows,
+} from "../../server/src/core/network/index.js";
+import { loadDataset, parseDataset, fixedBounds } from "../../server/src/core/model/index.js";
 import { generateRows, toCsv } from "../support/safeCsv.js";
-import { generatePresets, toJsonText, toPresetText, toYamlText } from "./generate.js";
+import { generatePresets, toErrorHeavyText, toJsonText, toPresetText, toYamlText } from "./generate.js";
 import { measureServer, measureStartup, packageSize, YAML_SCHEMA_URI, yamlServerOptions } from "./servers.js";
 
 import { median } from "./stats.js";
+import { trainWithPyTorch } from "./trainingPeer.js";
 
 const LINES = 10_000;
 
@@ -54,6 +59,11 @@ async function main(): Promise<void> {
   const parseSeconds = timeIt(() => parsePresetDocument(text));
   const parseValidateSeconds = timeIt(() => validateDocument(parsePresetDocument(text), { vocabulary }));
   const jsonSeconds = timeIt(() => JSON.parse(json));
+  // The same file with half its lines damaged: error recovery does most of the work.
+  const errorText = toErrorHeavyText(text);
+  const errorCount = parsePresetDocument(errorText).syntaxErrors.length;
+  const errorSeconds = timeIt(() => validateDocument(parsePresetDocument(errorText), { vocabulary }), 3);
+  const errorParseSeconds = timeIt(() => parsePresetDocument(errorText), 3);
 
   const ours = await measureServer(
     { validationDelay: 0 },
@@ -86,6 +96,11 @@ async function main(): Promise<void> {
     jsonParseMBps: jsonMegabytes / jsonSeconds,
     parseValidateMs: parseValidateSeconds * 1000,
     jsonParseMs: jsonSeconds * 1000,
+    parseValidateVsJsonParse: parseValidateSeconds / jsonSeconds,
+    errorHeavyBytes: Buffer.byteLength(errorText),
+    errorHeavySyntaxErrors: errorCount,
+    errorHeavyParseValidateMBps: Buffer.byteLength(errorText) / 1e6 / errorSeconds,
+    errorHeavyParseMBps: Buffer.byteLength(errorText) / 1e6 / errorParseSeconds,
     yamlLines: yamlText.split("\n").length - 1,
     openToDiagnosticsMs: ours.openMs,
     hoverMedianMs: ours.hoverMedianMs,
@@ -116,6 +131,11 @@ async function main(): Promise<void> {
     ["parse", `${f(results.parseMBps)} MB/s`],
     ["parse + validate", `${f(results.parseValidateMBps)} MB/s (${f(results.parseValidateMs)} ms)`],
     ["JSON.parse of the same presets", `${f(results.jsonParseMBps)} MB/s (${f(results.jsonParseMs)} ms)`],
+    ["parse + validate / JSON.parse (time)", `${f(results.parseValidateVsJsonParse)}× (target ≤ 10)`],
+    [
+      `error-heavy text (${results.errorHeavySyntaxErrors} syntax errors): parse + validate / parse`,
+      `${f(results.errorHeavyParseValidateMBps)} / ${f(results.errorHeavyParseMBps)} MB/s (target ≥ 1)`,
+    ],
     ["YAML of the same presets", `${results.yamlLines} lines`],
     [
       "LSP open → diagnostics: ours / yaml-language-server",
@@ -150,6 +170,12 @@ async function main(): Promise<void> {
       `training, ${model.trainingEpochs} epochs (${model.trainingBackend}, ${model.trainingRows} rows of ${model.trainingData})`,
       `${f(model.trainingSeconds)} s`,
     ],
+    [
+      `training, the same rows and recipe in PyTorch ${model.peerTraining ?? ""} (ratio ours / PyTorch)`,
+      model.peerTrainingSeconds === undefined
+        ? (model.peerTrainingFailure ?? "not run")
+        : `${f(model.peerTrainingSeconds)} s (${f(model.trainingVsPyTorch!)}; target ≤ 1)`,
+    ],
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
@@ -175,13 +201,13 @@ async function modelBenchmarks() {
     dataset.rows.length,
     1,
   );
+  const options = { ...DEFAULT_TRAIN_OPTIONS, seed: 1 };
   const t0 = performance.now();
-  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, {
-    ...DEFAULT_TRAIN_OPTIONS,
-    seed: 1,
-  });
+  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, options);
   const trainingSeconds = (performance.now() - t0) / 1000;
   network.dispose();
+  // Side by side, in this run: the same rows, network and options in PyTorch.
+  const peer = trainWithPyTorch(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, options);
 
   const loadStart = performance.now();
   const { model } = loadSemanticModel(path.resolve("model"));
@@ -209,6 +235,10 @@ async function modelBenchmarks() {
     trainingRows: training.n,
     trainingData: existsSync(realData) ? "SAFE-DB" : "generated data",
     trainingSeconds,
+    peerTraining: typeof peer === "string" ? undefined : `${peer.torch}, ${peer.threads} thread`,
+    peerTrainingSeconds: typeof peer === "string" ? undefined : peer.seconds,
+    peerTrainingFailure: typeof peer === "string" ? peer : undefined,
+    trainingVsPyTorch: typeof peer === "string" ? undefined : trainingSeconds / peer.seconds,
     modelLoadMs,
     morphDecodeSingleMs: median(single),
     morphDecodeBatchedMs: median(batched),

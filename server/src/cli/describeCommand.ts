@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { presetLabel } from "../core/index.js";
-import { formatDescription } from "../core/model/index.js";
+import { describeConfidence, formatDescription, type MorphTermInput, type Vocabulary } from "../core/model/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, stoppingOnReportedErrors } from "./presetInput.js";
 
@@ -44,19 +44,33 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
       terms: input.services.model.describe(concrete.bands, options.words) ?? [],
     }));
     if (options.format === "json") {
+      const vocabulary = input.services.vocabulary;
       const json = described.map(({ resolved, terms }) => ({
         name: resolved.name ?? null,
         morph: resolved.morph !== undefined,
-        words: terms,
+        words: terms.map((term) => {
+          const info = vocabulary.lookup(term.word);
+          return { ...term, confidence: info?.confidence ?? null, summary: info?.summary ?? null };
+        }),
       }));
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       for (const { resolved, terms } of described) {
         const note = resolved.morph ? " (with its morph's bands)" : "";
         process.stdout.write(`${presetLabel(resolved)}${note}: ${formatDescription(terms)}\n`);
+        for (const line of confidenceLines(terms, input.services.vocabulary)) process.stdout.write(`  ${line}\n`);
       }
     }
   } finally {
     input.services.dispose();
   }
+}
+
+/** "warm: high confidence: 532 SAFE-DB settings, 64 SocialFX curves, agreement 0.97 — lifts 150–500 Hz" per word. */
+function confidenceLines(terms: readonly MorphTermInput[], vocabulary: Vocabulary): string[] {
+  return terms.flatMap((term) => {
+    const info = vocabulary.lookup(term.word);
+    if (!info?.confidence) return [];
+    return [`${term.word}: ${describeConfidence(info.confidence)}${info.summary ? ` — ${info.summary}` : ""}`];
+  });
 }

@@ -11,6 +11,7 @@
  */
 import { GAIN_RANGE, Q_RANGE, SHELF_Q, SLOTS, type EqBand, type SlotId } from "../eq/index.js";
 import { biquad, filterKindOf, type Biquad } from "../eq/index.js";
+import { solveSymmetric } from "./cholesky.js";
 
 export interface FitOptions {
   /** Sample rate of the cookbook filters (default 44,100 Hz, as the model's evaluation). */
@@ -138,32 +139,6 @@ function bandResponse(u: Float64Array, band: number, grid: Grid, out: Float64Arr
   }
 }
 
-/** Solves A x = b (A symmetric positive definite, n × n row-major) by Cholesky; false if not SPD. */
-function solveSymmetric(a: Float64Array, b: Float64Array, n: number, x: Float64Array): boolean {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i * n + j]!;
-      for (let k = 0; k < j; k++) sum -= l[i * n + k]! * l[j * n + k]!;
-      if (i === j) {
-        if (!(sum > 0)) return false;
-        l[i * n + i] = Math.sqrt(sum);
-      } else l[i * n + j] = sum / l[j * n + j]!;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let sum = b[i]!;
-    for (let k = 0; k < i; k++) sum -= l[i * n + k]! * x[k]!;
-    x[i] = sum / l[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = x[i]!;
-    for (let k = i + 1; k < n; k++) sum -= l[k * n + i]! * x[k]!;
-    x[i] = sum / l[i * n + i]!;
-  }
-  return true;
-}
-
 /** A fit problem: the grid, the target and the weights, with the per-band responses of one point. */
 class Problem {
   readonly bandDb: Float64Array[];
@@ -208,6 +183,7 @@ class Workspace {
   readonly normal = new Float64Array(COUNT * COUNT);
   readonly damped = new Float64Array(COUNT * COUNT);
   readonly negativeGradient = new Float64Array(COUNT);
+  readonly rhs = new Float64Array(COUNT);
   readonly step = new Float64Array(COUNT);
   readonly candidate = new Float64Array(COUNT);
   constructor(n: number) {
@@ -259,11 +235,22 @@ function descend(problem: Problem, descent: Descent, iterations: number, work: W
     // A band at 0 dB has no frequency or Q gradient: a floor on the damping keeps the system solvable.
     const floor = 1e-9 * (trace / COUNT) + 1e-12;
     let improved = false;
+    const rhs = work.rhs;
     while (descent.damping < 1e10) {
+      rhs.set(negativeGradient);
       damped.set(normal);
       for (let p = 0; p < COUNT; p++)
         damped[p * COUNT + p] = normal[p * COUNT + p]! * (1 + descent.damping) + floor * (1 + descent.damping);
-      if (solveSymmetric(damped, negativeGradient, COUNT, step)) {
+      // A parameter on the edge of the box that the descent pushes outwards is held there: left
+      // free, the projection would cut every step short and stall the descent.
+      for (let p = 0; p < COUNT; p++) {
+        const blocked = (u[p]! <= 0 && negativeGradient[p]! < 0) || (u[p]! >= 1 && negativeGradient[p]! > 0);
+        if (!blocked) continue;
+        for (let q = 0; q < COUNT; q++) damped[p * COUNT + q] = damped[q * COUNT + p] = 0;
+        damped[p * COUNT + p] = 1;
+        rhs[p] = 0;
+      }
+      if (solveSymmetric(damped, rhs, COUNT, step)) {
         for (let p = 0; p < COUNT; p++) candidate[p] = Math.min(1, Math.max(0, u[p]! + step[p]!));
         const candidateCost = problem.evaluate(candidate);
         if (candidateCost < descent.cost) {

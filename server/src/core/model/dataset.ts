@@ -7,7 +7,7 @@
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { normaliseWord } from "./vocabulary.js";
+import { normaliseWord, type WordSource } from "./vocabulary.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
 import { SeededRandom } from "./random.js";
 
@@ -16,10 +16,10 @@ const FIRST_PARAMETER_COLUMN = 5;
 
 /**
  * Labels that are not descriptors: test entries, the plug-in's default, numbers and
- * preset codes (`re27`). Kept here, documented, rather than guessed per run.
+ * preset codes (`re27`) and numbered copies (`test1`, `bass1`). Kept here, documented, rather than guessed per run.
  */
 export const JUNK_LABELS: readonly string[] = ["test", "default", "none", "preset", "untitled"];
-const JUNK_PATTERNS: readonly RegExp[] = [/^\d+$/, /^[a-z]{1,3}\d+$/];
+const JUNK_PATTERNS: readonly RegExp[] = [/^\d+$/, /^[a-z]+\d+$/];
 /** A word the preset language can spell: one identifier. */
 export const SINGLE_WORD = /^[a-z_][a-z0-9_'-]*$/;
 
@@ -34,6 +34,8 @@ export interface DatasetRow {
   participant: string;
   /** The 13 parameters in SAFE order, bells sorted by frequency. */
   values: number[];
+  /** Where the row comes from (absent: SAFE-DB); a SocialFX row is a contribution fitted to the EQ. */
+  source?: WordSource;
 }
 
 export interface SkippedRow {

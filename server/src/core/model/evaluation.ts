@@ -15,6 +15,8 @@ export interface Evaluation {
   method?: string;
   /** The held-out settings' scores averaged, and how many there were. */
   heldOut: { rows: number } & Omit<HeldOutResult, "highShelf">;
+  /** Models over two crowds: the held-out scores of each source's rows (SAFE-DB's also for its 5+ setting words). */
+  heldOutBySource?: Record<string, { rows: number } & Omit<HeldOutResult, "highShelf">>;
   silhouette: { warmBright: number; allWords: number };
   words: { word: string; examples: number; outputCurveErrorDb: number; meanParametersCurveErrorDb: number; meanCurveErrorDb: number }[];
   highShelfAbove10k: { set: string; rows: number; meanErrorOctaves: number; maxErrorOctaves: number; withinQuarterOctave: number }[];
@@ -132,7 +134,9 @@ export function modelChecks(model: SemanticModel, rows: readonly DatasetRow[]): 
   const warmBright = pick((row) => row.word === "warm" || row.word === "bright");
   const every = pick(() => true);
 
-  const words = model.vocabulary.words().map(({ word }) => {
+  // A word without examples in these rows (a SocialFX word scored on SAFE-DB data) has nothing to compare.
+  const scored = model.vocabulary.words().filter(({ word }) => rows.some((row) => row.word === word));
+  const words = scored.map(({ word }) => {
     const examples = rows.filter((row) => row.word === word);
     const exampleCurves = examples.map((row) => evaluationCurve(row.values));
     const output = evaluationCurve(model.generate([{ word, weight: 1 }]));

@@ -12,3 +12,5 @@ export * from "./vocabulary.js";
 export * from "./socialfx.js";
 export * from "./socialfxScale.js";
 export * from "./wordConfidence.js";
+export * from "./crowdData.js";
+export * from "./curveSummary.js";

@@ -3,7 +3,7 @@
  * A morph `a 0.3 b 0.7` decodes z_flat + Σ wᵢ (c_wᵢ − z_flat): weights are intensities relative
  * to a flat EQ. Deterministic, cached per morph, batched per document.
  */
-import { Vocabulary } from "./vocabulary.js";
+import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
 import type { Network } from "../network/index.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 
@@ -13,6 +13,10 @@ export interface WordModel {
   centroid: number[];
   /** 10th, 50th and 90th percentiles of the word's 13 parameters in the data. */
   percentiles: { p10: number[]; p50: number[]; p90: number[] };
+  /** Examples, sources and agreement (models trained on two crowds). */
+  confidence?: WordConfidence;
+  /** What its curve does, in one line. */
+  summary?: string;
 }
 
 export interface MorphTermInput {
@@ -40,7 +44,14 @@ export class SemanticModel {
     words: WordModel[],
   ) {
     this.words = new Map(words.map((word) => [word.word, word]));
-    this.vocabulary = new Vocabulary(words.map(({ word, examples }) => ({ word, examples })));
+    this.vocabulary = new Vocabulary(
+      words.map(({ word, examples, confidence, summary }) => {
+        const info: WordInfo = { word, examples };
+        if (confidence) info.confidence = confidence;
+        if (summary) info.summary = summary;
+        return info;
+      }),
+    );
   }
 
   get latentSize(): number {

@@ -44,10 +44,49 @@ export class Vocabulary {
     return [...this.byWord.values()].sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
   }
 
+  /**
+   * Most trustworthy first: by confidence level (high, medium, low, then words without one), then
+   * agreement, then examples. For completion lists and describe.
+   */
+  byConfidence(): WordInfo[] {
+    return [...this.byWord.values()].sort(
+      (a, b) =>
+        levelRank(a) - levelRank(b) ||
+        (b.confidence?.agreement ?? -2) - (a.confidence?.agreement ?? -2) ||
+        b.examples - a.examples ||
+        a.word.localeCompare(b.word),
+    );
+  }
+
+  /** The word's confidence, when the model measured one. */
+  confidenceOf(word: string): WordConfidence | undefined {
+    return this.lookup(word)?.confidence;
+  }
+
   /** The closest known word within a small edit distance, preferring words with more examples. */
   suggest(word: string): string | undefined {
     return closest(normaliseWord(word), this.words().map((info) => info.word));
   }
+}
+
+const LEVEL_ORDER: Record<WordConfidence["level"], number> = { high: 0, medium: 1, low: 2 };
+
+function levelRank(info: WordInfo): number {
+  return info.confidence ? LEVEL_ORDER[info.confidence.level] : 3;
+}
+
+/** "high confidence: 532 SAFE-DB settings, 64 SocialFX curves, agreement 0.97" */
+export function describeConfidence(confidence: WordConfidence): string {
+  const names: Record<WordSource, [string, string]> = {
+    safe: ["SAFE-DB setting", "SAFE-DB settings"],
+    socialfx: ["SocialFX curve", "SocialFX curves"],
+    team: ["team preset", "team presets"],
+  };
+  const sources = (Object.entries(confidence.sources) as [WordSource, number][])
+    .filter(([, count]) => count > 0)
+    .map(([source, count]) => `${count} ${names[source][count === 1 ? 0 : 1]}`);
+  const agreement = confidence.agreement === undefined ? [] : [`agreement ${confidence.agreement.toFixed(2)}`];
+  return `${confidence.level} confidence: ${[...sources, ...agreement].join(", ")}`;
 }
 
 export function normaliseWord(word: string): string {

@@ -84,14 +84,16 @@ export function chanceOfAgreement(
 }
 
 /**
- * The documented rule (model/README.md, "Confidence"). A word ships when at least
- * {@link SHIP_RULE.minContributors} people gave it and their agreement is beyond chance at
- * {@link SHIP_RULE.maxChance}; it is "high" with many people agreeing far beyond chance, "medium"
- * beyond chance at 5 %, else "low".
+ * The documented rule (model/README.md, "Confidence"). A word ships when at least 2 people gave
+ * it, their curves agree (reliability above 0) and at least as well as half the random sets of as
+ * many people do (chance ≤ 0.5). That keeps words whose few people cannot prove agreement; they
+ * ship as "low", to be flagged where they are used. "medium": beyond chance at 5 % with 3+ people;
+ * "high": beyond chance at 1 % with 8+ people agreeing at 0.8 or more.
  */
 export const SHIP_RULE = {
   minContributors: 2,
-  maxChance: 0.2,
+  minAgreement: 0,
+  maxChance: 0.5,
   medium: { maxChance: 0.05, minContributors: 3 },
   high: { maxChance: 0.01, minContributors: 8, minAgreement: 0.8 },
 } as const;
@@ -136,6 +138,10 @@ export function judgeWord(measured: MeasuredWord, pools: ContributorPools, seed:
     confidence,
     contributors: people,
     chance: Math.round(chance * 1000) / 1000,
-    ships: people >= rule.minContributors && chance <= rule.maxChance,
+    ships:
+      people >= rule.minContributors &&
+      agreement !== undefined &&
+      agreement > rule.minAgreement &&
+      chance <= rule.maxChance,
   };
 }

@@ -2,6 +2,7 @@
 export * from "./backend.js";
 export * from "./backprop.js";
 export * from "./fusedAdam.js";
+export * from "./modelBuilding.js";
 export * from "./modelFolder.js";
 export * from "./network.js";
 export * from "./serialization.js";

@@ -1,40 +1,61 @@
 /**
- * The whole training job behind `eqp train`: load and check the data, train on the participant
- * split and evaluate on the held-out participants, then train on all usable data and write the
- * model folder atomically with its metadata (vocabulary, bounds, centroids, provenance, evaluation).
+ * The whole training job behind `eqp train`: load and check the data (SAFE-DB, and SocialFX when
+ * given), train on participant folds and evaluate on the held-out participants, then train on all
+ * usable data and write the model folder atomically with its metadata (vocabulary with each word's
+ * confidence and summary, bounds, centroids, provenance, evaluation per source).
  */
 import * as path from "node:path";
 import { initBackend } from "./backend.js";
 import {
+  curveRegionsSummary,
   describeReport,
-  loadDataset,
-  participantFolds,
-  splitByParticipant,
-  type Dataset,
-  type DatasetRow,
-} from "../model/index.js";
-import {
+  describeSocialFxReport,
   evaluateModel,
+  evaluationCurve,
+  EVALUATION_FREQUENCIES,
+  fixedBounds,
   heldOutResults,
   highShelfCheck,
+  loadDataset,
+  loadSocialFx,
   modelChecks,
+  participantFolds,
+  prepareCrowdData,
+  splitByParticipant,
   summariseHeldOut,
+  type BoundsScheme,
+  type CrowdData,
+  type Dataset,
+  type DatasetRow,
   type Evaluation,
   type HeldOutResult,
+  type ParameterBounds,
+  type SemanticModel,
+  type SocialFxDataset,
 } from "../model/index.js";
 import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "./modelFolder.js";
+import {
+  buildSemanticModel,
+  flatParameters,
+  labelsOf,
+  round,
+  toMatrix,
+  withCoverageRows,
+  AUGMENTATION,
+} from "./modelBuilding.js";
 import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
-import { fixedBounds, normalise, PARAMETER_COUNT, type BoundsScheme, type ParameterBounds } from "../model/index.js";
-import { SeededRandom } from "../model/index.js";
-import { SemanticModel, type WordModel } from "../model/index.js";
 import { trainNetwork } from "./trainingLoop.js";
 import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "./trainOptions.js";
 
 export const ATTRIBUTION =
   "Stables, R., Enderby, S., De Man, B., Fazekas, G., Reiss, J. D. (2014). SAFE: A System for the Extraction and Retrieval of Semantic Audio Descriptors. ISMIR 2014.";
+export const SOCIALFX_ATTRIBUTION =
+  "Zheng, T., Seetharaman, P., Pardo, B. (2016). SocialFX: Studying a Crowdsourced Folksonomy of Audio Effects Terms. ACM Multimedia 2016; Seetharaman, P., Pardo, B. (2016). Audealize.";
 
 export interface TrainJobOptions {
   dataFile: string;
+  /** SocialFX_eq_contributions.csv: train on both crowds (words then ship by measured confidence). */
+  socialFxFile?: string;
   outDir: string;
   epochs?: number;
   seed?: number;
@@ -54,110 +75,6 @@ export interface TrainJobOptions {
 
 export class TrainingStopped extends Error {
   override name = "TrainingStopped";
-}
-
-export function toMatrix(rows: readonly DatasetRow[], bounds: ParameterBounds): Float32Array {
-  const matrix = new Float32Array(rows.length * PARAMETER_COUNT);
-  rows.forEach((row, index) => normalise(row.values, bounds, matrix, index * PARAMETER_COUNT));
-  return matrix;
-}
-
-export function labelsOf(rows: readonly DatasetRow[], words: readonly string[]): Int32Array {
-  return Int32Array.from(rows.map((row) => words.indexOf(row.word)));
-}
-
-/**
- * Coverage rows: copies of real settings with a few parameters redrawn uniformly over their whole
- * (normalised) range, unlabelled, so they train the reconstruction and never the contrastive loss.
- * They teach the autoencoder the corners of the range that few people used (a high shelf above
- * 10 kHz, extreme Q). 5-fold participant cross-validation (curve error / high shelves above 10 kHz):
- * none 0.90 dB / 0.24 oct; half the rows again 0.64 / 0.22; three quarters 0.62 / 0.23; as many again 0.59 / 0.18.
- */
-export const AUGMENTATION = { fraction: 1, redrawnParameters: 3 } as const;
-
-export function withCoverageRows(
-  matrix: Float32Array,
-  labels: Int32Array,
-  n: number,
-  seed: number,
-  fraction: number = AUGMENTATION.fraction,
-): { rows: Float32Array; labels: Int32Array; n: number } {
-  const extra = Math.round(fraction * n);
-  if (extra === 0) return { rows: matrix, labels, n };
-  const random = new SeededRandom(seed + 7919);
-  const rows = new Float32Array((n + extra) * PARAMETER_COUNT);
-  rows.set(matrix.subarray(0, n * PARAMETER_COUNT));
-  const allLabels = new Int32Array(n + extra).fill(-1);
-  allLabels.set(labels.subarray(0, n));
-  for (let k = 0; k < extra; k++) {
-    const source = random.int(n);
-    const offset = (n + k) * PARAMETER_COUNT;
-    rows.set(matrix.subarray(source * PARAMETER_COUNT, (source + 1) * PARAMETER_COUNT), offset);
-    for (let redraw = 0; redraw < AUGMENTATION.redrawnParameters; redraw++)
-      rows[offset + random.int(PARAMETER_COUNT)] = random.next();
-  }
-  return { rows, labels: allLabels, n: n + extra };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * p;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-}
-
-/** The flat EQ: every gain 0 dB; frequencies and Q at the data's medians, so the latent sits among real settings. */
-export function flatParameters(rows: readonly DatasetRow[]): number[] {
-  return Array.from({ length: PARAMETER_COUNT }, (_, index) => {
-    if ([0, 2, 5, 8, 11].includes(index)) return 0;
-    return percentile(
-      rows.map((row) => row.values[index]!).sort((a, b) => a - b),
-      0.5,
-    );
-  });
-}
-
-/** Centroids of each word's examples in the latent space, with the spread of its parameters. */
-export function wordModels(
-  network: Network,
-  rows: readonly DatasetRow[],
-  words: readonly { word: string; examples: number }[],
-  bounds: ParameterBounds,
-): WordModel[] {
-  const latents = network.encodeRows(toMatrix(rows, bounds), rows.length);
-  const size = network.config.latentSize;
-  return words.map(({ word }) => {
-    const indices = rows.map((row, index) => (row.word === word ? index : -1)).filter((index) => index >= 0);
-    const centroid = new Array<number>(size).fill(0);
-    for (const index of indices)
-      for (let k = 0; k < size; k++) centroid[k]! += latents[index * size + k]! / indices.length;
-    const column = (parameter: number) => indices.map((index) => rows[index]!.values[parameter]!).sort((a, b) => a - b);
-    const spread = (p: number) =>
-      Array.from({ length: PARAMETER_COUNT }, (_, parameter) => round(percentile(column(parameter), p), 4));
-    return {
-      word,
-      examples: indices.length,
-      centroid: centroid.map((value) => round(value, 7)),
-      percentiles: { p10: spread(0.1), p50: spread(0.5), p90: spread(0.9) },
-    };
-  });
-}
-
-function round(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
-}
-
-export function buildSemanticModel(
-  network: Network,
-  rows: readonly DatasetRow[],
-  words: readonly { word: string; examples: number }[],
-  bounds: ParameterBounds,
-): SemanticModel {
-  const flat = flatParameters(rows);
-  const flatLatent = network.encodeRows(normalise(flat, bounds), 1);
-  return new SemanticModel(network, bounds, flatLatent, wordModels(network, rows, words, bounds));
 }
 
 async function fit(
@@ -183,18 +100,69 @@ export interface TrainJobResult {
   outDir: string;
 }
 
+/** What one run trains on: SAFE-DB alone (words by example count), or both crowds (words by confidence). */
+interface TrainingData {
+  dataset: Dataset;
+  socialfx?: SocialFxDataset;
+  crowd?: CrowdData;
+  rows: DatasetRow[];
+  words: { word: string; examples: number }[];
+}
+
+function loadTrainingData(options: TrainJobOptions, say: (message: string) => void): TrainingData {
+  if (!options.socialFxFile) {
+    const dataset = loadDataset(options.dataFile, { minExamples: options.minExamples ?? 5 });
+    say(`data: ${describeReport(dataset.report)}`);
+    for (const skipped of dataset.report.skipped)
+      say(`${options.dataFile}:${skipped.line}: skipped: ${skipped.reason}`);
+    return { dataset, rows: dataset.rows, words: dataset.words };
+  }
+  // Which words are usable is decided over both crowds, so SAFE-DB's rare words are read too.
+  const dataset = loadDataset(options.dataFile, { minExamples: 1 });
+  say(`SAFE-DB: ${describeReport(dataset.report)}`);
+  for (const skipped of dataset.report.skipped) say(`${options.dataFile}:${skipped.line}: skipped: ${skipped.reason}`);
+  const socialfx = loadSocialFx(options.socialFxFile);
+  say(`SocialFX: ${describeSocialFxReport(socialfx.report)}`);
+  for (const skipped of socialfx.report.skipped)
+    say(`${options.socialFxFile}:${skipped.line}: skipped: ${skipped.reason}`);
+  const crowd = prepareCrowdData(dataset, socialfx, { seed: options.seed ?? 1 });
+  const scale = crowd.calibration!.scale;
+  say(
+    `SocialFX dB scale: ${scale.dbPerUnit.toFixed(2)} dB per unit, offset ${scale.offsetDb.toFixed(2)} dB (leave-one-word-out error ${crowd.calibration!.leaveOneOutRmsDb.toFixed(2)} dB over ${crowd.calibration!.words.length} shared words)`,
+  );
+  say(
+    `fitted ${crowd.fit!.contributions} SocialFX curves in ${crowd.fit!.seconds} s: residual mean ${crowd.fit!.meanRmsDb} dB RMS, max ${crowd.fit!.maxRmsDb}`,
+  );
+  say(`${crowd.words.length} words ship of ${crowd.judged.length} with 2+ people; ${crowd.rows.length} rows`);
+  return { dataset, socialfx, crowd, rows: crowd.rows, words: crowd.words };
+}
+
+/** Held-out scores per source, and SAFE-DB's words with 5+ settings alone (the single-crowd model's set). */
+function heldOutBySource(rows: readonly DatasetRow[], results: readonly HeldOutResult[], data: TrainingData) {
+  const pick = (keep: (row: DatasetRow) => boolean) => results.filter((_, index) => keep(rows[index]!));
+  const safeCounts = new Map<string, number>();
+  for (const row of data.dataset.rows) safeCounts.set(row.word, (safeCounts.get(row.word) ?? 0) + 1);
+  const bySource: Record<string, Evaluation["heldOut"]> = {};
+  const safe = pick((row) => (row.source ?? "safe") === "safe");
+  const socialfx = pick((row) => row.source === "socialfx");
+  if (safe.length) bySource.safe = summariseHeldOut(safe);
+  if (socialfx.length) bySource.socialfx = summariseHeldOut(socialfx);
+  const core = pick((row) => (row.source ?? "safe") === "safe" && (safeCounts.get(row.word) ?? 0) >= 5);
+  if (core.length && data.crowd) bySource.safeWordsWithFiveSettings = summariseHeldOut(core);
+  return bySource;
+}
+
 export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJobResult> {
   const started = Date.now();
   const say = options.onMessage ?? (() => undefined);
   // A model that cannot be written should fail now, not after every epoch has run.
   checkModelFolderTarget(options.outDir);
-  const dataset = loadDataset(options.dataFile, { minExamples: options.minExamples ?? 5 });
-  say(`data: ${describeReport(dataset.report)}`);
-  for (const skipped of dataset.report.skipped) say(`${options.dataFile}:${skipped.line}: skipped: ${skipped.reason}`);
+  const data = loadTrainingData(options, say);
+  const { dataset, rows } = data;
   const backend = await initBackend(options.backend);
   const seed = options.seed ?? 1;
   const bounds = fixedBounds(options.bounds ?? "plugin");
-  const words = dataset.words.map((entry) => entry.word);
+  const words = data.words.map((entry) => entry.word);
   const config = DEFAULT_NETWORK_CONFIG;
   const trainOptions = (phase: string): TrainOptions => ({
     ...DEFAULT_TRAIN_OPTIONS,
@@ -203,139 +171,171 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
     onEpoch: (progress) => options.onProgress?.(phase, progress),
     shouldStop: options.shouldStop,
   });
-
-  let evaluation: Evaluation | undefined;
-  const split = splitByParticipant(dataset.rows, seed);
-  const folds = options.folds ?? 1;
-  let crossValidated: HeldOutResult[] | undefined;
-  if (options.holdout || (options.evaluate !== false && folds <= 1)) {
-    say(
-      `held-out split: ${split.train.length} training rows, ${split.validation.length} validation rows from participants ${split.validationParticipants.join(", ")}`,
-    );
-    const { network } = await fit(split.train, words, bounds, config, trainOptions("held-out"));
-    const model = buildSemanticModel(
+  const modelOf = (network: Network, trainRows: readonly DatasetRow[]) =>
+    buildSemanticModel(
       network,
-      split.train,
-      dataset.words.filter((entry) => split.train.some((row) => row.word === entry.word)),
+      trainRows,
+      data.words.filter((entry) => trainRows.some((row) => row.word === entry.word)),
       bounds,
     );
+
+  let evaluation: Evaluation | undefined;
+  const split = splitByParticipant(rows, seed);
+  const folds = options.folds ?? 1;
+  let crossValidated: { rows: DatasetRow[]; results: HeldOutResult[] } | undefined;
+  if (options.holdout || (options.evaluate !== false && folds <= 1)) {
+    say(
+      `held-out split: ${split.train.length} training rows, ${split.validation.length} validation rows from ${split.validationParticipants.length} participants`,
+    );
+    const { network } = await fit(split.train, words, bounds, config, trainOptions("held-out"));
+    const model = modelOf(network, split.train);
     evaluation = {
       method: `one split by participant (seed ${seed}): ${split.validation.length} held-out settings`,
       ...evaluateModel(model, split.train, split.validation),
     };
-    if (options.holdout) {
-      save(
-        options,
-        model,
-        dataset,
-        bounds,
-        config,
-        seed,
-        backend,
-        evaluation,
-        split.validationParticipants,
-        "training split",
-        started,
+    if (data.crowd)
+      evaluation.heldOutBySource = heldOutBySource(
+        split.validation,
+        heldOutResults(model, split.train, split.validation),
+        data,
       );
+    if (options.holdout) {
+      save(options, model, data, { bounds, config, seed, backend, evaluation, started }, split, "training split");
       return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
     }
     model.dispose();
   } else if (options.evaluate !== false) {
-    crossValidated = [];
-    const foldSplits = participantFolds(dataset.rows, folds, seed);
-    for (const [index, fold] of foldSplits.entries()) {
+    crossValidated = { rows: [], results: [] };
+    // SocialFX contributions are their own participants: they are held out by contribution.
+    for (const [index, fold] of participantFolds(rows, folds, seed).entries()) {
       say(
         `fold ${index + 1}/${folds}: ${fold.train.length} training rows, ${fold.validation.length} held-out rows from ${fold.validationParticipants.length} participants`,
       );
       const { network } = await fit(fold.train, words, bounds, config, trainOptions(`fold ${index + 1}/${folds}`));
-      const model = buildSemanticModel(
-        network,
-        fold.train,
-        dataset.words.filter((entry) => fold.train.some((row) => row.word === entry.word)),
-        bounds,
-      );
-      crossValidated.push(...heldOutResults(model, fold.train, fold.validation));
+      const model = modelOf(network, fold.train);
+      crossValidated.rows.push(...fold.validation);
+      crossValidated.results.push(...heldOutResults(model, fold.train, fold.validation));
       model.dispose();
     }
   }
-  const { network } = await fit(dataset.rows, words, bounds, config, trainOptions("all data"));
-  const model = buildSemanticModel(network, dataset.rows, dataset.words, bounds);
+  const { network } = await fit(rows, words, bounds, config, trainOptions("all data"));
+  const model = buildSemanticModel(network, rows, data.words, bounds);
   if (crossValidated) {
+    const safeOnly = crossValidated.results.filter((_, i) => (crossValidated.rows[i]!.source ?? "safe") === "safe");
     evaluation = {
       method: `${folds}-fold cross-validation by participant (seed ${seed}): every setting held out once`,
-      heldOut: summariseHeldOut(crossValidated),
-      ...modelChecks(model, dataset.rows),
+      heldOut: summariseHeldOut(safeOnly),
+      ...modelChecks(model, rows),
       highShelfAbove10k: [
         highShelfCheck(
           "held-out",
-          crossValidated.map((result) => result.highShelf),
+          safeOnly.map((result) => result.highShelf),
         ),
       ],
     };
+    if (data.crowd) evaluation.heldOutBySource = heldOutBySource(crossValidated.rows, crossValidated.results, data);
   }
-  save(
-    options,
-    model,
-    dataset,
-    bounds,
-    config,
-    seed,
-    backend,
-    evaluation,
-    split.validationParticipants,
-    "all usable data",
-    started,
-  );
+  save(options, model, data, { bounds, config, seed, backend, evaluation, started }, split, "all usable data");
   model.dispose();
   return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
+}
+
+interface RunFacts {
+  bounds: ParameterBounds;
+  config: NetworkConfig;
+  seed: number;
+  backend: string;
+  evaluation: Evaluation | undefined;
+  started: number;
+}
+
+/** The metadata's vocabulary: each word with its confidence (both crowds) and what its curve does. */
+function vocabularyEntries(model: SemanticModel, data: TrainingData) {
+  return model.vocabulary.words().map((info) => {
+    const summary = curveRegionsSummary(
+      EVALUATION_FREQUENCIES,
+      evaluationCurve(model.generate([{ word: info.word, weight: 1 }])),
+    );
+    const confidence = data.crowd?.verdicts.get(info.word)?.confidence;
+    const wordModel = { ...model.word(info.word)!, summary, ...(confidence ? { confidence } : {}) };
+    return { info: { ...info, summary, ...(confidence ? { confidence } : {}) }, wordModel };
+  });
+}
+
+/** What the metadata keeps of the two crowds: derived statistics only, never rows. */
+function crowdFacts(data: TrainingData): Record<string, unknown> | undefined {
+  const crowd = data.crowd;
+  if (!crowd || !data.socialfx || !socialFxFileName(data)) return undefined;
+  return {
+    socialfx: {
+      file: socialFxFileName(data),
+      sha256: data.socialfx.checksum,
+      rowsRead: data.socialfx.report.rowsRead,
+      rowsUsed: data.socialfx.report.rowsUsed,
+      malformedRows: data.socialfx.report.skipped.length,
+      otherLanguages: data.socialfx.report.otherLanguages,
+    },
+    calibration: crowd.calibration,
+    fit: crowd.fit,
+    comparatives: crowd.comparatives,
+    words: crowd.judged.map((verdict) => ({
+      word: verdict.word,
+      contributors: verdict.contributors,
+      chance: verdict.chance,
+      ships: verdict.ships,
+      ...verdict.confidence,
+    })),
+  };
+}
+
+function socialFxFileName(data: TrainingData): string | undefined {
+  return data.socialfx ? path.basename(data.socialfx.report.source) : undefined;
 }
 
 function save(
   options: TrainJobOptions,
   model: SemanticModel,
-  dataset: Dataset,
-  bounds: ParameterBounds,
-  config: NetworkConfig,
-  seed: number,
-  backend: string,
-  evaluation: Evaluation | undefined,
-  validationParticipants: string[],
+  data: TrainingData,
+  facts: RunFacts,
+  split: { validationParticipants: string[] },
   trainedOn: string,
-  started: number,
 ): void {
-  const words = [...model.vocabulary.words()];
+  const entries = vocabularyEntries(model, data);
+  const { dataset } = data;
+  const crowds = crowdFacts(data);
   saveModelFolder(options.outDir, model.network, {
     ...newMetadataBase(),
-    description: `The V3 semantic EQ model: ${words.length} words from SAFE-DB, trained on ${trainedOn}.`,
-    attribution: ATTRIBUTION,
-    vocabulary: words,
+    description: `The V3 semantic EQ model: ${entries.length} words from ${data.crowd ? "SAFE-DB and SocialFX" : "SAFE-DB"}, trained on ${trainedOn}.`,
+    attribution: data.crowd ? `${ATTRIBUTION} ${SOCIALFX_ATTRIBUTION}` : ATTRIBUTION,
+    vocabulary: entries.map((entry) => entry.info),
     model: {
-      bounds,
+      bounds: facts.bounds,
       latentSize: model.latentSize,
-      flatParameters: flatParameters(dataset.rows),
+      flatParameters: flatParameters(data.rows),
       flatLatent: Array.from(model.flatLatent, (value) => round(value, 7)),
-      words: words.map((entry) => model.word(entry.word)!),
+      words: entries.map((entry) => entry.wordModel),
       data: {
         file: path.basename(options.dataFile),
         sha256: dataset.checksum,
         rowsRead: dataset.report.rowsRead,
-        rowsUsed: dataset.report.rowsUsed,
+        rowsUsed: data.rows.filter((row) => (row.source ?? "safe") === "safe").length,
         malformedRows: dataset.report.skipped.length,
         junkLabels: dataset.report.junkLabels,
-        minExamples: options.minExamples ?? 5,
+        minExamples: data.crowd ? 1 : (options.minExamples ?? 5),
         trainedOn,
-        validationParticipants,
+        validationParticipants: split.validationParticipants,
+        ...(crowds ? { crowds } : {}),
       },
       training: {
         ...DEFAULT_TRAIN_OPTIONS,
         epochs: options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs,
-        seed,
+        seed: facts.seed,
         coverageRows: AUGMENTATION,
-        network: config,
-        backend,
-        seconds: round((Date.now() - started) / 1000, 1),
+        network: facts.config,
+        backend: facts.backend,
+        seconds: round((Date.now() - facts.started) / 1000, 1),
       },
-      evaluation: evaluation as unknown as Record<string, unknown> | undefined,
+      evaluation: facts.evaluation as unknown as Record<string, unknown> | undefined,
       createdAt: new Date().toISOString(),
     },
   });

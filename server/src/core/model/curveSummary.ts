@@ -1,0 +1,50 @@
+/**
+ * What a curve does, in one line: "cuts lows, lifts 3–8 kHz". Regions where the curve stays beyond
+ * ±{@link SUMMARY_THRESHOLD_DB} dB are named by their edges, the largest (by area on a log axis)
+ * first, at most three. Used for a word's `summary` in the model's metadata.
+ */
+
+/** Smaller deviations than this are not worth naming: about what people notice on a broad band. */
+export const SUMMARY_THRESHOLD_DB = 1.5;
+
+function hz(frequency: number): string {
+  if (frequency >= 1000) {
+    const k = frequency / 1000;
+    return `${k >= 10 ? Math.round(k) : Math.round(k * 10) / 10} kHz`;
+  }
+  return `${frequency >= 100 ? Math.round(frequency / 10) * 10 : Math.round(frequency)} Hz`;
+}
+
+function region(low: number, high: number, first: boolean, last: boolean): string {
+  if (first && last) return "everything";
+  if (first) return high <= 300 ? "lows" : `below ${hz(high)}`;
+  if (last) return low >= 6000 ? "highs" : `above ${hz(low)}`;
+  const a = hz(low);
+  const b = hz(high);
+  // "3–8 kHz" rather than "3 kHz–8 kHz" when both ends share the unit.
+  return a.endsWith(" kHz") && b.endsWith(" kHz") ? `${a.slice(0, -4)}–${b}` : a.endsWith(" Hz") && b.endsWith(" Hz") ? `${a.slice(0, -3)}–${b}` : `${a}–${b}`;
+}
+
+/** The one-line summary of `curveDb` given at ascending `frequencies` (Hz). */
+export function curveRegionsSummary(frequencies: ArrayLike<number>, curveDb: ArrayLike<number>, maxParts = 3): string {
+  const n = frequencies.length;
+  const parts: { text: string; weight: number }[] = [];
+  let i = 0;
+  while (i < n) {
+    const sign = Math.abs(curveDb[i]!) >= SUMMARY_THRESHOLD_DB ? Math.sign(curveDb[i]!) : 0;
+    let j = i;
+    let area = 0;
+    while (j < n && (sign === 0 ? Math.abs(curveDb[j]!) < SUMMARY_THRESHOLD_DB : Math.sign(curveDb[j]!) === sign && Math.abs(curveDb[j]!) >= SUMMARY_THRESHOLD_DB)) {
+      area += Math.abs(curveDb[j]!);
+      j++;
+    }
+    if (sign !== 0) {
+      const text = `${sign > 0 ? "lifts" : "cuts"} ${region(frequencies[i]!, frequencies[j - 1]!, i === 0, j === n)}`;
+      parts.push({ text, weight: area });
+    }
+    i = j;
+  }
+  if (parts.length === 0) return "nearly flat (within ±1.5 dB)";
+  const kept = new Set([...parts].sort((a, b) => b.weight - a.weight).slice(0, maxParts));
+  return parts.filter((part) => kept.has(part)).map((part) => part.text).join(", ");
+}
