@@ -150,11 +150,13 @@ export function readFilter(line: ApoFilterLine): FilterReading {
     frequencyHz = cornerToCentre(line.family, written, gainDb, slope);
     note = {
       column: line.frequencyHz.column,
-      message: `${type} is a shelf given at its corner frequency ${displayFrequency(written)}: Equalizer APO runs it as the cookbook shelf at ${formatDecimal(frequencyHz, 2)} Hz, which the preset holds`,
+      message: `${type} is a shelf given at its corner frequency ${displayFrequency(written)}: Equalizer APO runs it as the cookbook shelf at ${formatDecimal(frequencyHz, 2)} Hz, which the preset holds (to 4 digits)`,
     };
   }
-  const filter: TargetFilter = { kind: line.family, frequencyHz, gainDb, q };
-  return { candidate: filter, run: filter, ...(note ? { note } : {}) };
+  const run: TargetFilter = { kind: line.family, frequencyHz, gainDb, q };
+  // A moved frequency (8866.1… Hz) is written to four significant digits; the cost of that is measured against `run`.
+  const candidate = note ? { ...run, frequencyHz: Number(frequencyHz.toPrecision(4)) } : run;
+  return { candidate, run, ...(note ? { note } : {}) };
 }
 
 /** Cookbook coefficients of the types SAFE has no band for (gain plays no part in them). */

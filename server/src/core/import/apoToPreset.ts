@@ -37,9 +37,6 @@ import { isStructureLine, splitChains } from "./apoChains.js";
 import { readFilter, runResponseDb, type RunFilter } from "./apoFilters.js";
 import type { ApoDocument, ApoFilterLine, ApoLine } from "./apoParser.js";
 
-export { qFromBandwidth, shelfQFromSlope } from "./apoFilters.js";
-export type { TotalCost } from "./apoFit.js";
-
 export interface ImportWarning {
   line: number;
   column: number;
@@ -92,13 +89,18 @@ type Problem = { line: number; column: number; message: string };
 
 interface Candidate {
   source: ApoFilterLine;
+  /** The band it would be (an LS frequency rounded to what the preset writes). */
   filter: TargetFilter;
+  /** What APO runs for it, exactly. */
+  run: RunFilter;
 }
 
 interface Leftover {
   line: ApoLine;
   column: number;
   reason: string;
+  /** Structure the import follows (Channel:, If:) is a note, not a loss. */
+  note?: boolean;
   /** What it would have run, to measure what leaving it out costs. */
   run?: RunFilter;
 }
@@ -130,10 +132,15 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     if (line.kind === "preamp") outputGainDb += line.gainDb;
     else if (line.kind === "ignored") leftovers.push({ line, column: line.column, reason: line.reason });
     else if (line.kind === "other") {
-      const reason = isStructureLine(line)
-        ? `'${line.command}' (Equalizer APO's channel and branch structure) is resolved by the import, not kept`
-        : `the APO command '${line.command}' has no place in a SAFE preset`;
-      leftovers.push({ line, column: 1, reason });
+      if (isStructureLine(line))
+        leftovers.push({
+          line,
+          column: 1,
+          reason: `'${line.command}' structures Equalizer APO's chain; the import follows it (a preset per channel, the first branch of an If:)`,
+          note: true,
+        });
+      else
+        leftovers.push({ line, column: 1, reason: `the APO command '${line.command}' has no place in a SAFE preset` });
     } else if (line.kind === "filter") {
       const reading = readFilter(line);
       if (reading.problem) errors.push({ line: line.line, ...reading.problem });
@@ -141,7 +148,8 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
       if (reading.note) warnings.push({ line: line.line, ...reading.note, severity: "note" });
       if (reading.run) runs.push(reading.run);
       if (reading.leftover) leftovers.push({ line, ...reading.leftover, ...(reading.run ? { run: reading.run } : {}) });
-      if (reading.candidate) candidates.push({ source: line, filter: reading.candidate });
+      if (reading.candidate && reading.run)
+        candidates.push({ source: line, filter: reading.candidate, run: reading.run });
       if (line.thousandsSeparator)
         warnings.push({
           line: line.line,
@@ -179,7 +187,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
       candidate.filter.kind === "peaking"
         ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
         : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
-    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.filter });
+    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.run });
   }
 
   // Everything the chain runs, as APO would: the reference for every error below.
@@ -202,7 +210,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
     const candidate = slotted.get(slot);
     if (!candidate) continue;
-    const { filter, source } = candidate;
+    const { filter, source, run } = candidate;
     const changes: string[] = [];
     let frequencyHz = writtenFrequency(filter.frequencyHz);
     if (frequencyHz < AUDIBLE_RANGE.min || frequencyHz > AUDIBLE_RANGE.max) {
@@ -224,7 +232,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     if (filter.kind !== "peaking") q = SHELF_Q;
     bands.push({ slot, frequencyHz, gainDb, q });
     if (changes.length > 0) {
-      const deviation = costWith(filter, { kind: filter.kind, frequencyHz, gainDb, q });
+      const deviation = costWith(run, { kind: filter.kind, frequencyHz, gainDb, q });
       warnings.push({
         line: source.line,
         column: source.type.column,
@@ -242,7 +250,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
       column: leftover.column,
       message: `not imported, kept as a comment: ${leftover.reason}${deviation ? `; leaving it out is ${describeDeviation(deviation)}` : ""}`,
       ...(deviation ? { errorDb: deviation.errorDb } : {}),
-      severity: "warning",
+      severity: leftover.note ? "note" : "warning",
     });
   }
 
@@ -250,7 +258,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   const kept = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, outputGainDb), grid);
   let method: "kept" | "fitted" = "kept";
   let fittedMaxDb: number | undefined;
-  const cannotHoldAll = dropped > 0 || runs.some((run) => !candidates.some((candidate) => candidate.filter === run));
+  const cannotHoldAll = dropped > 0 || runs.some((run) => !candidates.some((candidate) => candidate.run === run));
   if (cannotHoldAll) {
     const fitted = fittedBands(reference, grid, SAMPLE_RATE, writtenGain(outputGainDb));
     const cost = totalCost(reference, bandsResponseDb(fitted, grid, SAMPLE_RATE, writtenGain(outputGainDb)), grid);
