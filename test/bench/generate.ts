@@ -113,3 +113,23 @@ export function toYamlText(presets: GeneratedPreset[], schemaUri?: string): stri
   }
   return `${out.join("\n")}\n`;
 }
+
+/** What a half-typed or broken line holds: stray braces and quotes, lost units, typos, values off their line. */
+const DAMAGE = ["{", "}", '"', "q", "3", "Hz", "bel", "preset", ";", "\u0001", "2.5k", "morph", "'"];
+
+/**
+ * The preset text with about half its lines damaged (a character range deleted, or a piece from
+ * DAMAGE inserted), deterministic for a seed: the error-heavy input of the parse benchmark,
+ * where error recovery does most of the work.
+ */
+export function toErrorHeavyText(text: string, seed = 1): string {
+  const random = seededRandom(seed);
+  const lines = text.split("\n").map((line) => {
+    if (line.length === 0 || random() < 0.5) return line;
+    const at = Math.floor(random() * line.length);
+    if (random() < 0.3) return line.slice(0, at) + line.slice(at + 1 + Math.floor(random() * 4));
+    const piece = DAMAGE[Math.floor(random() * DAMAGE.length)]!;
+    return `${line.slice(0, at)}${random() < 0.5 ? " " : ""}${piece}${line.slice(at)}`;
+  });
+  return lines.join("\n");
+}

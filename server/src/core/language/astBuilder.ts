@@ -42,12 +42,25 @@ function spanning(first: Range, last: Range): Range {
   return { start: first.start, end: last.end };
 }
 
+// The helpers below loop instead of chaining filter(): they run for every token of the file, and
+// the intermediate arrays were a large share of the parse's garbage.
+
 function tokens(children: Children, name: string): IToken[] {
-  return (children[name] ?? []).filter(isToken).filter(hasPosition);
+  const found: IToken[] = [];
+  for (const element of children[name] ?? []) if (isToken(element) && hasPosition(element)) found.push(element);
+  return found;
+}
+
+/** The first positioned token of a kind (in child order, which is source order). */
+function firstToken(children: Children, name: string): IToken | undefined {
+  for (const element of children[name] ?? []) if (isToken(element) && hasPosition(element)) return element;
+  return undefined;
 }
 
 function nodes(children: Children, name: string): CstNode[] {
-  return (children[name] ?? []).filter((element): element is CstNode => !isToken(element));
+  const found: CstNode[] = [];
+  for (const element of children[name] ?? []) if (!isToken(element)) found.push(element);
+  return found;
 }
 
 /** All positioned tokens below a node, in source order. */
@@ -113,10 +126,12 @@ export function buildItems(document: CstNode): (PresetBlock | Statement)[] {
 
 function buildPreset(node: CstNode): PresetBlock | undefined {
   const children = node.children as Children;
-  const keyword = tokens(children, "Preset")[0];
+  const keyword = firstToken(children, "Preset");
   const range = nodeRange(node);
   if (!keyword || !range) return undefined;
-  const nameToken = tokens(children, "StringLiteral")[0] ?? tokens(children, "UnterminatedString")[0];
+  const nameToken = firstToken(children, "StringLiteral") ?? firstToken(children, "UnterminatedString");
+  const open = firstToken(children, "LCurly");
+  const close = firstToken(children, "RCurly");
   const statements = nodes(children, "statement")
     .map(buildStatement)
     .filter((statement): statement is Statement => statement !== undefined);
@@ -125,24 +140,23 @@ function buildPreset(node: CstNode): PresetBlock | undefined {
     name: nameToken ? unquote(nameToken.image) : undefined,
     nameRange: nameToken ? tokenRange(nameToken) : undefined,
     keywordRange: tokenRange(keyword),
-    openRange: tokens(children, "LCurly").map(tokenRange)[0],
+    openRange: open ? tokenRange(open) : undefined,
     statements,
-    closed: tokens(children, "RCurly").length > 0,
-    closeLine: tokens(children, "RCurly").map((token) => tokenRange(token).start.line)[0],
+    closed: close !== undefined,
+    closeLine: close ? tokenRange(close).start.line : undefined,
     range,
   };
 }
 
+const STATEMENT_RULES = ["morph", "band", "sampleRate", "outputGain", "tags", "unknownStatement"] as const;
+
 function buildStatement(node: CstNode): Statement | undefined {
   const children = node.children as Children;
-  const [inner] = [
-    ...nodes(children, "morph"),
-    ...nodes(children, "band"),
-    ...nodes(children, "sampleRate"),
-    ...nodes(children, "outputGain"),
-    ...nodes(children, "tags"),
-    ...nodes(children, "unknownStatement"),
-  ];
+  let inner: CstNode | undefined;
+  for (const name of STATEMENT_RULES) {
+    inner = nodes(children, name)[0];
+    if (inner) break;
+  }
   if (!inner) return undefined;
   const range = nodeRange(inner);
   if (!range) return undefined;
@@ -154,17 +168,17 @@ function buildStatement(node: CstNode): Statement | undefined {
       return buildBand(innerChildren, range);
     case "sampleRate":
     case "outputGain": {
-      const keyword = tokens(innerChildren, inner.name === "sampleRate" ? "SampleRate" : "Gain")[0];
+      const keyword = firstToken(innerChildren, inner.name === "sampleRate" ? "SampleRate" : "Gain");
       if (!keyword) return undefined;
       return {
         kind: inner.name === "sampleRate" ? "samplerate" : "gain",
         keywordRange: tokenRange(keyword),
-        value: quantity(tokens(innerChildren, "Quantity")[0]),
+        value: quantity(firstToken(innerChildren, "Quantity")),
         range,
       };
     }
     case "tags": {
-      const keyword = tokens(innerChildren, "Tags")[0];
+      const keyword = firstToken(innerChildren, "Tags");
       if (!keyword) return undefined;
       const words = tokens(innerChildren, "Identifier").sort((a, b) => a.startOffset - b.startOffset);
       return {
@@ -185,14 +199,14 @@ function buildStatement(node: CstNode): Statement | undefined {
 }
 
 function buildMorph(children: Children, range: Range): MorphStatement | undefined {
-  const keyword = tokens(children, "Morph")[0];
+  const keyword = firstToken(children, "Morph");
   if (!keyword) return undefined;
   const terms: MorphTerm[] = [];
   for (const termNode of nodes(children, "morphTerm")) {
     const termChildren = termNode.children as Children;
-    const word = tokens(termChildren, "Identifier")[0];
+    const word = firstToken(termChildren, "Identifier");
     if (!word) continue;
-    const weight = quantity(tokens(termChildren, "Quantity")[0]);
+    const weight = quantity(firstToken(termChildren, "Quantity"));
     const wordRange = tokenRange(word);
     terms.push({
       kind: "morphTerm",
@@ -216,7 +230,7 @@ function buildBand(children: Children, range: Range): BandStatement | undefined 
   let bandType: BandType | undefined;
   let keyword: IToken | undefined;
   for (const [tokenName, type] of BAND_KEYWORDS) {
-    const found = tokens(children, tokenName)[0];
+    const found = firstToken(children, tokenName);
     if (found) {
       keyword = found;
       bandType = type;
@@ -226,8 +240,8 @@ function buildBand(children: Children, range: Range): BandStatement | undefined 
   const parameters: BandParameter[] = [];
   for (const parameterNode of nodes(children, "bandParameter")) {
     const parameterChildren = parameterNode.children as Children;
-    const qKeyword = tokens(parameterChildren, "QKeyword")[0];
-    const value = quantity(tokens(parameterChildren, "Quantity")[0]);
+    const qKeyword = firstToken(parameterChildren, "QKeyword");
+    const value = quantity(firstToken(parameterChildren, "Quantity"));
     if (qKeyword) {
       const keywordRange = tokenRange(qKeyword);
       parameters.push({

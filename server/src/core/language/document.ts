@@ -129,16 +129,27 @@ function errorRange(
 /** Stray tokens next to each other on one line make one error, not one each. */
 function strayRuns(stray: IToken[], all: IToken[]): IToken[][] {
   if (stray.length === 0) return [];
-  const indexOf = new Map(all.map((token, index) => [token, index]));
   const runs: IToken[][] = [];
   for (const token of stray) {
     const run = runs[runs.length - 1];
     const previous = run?.[run.length - 1];
-    if (run && previous && previous.startLine === token.startLine && indexOf.get(previous)! + 1 === indexOf.get(token))
+    if (run && previous && previous.startLine === token.startLine && indexOf(all, previous) + 1 === indexOf(all, token))
       run.push(token);
     else runs.push([token]);
   }
   return runs;
+}
+
+/** A token's index in the lexer's list, by its offset (the list is in source order). */
+function indexOf(all: readonly IToken[], token: IToken): number {
+  let low = 0;
+  let high = all.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (all[middle]!.startOffset < token.startOffset) low = middle + 1;
+    else high = middle;
+  }
+  return all[low] === token ? low : -1;
 }
 
 function strayMessage(token: IToken): string {

@@ -100,8 +100,8 @@ export function updateIncrementalDocument(previous: IncrementalDocument, text: s
   }
 }
 
-/** Appends the offsets (plus `base`) at which the lines of `text` start. */
-function lineStartsOf(text: string, base = 0, starts: number[] = []): number[] {
+/** Appends the offsets (plus `base`) at which the lines of `text` start (\r\n, \r and \n end a line, as for the lexer). */
+export function lineStartsOf(text: string, base = 0, starts: number[] = []): number[] {
   starts.push(base);
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);

@@ -4,15 +4,37 @@
  */
 import type { Unit } from "./ast.js";
 
-/** Splits a Quantity token's text into its number and unit. */
+const NUMBER_PREFIX = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
+
+/**
+ * Splits a Quantity token's text into its number and unit. Runs once per value of the file, so the
+ * unit is read from its first letters rather than with a second regular expression and a
+ * lower-cased copy.
+ */
 export function readQuantity(text: string): { number: number; unit: Unit; value: number } {
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*([A-Za-z]*)$/.exec(text);
-  const number = match ? Number(match[1]) : Number.NaN;
-  const unitText = (match?.[2] ?? "").toLowerCase();
-  const unit: Unit =
-    unitText === "hz" ? "Hz" : unitText === "khz" || unitText === "k" ? "kHz" : unitText === "db" ? "dB" : undefined;
-  const value = unit === "kHz" ? number * 1000 : number;
-  return { number, unit, value };
+  const numberText = NUMBER_PREFIX.exec(text)?.[0];
+  if (numberText === undefined) return { number: Number.NaN, unit: undefined, value: Number.NaN };
+  const number = Number(numberText);
+  let at = numberText.length;
+  while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
+  const unit = unitOf(text, at);
+  if (unit === null) return { number: Number.NaN, unit: undefined, value: Number.NaN };
+  return { number, unit, value: unit === "kHz" ? number * 1000 : number };
+}
+
+/** The unit written from `at` to the end (case-insensitive): `hz`, `khz`, `k`, `db`, nothing; null for anything else. */
+function unitOf(text: string, at: number): Unit | null {
+  const rest = text.length - at;
+  if (rest === 0) return undefined;
+  // ASCII letters: | 32 folds upper case onto lower case.
+  const a = text.charCodeAt(at) | 32;
+  const b = rest > 1 ? text.charCodeAt(at + 1) | 32 : 0;
+  const c = rest > 2 ? text.charCodeAt(at + 2) | 32 : 0;
+  if (rest === 2 && a === 104 && b === 122) return "Hz";
+  if (rest === 2 && a === 100 && b === 98) return "dB";
+  if (rest === 1 && a === 107) return "kHz";
+  if (rest === 3 && a === 107 && b === 104 && c === 122) return "kHz";
+  return /^[A-Za-z]*$/.test(text.slice(at)) ? undefined : null;
 }
 
 /** The shortest decimal of at most `maxDecimals` places (no trailing zeros). */

@@ -3,7 +3,15 @@
  * the arguments of `morph` and of a band must stay on the keyword's line, so that a broken or
  * half-typed line never swallows the next one.
  */
-import { CstParser, type CstNode, type IToken, type ILexingError, type IRecognitionException } from "chevrotain";
+import {
+  CstParser,
+  type CstNode,
+  type IToken,
+  type ILexingError,
+  type IRecognitionException,
+  type ITokenGrammarPath,
+  type TokenType,
+} from "chevrotain";
 import * as t from "./lexer.js";
 import { syntaxMessages } from "./syntaxMessages.js";
 
@@ -16,6 +24,23 @@ class EqPresetParser extends CstParser {
       nodeLocationTracking: "full",
     });
     this.performSelfAnalysis();
+  }
+
+  private readonly nextTokenTypes = new Map<string, TokenType[]>();
+
+  /**
+   * Chevrotain walks the grammar again for every recovered error to find the tokens that may come
+   * next; the answer depends only on the grammar path, so it is computed once per path. Without
+   * this, text full of errors parsed at a tenth of the speed of clean text.
+   */
+  protected override getNextPossibleTokenTypes(path: ITokenGrammarPath): TokenType[] {
+    const key = `${path.ruleStack.join(">")}|${path.occurrenceStack.join(">")}|${path.lastTok.name}|${path.lastTokOccurrence}`;
+    let next = this.nextTokenTypes.get(key);
+    if (!next) {
+      next = super.getNextPossibleTokenTypes(path);
+      this.nextTokenTypes.set(key, next);
+    }
+    return next;
   }
 
   /** True while the next token sits on the line of the token consumed last. */
@@ -153,7 +178,16 @@ export interface CstParseResult {
 export function parseCst(text: string): CstParseResult {
   const lexed = t.eqLexer.tokenize(text);
   parserInstance.input = lexed.tokens;
-  const cst = parserInstance.document();
+  // Every recovered error is an exception, and an exception's stack trace costs more than the
+  // recovery itself; nobody reads these traces.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst: CstNode;
+  try {
+    cst = parserInstance.document();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   return {
     cst,
     tokens: lexed.tokens,

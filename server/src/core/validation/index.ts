@@ -1,4 +1,5 @@
 /** The core's validation: see ARCHITECTURE.md. */
 export * from "./diagnostics.js";
+export * from "./presetCache.js";
 export * from "./tags.js";
 export * from "./validate.js";

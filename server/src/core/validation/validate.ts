@@ -25,12 +25,29 @@ export function validateDocument(
   context: ValidationContext,
   presets: readonly ResolvedPreset[] = resolvePresets(document),
 ): EqDiagnostic[] {
+  const diagnostics = fileDiagnostics(document, presets);
+  for (const preset of presets) diagnostics.push(...presetDiagnostics(preset, context));
+  return sortDiagnostics(diagnostics);
+}
+
+/**
+ * The checks that read the whole file (syntax errors, file-level statements, names shared by
+ * presets), unsorted; with every preset's {@link presetDiagnostics} after them, in order, they are
+ * what validateDocument sorts. Split so that a cache (presetCache.ts) can reuse the per-preset part.
+ */
+export function fileDiagnostics(document: PresetDocument, presets: readonly ResolvedPreset[]): EqDiagnostic[] {
   const out = new DiagnosticSink();
   for (const error of document.syntaxErrors) out.add(error.range, "error", DiagnosticCode.SyntaxError, error.message);
   validateFileStatements(document, out);
   validatePresetNames(presets, out);
-  for (const preset of presets) validatePreset(preset, context, out);
-  return sortDiagnostics(out.diagnostics);
+  return out.diagnostics;
+}
+
+/** The checks of one preset, unsorted: they read its statements, sample rate and the model only. */
+export function presetDiagnostics(preset: ResolvedPreset, context: ValidationContext): EqDiagnostic[] {
+  const out = new DiagnosticSink();
+  validatePreset(preset, context, out);
+  return out.diagnostics;
 }
 
 function validateFileStatements(document: PresetDocument, out: DiagnosticSink): void {
