@@ -39,15 +39,13 @@ export function bandsResponseDb(
   return filtersResponseDb(bands.map(exactFilter), grid, sampleRate, gainDb);
 }
 
-/**
- * The five SAFE bands fitted to the file's response without its preamp (the preset's gain carries
- * that), at the precision the import writes, so the cost measured is the cost of the written text.
- * Bands the fit leaves at 0 dB are dropped: they do nothing.
- */
-export function fittedBands(reference: Float64Array, grid: Float64Array, sampleRate: number, gainDb: number): EqBand[] {
-  const target = reference.map((value) => value - gainDb);
-  const fit = fitSafeEq(grid, target, { sampleRate });
-  return fit.bands
+/** Points the fit works on: an eighth of the comparison grid (128 points) follows the filters' shapes, at an eighth of the cost. */
+const FIT_STRIDE = 8;
+/** Reweighting rounds that move the least-squares fit toward the smallest largest error (Lawson's method). */
+const MINIMAX_ROUNDS = 4;
+
+function roundedBands(bands: readonly EqBand[]): EqBand[] {
+  return bands
     .map((band) => {
       const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
       return {
@@ -59,6 +57,30 @@ export function fittedBands(reference: Float64Array, grid: Float64Array, sampleR
       };
     })
     .filter((band) => band.gainDb !== 0);
+}
+
+/**
+ * The five SAFE bands fitted to the file's response without its preamp (the preset's gain carries
+ * that), at the precision the import writes, so the cost measured is the cost of the written text.
+ * The import reports the largest error, which least squares does not minimise: a few rounds weigh
+ * the frequencies where the last fit was worst more, and the round with the smallest largest error
+ * (on the full grid) wins. Bands the fit leaves at 0 dB are dropped: they do nothing.
+ */
+export function fittedBands(reference: Float64Array, grid: Float64Array, sampleRate: number, gainDb: number): EqBand[] {
+  const points = Math.ceil(grid.length / FIT_STRIDE);
+  const frequencies = Float64Array.from({ length: points }, (_, i) => grid[Math.min(grid.length - 1, i * FIT_STRIDE)]!);
+  const target = frequencies.map((_, i) => reference[Math.min(grid.length - 1, i * FIT_STRIDE)]! - gainDb);
+  const weights = new Float64Array(points).fill(1);
+  let best: { bands: EqBand[]; maxDb: number } | undefined;
+  for (let round = 0; round < MINIMAX_ROUNDS; round++) {
+    const fit = fitSafeEq(frequencies, target, { sampleRate, weights });
+    const bands = roundedBands(fit.bands);
+    const { maxDb } = totalCost(reference, bandsResponseDb(bands, grid, sampleRate, gainDb), grid);
+    if (!best || maxDb < best.maxDb) best = { bands, maxDb };
+    for (let i = 0; i < points; i++)
+      weights[i]! *= 1 + Math.abs(fit.fittedDb[i]! - target[i]!) / Math.max(fit.rmsDb, 1e-3);
+  }
+  return best!.bands;
 }
 
 /** The highest point of a response, dB (> 0: the preset boosts a full-scale signal past 0 dBFS). */
