@@ -1,5 +1,6 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
+import * as path from "node:path";
 import { MetadataError, formatDocument, parsePresetDocument, readDocument, type EqDiagnostic } from "../core/index.js";
 import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
@@ -8,7 +9,7 @@ import { addPresetCommands } from "./presetCommands.js";
 import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
 import { sarifText } from "./sarif.js";
-import { cliServices } from "./services.js";
+import { cliServices, useWorkspace } from "./services.js";
 
 interface FileResult {
   file: string;
@@ -20,9 +21,10 @@ async function checkFiles(files: string[], modelDir: string | undefined): Promis
   const read = files.map((file) => ({ file, meaning: readDocument(readTextFile(file)) }));
   const services = await cliServices(modelDir, {
     network: read.some(({ meaning }) => meaning.presets.some((preset) => preset.morph)),
+    files,
   });
   try {
-    return read.map(({ file, meaning }) => ({ file, diagnostics: services.check(meaning) }));
+    return read.map(({ file, meaning }) => ({ file, diagnostics: services.check(meaning, path.resolve(file)) }));
   } finally {
     services.dispose();
   }
@@ -47,7 +49,12 @@ export function buildProgram(): Command {
       "Semantic EQ presets as code: check, format, print and expand .eqp files; train and evaluate the model; " +
         "export presets to engines and tools, apply one to a WAV file, import Equalizer APO settings, describe presets in words and render their curves",
     )
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option(
+      "--workspace <dir>",
+      "the workspace whose tagged presets are the team's words (default: the git repository around the current folder)",
+    )
+    .hook("preAction", (command) => useWorkspace((command.opts() as { workspace?: string }).workspace));
   const modelOption = () => new Option("--model <dir>", "model folder (default: the bundled model)");
 
   program

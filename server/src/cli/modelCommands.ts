@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { applyReplacements, bundledModelDir, expansionEdits, morphTerms, readDocument, SLOTS } from "../core/index.js";
 import { initBackend } from "../core/network/backend.js";
 import { DatasetError, describeReport, loadDataset, splitByParticipant } from "../core/model/index.js";
@@ -222,13 +223,13 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (inputs: string[], options: { model?: string; write?: boolean; format: string }) => {
       const files = await expandInputs(inputs);
-      const services = await cliServices(options.model, { network: true });
+      const services = await cliServices(options.model, { network: true, files });
       const generate = (terms: { word: string; weight: number }[]) => services.resolveTerms(terms);
       const json: unknown[] = [];
       for (const file of files) {
         const text = readFileSync(file, "utf8");
         const meaning = readDocument(text);
-        const errors = services.check(meaning).filter((diagnostic) => diagnostic.severity === "error");
+        const errors = services.check(meaning, path.resolve(file)).filter((diagnostic) => diagnostic.severity === "error");
         for (const error of errors)
           process.stderr.write(
             `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,

@@ -3,6 +3,7 @@
  * stops the command), morphs resolved into bands with the model as `eqp expand` does, and each
  * reduced to a concrete preset. Shared by export, apply, describe and render.
  */
+import * as path from "node:path";
 import {
   presetAt,
   displayFrequency,
@@ -98,10 +99,11 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
   const chosen = choose(file, all, options.preset, options.single ?? false);
   const services = await cliServices(options.model, {
     network: Boolean(options.needModel) || chosen.some((preset) => preset.morph),
+    files: [file],
   });
   try {
     const errors = services
-      .check(meaning)
+      .check(meaning, path.resolve(file))
       .filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
     if (errors.length > 0) {
       for (const error of errors)

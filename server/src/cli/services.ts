@@ -1,13 +1,35 @@
 /**
  * The CLI's services: the core's `EqServices` with the model of `--model` (default: the bundled
- * one). Unlike the editor, which falls back to the bundled model, a broken `--model` folder is an
- * error here: CI must not pass on a model it was not asked to use.
+ * one) and the team words of the workspace (`--workspace`, default: the repository around the
+ * current folder), as the editor has them. Unlike the editor, which falls back to the bundled
+ * model, a broken `--model` folder is an error here: CI must not pass on a model it was not asked
+ * to use.
  */
-import { bundledModelDir, EqServices, readModelMetadata } from "../core/index.js";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { bundledModelDir, EqServices, presetFilesIn, readModelMetadata } from "../core/index.js";
 
 export interface CliServicesOptions {
   /** Load the network (tfjs, ~200 ms): needed when a document has a morph, or for describe. */
   network: boolean;
+  /** The workspace whose tagged presets are the team's words; false for none. */
+  workspace?: string | false;
+  /** Files the command reads, indexed too (they may lie outside the workspace). */
+  files?: readonly string[];
+}
+
+let chosenWorkspace: string | undefined;
+
+/** `eqp --workspace DIR …`: the workspace of every command of this run. */
+export function useWorkspace(dir: string | undefined): void {
+  chosenWorkspace = dir;
+}
+
+/** The default workspace: `--workspace`, else the git repository around the current folder, else the folder itself. */
+export function defaultWorkspace(): string {
+  if (chosenWorkspace !== undefined) return path.resolve(chosenWorkspace);
+  const git = spawnSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" });
+  return git.status === 0 && git.stdout.trim() ? git.stdout.trim() : process.cwd();
 }
 
 export async function cliServices(modelDir: string | undefined, options: CliServicesOptions): Promise<EqServices> {
@@ -17,14 +39,18 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
   readModelMetadata(dir);
   if (!options.network) {
     services.model.load(modelDir);
-    return services;
+  } else {
+    const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
+      import("../core/network/backend.js"),
+      import("../core/network/modelFolder.js"),
+    ]);
+    await initBackend();
+    const { model, metadata } = loadSemanticModel(dir);
+    services.model.adopt(dir, model, metadata);
   }
-  const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
-    import("../core/network/backend.js"),
-    import("../core/network/modelFolder.js"),
-  ]);
-  await initBackend();
-  const { model, metadata } = loadSemanticModel(dir);
-  services.model.adopt(dir, model, metadata);
+  const workspace = options.workspace === undefined ? defaultWorkspace() : options.workspace;
+  if (workspace !== false) for (const file of presetFilesIn(workspace)) services.workspace.readFile(file);
+  for (const file of options.files ?? []) services.workspace.readFile(path.resolve(file));
+  services.refreshTeamWords();
   return services;
 }

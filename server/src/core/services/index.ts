@@ -1,3 +1,6 @@
 /** The services shared by every front end: the model in use, morph resolution, a document's meaning. */
 export * from "./modelHost.js";
 export * from "./services.js";
+export * from "./teamWords.js";
+export * from "./teamDiagnostics.js";
+export * from "./workspace.js";

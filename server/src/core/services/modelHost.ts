@@ -17,7 +17,10 @@ import {
   type ModelMetadata,
   type MorphTermInput,
   type SemanticModel,
+  denormalise,
+  morphKey,
 } from "../model/index.js";
+import { teamWordInfos, withCentroids, type TeamWord } from "./teamWords.js";
 
 export interface ModelState {
   dir: string;
@@ -38,6 +41,10 @@ export class ModelHost {
   /** Nearest words per concrete setting; the encoder and the fit take milliseconds, hovers repeat. */
   private readonly descriptions = new Map<string, MorphTermInput[]>();
   private static readonly DESCRIPTION_CACHE_LIMIT = 500;
+  private team = new Map<string, TeamWord>();
+  private merged: Vocabulary | undefined;
+  /** Decoded morphs that use team words, per morph key; cleared when the team words change. */
+  private readonly teamDecoded = new Map<string, EqBand[]>();
 
   constructor(private readonly bundledDir: string = bundledModelDir()) {
     this.state = this.readVocabulary(undefined);
@@ -47,8 +54,37 @@ export class ModelHost {
     return this.state;
   }
 
+  /** The words a morph may use: the model's, with the team's layered over them. */
   get vocabulary(): Vocabulary {
+    return this.merged ?? this.state.vocabulary;
+  }
+
+  /** The model's own words, without the team's. */
+  get bundledVocabulary(): Vocabulary {
     return this.state.vocabulary;
+  }
+
+  /** A team word by name (also one that shadows a bundled word and is therefore not used). */
+  teamWord(word: string): TeamWord | undefined {
+    return this.team.get(word.trim().toLowerCase());
+  }
+
+  get teamWords(): ReadonlyMap<string, TeamWord> {
+    return this.team;
+  }
+
+  /**
+   * Layers the team's words over the model's. Morphs of bundled words only are unaffected; a team
+   * word gets its centroid now, or when the network arrives.
+   */
+  setTeamWords(words: Map<string, TeamWord>): void {
+    this.team = words;
+    this.teamDecoded.clear();
+    this.descriptions.clear();
+    const bundled = this.state.vocabulary;
+    const infos = teamWordInfos(words, (word) => bundled.lookup(word) !== undefined);
+    this.merged = infos.length > 0 ? new Vocabulary([...bundled.words(), ...infos]) : undefined;
+    if (this.state.semantic) withCentroids(words, this.state.semantic, flatParametersOf(this.state.metadata));
   }
 
   get semantic(): SemanticModel | undefined {
@@ -77,6 +113,7 @@ export class ModelHost {
     this.descriptions.clear();
     this.requested = dir;
     this.state = { dir, metadata, vocabulary: model.vocabulary, semantic: model };
+    this.setTeamWords(this.team);
     return this.state;
   }
 
@@ -103,6 +140,7 @@ export class ModelHost {
         return false;
       }
       this.state = { ...this.state, semantic: model, vocabulary: model.vocabulary };
+      this.setTeamWords(this.team);
       return true;
     } catch (error) {
       if (generation !== this.generation) return false;
@@ -132,10 +170,32 @@ export class ModelHost {
   generateMany(morphs: { word: string; weight: number }[][]): (EqBand[] | undefined)[] {
     const semantic = this.state.semantic;
     if (!semantic) return morphs.map(() => undefined);
-    const usable = morphs.map((terms) => terms.every((term) => semantic.word(term.word) !== undefined));
-    const decoded = semantic.generateMany(morphs.filter((_, index) => usable[index]));
+    const bundledOnly = morphs.map((terms) => terms.every((term) => semantic.word(term.word) !== undefined));
+    const decoded = semantic.generateMany(morphs.filter((_, index) => bundledOnly[index]));
     let next = 0;
-    return morphs.map((_, index) => (usable[index] ? bandsOf(decoded[next++]!) : undefined));
+    return morphs.map((terms, index) =>
+      bundledOnly[index] ? bandsOf(decoded[next++]!) : this.generateWithTeam(terms),
+    );
+  }
+
+  /** A morph with team words: z_flat + Σ wᵢ (c_wᵢ − z_flat), as the model mixes its own words. */
+  private generateWithTeam(terms: { word: string; weight: number }[]): EqBand[] | undefined {
+    const semantic = this.state.semantic;
+    if (!semantic) return undefined;
+    const key = morphKey(terms);
+    const cached = this.teamDecoded.get(key);
+    if (cached) return cached;
+    const flat = semantic.flatLatent;
+    const latent = Float32Array.from(flat);
+    for (const term of terms) {
+      const centroid = semantic.word(term.word)?.centroid ?? this.teamWord(term.word)?.centroid;
+      if (!centroid) return undefined;
+      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (centroid[k]! - flat[k]!);
+    }
+    const bands = bandsOf(denormalise(semantic.network.decodeRows(latent, 1), semantic.bounds));
+    if (this.teamDecoded.size > 2000) this.teamDecoded.clear();
+    this.teamDecoded.set(key, bands);
+    return bands;
   }
 
   /**

@@ -8,8 +8,16 @@ import type { EqBand } from "../eq/index.js";
 import { parsePresetDocument, type MorphStatement, type PresetDocument } from "../language/index.js";
 import type { Vocabulary } from "../model/index.js";
 import { effectiveBands, morphTerms, resolvePresets, type ResolvedPreset } from "../presets/index.js";
-import { validateDocument, type EqDiagnostic, type ValidationContext } from "../validation/index.js";
+import {
+  PresetDiagnosticsCache,
+  sortDiagnostics,
+  type EqDiagnostic,
+  type ValidationContext,
+} from "../validation/index.js";
 import { ModelHost } from "./modelHost.js";
+import { teamDiagnostics } from "./teamDiagnostics.js";
+import { collectTeamWords } from "./teamWords.js";
+import { WorkspaceIndex } from "./workspace.js";
 
 /** A document's meaning, computed once per text: the tree, its presets and the diagnostics. */
 export interface DocumentMeaning {
@@ -30,6 +38,9 @@ export interface MorphTermValue {
 }
 
 export class EqServices {
+  /** Diagnostics of presets already checked: after an edit, only the presets it touched are checked again. */
+  private readonly presetDiagnostics = new PresetDiagnosticsCache();
+
   constructor(readonly model: ModelHost = new ModelHost()) {}
 
   /** Services with the model of `dir` (empty: the bundled one), its network loaded: for the CLI. */
@@ -77,10 +88,43 @@ export class EqServices {
     return { vocabulary: this.model.vocabulary, generatedBands: (morph) => this.resolveMorph(morph) };
   }
 
-  /** Every diagnostic of a document: the one function behind the editor's Problems and `eqp check`. */
-  check(meaning: DocumentMeaning): EqDiagnostic[] {
-    this.prefetchMorphs(meaning.presets);
-    return validateDocument(meaning.ast, this.validationContext(), meaning.presets);
+  /** The workspace's preset files: their tags are the team's words. */
+  readonly workspace = new WorkspaceIndex();
+
+  /** Rebuilds the team words from the workspace's tagged presets (call after the index changed). */
+  refreshTeamWords(): void {
+    const bundled = this.model.bundledVocabulary;
+    const isBundled = (word: string) => bundled.lookup(word) !== undefined;
+    this.model.setTeamWords(
+      collectTeamWords({
+        documents: this.workspace.documents(),
+        isBundled,
+        resolveBundled: (terms) => this.model.generate(terms),
+      }),
+    );
+  }
+
+  /**
+   * Every diagnostic of a document: the one function behind the editor's Problems and `eqp check`.
+   * `file` (an absolute path) places the document in the workspace, for the checks of its tags.
+   */
+  check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
+    const own = this.checkDocument(meaning);
+    const team = file ? teamDiagnostics(this.model, file) : [];
+    return team.length > 0 ? sortDiagnostics([...own, ...team]) : own;
+  }
+
+  private checkDocument(meaning: DocumentMeaning): EqDiagnostic[] {
+    // What the checks read from the model: its state (replaced when the folder or the network
+    // changes) and the vocabulary (replaced when the team's words change).
+    return this.presetDiagnostics.validate(
+      meaning.text,
+      meaning.ast,
+      meaning.presets,
+      this.validationContext(),
+      [this.model.current, this.model.vocabulary],
+      (presets) => this.prefetchMorphs(presets),
+    );
   }
 
   dispose(): void {

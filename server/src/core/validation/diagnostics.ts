@@ -35,6 +35,8 @@ export const DiagnosticCode = {
   DuplicateTag: "duplicate-tag",
   TagCircular: "tag-circular",
   TagOnFlatPreset: "tag-on-flat-preset",
+  TeamWordShadowsBundled: "team-word-shadows-bundled",
+  TeamWordDisagrees: "team-word-disagrees",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

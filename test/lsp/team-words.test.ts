@@ -1,0 +1,73 @@
+/**
+ * Team words over a real LSP connection: a word tagged in a file that is not open is usable in a
+ * morph of another file; editing or deleting the tags on disk moves the other file's diagnostics.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Diagnostic, Hover } from "vscode-languageserver-protocol";
+import { LspTestClient } from "../support/lspClient.js";
+
+const root = mkdtempSync(path.join(tmpdir(), "eqp-team-lsp-"));
+const kicks = path.join(root, "presets", "kicks.eqp");
+const KICKS =
+  'preset "Kick A" {\n  tags punchy\n  lowshelf 90Hz +4dB\n  bell 3kHz +3dB q 1.5\n}\npreset "Kick B" {\n  tags punchy\n  lowshelf 110Hz +3dB\n  bell 2.5kHz +4dB q 1.2\n}\n';
+const SNARE = 'preset "Snare" {\n  morph punchy\n}\n';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("team words in the language server", () => {
+  let client: LspTestClient;
+  const snareUri = pathToFileURL(path.join(root, "snare.eqp")).toString();
+  const codes = () => (client.published.get(snareUri)?.diagnostics ?? []).map((d: Diagnostic) => String(d.code));
+
+  before(async () => {
+    mkdirSync(path.dirname(kicks), { recursive: true });
+    writeFileSync(kicks, KICKS);
+    client = await LspTestClient.start({ rootUri: pathToFileURL(root).toString() });
+    await until("the network", async () =>
+      client.notifications.some(
+        (n) => n.method === "eqpreset/modelStatus" && (n.params as { network: boolean }).network,
+      )
+        ? true
+        : undefined,
+    );
+  });
+
+  after(async () => {
+    await client?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("knows a word tagged in a file that is not open, and generates bands near its presets", async () => {
+    await client.open(snareUri, SNARE);
+    await until("punchy to be known", async () => (codes().includes("unknown-word") ? undefined : true));
+    assert.ok(!codes().includes("unknown-word"), codes().join(", "));
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri: snareUri },
+      position: { line: 1, character: 9 },
+    });
+    const text = JSON.stringify(hover?.contents ?? "");
+    assert.match(text, /punchy/);
+    assert.match(text, /2 (tagged presets|examples)/);
+  });
+
+  it("loses the word when its tags are deleted on disk", async () => {
+    writeFileSync(kicks, KICKS.replaceAll("  tags punchy\n", ""));
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", {
+      changes: [{ uri: pathToFileURL(kicks).toString(), type: 2 }],
+    });
+    await until("the unknown-word error", async () => (codes().includes("unknown-word") ? true : undefined));
+  });
+});
