@@ -97,3 +97,55 @@ describe("eqp import", () => {
     assert.deepEqual(bodyOf(second.stdout), bodyOf(first.stdout));
   });
 });
+
+describe("eqp import of real-world shapes", () => {
+  const fixture = (name: string) => path.resolve("test/fixtures/import", name);
+
+  it("imports a preset per channel, or the one chosen with --channel", () => {
+    const all = eqp("import", fixture("channels.txt"), "--name", "Desk");
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /preset "Desk \(L\)" \{\n {2}bell 100Hz -6dB q 1\n {2}gain -6dB\n/);
+    assert.match(all.stdout, /preset "Desk \(R\)" \{\n {2}bell 3kHz \+6dB q 2\n {2}gain -6dB\n/);
+    assert.match(all.stderr, /channels\.txt:1:1 note the channels run different filters \(L; R\): a preset each/);
+    const checked = eqp("check", file("desk.eqp", all.stdout));
+    assert.equal(checked.status, 0, checked.stdout);
+    const right = eqp("import", fixture("channels.txt"), "--name", "Desk", "--channel", "R");
+    assert.equal(right.status, 0, right.stderr);
+    assert.doesNotMatch(right.stdout, /Desk \(L\)/);
+    const none = eqp("import", fixture("channels.txt"), "--channel", "C");
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /channels\.txt:1:1 error no channel 'C': the file's channels are L, R\n/);
+  });
+
+  it("prints notes as notes, and stops at an Include-only config with file:line:col", () => {
+    const shelves = eqp("import", fixture("shelf-q-070.txt"));
+    assert.equal(shelves.status, 0, shelves.stderr);
+    assert.match(
+      shelves.stderr,
+      /shelf-q-070\.txt:2:14 note shelf Q 0\.7 becomes SAFE's fixed 0\.71: up to 0\.0\d dB off/,
+    );
+    assert.doesNotMatch(shelves.stderr, / warning /);
+    const include = eqp("import", fixture("include-only.txt"));
+    assert.equal(include.status, 1);
+    assert.match(
+      include.stderr,
+      /include-only\.txt:2:1 error the file runs no filter of its own: .*; nothing imported\n$/s,
+    );
+    assert.doesNotMatch(include.stderr, /\n\s+at /);
+  });
+
+  it("--fit fits the five bands when that is closer, and says what both would cost", () => {
+    const source = file("ten.txt", PARAMETRIC_EQ);
+    const out = path.join(work, "ten.eqp");
+    const fitted = eqp("import", source, "--fit", "--out", out);
+    assert.equal(fitted.status, 0, fitted.stderr);
+    assert.match(fitted.stdout, /^wrote .*ten\.eqp: "ten", 5 bands, up to 0\.\d\d dB off the file's response\n$/);
+    const text = readFileSync(out, "utf8");
+    assert.match(text, /# eqp import: 5 bands fitted to the file's whole response, up to 0\.\d\d dB off/);
+    assert.match(
+      text,
+      /# \(keeping the largest filters: up to 1\.00 dB off; fitting the five bands: up to 0\.\d\d dB off\)/,
+    );
+    assert.equal(eqp("check", out).status, 0);
+  });
+});
