@@ -15,6 +15,7 @@ import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./pr
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
 import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#core/protocol/index.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
+import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#core/protocol/index.js";
 
 const LANGUAGE_ID = "eqpreset";
 
@@ -65,10 +66,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
       await started;
       return languageClient.sendRequest(PREVIEW_REQUEST, params);
     },
+    editBand: async (params) => {
+      await started;
+      return languageClient.sendRequest(EDIT_BAND_REQUEST, params);
+    },
+    previewText: async (params) => {
+      await started;
+      return languageClient.sendRequest(PREVIEW_TEXT_REQUEST, params);
+    },
     log: (message) => languageClient.outputChannel.appendLine(message),
   });
   context.subscriptions.push(
     previews,
+    // Not in the manifest: the path a page message takes, for the end-to-end test of a drag's edit
+    // (the page's drag itself is tested in Chromium by test/browser).
+    vscode.commands.registerCommand("eqpreset.preview.receive", (message: unknown) => previews.receive(message)),
     vscode.commands.registerCommand(
       "eqpreset.openPreview",
       (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args),

@@ -29,6 +29,12 @@ import {
   EXPAND_PRESET_COMMAND,
   MODEL_STATUS_NOTIFICATION,
   RELOAD_MODEL_NOTIFICATION,
+  EDIT_BAND_REQUEST,
+  PREVIEW_TEXT_REQUEST,
+  type EditBandParams,
+  type EditBandResult,
+  type PreviewTextParams,
+  type PreviewTextResult,
 } from "./core/index.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./service/preview.js";
 
@@ -39,6 +45,9 @@ export interface ServerSettings {
   /** Curve pictures in hovers (default: on, except for Vim and Neovim, which show markdown as text). */
   hoverImages?: boolean;
 }
+
+/** The longest text `eqpreset/previewText` draws (characters): far more than any preset file. */
+const MAX_COMPARE_TEXT = 1_000_000;
 
 /** Clients known to show hover markdown as plain text, where an image is a screenful of base64. */
 const TEXT_ONLY_HOVER_CLIENTS = /vim/i;
@@ -59,6 +68,7 @@ export function createLanguageServer(
   let workspaceRoot: string | undefined;
   // What the client can take, from its initialize request.
   let inlayHintRefresh = false;
+  let codeLensRefresh = false;
   let versionedEdits = false;
 
   const guard = <T>(name: string, fallback: T, run: () => T): T => {
@@ -123,6 +133,8 @@ export function createLanguageServer(
     });
     // Inlay hints show generated bands: they go with a reload and come back with the network.
     if (inlayHintRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
+    // Expand lenses appear only where the network can expand (codeLens.ts): ask again with it.
+    if (codeLensRefresh) connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
   };
 
   const revalidateAll = () => {
@@ -167,6 +179,7 @@ export function createLanguageServer(
         ? options.hoverImages
         : !TEXT_ONLY_HOVER_CLIENTS.test(params.clientInfo?.name ?? "");
     inlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     return {
       capabilities: {
@@ -267,6 +280,25 @@ export function createLanguageServer(
     if (typeof params?.uri !== "string" || position === undefined || !isPosition(position)) return null;
     return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) =>
       service.preview(document, position),
+    );
+  });
+  // The preview panel as an editor (client/src/preview): a dragged band, and curves to compare with.
+  connection.onRequest(EDIT_BAND_REQUEST, (params: EditBandParams | undefined, token: CancellationToken) => {
+    if (typeof params?.uri !== "string" || !isPosition(params.position)) return { refused: "Not an edit of a band." };
+    return withDocument(
+      "edit band",
+      { textDocument: { uri: params.uri } },
+      token,
+      { refused: "The document is not open." } as EditBandResult,
+      (document) => service.editBand(document, params),
+    );
+  });
+  connection.onRequest(PREVIEW_TEXT_REQUEST, (params: PreviewTextParams | undefined) => {
+    // A text from git or another file: bounded, so a huge one cannot hold the server up.
+    if (typeof params?.uri !== "string" || typeof params.text !== "string" || params.text.length > MAX_COMPARE_TEXT)
+      return { presets: [] };
+    return guard("preview text", { presets: [] } as PreviewTextResult, () =>
+      service.previewText(params.uri, params.text),
     );
   });
 

@@ -72,12 +72,23 @@ export function previewHtml(resources: PreviewPageResources): string {
     <p id="preset-facts"></p>
     <p id="status" role="status" aria-live="polite">Waiting for the language server…</p>
   </header>
-  <section id="curve" aria-label="Frequency response"></section>
+  <section id="curve" aria-label="Frequency response: drag a band's handle to change its frequency and gain; the wheel or Shift+drag changes a bell's Q"></section>
+  <p id="legend"><span class="swatch this"></span> this preset <span id="compare-legend" hidden><span class="swatch compare"></span> <span id="compare-label"></span></span></p>
+  <div class="controls" id="compare-controls">
+    <button id="compare" type="button" title="Draw another preset of the workspace, or this one at the last commit, as a second curve">Compare with…</button>
+    <button id="compare-clear" type="button" hidden>Stop comparing</button>
+    <button id="listen-b" type="button" aria-pressed="false" hidden title="A/B: hear the comparison instead of this preset">Hearing A (this preset)</button>
+  </div>
   <section id="audition" aria-label="Audition">
     <div class="controls">
       <button id="play" type="button">Play</button>
       <button id="bypass" type="button" aria-pressed="false" title="A/B: hear the signal without the EQ, at the same loudness">EQ on</button>
-      <meter id="level" min="-60" max="0" low="-18" high="-3" optimum="-12" value="-60" title="Output level (dBFS RMS)"></meter>
+      <label for="level" class="meter-label">Output level</label>
+      <meter id="level" min="-60" max="0" low="-18" high="-3" optimum="-12" value="-60" title="Output level after the volume (dBFS RMS)"></meter>
+      <output id="level-readout" for="level">−∞ dBFS</output>
+      <label for="volume" class="volume-label">Volume</label>
+      <input id="volume" type="range" min="-40" max="6" step="0.5" value="0" aria-describedby="volume-readout">
+      <output id="volume-readout" for="volume">0 dB</output>
     </div>
     <div class="controls">
       <span id="source">Source: bundled loop</span>
@@ -88,7 +99,7 @@ export function previewHtml(resources: PreviewPageResources): string {
     <p id="audition-status" role="status" aria-live="polite"></p>
   </section>
   <table id="bands" aria-label="Bands">
-    <thead><tr><th scope="col">Band</th><th scope="col">Filter</th><th scope="col">Frequency</th><th scope="col">Gain</th><th scope="col">Q</th></tr></thead>
+    <thead><tr><th scope="col">Band</th><th scope="col">Filter</th><th scope="col">Frequency</th><th scope="col">Gain</th><th scope="col">Q</th><th scope="col">Listen</th></tr></thead>
     <tbody></tbody>
     <tfoot></tfoot>
   </table>

@@ -10,30 +10,26 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { previewHtml } from "./html.js";
+import { applyBandEdit, type BandEditOutcome, type BandEditServer } from "./bandEdits.js";
+import { CompareSource, type CompareServer, type CompareTarget } from "./compare.js";
 import {
   checkPreviewData,
   parseFromPageMessage,
-  parsePosition,
+  type FromPageMessage,
   type PreviewParams,
   type ToPageMessage,
 } from "./protocol.js";
+import { fileName, requestFailure, targetFromArgs, webviewOptions, type PreviewTarget } from "./targets.js";
 
 export const PREVIEW_VIEW_TYPE = "eqpreset.preview";
 const LANGUAGE_ID = "eqpreset";
 /** Settling times before asking the server again: cursor moves, edits, the server's own news. */
 const DEBOUNCE_MS = { cursor: 120, edit: 250, server: 30 } as const;
-/** JSON-RPC's "method not found": a server without the preview request. */
-const METHOD_NOT_FOUND = -32601;
 
 /** The language server as the panel needs it. */
-export interface PreviewServer {
+export interface PreviewServer extends BandEditServer, CompareServer {
   preview(params: PreviewParams): Promise<unknown>;
   log(message: string): void;
-}
-
-interface PreviewTarget {
-  uri: vscode.Uri;
-  position: vscode.Position;
 }
 
 /** What the panel shows after a refresh: returned by the command (for tests and other extensions). */
@@ -42,6 +38,10 @@ export interface PreviewSnapshot {
   presetName: string | null | undefined;
   state: "preview" | "empty" | "error";
   message: string;
+  /** The document version the preview shows (a drag's edit is for this version only). */
+  version?: number;
+  /** The second curve's label, while one is compared. */
+  compare?: string;
 }
 
 export class PreviewController implements vscode.Disposable {
@@ -55,11 +55,15 @@ export class PreviewController implements vscode.Disposable {
   private lastMessage: ToPageMessage | undefined;
   private snapshot: PreviewSnapshot | undefined;
   private refreshing: Promise<PreviewSnapshot | undefined> | undefined;
+  private readonly compareSource: CompareSource;
+  private compareTarget: CompareTarget | undefined;
+  private compareLabel: string | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly server: PreviewServer,
   ) {
+    this.compareSource = new CompareSource(server);
     this.subscriptions.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor?.document.languageId !== LANGUAGE_ID) return; // The panel itself, or another file: keep the preset.
@@ -153,21 +157,74 @@ export class PreviewController implements vscode.Disposable {
     }
     this.panel = panel;
     this.panelSubscriptions.push(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseFromPageMessage(raw);
-        if (!message) {
-          this.server.log("preview: ignored a message from the page that is not one it sends");
-          return;
-        }
-        // The page (re)loaded: give it the latest state straight away.
-        if (message.type === "ready") {
-          if (this.lastMessage) void webview.postMessage(this.lastMessage);
-        } else {
-          this.server.log(`preview page: ${message.message}`);
-        }
-      }),
+      webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.closed()),
     );
+  }
+
+  /**
+   * A message from the page (or, in the end-to-end test, one given to the same path): checked,
+   * then acted on. Resolves to the outcome of an edit, for the caller that wants to know.
+   */
+  async receive(raw: unknown): Promise<BandEditOutcome | undefined> {
+    const message = parseFromPageMessage(raw);
+    if (!message) {
+      this.server.log("preview: ignored a message from the page that is not one it sends");
+      return undefined;
+    }
+    return this.handle(message);
+  }
+
+  private async handle(message: FromPageMessage): Promise<BandEditOutcome | undefined> {
+    const webview = this.panel?.webview;
+    switch (message.type) {
+      case "ready":
+        // The page (re)loaded: give it the latest state straight away.
+        if (this.lastMessage) void webview?.postMessage(this.lastMessage);
+        if (this.lastCompare) void webview?.postMessage(this.lastCompare);
+        return undefined;
+      case "problem":
+        this.server.log(`preview page: ${message.message}`);
+        return undefined;
+      case "pickCompare":
+        this.compareTarget = (await this.compareSource.pick()) ?? this.compareTarget;
+        await this.refreshCompare();
+        return undefined;
+      case "clearCompare":
+        this.compareTarget = undefined;
+        await this.refreshCompare();
+        return undefined;
+      case "edit": {
+        const shown = this.lastMessage?.type === "preview" ? this.lastMessage.data : undefined;
+        if (!shown) return { applied: false, reason: "There is no preset in the preview to edit." };
+        const outcome = await applyBandEdit(this.server, shown, message);
+        if (!outcome.applied) {
+          void vscode.window.showWarningMessage(`EQ preview: ${outcome.reason}`);
+          // The page shows the dragged values: put the document's back.
+          void this.refreshNow();
+        }
+        return outcome;
+      }
+    }
+  }
+
+  private lastCompare: ToPageMessage | undefined;
+
+  /** Draws the comparison for the preset shown now (or takes it away). */
+  private async refreshCompare(): Promise<void> {
+    const shown = this.lastMessage?.type === "preview" ? this.lastMessage.data : undefined;
+    let message: ToPageMessage = { type: "compare", label: "", data: null };
+    if (this.compareTarget && shown) {
+      const comparison = await this.compareSource.resolve(this.compareTarget, shown);
+      message = { type: "compare", ...comparison };
+    }
+    this.compareLabel = this.compareTarget && message.type === "compare" ? message.label : undefined;
+    if (this.snapshot) {
+      const { compare: _dropped, ...rest } = this.snapshot;
+      this.snapshot = this.compareLabel !== undefined ? { ...rest, compare: this.compareLabel } : rest;
+    }
+    this.lastCompare = message;
+    await this.panel?.webview.postMessage(message);
   }
 
   private closed(): void {
@@ -177,6 +234,8 @@ export class PreviewController implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.lastMessage = undefined;
+    this.lastCompare = undefined;
+    this.compareTarget = undefined;
     this.sequence++;
   }
 
@@ -259,6 +318,8 @@ export class PreviewController implements vscode.Disposable {
     const name = message.type === "preview" ? (message.data.presetName ?? "unnamed preset") : undefined;
     this.panel.title = name ? `EQ preview: ${name}` : "EQ preview";
     void this.panel.webview.postMessage(message);
+    // The comparison follows the preset shown (at HEAD: the one of the same name).
+    if (this.compareTarget && message.type === "preview") void this.refreshCompare();
     return this.snapshot;
   }
 
@@ -269,7 +330,11 @@ export class PreviewController implements vscode.Disposable {
         presetName: message.data.presetName,
         state: "preview",
         message: message.data.message ?? "",
+        ...(message.data.version !== undefined ? { version: message.data.version } : {}),
+        ...(this.compareLabel !== undefined ? { compare: this.compareLabel } : {}),
       };
+    if (message.type === "compare")
+      return this.snapshot ?? { uri: undefined, presetName: undefined, state: "empty", message: "" };
     return {
       uri: target?.uri.toString(),
       presetName: undefined,
@@ -286,53 +351,5 @@ export class PreviewController implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
-  }
-}
-
-/** Scripts on (the page's own, by nonce), command links and forms off, local files from media/ and dist/ only. */
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    enableForms: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "media"), vscode.Uri.joinPath(extensionUri, "dist")],
-  };
-}
-
-function fileName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf("/") + 1);
-}
-
-function requestFailure(error: unknown): string {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (code === METHOD_NOT_FOUND)
-    return "This language server cannot preview presets (it does not know eqpreset/preview). Update the extension or restart the server.";
-  return `The language server could not preview this preset: ${detail}`;
-}
-
-function targetFromArgs(args: readonly unknown[]): PreviewTarget | undefined {
-  const [first, second] = args;
-  const editor = vscode.window.activeTextEditor;
-  const uri = typeof first === "string" ? parseUri(first) : first instanceof vscode.Uri ? first : undefined;
-  if (uri) {
-    const position = parsePosition(second);
-    if (position) return { uri, position: new vscode.Position(position.line, position.character) };
-    // The editor title menu passes only the file: its cursor if it is shown, else the top.
-    const shown = vscode.window.visibleTextEditors.find(
-      (candidate) => candidate.document.uri.toString() === uri.toString(),
-    );
-    return { uri, position: shown?.selection.active ?? new vscode.Position(0, 0) };
-  }
-  if (editor?.document.languageId === LANGUAGE_ID)
-    return { uri: editor.document.uri, position: editor.selection.active };
-  return undefined;
-}
-
-function parseUri(text: string): vscode.Uri | undefined {
-  try {
-    return vscode.Uri.parse(text, true);
-  } catch {
-    return undefined;
   }
 }

@@ -9,31 +9,40 @@
 import { SLOTS, type SlotId } from "#core/eq/index.js";
 
 export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#core/protocol/index.js";
-export type {
-  PreviewBand,
-  PreviewData,
-  PreviewParams,
-  PreviewPosition,
-  PreviewRange,
-} from "#core/protocol/index.js";
-import type {
-  PreviewBand,
-  PreviewData,
-  PreviewPosition,
-  PreviewRange,
-} from "#core/protocol/index.js";
+export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "#core/protocol/index.js";
+import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "#core/protocol/index.js";
 import type { FilterKind as FilterType } from "#core/eq/index.js";
 export type { FilterType };
 
 /** Why the panel shows no curve (or an old one): nothing under the cursor, or a failure. */
 export type StatusKind = "empty" | "error" | "waiting";
 
-/** Extension → page. */
+/** Extension → page: the preset to show, why there is none, or the curve to compare it with (null: none). */
 export type ToPageMessage =
-  { type: "preview"; data: PreviewData } | { type: "status"; kind: StatusKind; message: string };
+  | { type: "preview"; data: PreviewData }
+  | { type: "status"; kind: StatusKind; message: string }
+  | { type: "compare"; label: string; data: PreviewData | null };
 
-/** Page → extension: the page has loaded (send it the latest state), or something went wrong in it. */
-export type FromPageMessage = { type: "ready" } | { type: "problem"; message: string };
+/** A drag on the curve, finished: the band's new values, for the document version the page showed. */
+export interface BandEditMessage {
+  type: "edit";
+  version: number;
+  slot: SlotId;
+  frequencyHz: number;
+  gainDb: number;
+  q: number;
+}
+
+/**
+ * Page → extension: the page has loaded (send it the latest state), something went wrong in it, a
+ * band was dragged, or the user wants to pick (or drop) a curve to compare with.
+ */
+export type FromPageMessage =
+  | { type: "ready" }
+  | { type: "problem"; message: string }
+  | BandEditMessage
+  | { type: "pickCompare" }
+  | { type: "clearCompare" };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -90,6 +99,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
   if (!isRecord(value)) return { ok: false, error: "the answer is not an object" };
   const {
     uri,
+    version,
     presetName,
     range,
     sampleRate,
@@ -104,6 +114,8 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     message,
   } = value;
   if (!isShortText(uri)) return { ok: false, error: "uri is not a string" };
+  if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 0))
+    return { ok: false, error: "version is not a whole number" };
   if (presetName !== null && !isShortText(presetName))
     return { ok: false, error: "presetName is neither a string nor null" };
   if (!isRange(range)) return { ok: false, error: "range is not a range" };
@@ -154,6 +166,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     pending,
   };
   if (message !== undefined) data.message = message;
+  if (version !== undefined) data.version = version as number;
   return { ok: true, value: data };
 }
 
@@ -163,7 +176,21 @@ export function parseFromPageMessage(value: unknown): FromPageMessage | undefine
   if (value["type"] === "ready" && Object.keys(value).length === 1) return { type: "ready" };
   if (value["type"] === "problem" && isShortText(value["message"]) && Object.keys(value).length === 2)
     return { type: "problem", message: value["message"] };
+  if ((value["type"] === "pickCompare" || value["type"] === "clearCompare") && Object.keys(value).length === 1)
+    return { type: value["type"] };
+  if (value["type"] === "edit") return parseBandEdit(value);
   return undefined;
+}
+
+/** A dragged band's values from the (untrusted) page: a known slot, finite positive numbers, a version. */
+function parseBandEdit(value: Record<string, unknown>): BandEditMessage | undefined {
+  const { version, slot, frequencyHz, gainDb, q } = value;
+  if (Object.keys(value).length !== 6) return undefined;
+  if (!Number.isInteger(version) || (version as number) < 0) return undefined;
+  if (typeof slot !== "string" || !SLOT_IDS.includes(slot)) return undefined;
+  if (!isFiniteNumber(frequencyHz) || frequencyHz <= 0 || !isFiniteNumber(gainDb) || !isFiniteNumber(q) || q <= 0)
+    return undefined;
+  return { type: "edit", version: version as number, slot: slot as SlotId, frequencyHz, gainDb, q };
 }
 
 /** A message for the page, checked the same way the extension's inputs are. */
@@ -180,6 +207,14 @@ export function checkToPageMessage(value: unknown): Checked<ToPageMessage> {
     if ((kind === "empty" || kind === "error" || kind === "waiting") && isShortText(value["message"]))
       return { ok: true, value: { type: "status", kind, message: value["message"] } };
     return { ok: false, error: "status: expected a kind (empty, error, waiting) and a message" };
+  }
+  if (value["type"] === "compare") {
+    if (!isShortText(value["label"])) return { ok: false, error: "compare: the label is not a string" };
+    if (value["data"] === null) return { ok: true, value: { type: "compare", label: value["label"], data: null } };
+    const data = checkPreviewData(value["data"]);
+    return data.ok
+      ? { ok: true, value: { type: "compare", label: value["label"], data: data.value } }
+      : { ok: false, error: `compare: ${data.error}` };
   }
   return { ok: false, error: `unknown message type ${JSON.stringify(value["type"])}` };
 }

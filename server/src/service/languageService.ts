@@ -17,7 +17,14 @@ import type {
   TextEdit,
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { EqServices, type ValidationContext } from "../core/index.js";
+import {
+  EqServices,
+  type EditBandParams,
+  type EditBandResult,
+  type PreviewTextResult,
+  type ValidationContext,
+} from "../core/index.js";
+import { bandEdit } from "./bandEdit.js";
 import { CodeActionProvider } from "./codeActions.js";
 import { CodeLensProvider } from "./codeLens.js";
 import { CompletionProvider } from "./completion.js";
@@ -128,6 +135,16 @@ export class EqLanguageService {
 
   preview(document: TextDocument, position: Position): PreviewResult | null {
     return this.previewProvider.preview(this.store.get(document), position);
+  }
+
+  /** The edit a drag in the preview panel makes (see bandEdit.ts). */
+  editBand(document: TextDocument, params: EditBandParams): EditBandResult {
+    return bandEdit(this.store.get(document), this.services, params);
+  }
+
+  /** Every preset of a text that is not an open document, for the preview's comparison curve. */
+  previewText(uri: string, text: string): PreviewTextResult {
+    return this.previewProvider.previewText(uri, text);
   }
 
   close(uri: string): void {

@@ -5,7 +5,9 @@
  */
 import type { Position } from "vscode-languageserver";
 import {
+  parsePresetDocument,
   presetAt,
+  resolvePresets,
   effectiveBands,
   explicitSlots,
   logFrequencies,
@@ -26,7 +28,12 @@ export const PREVIEW_POINTS = 200;
 
 export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../core/protocol/index.js";
 export type { PreviewBand, PreviewParams, PreviewResult };
-import type { PreviewBand, PreviewParams, PreviewData as PreviewResult } from "../core/protocol/index.js";
+import type {
+  PreviewBand,
+  PreviewParams,
+  PreviewData as PreviewResult,
+  PreviewTextResult,
+} from "../core/protocol/index.js";
 
 export interface PresetCurve {
   /** The bands the preset's EQ has now: explicit ones and, once the model has spoken, generated ones. */
@@ -98,7 +105,16 @@ export class PreviewProvider {
 
   preview(parsed: ParsedDocument, position: Position): PreviewResult | null {
     const preset = presetAt(parsed.presets, position);
-    if (!preset) return null;
+    return preset ? this.previewPreset(parsed.uri, parsed.version, preset) : null;
+  }
+
+  /** Every preset of a text that is no open document: the file at git HEAD, another file (to compare with). */
+  previewText(uri: string, text: string): PreviewTextResult {
+    const presets = resolvePresets(parsePresetDocument(text));
+    return { presets: presets.map((preset) => this.previewPreset(uri, undefined, preset)) };
+  }
+
+  private previewPreset(uri: string, version: number | undefined, preset: ResolvedPreset): PreviewResult {
     const curve = presetCurve(preset, this.services);
     const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
       title: preset.name ?? "Preset",
@@ -112,7 +128,8 @@ export class PreviewProvider {
       .filter(Boolean)
       .join(" ");
     const result: PreviewResult = {
-      uri: parsed.uri,
+      uri,
+      ...(version !== undefined ? { version } : {}),
       presetName: preset.name ?? null,
       range: preset.range,
       sampleRate: preset.sampleRate,

@@ -8,6 +8,7 @@
  * and can be inspected) and kept suspended while nothing plays, which costs no CPU. A preset at
  * another rate gets a new context, but only while stopped: playback is never cut for it.
  */
+import type { SlotId } from "#core/eq/index.js";
 import { EqChain, gainToDb, type ChainSettings, type ChainState } from "./chain.js";
 
 export type SourceKind = "loop" | "file";
@@ -46,6 +47,8 @@ export class Audition {
   private contextRate: number | undefined;
   private starting: Promise<void> | undefined;
   private bypassed = false;
+  private bandStates: { bypassed: SlotId[]; solo: SlotId | null } = { bypassed: [], solo: null };
+  private volumeDb = 0;
   private playing = false;
   private sourceKind: SourceKind = "loop";
   private loop: AudioBuffer | undefined;
@@ -59,6 +62,18 @@ export class Audition {
     this.wantedRate = sampleRate;
     if (!this.playing) this.ensureContext();
     this.chain?.configure(settings, this.playing);
+  }
+
+  /** Per-band bypass and solo, kept across presets and contexts. */
+  setBandStates(bypassed: readonly SlotId[], solo: SlotId | null): void {
+    this.bandStates = { bypassed: [...bypassed], solo };
+    this.chain?.setBandStates(bypassed, solo, this.playing);
+  }
+
+  /** The listener's volume (dB), after the EQ and the A/B. */
+  setVolumeDb(db: number): void {
+    this.volumeDb = db;
+    this.chain?.setVolumeDb(db, this.playing);
   }
 
   setBypassed(bypassed: boolean): void {
@@ -185,6 +200,8 @@ export class Audition {
     this.analyser.fftSize = 2048;
     this.chain.output.connect(this.analyser);
     this.chain.output.connect(context.destination);
+    this.chain.setBandStates(this.bandStates.bypassed, this.bandStates.solo, false);
+    this.chain.setVolumeDb(this.volumeDb, false);
     if (this.settings) this.chain.configure(this.settings, false);
     this.chain.setBypassed(this.bypassed, false);
     this.context = context;

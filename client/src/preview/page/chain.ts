@@ -2,8 +2,13 @@
  * The audition's signal chain in Web Audio, on any context (the live AudioContext, or an
  * OfflineAudioContext to measure it):
  *
- *   input ─┬─ low shelf → bell 1 → bell 2 → bell 3 → high shelf → output gain → wet gate ─┬─ output
+ *   input ─┬─ low shelf → bell 1 → bell 2 → bell 3 → high shelf → output gain → wet gate ─┬─ volume → output
  *          └──────────────────────── loudness match → dry gate ─────────────────────────┘
+ *
+ * Per-band bypass and solo act on the filters alone: a bypassed band (or, while one band is
+ * soloed, every other band) is held at 0 dB like an empty slot, so what is heard is the preset
+ * without it (or that band alone). The volume is the listener's, after everything, and is no part
+ * of the preset or of the A/B loudness match.
  *
  * One BiquadFilterNode per SAFE slot, always connected; a slot the preset leaves empty gets 0 dB
  * (a biquad at 0 dB passes the signal unchanged), so a new preset never rewires the graph, it only
@@ -38,6 +43,8 @@ export interface FilterState {
   slot: SlotId;
   /** Whether the preset sets this slot (an empty slot is held at 0 dB). */
   active: boolean;
+  /** Whether the band is heard: set by the preset, not bypassed, and soloed if any band is. */
+  heard: boolean;
   type: BiquadFilterType;
   frequencyHz: number;
   gainDb: number;
@@ -55,6 +62,10 @@ export interface ChainState {
   dryLevel: number;
   /** The loudness match the chain was given, in dB. */
   matchGainDb: number;
+  bypassedBands: SlotId[];
+  solo: SlotId | null;
+  /** The listener's volume after the chain, in dB. */
+  volumeDb: number;
 }
 
 function filterTypeOf(slot: SlotId): FilterType {
@@ -76,8 +87,12 @@ export class EqChain {
   private readonly outputGain: GainNode;
   private readonly wetGate: GainNode;
   private readonly dryGate: GainNode;
+  private readonly volume: GainNode;
   private bypassed = false;
   private matchGainDb = 0;
+  private settings: ChainSettings | undefined;
+  private bypassedBands = new Set<SlotId>();
+  private solo: SlotId | null = null;
 
   constructor(private readonly context: BaseAudioContext) {
     this.input = context.createGain();
@@ -92,23 +107,26 @@ export class EqChain {
     this.wetGate = context.createGain();
     this.dryGate = context.createGain();
     this.dryGate.gain.value = 0;
+    this.volume = context.createGain();
 
     let previous: AudioNode = this.input;
     for (const { node } of this.filters) {
       previous.connect(node);
       previous = node;
     }
-    previous.connect(this.outputGain).connect(this.wetGate).connect(this.output);
-    this.input.connect(this.dryGate).connect(this.output);
+    previous.connect(this.outputGain).connect(this.wetGate).connect(this.volume);
+    this.input.connect(this.dryGate).connect(this.volume);
+    this.volume.connect(this.output);
   }
 
   /** Sets the filters to the preset; `glide` while audio plays, at once otherwise. */
   configure(settings: ChainSettings, glide: boolean): void {
+    this.settings = settings;
     const nyquist = this.context.sampleRate / 2;
     for (const filter of this.filters) {
       const band = settings.bands.find((candidate) => candidate.slot === filter.slot);
       filter.active = band !== undefined;
-      if (!band) {
+      if (!band || !this.isHeard(filter.slot)) {
         this.move(filter.node.gain, 0, glide, GLIDE_TIME_CONSTANT_S);
         continue;
       }
@@ -122,6 +140,21 @@ export class EqChain {
     this.move(this.outputGain.gain, dbToGain(settings.outputGainDb), glide, GLIDE_TIME_CONSTANT_S);
     this.matchGainDb = settings.matchGainDb;
     this.routeGates(glide);
+  }
+
+  /** Per-band bypass and solo (null: none soloed); re-applies the preset's bands. */
+  setBandStates(bypassed: Iterable<SlotId>, solo: SlotId | null, glide: boolean): void {
+    this.bypassedBands = new Set(bypassed);
+    this.solo = solo;
+    if (this.settings) this.configure(this.settings, glide);
+  }
+
+  private isHeard(slot: SlotId): boolean {
+    return this.solo !== null ? slot === this.solo : !this.bypassedBands.has(slot);
+  }
+
+  setVolumeDb(db: number, glide: boolean): void {
+    this.move(this.volume.gain, dbToGain(db), glide, CROSSFADE_TIME_CONSTANT_S);
   }
 
   setBypassed(bypassed: boolean, glide: boolean): void {
@@ -153,6 +186,7 @@ export class EqChain {
       filters: this.filters.map(({ slot, node, active }) => ({
         slot,
         active,
+        heard: active && this.isHeard(slot),
         type: node.type,
         frequencyHz: node.frequency.value,
         gainDb: node.gain.value,
@@ -162,6 +196,9 @@ export class EqChain {
       wetLevel: this.wetGate.gain.value,
       dryLevel: this.dryGate.gain.value,
       matchGainDb: this.matchGainDb,
+      bypassedBands: [...this.bypassedBands],
+      solo: this.solo,
+      volumeDb: gainToDb(this.volume.gain.value),
     };
   }
 
@@ -188,6 +225,7 @@ export class EqChain {
       this.outputGain,
       this.wetGate,
       this.dryGate,
+      this.volume,
       this.output,
     ])
       node.disconnect();

@@ -95,14 +95,30 @@ function coordinate(value: number): string {
   return value.toFixed(2);
 }
 
-export function curveGeometry(input: CurveInput): CurveGeometry {
-  const scale = curveScale(input.responseDb);
-  const path = input.frequencies
+/** The path of a response on a scale. */
+export function responsePath(scale: CurveScale, frequencies: readonly number[], responseDb: readonly number[]): string {
+  return frequencies
     .map(
       (frequency, i) =>
-        `${i === 0 ? "M" : "L"}${coordinate(xOf(scale, frequency))} ${coordinate(yOf(scale, input.responseDb[i]!))}`,
+        `${i === 0 ? "M" : "L"}${coordinate(xOf(scale, frequency))} ${coordinate(yOf(scale, responseDb[i]!))}`,
     )
     .join(" ");
+}
+
+/** The frequency at x on the scale: the inverse of xOf. */
+export function frequencyAt(scale: CurveScale, x: number): number {
+  return LOW_HZ * Math.pow(HIGH_HZ / LOW_HZ, (x - scale.left) / scale.width);
+}
+
+/** The level at y on the scale: the inverse of yOf. */
+export function dbAt(scale: CurveScale, y: number): number {
+  return scale.dbTop - ((y - scale.top) * (scale.dbTop - scale.dbBottom)) / scale.height;
+}
+
+/** `compare`, when given, is drawn too, so the dB axis holds both curves. */
+export function curveGeometry(input: CurveInput, compare?: CurveInput): CurveGeometry {
+  const scale = curveScale(compare ? [...input.responseDb, ...compare.responseDb] : input.responseDb);
+  const path = responsePath(scale, input.frequencies, input.responseDb);
   const markers = input.bands.map((band) => {
     const levelDb = levelAt(input.frequencies, input.responseDb, band.frequencyHz);
     const label = SLOTS.find((slot) => slot.id === band.slot)?.short ?? band.slot;
@@ -137,9 +153,24 @@ function frequencyLabel(hz: number): string {
   return hz >= 1000 ? `${hz / 1000}k` : String(hz);
 }
 
-/** Builds the curve's SVG (DOM calls only, no markup strings: nothing from the preset is parsed as HTML). */
-export function renderCurve(document: Document, input: CurveInput, title: string): SVGSVGElement {
-  const { scale, path, markers, dbTicks } = curveGeometry(input);
+export interface CurveOptions {
+  /** A second curve, dashed, to compare with. */
+  compare?: CurveInput;
+  /** Bands not heard (bypassed, or not the soloed one): their handles are drawn hollow. */
+  silent?: ReadonlySet<string>;
+}
+
+/**
+ * Builds the curve's SVG (DOM calls only, no markup strings: nothing from the preset is parsed as
+ * HTML). Each band's marker is a handle (class "handle", focusable) that drag.ts moves.
+ */
+export function renderCurve(
+  document: Document,
+  input: CurveInput,
+  title: string,
+  options: CurveOptions = {},
+): SVGSVGElement {
+  const { scale, path, markers, dbTicks } = curveGeometry(input, options.compare);
   const svg = svgElement(document, "svg", {
     viewBox: `0 0 ${CURVE_WIDTH} ${CURVE_HEIGHT}`,
     role: "img",
@@ -179,16 +210,26 @@ export function renderCurve(document: Document, input: CurveInput, title: string
   }
   svg.append(grid);
 
+  if (options.compare) {
+    const comparePath = responsePath(scale, options.compare.frequencies, options.compare.responseDb);
+    svg.append(svgElement(document, "path", { class: "compare", d: comparePath, fill: "none" }));
+  }
   svg.append(svgElement(document, "path", { class: "response", d: path, fill: "none" }));
 
   const markerGroup = svgElement(document, "g", { class: "markers" });
   for (const marker of markers) {
     const group = svgElement(document, "g", {
-      class: "band-marker",
+      class: `band-marker handle${options.silent?.has(marker.slot) ? " silent" : ""}`,
       "data-slot": marker.slot,
       "data-frequency": marker.frequencyHz,
+      tabindex: 0,
+      role: "slider",
+      "aria-label": `${marker.label}: drag to change frequency and gain; arrow keys too`,
+      "aria-valuetext": `${displayFrequency(marker.frequencyHz)}, curve at ${displayGain(marker.levelDb)}`,
     });
-    group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: 4 }));
+    // A larger transparent circle: an easier target than the dot itself.
+    group.append(svgElement(document, "circle", { class: "grip", cx: marker.x, cy: marker.y, r: 11 }));
+    group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: 5 }));
     const label = svgElement(document, "text", { x: marker.x, y: marker.y - 8, "text-anchor": "middle" });
     label.textContent = marker.label;
     const tooltip = svgElement(document, "title", {});

@@ -8,10 +8,18 @@
  */
 import { Audition } from "./audition.js";
 import { EqChain, gainToDb } from "./chain.js";
-import { renderCurve } from "./curve.js";
+import { curveGeometry, renderCurve, type CurveScale } from "./curve.js";
+import { attachDrag } from "./drag.js";
 import { loudnessMatchDb } from "./loudness.js";
-import { renderBandTable } from "./table.js";
-import { checkToPageMessage, type FromPageMessage, type PreviewData, type StatusKind } from "../protocol.js";
+import { renderBandTable, type BandListening } from "./table.js";
+import {
+  checkToPageMessage,
+  type FromPageMessage,
+  type PreviewBand,
+  type PreviewData,
+  type StatusKind,
+} from "../protocol.js";
+import { responseDb, type SlotId } from "#core/eq/index.js";
 import { displayFrequency, formatDecimal } from "#core/language/index.js";
 
 interface VsCodeApi {
@@ -24,6 +32,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** What survives the page being reloaded (VS Code keeps it for the panel). */
 interface PageState {
   bypassed: boolean;
+  volumeDb?: number;
 }
 
 const vscode = acquireVsCodeApi();
@@ -42,6 +51,14 @@ const ui = {
   play: element("play", HTMLButtonElement),
   bypass: element("bypass", HTMLButtonElement),
   level: element("level", HTMLMeterElement),
+  levelReadout: element("level-readout", HTMLOutputElement),
+  volume: element("volume", HTMLInputElement),
+  volumeReadout: element("volume-readout", HTMLOutputElement),
+  compare: element("compare", HTMLButtonElement),
+  compareClear: element("compare-clear", HTMLButtonElement),
+  listenB: element("listen-b", HTMLButtonElement),
+  compareLegend: element("compare-legend", HTMLElement),
+  compareLabel: element("compare-label", HTMLElement),
   source: element("source", HTMLElement),
   file: element("file", HTMLInputElement),
   useLoop: element("use-loop", HTMLButtonElement),
@@ -52,6 +69,13 @@ const ui = {
 
 const audition = new Audition(document.body.dataset["loopUri"] ?? "");
 let current: { data: PreviewData; matchGainDb: number } | undefined;
+/** The band being dragged, drawn and heard before the document has it. */
+let dragged: PreviewBand | undefined;
+let comparison: { label: string; data: PreviewData | null } | undefined;
+/** A/B between this preset (A) and the comparison (B). */
+let hearingB = false;
+const bypassedBands = new Set<SlotId>();
+let soloBand: SlotId | null = null;
 
 function report(message: string): void {
   vscode.postMessage({ type: "problem", message });
@@ -62,9 +86,84 @@ function showStatus(kind: StatusKind | "info", message: string): void {
   ui.status.dataset["kind"] = kind;
 }
 
+/** The preset's bands with the dragged one at its dragged values. */
+function shownBands(data: PreviewData): PreviewBand[] {
+  return data.bands.map((band) => (dragged?.slot === band.slot ? dragged : band));
+}
+
+/** The response of `bands` as the server computes it (the core's RBJ maths), for a drag under way. */
+function localResponse(data: PreviewData, bands: readonly PreviewBand[]): number[] {
+  const grid = Float64Array.from(data.frequencies);
+  return Array.from(responseDb(bands, grid, data.sampleRate, data.outputGainDb));
+}
+
+const listening: BandListening = {
+  get bypassed() {
+    return bypassedBands;
+  },
+  get solo() {
+    return soloBand;
+  },
+  toggleBypass(slot) {
+    if (!bypassedBands.delete(slot)) bypassedBands.add(slot);
+    applyListening();
+  },
+  toggleSolo(slot) {
+    soloBand = soloBand === slot ? null : slot;
+    applyListening();
+  },
+};
+
+function applyListening(): void {
+  audition.setBandStates([...bypassedBands], soloBand);
+  render();
+}
+
+/** Which preset the audio plays: this one (A) or the comparison (B). */
+function configureAudio(): void {
+  if (!current) return;
+  const b = hearingB ? comparison?.data : undefined;
+  const data = b ?? current.data;
+  const bands = b ? b.bands : shownBands(current.data);
+  const matchGainDb = b ? loudnessMatchDb(b.frequencies, b.responseDb) : current.matchGainDb;
+  audition.configure({ bands, outputGainDb: data.outputGainDb, matchGainDb }, data.sampleRate);
+}
+
+let scale: CurveScale | undefined;
+
+function render(): void {
+  if (!current) return;
+  const { data, matchGainDb } = current;
+  const bands = shownBands(data);
+  const response = dragged ? localResponse(data, bands) : data.responseDb;
+  const silent = new Set(
+    data.bands
+      .map((band) => band.slot)
+      .filter((slot) => (soloBand !== null ? slot !== soloBand : bypassedBands.has(slot))),
+  );
+  const compare = comparison?.data ?? undefined;
+  const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-slot");
+  const input = { frequencies: data.frequencies, responseDb: response, bands };
+  ui.curve.replaceChildren(
+    renderCurve(document, input, `Response of ${data.presetName ?? "the unnamed preset"}`, { compare, silent }),
+  );
+  scale = curveGeometry(input, compare).scale;
+  // A redraw replaces the handles: keep the keyboard on the one it was on.
+  if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-slot="${focused}"]`)?.focus();
+  renderBandTable(ui.table, { ...data, bands }, matchGainDb, listening);
+  ui.compareLegend.hidden = !comparison;
+  ui.compareLabel.textContent = comparison?.label ?? "";
+  ui.compareClear.hidden = !comparison;
+  ui.listenB.hidden = !comparison?.data;
+  ui.listenB.textContent = hearingB ? "Hearing B (the comparison)" : "Hearing A (this preset)";
+  ui.listenB.setAttribute("aria-pressed", String(hearingB));
+}
+
 function showPreview(data: PreviewData): void {
   const matchGainDb = loudnessMatchDb(data.frequencies, data.responseDb);
   current = { data, matchGainDb };
+  // The document now says what the drag said (or something newer): draw the document.
+  dragged = undefined;
   document.body.classList.remove("stale");
   ui.name.textContent = data.presetName ?? "Unnamed preset";
   const bandCount = `${data.bands.length} band${data.bands.length === 1 ? "" : "s"}`;
@@ -74,11 +173,38 @@ function showPreview(data: PreviewData): void {
     data.message ?? "",
   ].filter(Boolean);
   showStatus("info", notes.join(" "));
-  ui.curve.replaceChildren(renderCurve(document, data, `Response of ${data.presetName ?? "the unnamed preset"}`));
-  renderBandTable(ui.table, data, matchGainDb);
   ui.match.textContent = `Bypass plays the dry signal at ${formatDecimal(matchGainDb, 1)} dB, the EQ's loudness on pink noise (K-weighted, as LUFS).`;
-  audition.configure({ bands: data.bands, outputGainDb: data.outputGainDb, matchGainDb }, data.sampleRate);
+  render();
+  configureAudio();
 }
+
+attachDrag(ui.curve, {
+  bands: () => (current ? shownBands(current.data) : []),
+  scale: () => scale,
+  preview: (band) => {
+    dragged = band;
+    render();
+    configureAudio();
+  },
+  commit: (band) => {
+    dragged = band;
+    render();
+    const version = current?.data.version;
+    if (version === undefined) {
+      report("a band was dragged, but the preview does not say which document version it shows");
+      return;
+    }
+    // The document answers with a new preview; until then the dragged values stay drawn.
+    vscode.postMessage({
+      type: "edit",
+      version,
+      slot: band.slot,
+      frequencyHz: band.frequencyHz,
+      gainDb: band.gainDb,
+      q: band.q,
+    });
+  },
+});
 
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const checked = checkToPageMessage(event.data);
@@ -89,6 +215,11 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const message = checked.value;
   if (message.type === "preview") {
     showPreview(message.data);
+  } else if (message.type === "compare") {
+    comparison = message.label || message.data ? { label: message.label, data: message.data } : undefined;
+    if (!comparison?.data) hearingB = false;
+    render();
+    configureAudio();
   } else {
     // The last curve stays, dimmed, so the panel does not flash while the cursor crosses a gap.
     document.body.classList.toggle("stale", current !== undefined);
@@ -119,12 +250,45 @@ function showAudition(): void {
 function meter(): void {
   if (!audition.isPlaying) {
     ui.level.value = ui.level.min;
+    ui.levelReadout.textContent = "−∞ dBFS";
     return;
   }
   const level = audition.levelDb();
   ui.level.value = Number.isFinite(level) ? Math.max(ui.level.min, level) : ui.level.min;
+  ui.levelReadout.textContent = Number.isFinite(level) ? `${formatDecimal(level, 1)} dBFS` : "−∞ dBFS";
   requestAnimationFrame(meter);
 }
+
+/** The volume the user set, if any (the state holds only what was chosen). */
+let chosenVolumeDb: number | undefined;
+
+function saveState(): void {
+  const state: PageState = { bypassed: audition.isBypassed };
+  if (chosenVolumeDb !== undefined) state.volumeDb = chosenVolumeDb;
+  vscode.setState(state);
+}
+
+function showVolume(db: number): void {
+  ui.volume.value = String(db);
+  ui.volumeReadout.textContent = `${db > 0 ? "+" : ""}${formatDecimal(db, 1)} dB`;
+}
+
+ui.volume.addEventListener("input", () => {
+  const db = Number(ui.volume.value);
+  if (!Number.isFinite(db)) return;
+  audition.setVolumeDb(db);
+  showVolume(db);
+  chosenVolumeDb = db;
+  saveState();
+});
+
+ui.compare.addEventListener("click", () => vscode.postMessage({ type: "pickCompare" }));
+ui.compareClear.addEventListener("click", () => vscode.postMessage({ type: "clearCompare" }));
+ui.listenB.addEventListener("click", () => {
+  hearingB = !hearingB && comparison?.data !== undefined && comparison.data !== null;
+  render();
+  configureAudio();
+});
 
 ui.play.addEventListener("click", () => {
   ui.auditionStatus.textContent = "";
@@ -143,7 +307,7 @@ ui.play.addEventListener("click", () => {
 
 ui.bypass.addEventListener("click", () => {
   audition.setBypassed(!audition.isBypassed);
-  vscode.setState({ bypassed: audition.isBypassed } satisfies PageState);
+  saveState();
   showAudition();
 });
 
@@ -174,6 +338,11 @@ ui.useLoop.addEventListener("click", () => {
 
 const saved = vscode.getState() as Partial<PageState> | undefined;
 if (saved?.bypassed === true) audition.setBypassed(true);
+if (typeof saved?.volumeDb === "number" && Number.isFinite(saved.volumeDb)) {
+  chosenVolumeDb = saved.volumeDb;
+  audition.setVolumeDb(saved.volumeDb);
+  showVolume(saved.volumeDb);
+}
 showAudition();
 
 // --- for the browser test ---------------------------------------------------------------------------
@@ -188,6 +357,8 @@ async function measureGainDb(frequencyHz: number, bypassed: boolean): Promise<nu
   const seconds = 0.5;
   const context = new OfflineAudioContext(1, Math.round(rate * seconds), rate);
   const chain = new EqChain(context);
+  // Per-band bypass and solo as the live chain has them, so the measurement hears what the listener does.
+  chain.setBandStates([...bypassedBands], soloBand, false);
   chain.configure(
     { bands: current.data.bands, outputGainDb: current.data.outputGainDb, matchGainDb: current.matchGainDb },
     false,
@@ -211,6 +382,8 @@ Object.assign(window, {
     data: () => current?.data,
     matchGainDb: () => current?.matchGainDb,
     chain: () => audition.chainState(),
+    comparison: () => comparison,
+    hearingB: () => hearingB,
     chainResponseDb: (frequencies: number[]) => audition.chainResponseDb(frequencies),
     audition: () => audition.state(),
     levelDb: () => audition.levelDb(),

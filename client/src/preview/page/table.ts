@@ -2,7 +2,7 @@
  * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
  * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
  */
-import { SLOTS } from "#core/eq/index.js";
+import { SLOTS, type SlotId } from "#core/eq/index.js";
 import { displayFrequency, displayGain, displayQ } from "#core/language/index.js";
 import type { FilterType, PreviewData } from "../protocol.js";
 
@@ -19,7 +19,37 @@ function row(document: Document, cells: readonly string[], header = false): HTML
   return tr;
 }
 
-export function renderBandTable(table: HTMLTableElement, data: PreviewData, matchGainDb: number): void {
+/** Per-band listening: which bands are bypassed, which one is soloed, and what a click asks for. */
+export interface BandListening {
+  bypassed: ReadonlySet<SlotId>;
+  solo: SlotId | null;
+  toggleBypass(slot: SlotId): void;
+  toggleSolo(slot: SlotId): void;
+}
+
+function toggle(
+  document: Document,
+  text: string,
+  pressed: boolean,
+  title: string,
+  onClick: () => void,
+): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "band-toggle";
+  button.textContent = text;
+  button.title = title;
+  button.setAttribute("aria-pressed", String(pressed));
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+export function renderBandTable(
+  table: HTMLTableElement,
+  data: PreviewData,
+  matchGainDb: number,
+  listening?: BandListening,
+): void {
   const document = table.ownerDocument;
   const body = table.tBodies[0] ?? table.createTBody();
   const foot = table.tFoot ?? table.createTFoot();
@@ -40,14 +70,27 @@ export function renderBandTable(table: HTMLTableElement, data: PreviewData, matc
         true,
       );
       tr.dataset["slot"] = band.slot;
+      const cell = document.createElement("td");
+      if (listening) {
+        const label = slot?.label ?? band.slot;
+        cell.append(
+          toggle(document, "Bypass", listening.bypassed.has(band.slot), `Hear the preset without ${label}`, () =>
+            listening.toggleBypass(band.slot),
+          ),
+          toggle(document, "Solo", listening.solo === band.slot, `Hear ${label} alone (the other bands bypassed)`, () =>
+            listening.toggleSolo(band.slot),
+          ),
+        );
+      }
+      tr.append(cell);
       return tr;
     }),
   );
-  if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", ""], true));
+  if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", "", ""], true));
   foot.replaceChildren(
-    row(document, ["Output gain", "", "", displayGain(data.outputGainDb), ""], true),
-    row(document, ["Peak", "", "", displayGain(data.peakDb), ""], true),
-    row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), ""], true),
-    row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), ""], true),
+    row(document, ["Output gain", "", "", displayGain(data.outputGainDb), "", ""], true),
+    row(document, ["Peak (with output gain)", "", "", displayGain(data.peakDb), "", ""], true),
+    row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), "", ""], true),
+    row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), "", ""], true),
   );
 }

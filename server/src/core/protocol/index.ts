@@ -1,3 +1,4 @@
 /** The core's protocol: see ARCHITECTURE.md. */
 export * from "./preview.js";
 export * from "./messages.js";
+export * from "./editor.js";

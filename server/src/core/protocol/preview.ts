@@ -36,6 +36,8 @@ export interface PreviewBand {
 /** The answer for the preset under a position (the request answers null for none). */
 export interface PreviewData {
   uri: string;
+  /** The document version the answer was made from (an edit from the panel names it). */
+  version?: number;
   presetName: string | null;
   range: PreviewRange;
   sampleRate: number;
