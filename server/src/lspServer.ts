@@ -5,6 +5,7 @@
  */
 import {
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -23,10 +24,12 @@ import {
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { WorkspaceSync } from "./workspaceSync.js";
 import { EqLanguageService } from "./service/languageService.js";
 import {
   EqServices,
   EXPAND_PRESET_COMMAND,
+  LOCK_FILE_NAME,
   MODEL_STATUS_NOTIFICATION,
   RELOAD_MODEL_NOTIFICATION,
   EDIT_BAND_REQUEST,
@@ -62,6 +65,10 @@ export function createLanguageServer(
 ): { listen(): void } {
   const documents = new TextDocuments(TextDocument);
   const service = new EqLanguageService(services);
+  // Team words: every .eqp file of the workspace, indexed in the background (workspaceSync.ts).
+  const workspaceSync = new WorkspaceSync(services, () => revalidateAll());
+  let workspaceFolderUris: string[] = [];
+  let watchedFilesRegistration = false;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let validationDelay = 100;
   let modelPath = "";
@@ -92,6 +99,7 @@ export function createLanguageServer(
     const stamp = `${document.version}@${modelGeneration}`;
     if (published.get(document.uri) === stamp) return;
     published.set(document.uri, stamp);
+    guard("workspace index", undefined, () => workspaceSync.changed(document.uri, service.store.get(document)));
     const diagnostics = guard("validation", [], () => service.diagnostics(document));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
     // Cheap: the preview panel asks again for the preset it shows, if any.
@@ -174,6 +182,8 @@ export function createLanguageServer(
     // from the workspace, not from wherever the editor happened to start the server.
     const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     workspaceRoot = rootUri?.startsWith("file:") ? fileURLToPath(rootUri) : undefined;
+    workspaceFolderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (rootUri ? [rootUri] : []);
+    watchedFilesRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     service.hoverImages =
       typeof options.hoverImages === "boolean"
         ? options.hoverImages
@@ -199,7 +209,21 @@ export function createLanguageServer(
     };
   });
 
-  connection.onInitialized(() => reloadModel(modelPath));
+  connection.onInitialized(() => {
+    reloadModel(modelPath);
+    void workspaceSync.index(workspaceFolderUris, warn);
+    if (watchedFilesRegistration)
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: "**/*.eqp" }, { globPattern: `**/${LOCK_FILE_NAME}` }],
+        })
+        .catch(() => undefined);
+  });
+  connection.onDidChangeWatchedFiles((params) =>
+    guard("watched files", undefined, () =>
+      workspaceSync.filesChanged(params.changes, (uri) => documents.get(uri) !== undefined),
+    ),
+  );
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).
   connection.onNotification(RELOAD_MODEL_NOTIFICATION, () =>
@@ -218,6 +242,7 @@ export function createLanguageServer(
     if (timer) clearTimeout(timer);
     pending.delete(event.document.uri);
     service.close(event.document.uri);
+    guard("workspace index", undefined, () => workspaceSync.closed(event.document.uri));
     published.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });

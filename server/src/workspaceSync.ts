@@ -7,7 +7,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { FileChangeType, type FileEvent } from "vscode-languageserver/node.js";
-import { presetFilesIn, tagSignature, type DocumentMeaning, type EqServices } from "./core/index.js";
+import * as path from "node:path";
+import { LOCK_FILE_NAME, presetFilesIn, tagSignature, type DocumentMeaning, type EqServices } from "./core/index.js";
 
 /** Files read per turn of the event loop while indexing. */
 const FILES_PER_TURN = 20;
@@ -22,6 +23,8 @@ function pathOf(uri: string): string | undefined {
 
 export class WorkspaceSync {
   private signatures = new Map<string, string>();
+  private lockRoot: string | undefined;
+  private warn: (message: string) => void = () => undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private indexing: Promise<void> | undefined;
 
@@ -33,9 +36,12 @@ export class WorkspaceSync {
     private readonly delay = 30,
   ) {}
 
-  /** Indexes the folders in the background; resolves when done. */
-  index(folderUris: readonly string[]): Promise<void> {
+  /** Indexes the folders in the background; resolves when done. The first folder holds the lockfile. */
+  index(folderUris: readonly string[], warn: (message: string) => void): Promise<void> {
     const roots = folderUris.map(pathOf).filter((root): root is string => root !== undefined);
+    this.lockRoot = roots[0];
+    this.warn = warn;
+    this.reloadLock();
     this.indexing = (async () => {
       let read = 0;
       for (const root of roots) {
@@ -73,12 +79,22 @@ export class WorkspaceSync {
   filesChanged(changes: readonly FileEvent[], isOpen: (uri: string) => boolean): void {
     for (const change of changes) {
       const file = pathOf(change.uri);
+      if (file && this.lockRoot && file === path.join(this.lockRoot, LOCK_FILE_NAME)) {
+        this.reloadLock();
+        this.teamWordsChanged();
+        continue;
+      }
       if (!file || !file.endsWith(".eqp") || isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.services.workspace.removeFile(file);
       else this.services.workspace.readFile(file);
       const meaning = this.services.workspace.documents().find((document) => document.file === file)?.meaning;
       this.noteSignature(file, meaning ? tagSignature(meaning) : "");
     }
+  }
+
+  private reloadLock(): void {
+    this.services.useLockIn(this.lockRoot);
+    if (this.services.lockProblem) this.warn(`${this.services.lockProblem}: presets are not checked against it`);
   }
 
   dispose(): void {

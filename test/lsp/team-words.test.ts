@@ -14,8 +14,8 @@ import { LspTestClient } from "../support/lspClient.js";
 const root = mkdtempSync(path.join(tmpdir(), "eqp-team-lsp-"));
 const kicks = path.join(root, "presets", "kicks.eqp");
 const KICKS =
-  'preset "Kick A" {\n  tags punchy\n  lowshelf 90Hz +4dB\n  bell 3kHz +3dB q 1.5\n}\npreset "Kick B" {\n  tags punchy\n  lowshelf 110Hz +3dB\n  bell 2.5kHz +4dB q 1.2\n}\n';
-const SNARE = 'preset "Snare" {\n  morph punchy\n}\n';
+  'preset "Kick A" {\n  tags thwacky\n  lowshelf 90Hz +4dB\n  bell 3kHz +3dB q 1.5\n}\npreset "Kick B" {\n  tags thwacky\n  lowshelf 110Hz +3dB\n  bell 2.5kHz +4dB q 1.2\n}\n';
+const SNARE = 'preset "Snare" {\n  morph thwacky\n}\n';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -52,19 +52,19 @@ describe("team words in the language server", () => {
 
   it("knows a word tagged in a file that is not open, and generates bands near its presets", async () => {
     await client.open(snareUri, SNARE);
-    await until("punchy to be known", async () => (codes().includes("unknown-word") ? undefined : true));
+    await until("thwacky to be known", async () => (codes().includes("unknown-word") ? undefined : true));
     assert.ok(!codes().includes("unknown-word"), codes().join(", "));
     const hover = await client.request<Hover | null>("textDocument/hover", {
       textDocument: { uri: snareUri },
       position: { line: 1, character: 9 },
     });
     const text = JSON.stringify(hover?.contents ?? "");
-    assert.match(text, /punchy/);
+    assert.match(text, /thwacky/);
     assert.match(text, /2 (tagged presets|examples)/);
   });
 
   it("loses the word when its tags are deleted on disk", async () => {
-    writeFileSync(kicks, KICKS.replaceAll("  tags punchy\n", ""));
+    writeFileSync(kicks, KICKS.replaceAll("  tags thwacky\n", ""));
     await client.connection.sendNotification("workspace/didChangeWatchedFiles", {
       changes: [{ uri: pathToFileURL(kicks).toString(), type: 2 }],
     });

@@ -6,6 +6,7 @@ import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
+import { addLockCommand } from "./lockCommand.js";
 import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
 import { sarifText } from "./sarif.js";
@@ -128,6 +129,7 @@ export function buildProgram(): Command {
   addExpandCommand(program, expandInputs);
   addPresetCommands(program);
   addRenderCommand(program);
+  addLockCommand(program);
   return program;
 }
 

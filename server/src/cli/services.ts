@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { bundledModelDir, EqServices, presetFilesIn, readModelMetadata } from "../core/index.js";
+import { UsageError } from "./files.js";
 
 export interface CliServicesOptions {
   /** Load the network (tfjs, ~200 ms): needed when a document has a morph, or for describe. */
@@ -16,6 +17,8 @@ export interface CliServicesOptions {
   workspace?: string | false;
   /** Files the command reads, indexed too (they may lie outside the workspace). */
   files?: readonly string[];
+  /** Accept a broken lockfile (eqp lock, which rewrites it). */
+  ignoreBrokenLock?: boolean;
 }
 
 let chosenWorkspace: string | undefined;
@@ -52,5 +55,10 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
   if (workspace !== false) for (const file of presetFilesIn(workspace)) services.workspace.readFile(file);
   for (const file of options.files ?? []) services.workspace.readFile(path.resolve(file));
   services.refreshTeamWords();
+  if (workspace !== false) services.useLockIn(workspace);
+  if (services.lockProblem && !options.ignoreBrokenLock) {
+    services.dispose();
+    throw new UsageError(services.lockProblem);
+  }
   return services;
 }

@@ -26,6 +26,7 @@ import {
 } from "../core/index.js";
 import { bandEdit } from "./bandEdit.js";
 import { CodeActionProvider } from "./codeActions.js";
+import { WorkspaceActionProvider } from "./workspaceActions.js";
 import { CodeLensProvider } from "./codeLens.js";
 import { CompletionProvider } from "./completion.js";
 import { DiagnosticsProvider } from "./diagnostics.js";
@@ -47,6 +48,7 @@ export class EqLanguageService {
   private readonly foldingProvider = new FoldingProvider();
   private readonly formattingProvider = new FormattingProvider();
   private readonly codeActionProvider: CodeActionProvider;
+  private readonly workspaceActions: WorkspaceActionProvider;
   private readonly inlayHintProvider: InlayHintProvider;
   private readonly codeLensProvider: CodeLensProvider;
   private readonly previewProvider: PreviewProvider;
@@ -64,6 +66,7 @@ export class EqLanguageService {
     this.codeLensProvider = new CodeLensProvider(this.services);
     this.previewProvider = new PreviewProvider(this.services, curves);
     this.completionProvider = new CompletionProvider(vocabulary);
+    this.workspaceActions = new WorkspaceActionProvider(this.services);
     this.codeActionProvider = new CodeActionProvider((parsed) => this.cachedDiagnostics(parsed), this.services);
   }
 
@@ -111,7 +114,11 @@ export class EqLanguageService {
   }
 
   codeActions(document: TextDocument, params: CodeActionParams): CodeAction[] {
-    return this.codeActionProvider.codeActions(this.store.get(document), params);
+    const parsed = this.store.get(document);
+    return [
+      ...this.codeActionProvider.codeActions(parsed, params),
+      ...this.workspaceActions.codeActions(parsed, params),
+    ];
   }
 
   inlayHints(document: TextDocument, range: Range): InlayHint[] {

@@ -4,3 +4,4 @@ export * from "./services.js";
 export * from "./teamWords.js";
 export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
+export * from "./lockfile.js";

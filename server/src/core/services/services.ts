@@ -14,6 +14,9 @@ import {
   type EqDiagnostic,
   type ValidationContext,
 } from "../validation/index.js";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "./lockfile.js";
 import { ModelHost } from "./modelHost.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
@@ -91,6 +94,60 @@ export class EqServices {
   /** The workspace's preset files: their tags are the team's words. */
   readonly workspace = new WorkspaceIndex();
 
+  /** The workspace folder holding `eqpreset.lock`, and the lock read from it (none: nothing is locked). */
+  private lockRoot: string | undefined;
+  private lock: Lockfile | undefined;
+  /** Why the lockfile could not be used, for the front end to show. */
+  lockProblem: string | undefined;
+
+  /** Reads `root/eqpreset.lock` (again); a missing file means no lock, a broken one is a `lockProblem`. */
+  useLockIn(root: string | undefined): void {
+    this.lockRoot = root === undefined ? undefined : path.resolve(root);
+    this.lock = undefined;
+    this.lockProblem = undefined;
+    if (!this.lockRoot) return;
+    const file = path.join(this.lockRoot, LOCK_FILE_NAME);
+    if (!existsSync(file)) return;
+    try {
+      this.lock = parseLockfile(readFileSync(file, "utf8"), file);
+    } catch (error) {
+      this.lockProblem = (error as Error).message;
+    }
+  }
+
+  get lockfile(): { root: string; lock: Lockfile } | undefined {
+    return this.lockRoot && this.lock ? { root: this.lockRoot, lock: this.lock } : undefined;
+  }
+
+  /** A file's key in the lock: its path relative to the lock's folder, with `/`; undefined outside it. */
+  lockKey(file: string): string | undefined {
+    if (!this.lockRoot) return undefined;
+    const relative = path.relative(this.lockRoot, path.resolve(file));
+    return relative.startsWith("..") || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join("/");
+  }
+
+  /** The model as a lock records it: its creation stamp (or folder) and its weights' hash. */
+  modelIdentity(): Lockfile["model"] {
+    const info = this.model.current.metadata.model as { createdAt?: unknown; weightsSha256?: unknown } | undefined;
+    const id = typeof info?.createdAt === "string" ? info.createdAt : path.basename(this.model.current.dir);
+    return typeof info?.weightsSha256 === "string" ? { id, weightsSha256: info.weightsSha256 } : { id };
+  }
+
+  /** A lock of every morph of the workspace's files, as they resolve now. */
+  buildLock(): Lockfile {
+    const presets: Lockfile["presets"] = {};
+    for (const { file, meaning } of this.workspace.documents()) {
+      const key = this.lockKey(file);
+      if (key === undefined) continue;
+      this.prefetchMorphs(meaning.presets);
+      const entries = lockEntries(meaning.presets, (preset) =>
+        preset.morph ? this.resolveMorph(preset.morph) : undefined,
+      );
+      if (Object.keys(entries).length > 0) presets[key] = entries;
+    }
+    return { format: "eqpreset-lock", version: 1, model: this.modelIdentity(), presets };
+  }
+
   /** Rebuilds the team words from the workspace's tagged presets (call after the index changed). */
   refreshTeamWords(): void {
     const bundled = this.model.bundledVocabulary;
@@ -110,8 +167,16 @@ export class EqServices {
    */
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
     const own = this.checkDocument(meaning);
-    const team = file ? teamDiagnostics(this.model, file) : [];
+    const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file)] : [];
     return team.length > 0 ? sortDiagnostics([...own, ...team]) : own;
+  }
+
+  private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
+    const key = this.lockKey(file);
+    if (!this.lock || key === undefined) return [];
+    return lockDiagnostics(this.lock, key, meaning.presets, (preset) =>
+      preset.morph ? this.resolveMorph(preset.morph) : undefined,
+    );
   }
 
   private checkDocument(meaning: DocumentMeaning): EqDiagnostic[] {

@@ -37,6 +37,8 @@ export const DiagnosticCode = {
   TagOnFlatPreset: "tag-on-flat-preset",
   TeamWordShadowsBundled: "team-word-shadows-bundled",
   TeamWordDisagrees: "team-word-disagrees",
+  LockChanged: "lock-changed",
+  LockMissing: "lock-missing",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
@@ -45,7 +47,10 @@ export type Severity = "error" | "warning" | "information" | "hint";
 
 /** What a quick fix needs, carried on the diagnostic so the fix never re-derives it. */
 export type DiagnosticData =
-  { fix: "replace"; replacements: string[] } | { fix: "clamp"; replacement: string; value: number };
+  | { fix: "replace"; replacements: string[] }
+  | { fix: "clamp"; replacement: string; value: number }
+  /** A morph whose bands moved since the lockfile: the locked bands, to keep them by expanding. */
+  | { fix: "lock"; lockedBands: { slot: string; frequencyHz: number; gainDb: number; q: number }[]; preset: string };
 
 export interface EqDiagnostic {
   range: Range;

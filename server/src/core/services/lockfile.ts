@@ -1,0 +1,160 @@
+/**
+ * `eqpreset.lock`: for every morph of the workspace, the model it was resolved with (id and
+ * weights hash) and the bands it gave. A new model, a retrain or a new team tag can move a
+ * morph's bands; with a lockfile, that is an error on the morph (with the size of the change in dB)
+ * until someone accepts the new bands (`eqp lock`) or keeps the locked ones (expands them).
+ * Without a lockfile nothing is checked: locking is the team's decision, made once by `eqp lock`.
+ */
+import { logFrequencies, responseDb, SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { displayFrequency, formatDecimal, type MorphStatement } from "../language/index.js";
+import { presetLabel, roundBand, type ResolvedPreset } from "../presets/index.js";
+import { DiagnosticCode, type EqDiagnostic } from "../validation/index.js";
+
+export const LOCK_FILE_NAME = "eqpreset.lock";
+const LOCK_FORMAT = "eqpreset-lock";
+const LOCK_VERSION = 1;
+/** Below this the change is rounding, not sound. */
+export const LOCK_TOLERANCE_DB = 0.05;
+
+export interface LockedMorph {
+  morph: string;
+  bands: EqBand[];
+}
+
+export interface Lockfile {
+  format: typeof LOCK_FORMAT;
+  version: number;
+  model: { id: string; weightsSha256?: string };
+  /** Per file (relative to the workspace, with `/`), per preset label: the locked morph. */
+  presets: Record<string, Record<string, LockedMorph>>;
+}
+
+export class LockfileError extends Error {
+  override name = "LockfileError";
+}
+
+/** A morph as the lock records it: its words and weights, spacing and case aside. */
+export function morphText(morph: MorphStatement): string {
+  return morph.terms.map((term) => (term.weight ? `${term.word} ${term.weight.value}` : term.word)).join(" ");
+}
+
+const SLOT_IDS = new Set<string>(SLOTS.map((slot) => slot.id));
+
+function isBand(value: unknown): value is EqBand {
+  const band = value as Partial<EqBand> | null;
+  return (
+    typeof band === "object" &&
+    band !== null &&
+    typeof band.slot === "string" &&
+    SLOT_IDS.has(band.slot) &&
+    [band.frequencyHz, band.gainDb, band.q].every((n) => typeof n === "number" && Number.isFinite(n))
+  );
+}
+
+/** Reads a lockfile's text; a broken one is an error naming the file and what is wrong. */
+export function parseLockfile(text: string, file: string): Lockfile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LockfileError(`${file}: not valid JSON (${(error as Error).message}); run eqp lock to write it again`);
+  }
+  const lock = json as Partial<Lockfile> | null;
+  if (typeof lock !== "object" || lock === null || lock.format !== LOCK_FORMAT)
+    throw new LockfileError(`${file}: not an eqpreset lockfile ("format" must be "${LOCK_FORMAT}")`);
+  if (lock.version !== LOCK_VERSION)
+    throw new LockfileError(
+      `${file}: lockfile version ${String(lock.version)} is not supported (expected ${LOCK_VERSION})`,
+    );
+  if (typeof lock.model?.id !== "string" || typeof lock.presets !== "object" || lock.presets === null)
+    throw new LockfileError(`${file}: needs "model" with an "id" and "presets"`);
+  for (const [presetFile, presets] of Object.entries(lock.presets)) {
+    for (const [name, entry] of Object.entries(presets)) {
+      if (typeof entry?.morph !== "string" || !Array.isArray(entry.bands) || !entry.bands.every(isBand))
+        throw new LockfileError(`${file}: the entry of ${name} in ${presetFile} needs a "morph" and five "bands"`);
+    }
+  }
+  return lock as Lockfile;
+}
+
+export function lockfileText(lock: Lockfile): string {
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}
+
+/** The locked morphs of one file's presets, from their current bands (undefined: not resolvable). */
+export function lockEntries(
+  presets: readonly ResolvedPreset[],
+  resolve: (preset: ResolvedPreset) => EqBand[] | undefined,
+): Record<string, LockedMorph> {
+  const entries: Record<string, LockedMorph> = {};
+  for (const preset of presets) {
+    if (!preset.morph) continue;
+    const bands = resolve(preset);
+    if (bands) entries[presetLabel(preset)] = { morph: morphText(preset.morph), bands: bands.map(roundBand) };
+  }
+  return entries;
+}
+
+const GRID = logFrequencies(200);
+
+/** The largest difference of two sets of bands' curves (dB) and where. */
+export function curveChange(before: readonly EqBand[], after: readonly EqBand[], sampleRate: number) {
+  const grid = GRID.filter((f) => f < sampleRate / 2);
+  const a = responseDb(before, grid, sampleRate);
+  const b = responseDb(after, grid, sampleRate);
+  let worst = 0;
+  for (let i = 1; i < grid.length; i++) if (Math.abs(b[i]! - a[i]!) > Math.abs(b[worst]! - a[worst]!)) worst = i;
+  return { db: grid.length > 0 ? b[worst]! - a[worst]! : 0, frequencyHz: grid[worst] ?? 1000 };
+}
+
+function describeBands(bands: readonly EqBand[]): string {
+  const label = (slot: SlotId) => SLOTS.find((s) => s.id === slot)!.label;
+  return bands
+    .map((band) => `${label(band.slot)} ${formatDecimal(band.gainDb, 1)} dB@${displayFrequency(band.frequencyHz)}`)
+    .join(", ");
+}
+
+/**
+ * The lock's diagnostics for one file: a morph whose bands moved (error, with the change in dB),
+ * and a morph the lock does not record or records with other words (information).
+ */
+export function lockDiagnostics(
+  lock: Lockfile,
+  relativeFile: string,
+  presets: readonly ResolvedPreset[],
+  resolve: (preset: ResolvedPreset) => EqBand[] | undefined,
+): EqDiagnostic[] {
+  const locked = lock.presets[relativeFile] ?? {};
+  const out: EqDiagnostic[] = [];
+  for (const preset of presets) {
+    const morph = preset.morph;
+    if (!morph) continue;
+    const entry = locked[presetLabel(preset)];
+    if (!entry || entry.morph !== morphText(morph)) {
+      out.push({
+        range: morph.keywordRange,
+        severity: "information",
+        code: DiagnosticCode.LockMissing,
+        message: entry
+          ? `This morph changed since ${LOCK_FILE_NAME} locked '${entry.morph}': run eqp lock to record its bands`
+          : `This morph is not in ${LOCK_FILE_NAME}: run eqp lock to record its bands, so a new model cannot move them unnoticed`,
+      });
+      continue;
+    }
+    const now = resolve(preset);
+    if (!now) continue;
+    const change = curveChange(entry.bands, now.map(roundBand), preset.sampleRate);
+    if (Math.abs(change.db) < LOCK_TOLERANCE_DB) continue;
+    out.push({
+      range: morph.keywordRange,
+      severity: "error",
+      code: DiagnosticCode.LockChanged,
+      message:
+        `The bands of 'morph ${entry.morph}' moved since ${LOCK_FILE_NAME} (model ${lock.model.id}): ` +
+        `up to ${change.db > 0 ? "+" : "−"}${formatDecimal(Math.abs(change.db), 1)} dB at ${displayFrequency(change.frequencyHz)}. ` +
+        `Locked: ${describeBands(entry.bands)}. Accept the new bands (eqp lock) or keep the locked ones (expand them)`,
+      data: { fix: "lock", lockedBands: entry.bands, preset: presetLabel(preset) },
+    });
+  }
+  return out;
+}
