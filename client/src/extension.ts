@@ -15,6 +15,8 @@ import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./pr
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
 import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#core/protocol/index.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
+import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
+import { modelStatusText } from "./modelLabel.js";
 import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#core/protocol/index.js";
 
 const LANGUAGE_ID = "eqpreset";
@@ -109,7 +111,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
         watchModelFolder();
       }
     }),
-    registerTrainingTask(context, (outputDir) => void useTrainedModel(outputDir)),
+    registerModelPicker(context, () => lastModelStatus),
+    registerTrainingTask(context, (outputDir, summary) => {
+      void offerTrainedModel(context, outputDir, summary, async () => {
+        await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
+      });
+    }),
     { dispose: () => modelWatcher?.dispose() },
   );
 
@@ -128,42 +135,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   };
   watchModelFolder();
 
-  /** After training: use the new model (a workspace setting), or reload it if it is already in use. */
-  const useTrainedModel = async (outputDir: string) => {
-    if (path.resolve(resolvedModelPath() || "/nonexistent") === path.resolve(outputDir)) {
-      await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
-    } else {
-      const relative = vscode.workspace.workspaceFolders?.[0]
-        ? path.relative(vscode.workspace.workspaceFolders[0].uri.fsPath, outputDir)
-        : outputDir;
-      await vscode.workspace
-        .getConfiguration(LANGUAGE_ID)
-        .update("modelPath", relative.startsWith("..") ? outputDir : relative, vscode.ConfigurationTarget.Workspace);
-    }
-    void vscode.window.showInformationMessage(`EQ model trained: ${outputDir}`);
-  };
-
   await started;
   context.subscriptions.push(
     client.onNotification(PREVIEW_CHANGED_NOTIFICATION, (params: unknown) => previews.serverChanged(params)),
     client.onNotification(MODEL_STATUS_NOTIFICATION, (model: ModelStatus) => {
       lastModelStatus = model;
-      const bundled = path.resolve(model.dir) === path.resolve(context.asAbsolutePath("model"));
-      const name = bundled
-        ? "bundled"
-        : path.basename(model.dir) === "model"
-          ? `${path.basename(path.dirname(model.dir))}/model`
-          : path.basename(model.dir);
-      const state = model.loading ? " (loading)" : model.network ? "" : " (words only)";
-      status.text = `${model.warning ? "$(warning)" : "$(pulse)"} EQ model: ${name}${state}`;
-      status.tooltip = [
-        model.dir,
-        `${model.words} words`,
-        model.trained ? `trained ${model.trained}` : "",
-        model.warning ?? "",
-      ]
-        .filter(Boolean)
-        .join("\n");
+      const shown = modelStatusText(model, {
+        bundledDir: context.asAbsolutePath("model"),
+        workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      });
+      status.text = shown.text;
+      status.tooltip = shown.tooltip;
     }),
   );
   return client;

@@ -1,13 +1,18 @@
 /**
- * The "Train EQ model" task (type `eqpreset`): runs `eqp train` on the SAFE-DB data named by the
- * `eqpreset.training.dataPath` setting (asking for it when unset), streams the progress into the
- * task's terminal, and writes into the workspace model folder. Data errors are printed as
+ * The "Train EQ model" task (type `eqpreset`): runs `eqp train` on the data named by the task, by
+ * the `eqpreset.training.dataPath` / `socialFxPath` settings, or else chosen in a picker on every
+ * run (dataPicker.ts), streams the progress into the task's terminal, writes into the workspace
+ * model folder and ends with a plain-language summary. Data errors are printed as
  * `file:line: skipped: reason` for the `$eqpreset-train` problem matcher. Runs only in a trusted
  * workspace: it executes a program on files from the settings.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { pickTrainingData, type TrainingData } from "./dataPicker.js";
+import { resolveSetting } from "./settingsPaths.js";
+import { summarizeTraining } from "./trainingSummary.js";
 
 export const TASK_TYPE = "eqpreset";
 export const TRAIN_TASK_NAME = "Train EQ model";
@@ -16,6 +21,7 @@ const DEFAULT_OUTPUT = path.join(".eqpreset", "model");
 export interface TrainTaskDefinition extends vscode.TaskDefinition {
   task: "train";
   data?: string;
+  socialfx?: string;
   out?: string;
   epochs?: number;
 }
@@ -26,10 +32,7 @@ function workspaceFolder(): vscode.WorkspaceFolder | undefined {
 
 /** A path from a setting or a task: `${workspaceFolder}` expanded, relative paths taken from the workspace. */
 export function resolveWorkspacePath(value: string): string {
-  const folder = workspaceFolder();
-  const expanded = value.replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? "");
-  if (path.isAbsolute(expanded) || !folder) return expanded;
-  return path.join(folder.uri.fsPath, expanded);
+  return resolveSetting(value, workspaceFolder()?.uri.fsPath);
 }
 
 export function trainingOutputDir(definition?: TrainTaskDefinition): string {
@@ -38,24 +41,44 @@ export function trainingOutputDir(definition?: TrainTaskDefinition): string {
   return resolveWorkspacePath(configured.trim() || DEFAULT_OUTPUT);
 }
 
-async function dataPath(definition: TrainTaskDefinition): Promise<string | undefined> {
-  const configured = (
-    definition.data ??
-    vscode.workspace.getConfiguration("eqpreset").get<string>("training.dataPath", "") ??
-    ""
-  ).trim();
-  if (configured) return resolveWorkspacePath(configured);
-  const picked = await vscode.window.showOpenDialog({
-    title: "SAFE-DB equaliser data (SAFEEqualiserUserData.csv)",
-    canSelectMany: false,
-    filters: { "CSV files": ["csv"] },
-  });
-  const file = picked?.[0]?.fsPath;
-  if (file)
-    await vscode.workspace
-      .getConfiguration("eqpreset")
-      .update("training.dataPath", file, vscode.ConfigurationTarget.Workspace);
-  return file;
+/** Where the data comes from: the task, then remembered settings, else the picker. */
+async function trainingData(
+  definition: TrainTaskDefinition,
+  state: vscode.Memento,
+  say: (line: string) => void,
+): Promise<TrainingData | undefined> {
+  const config = vscode.workspace.getConfiguration("eqpreset");
+  const fromTask = definition.data?.trim();
+  if (fromTask) {
+    const socialFx = definition.socialfx?.trim();
+    return { data: resolveWorkspacePath(fromTask), ...(socialFx ? { socialFx: resolveWorkspacePath(socialFx) } : {}) };
+  }
+  const remembered = config.get<string>("training.dataPath", "").trim();
+  if (remembered) {
+    const crowd = config.get<string>("training.socialFxPath", "").trim();
+    say(
+      `Using the data remembered for this workspace (eqpreset.training.dataPath = "${remembered}"${crowd ? `, socialFxPath = "${crowd}"` : ""}); clear the setting to be asked again.\n`,
+    );
+    return { data: resolveWorkspacePath(remembered), ...(crowd ? { socialFx: resolveWorkspacePath(crowd) } : {}) };
+  }
+  const choice = await pickTrainingData(state);
+  if (choice.kind === "train") return choice.training;
+  say(`${choice.message}\n`);
+  return undefined;
+}
+
+/** The summary of the model just written, or why there is none. */
+async function trainedSummary(outputDir: string, bundledDir: string): Promise<string[]> {
+  const read = async (dir: string) => JSON.parse(await readFile(path.join(dir, "metadata.json"), "utf8")) as unknown;
+  const bundled = (await read(bundledDir).catch(() => ({}))) as { vocabulary?: { word?: unknown }[] };
+  const bundledWords = (bundled.vocabulary ?? []).flatMap((entry) =>
+    typeof entry.word === "string" ? [entry.word] : [],
+  );
+  try {
+    return summarizeTraining(await read(outputDir), bundledWords);
+  } catch (error) {
+    return [`The model was written, but its metadata.json could not be read: ${String(error)}`];
+  }
 }
 
 class TrainingTerminal implements vscode.Pseudoterminal {
@@ -68,7 +91,8 @@ class TrainingTerminal implements vscode.Pseudoterminal {
   constructor(
     private readonly cliPath: string,
     private readonly definition: TrainTaskDefinition,
-    private readonly onTrained: (outputDir: string) => void,
+    private readonly context: vscode.ExtensionContext,
+    private readonly onTrained: OnTrained,
   ) {}
 
   private write(text: string): void {
@@ -81,16 +105,17 @@ class TrainingTerminal implements vscode.Pseudoterminal {
       this.closeEmitter.fire(1);
       return;
     }
-    const data = await dataPath(this.definition);
-    if (!data) {
-      this.write("No training data chosen: set eqpreset.training.dataPath to SAFEEqualiserUserData.csv.\n");
-      this.closeEmitter.fire(1);
+    const training = await trainingData(this.definition, this.context.workspaceState, (line) => this.write(line));
+    if (!training) {
+      // Nothing to do is not a failure: the message says why (cancelled, tagged presets only, …).
+      this.closeEmitter.fire(0);
       return;
     }
     const out = trainingOutputDir(this.definition);
-    const args = [this.cliPath, "train", "--data", data, "--out", out];
+    const args = [this.cliPath, "train", "--data", training.data, "--out", out];
+    if (training.socialFx) args.push("--socialfx", training.socialFx);
     if (this.definition.epochs) args.push("--epochs", String(this.definition.epochs));
-    this.write(`eqp train --data ${data} --out ${out}\n`);
+    this.write(`eqp ${args.slice(1).join(" ")}\n`);
     // The extension host's executable is Node (code-server) or Electron told to act as Node.
     this.child = spawn(process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
@@ -103,8 +128,15 @@ class TrainingTerminal implements vscode.Pseudoterminal {
       this.closeEmitter.fire(1);
     });
     this.child.on("close", (code) => {
-      if (code === 0) this.onTrained(out);
-      this.closeEmitter.fire(code ?? 1);
+      if (code !== 0) {
+        this.closeEmitter.fire(code ?? 1);
+        return;
+      }
+      void trainedSummary(out, this.context.asAbsolutePath("model")).then((lines) => {
+        this.write(`\nSummary\n${lines.map((line) => `  ${line}`).join("\n")}\n`);
+        this.onTrained(out, lines.slice(0, 2).join(" "));
+        this.closeEmitter.fire(0);
+      });
     });
   }
 
@@ -118,33 +150,34 @@ class TrainingTerminal implements vscode.Pseudoterminal {
   }
 }
 
+/** Called after a successful run with the model folder and the summary in one paragraph. */
+export type OnTrained = (outputDir: string, summary: string) => void;
+
 export function trainTask(
   cliPath: string,
   definition: TrainTaskDefinition,
-  onTrained: (outputDir: string) => void,
+  context: vscode.ExtensionContext,
+  onTrained: OnTrained,
 ): vscode.Task {
   const task = new vscode.Task(
     definition,
     vscode.TaskScope.Workspace,
     TRAIN_TASK_NAME,
     TASK_TYPE,
-    new vscode.CustomExecution(async () => new TrainingTerminal(cliPath, definition, onTrained)),
+    new vscode.CustomExecution(async () => new TrainingTerminal(cliPath, definition, context, onTrained)),
     "$eqpreset-train",
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated };
   return task;
 }
 
-export function registerTrainingTask(
-  context: vscode.ExtensionContext,
-  onTrained: (outputDir: string) => void,
-): vscode.Disposable {
+export function registerTrainingTask(context: vscode.ExtensionContext, onTrained: OnTrained): vscode.Disposable {
   const cliPath = context.asAbsolutePath(path.join("dist", "cli.js"));
   return vscode.tasks.registerTaskProvider(TASK_TYPE, {
-    provideTasks: () => [trainTask(cliPath, { type: TASK_TYPE, task: "train" }, onTrained)],
+    provideTasks: () => [trainTask(cliPath, { type: TASK_TYPE, task: "train" }, context, onTrained)],
     resolveTask: (task) => {
       const definition = task.definition as TrainTaskDefinition;
-      return definition.task === "train" ? trainTask(cliPath, definition, onTrained) : undefined;
+      return definition.task === "train" ? trainTask(cliPath, definition, context, onTrained) : undefined;
     },
   });
 }
