@@ -91,7 +91,15 @@ function nodeRange(node: CstNode): Range | undefined {
 function quantity(token: IToken | undefined): Quantity | undefined {
   if (!hasPosition(token)) return undefined;
   const read = readQuantity(token.image);
-  return { kind: "quantity", text: token.image, ...read, range: tokenRange(token) };
+  // Fields written out rather than spread: this runs for every value of the file.
+  return {
+    kind: "quantity",
+    text: token.image,
+    number: read.number,
+    unit: read.unit,
+    value: read.value,
+    range: tokenRange(token),
+  };
 }
 
 function unquote(image: string): string {
