@@ -49,7 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
   const status = vscode.window.createStatusBarItem("eqpreset.model", vscode.StatusBarAlignment.Right, 100);
   status.name = "EQ preset model";
   status.text = "$(pulse) EQ model: starting";
-  status.command = "eqpreset.showOutput";
+  // The model picker: bundled / this workspace's / a folder, plus the server output.
+  status.command = "eqpreset.pickModel";
   context.subscriptions.push(status);
   const showStatus = (editor: vscode.TextEditor | undefined) => {
     if (editor?.document.languageId === LANGUAGE_ID) status.show();
