@@ -90,9 +90,12 @@ export function comparativeBases(word: string): string[] {
   return bases;
 }
 
-/** The 13 values of a fitted curve, bells sorted by frequency and clamped into their slots as SAFE rows are. */
-function fittedValues(targetDb: Float64Array): { values: number[]; rmsDb: number } {
-  const fit = fitSafeEq(CURVE_FREQUENCIES, targetDb);
+/** The 13 values of the SAFE setting nearest to a curve, bells sorted and clamped as SAFE rows are. */
+export function fittedSetting(
+  targetDb: Float64Array,
+  frequencies: ArrayLike<number> = CURVE_FREQUENCIES,
+): { values: number[]; rmsDb: number } {
+  const fit = fitSafeEq(frequencies, targetDb);
   const [low, b1, b2, b3, high] = fit.bands;
   const values = [
     low!.gainDb,
@@ -245,7 +248,7 @@ export function prepareCrowdData(safe: Dataset, socialfx: SocialFxDataset | unde
     for (const row of socialfx.rows) {
       const word = labelOf(row.word);
       if (!verdicts.has(word)) continue;
-      const { values, rmsDb } = fittedValues(socialCurve(row.shape));
+      const { values, rmsDb } = fittedSetting(socialCurve(row.shape));
       residuals.push(rmsDb);
       rows.push({ line: row.line, word, participant: `socialfx:${row.line}`, values, source: "socialfx" });
     }

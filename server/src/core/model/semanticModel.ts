@@ -10,7 +10,10 @@ import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from ".
 export interface WordModel {
   word: string;
   examples: number;
+  /** The mean latent of its examples: where they live, what `describe` compares against. */
   centroid: number[];
+  /** What `morph word` decodes, when it is not the centroid (see wordModels in modelBuilding.ts). */
+  outputLatent?: number[];
   /** 10th, 50th and 90th percentiles of the word's 13 parameters in the data. */
   percentiles: { p10: number[]; p50: number[]; p90: number[] };
   /** Examples, sources and agreement (models trained on two crowds). */
@@ -68,7 +71,8 @@ export class SemanticModel {
     for (const term of terms) {
       const model = this.word(term.word);
       if (!model) throw new UnknownWordError(`unknown word '${term.word}'`);
-      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (model.centroid[k]! - this.flatLatent[k]!);
+      const target = model.outputLatent ?? model.centroid;
+      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (target[k]! - this.flatLatent[k]!);
     }
     return latent;
   }
@@ -111,7 +115,7 @@ export class SemanticModel {
    */
   describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
     const target = this.encode(values);
-    const words = [...this.words.values()];
+    const words = this.describableWords();
     const directions = words.map((word) => word.centroid.map((value, k) => value - this.flatLatent[k]!));
     const goal = Array.from(target, (value, k) => value - this.flatLatent[k]!);
     const weights = new Array<number>(words.length).fill(0);
@@ -128,6 +132,17 @@ export class SemanticModel {
       .filter((term) => term.weight >= 0.05)
       .sort((a, b) => b.weight - a.weight)
       .slice(0, maxWords);
+  }
+
+  /**
+   * The words a description may name: those of high or medium confidence when the model measured
+   * confidence (a low-confidence word is a guess, and naming a preset after one says more than
+   * the data does), else every word.
+   */
+  private describableWords(): WordModel[] {
+    const all = [...this.words.values()];
+    const trusted = all.filter((word) => word.confidence && word.confidence.level !== "low");
+    return trusted.length > 0 ? trusted : all;
   }
 
   dispose(): void {

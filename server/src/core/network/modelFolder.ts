@@ -219,6 +219,11 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   for (const word of info.words ?? []) {
     if (!Array.isArray(word.centroid) || word.centroid.length !== latentSize)
       problems.push(`the centroid of '${word.word}' has the wrong length`);
+    if (
+      word.outputLatent !== undefined &&
+      (!Array.isArray(word.outputLatent) || word.outputLatent.length !== latentSize)
+    )
+      problems.push(`the output latent of '${word.word}' has the wrong length`);
   }
   if (problems.length > 0) {
     network.dispose();
