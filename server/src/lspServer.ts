@@ -158,8 +158,11 @@ export function createLanguageServer(
     announceModel(false);
     void service.model.loadNetwork().then((current) => {
       if (!current) return;
-      revalidateAll();
-      announceModel(true);
+      // Guarded: the connection may have closed while the network loaded.
+      guard("model loaded", undefined, () => {
+        revalidateAll();
+        announceModel(true);
+      });
     });
   };
 

@@ -46,6 +46,9 @@ export class LspTestClient {
     readonly connection: MessageConnection,
   ) {}
 
+  /** Ends a server built in this process (its connection and streams would keep the test alive). */
+  private endInProcess: (() => void) | undefined;
+
   /** The server's process (only for a server started with `start`). */
   get process(): ChildProcess {
     if (!this.child) throw new Error("this server runs in the test's own process");
@@ -76,6 +79,11 @@ export class LspTestClient {
     createLanguageServer(serverConnection).listen();
     const connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     const client = new LspTestClient(undefined, connection);
+    client.endInProcess = () => {
+      serverConnection.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    };
     return client.initialize(options);
   }
 
@@ -101,7 +109,8 @@ export class LspTestClient {
     connection.onRequest("window/workDoneProgress/create", () => null);
     connection.listen();
     client.initializeResult = (await connection.sendRequest("initialize", {
-      processId: process.pid,
+      // In process, a processId would make the server poll for this very process forever.
+      processId: this.child ? process.pid : null,
       rootUri: options.rootUri ?? null,
       capabilities: {
         textDocument: {
@@ -202,6 +211,7 @@ export class LspTestClient {
       // The server may already be gone; killing it below is enough.
     }
     this.connection.dispose();
+    this.endInProcess?.();
     const child = this.child;
     if (child) setTimeout(() => child.kill(), 200).unref();
   }
