@@ -53,6 +53,13 @@ export const RULE_HELP: Readonly<Record<string, string>> = {
   "duplicate-tag": "The tag is given twice in one preset.",
   "tag-circular": "A preset tagged with a word its own morph uses cannot serve as an example of that word.",
   "tag-on-flat-preset": "A tagged preset with no bands and no morph says the tag sounds like a flat EQ.",
+  "team-word-shadows-bundled":
+    "A team word (a tag on the team's presets) has the name of a word of the bundled model, so morphs keep using the bundled one; rename the tag to use it.",
+  "team-word-disagrees":
+    "The presets tagged with a team word sound unlike each other, so a morph of that word averages unlike sounds; the message names the furthest one.",
+  "lock-changed":
+    "The bands of a locked morph moved since the lock file recorded them (a new model): accept them with eqp lock, or expand the morph to keep the locked bands.",
+  "lock-missing": "The morph is not in the lock file, or changed since: run eqp lock to record its bands.",
 };
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
