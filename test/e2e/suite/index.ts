@@ -16,6 +16,9 @@ export async function run(): Promise<void> {
   await import("./training.e2e.js");
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "preview.e2e.ts", mocha);
   await import("./preview.e2e.js");
+  // Last: it resets the model and training settings the suites above set.
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "settings.e2e.ts", mocha);
+  await import("./settings.e2e.js");
 
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} end-to-end test${failures === 1 ? "" : "s"} failed`);

@@ -77,10 +77,15 @@ describe("the Train EQ model task in VS Code", () => {
       metadata.vocabulary.some((entry) => entry.word === NEW_WORD),
       `the trained vocabulary lacks '${NEW_WORD}': ${JSON.stringify(metadata.vocabulary)}`,
     );
-    // The extension then points the model setting at it (asynchronously, after the task ends).
-    await waitFor("eqpreset.modelPath to name the trained model", () =>
-      vscode.workspace.getConfiguration("eqpreset").get<string>("modelPath") === ".eqpreset/model" ? true : undefined,
-    );
+    // The extension then offers the new model in a notification and writes the setting,
+    // workspace-relative, only when its "Use in this workspace" is accepted.
+    assert.equal(vscode.workspace.getConfiguration("eqpreset").inspect("modelPath")?.workspaceValue, undefined);
+    await waitFor("eqpreset.modelPath to name the trained model once the offer is accepted", async () => {
+      await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+      return vscode.workspace.getConfiguration("eqpreset").get<string>("modelPath") === ".eqpreset/model"
+        ? true
+        : undefined;
+    });
 
     // The problem matcher turned the malformed row into a problem on line 241 of the data.
     const problem = await waitFor("a problem on the malformed training row", () =>
