@@ -51,10 +51,10 @@ describe("LSP: hovers lead with the picture", () => {
     );
     assertIncreasing(offsets, markdown);
     assert.equal(offsets[0], 0, "the picture is the first thing in the hover");
-    assert.match(markdown, /Peak boost \+\d\.\d dB at [\d.]+ kHz \(with output gain [-−]1 dB\)/);
+    assert.match(markdown, /Peak boost \+\d\.\d dB at [\d.]+ kHz \(incl\. output gain [-−]1 dB\)/);
     // One line of numbers: the heading line carries them all.
     const heading = markdown.split("\n").find((line) => line.startsWith('**Preset "VO clean"**'))!;
-    assert.match(heading, /48 kHz.*output gain [-−]1 dB.*suggested pre-gain/);
+    assert.match(heading, /48 kHz.*incl\. output gain [-−]1 dB.*suggested pre-gain/);
     assertPeaksLabelled(markdown);
   });
 
@@ -67,13 +67,13 @@ describe("LSP: hovers lead with the picture", () => {
     const offsets = order(
       markdown,
       /^!\[Frequency response/m,
-      /^\*\*morph\*\* warm 0\.3 · bright 0\.7 · preset (Peak boost|No boost)/m,
+      /^\*\*morph\*\* warm 0\.3 · bright 0\.7 — (Peak boost|No boost)/m,
       /^\| band \|/m,
       /^Curve: .*\(the EQ alone, output gain not included\)\.$/m,
     );
     assertIncreasing(offsets, markdown);
     assert.equal(offsets[0], 0);
-    assert.match(markdown, /with output gain [-−]3 dB/);
+    assert.match(markdown, /incl\. output gain [-−]3 dB/);
     assertPeaksLabelled(markdown);
   });
 
@@ -103,7 +103,10 @@ async function fixesFor(text: string, code: string): Promise<{ uri: string; text
   return {
     uri,
     text: text.replace("<|>", ""),
-    actions: actions.filter((action) => !action.title.startsWith("Clamp all")),
+    // The fixes of this diagnostic: not "Clamp all", nor actions other features add for the preset.
+    actions: actions.filter(
+      (action) => !action.title.startsWith("Clamp all") && action.diagnostics?.some((d) => d.code === code),
+    ),
   };
 }
 

@@ -168,10 +168,10 @@ describe("LSP: inlay hints", () => {
     const b = (await preview(uri, { line: 4, character: 2 }))!;
     // Issue 11 changed the label: all five slots in a form VS Code does not cut (it ends inlay hints
     // after 43 characters with "…"), the full bands in the hint's own tooltip.
-    assert.equal(hints[0]!.label, `→ ${a.bands.map(compactGain).join(" ")} dB`);
+    assert.equal(hints[0]!.label, `\u2002→ ${a.bands.map(compactGain).join(" ")} dB`);
     assert.equal(
       hints[1]!.label,
-      `→ ${b.bands
+      `\u2002→ ${b.bands
         .filter((band) => band.slot !== "highShelf")
         .map(compactGain)
         .join(" ")} dB`,
@@ -181,7 +181,7 @@ describe("LSP: inlay hints", () => {
       assert.equal(hint.paddingLeft, true);
       assert.equal(hint.paddingRight, true);
     }
-    assert.match(hints[0]!.label as string, /^→ LS[+−±]\d+\.\d B1\S+ B2\S+ B3\S+ HS[+−±]\d+\.\d dB$/);
+    assert.match(hints[0]!.label as string, /^\u2002→ LS[+−±]\d+\.\d B1\S+ B2\S+ B3\S+ HS[+−±]\d+\.\d dB$/);
     assert.doesNotMatch(hints[1]!.label as string, /HS/);
     const tooltip = (hints[0]!.tooltip as MarkupContent).value;
     for (const band of a.bands) {

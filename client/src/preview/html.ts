@@ -99,7 +99,7 @@ export function previewHtml(resources: PreviewPageResources): string {
     <p id="audition-status" role="status" aria-live="polite"></p>
   </section>
   <table id="bands" aria-label="Bands">
-    <thead><tr><th scope="col">Band</th><th scope="col">Filter</th><th scope="col">Frequency</th><th scope="col">Gain</th><th scope="col">Q</th><th scope="col">Listen</th></tr></thead>
+    <thead><tr><th scope="col">Band</th><th scope="col">Listen</th><th scope="col">Frequency</th><th scope="col">Gain</th><th scope="col">Q</th></tr></thead>
     <tbody></tbody>
     <tfoot></tfoot>
   </table>

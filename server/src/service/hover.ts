@@ -81,7 +81,7 @@ export class HoverProvider {
         const picture = this.picture(found.preset, slot.id);
         return [
           picture.image,
-          `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` · preset ${picture.numbers}` : ""}`,
+          `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` — ${picture.numbers}` : ""}`,
           rows.join("\n"),
           slot.description,
           ...picture.notes,
@@ -132,7 +132,7 @@ export class HoverProvider {
           `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
       )
       .join(" · ");
-    const heading = `**morph** ${mix || "(no words yet)"}${numbers ? ` · preset ${numbers}` : ""}`;
+    const heading = `**morph** ${mix || "(no words yet)"}${numbers ? ` — ${numbers}` : ""}`;
     const explanation =
       "The words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).";
     const terms = morphTerms(morph);
@@ -175,7 +175,7 @@ export class HoverProvider {
     const image = this.images
       ? `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
       : undefined;
-    const withTrim = `with output gain ${displayGain(preset.outputGainDb)}`;
+    const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
     const numbers =
       peakDb > 0
         ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
@@ -275,7 +275,8 @@ function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): stri
 
 /** The preset's settings in a few words, for the hover's one line of numbers. */
 function presetFacts(preset: ResolvedPreset): string {
-  return `${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"} · output gain ${displayGain(preset.outputGainDb)}`;
+  // The output gain is in the peak's figure that follows ("incl. output gain …").
+  return `${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"}`;
 }
 
 /** The preset's morph and explicit bands, below the picture and the numbers. */

@@ -39,9 +39,10 @@ export class InlayHintProvider {
   }
 }
 
-/** `→ LS+2.1 B1−1.0 … dB`: short slot names, gains to 0.1 dB with a true minus sign, the unit once. */
+/** ` → LS+2.1 B1−1.0 … dB`: short slot names, gains to 0.1 dB with a true minus sign, the unit once. */
 export function compactBands(bands: readonly EqBand[]): string {
-  return `→ ${bands.map((band) => `${shortName(band)}${compactGain(band.gainDb)}`).join(" ")} dB`;
+  // An en space first: VS Code's padding is a sliver, and an ASCII space would collapse.
+  return `\u2002→ ${bands.map((band) => `${shortName(band)}${compactGain(band.gainDb)}`).join(" ")} dB`;
 }
 
 function shortName(band: EqBand): string {

@@ -16,6 +16,11 @@ export async function run(): Promise<void> {
   await import("./training.e2e.js");
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "preview.e2e.ts", mocha);
   await import("./preview.e2e.js");
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "editor.e2e.ts", mocha);
+  await import("./editor.e2e.js");
+
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "team.e2e.ts", mocha);
+  await import("./team.e2e.js");
   // Last: it resets the model and training settings the suites above set.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "settings.e2e.ts", mocha);
   await import("./settings.e2e.js");

@@ -58,19 +58,16 @@ export function renderBandTable(
       const slot = SLOTS.find((candidate) => candidate.id === band.slot);
       // Shelves: SAFE's fixed Q, which Web Audio's shelves cannot take (they use slope 1, Q ≈ 0.707).
       const q = slot?.hasQ === false ? `${displayQ(band.q)} (fixed)` : displayQ(band.q);
+      // Band, listening, then the numbers: the filter type is in the band's name (a narrow panel
+      // has room for five columns, and the buttons are what the hand goes to).
       const tr = row(
         document,
-        [
-          slot?.label ?? band.slot,
-          FILTER_NAMES[band.type],
-          displayFrequency(band.frequencyHz),
-          displayGain(band.gainDb),
-          q,
-        ],
+        [slot?.label ?? band.slot, "", displayFrequency(band.frequencyHz), displayGain(band.gainDb), q],
         true,
       );
       tr.dataset["slot"] = band.slot;
-      const cell = document.createElement("td");
+      tr.dataset["filter"] = FILTER_NAMES[band.type];
+      const cell = tr.cells[1]!;
       if (listening) {
         const label = slot?.label ?? band.slot;
         cell.append(
@@ -82,15 +79,14 @@ export function renderBandTable(
           ),
         );
       }
-      tr.append(cell);
       return tr;
     }),
   );
-  if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", "", ""], true));
+  if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", ""], true));
   foot.replaceChildren(
-    row(document, ["Output gain", "", "", displayGain(data.outputGainDb), "", ""], true),
-    row(document, ["Peak (with output gain)", "", "", displayGain(data.peakDb), "", ""], true),
-    row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), "", ""], true),
-    row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), "", ""], true),
+    row(document, ["Output gain", "", "", displayGain(data.outputGainDb), ""], true),
+    row(document, ["Peak (with output gain)", "", "", displayGain(data.peakDb), ""], true),
+    row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), ""], true),
+    row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), ""], true),
   );
 }

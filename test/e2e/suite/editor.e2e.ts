@@ -1,0 +1,118 @@
+/**
+ * Issue 11 in real VS Code (code-server): a drag in the preview edits the document as one undo step
+ * and a drag on a stale version is refused; units complete right after a number the way VS Code
+ * filters them; the walkthrough is listed and opens; `.eqp` files format on save, 2 spaces deep.
+ *
+ * The drag itself (pointer events on the curve → the page's "edit" message) is tested in Chromium
+ * by test/browser/preview-editor.test.ts; here the message goes into the panel through the same
+ * path the webview's messages take (the `eqpreset.preview.receive` command), so the extension,
+ * the server's eqpreset/editBand and VS Code's undo are all in the loop.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "mocha";
+import * as vscode from "vscode";
+import { waitFor, workspaceFile } from "./wait.js";
+
+const EXTENSION_ID = "semantic-eq.eqpreset";
+
+interface PreviewSnapshot {
+  state: string;
+  presetName: string | null | undefined;
+  version?: number;
+}
+
+type Outcome = { applied: true; version: number } | { applied: false; reason: string };
+
+describe("issue 11: the editor a sound designer expects", () => {
+  it("a drag in the preview edits the document in one undo step; a stale drag is refused", async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile("voice.eqp"));
+    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const original = document.getText();
+    const bell = document.positionAt(original.indexOf("bell"));
+    editor.selection = new vscode.Selection(bell, bell);
+    const snapshot = await vscode.commands.executeCommand<PreviewSnapshot>("eqpreset.openPreview");
+    assert.equal(snapshot.state, "preview");
+    assert.equal(snapshot.version, document.version, "the preview names the version it shows");
+
+    const stale = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
+      type: "edit",
+      version: snapshot.version! + 7,
+      slot: "bell1",
+      frequencyHz: 350,
+      gainDb: -3,
+      q: 1.4,
+    });
+    assert.equal(stale.applied, false);
+    assert.equal(document.getText(), original, "a refused edit changes nothing");
+
+    const outcome = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
+      type: "edit",
+      version: snapshot.version,
+      slot: "bell1",
+      frequencyHz: 351.27,
+      gainDb: -3.04,
+      q: 1.4,
+    });
+    assert.deepEqual(outcome, { applied: true, version: document.version });
+    assert.match(document.getText(), /^ {2}bell 351Hz -3dB q 1\.4$/m);
+    assert.equal(document.getText().split("\n").length, original.split("\n").length);
+
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand("undo");
+    await waitFor("undo to restore the text", () => (document.getText() === original ? true : undefined));
+  });
+
+  it("completes units right after a number: the item replaces the number and is filtered by number + unit", async () => {
+    const document = await vscode.workspace.openTextDocument({ language: "eqpreset", content: "bell 2" });
+    await vscode.window.showTextDocument(document);
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const cursor = new vscode.Position(0, 6);
+    const kHz = await waitFor("a kHz item at `bell 2|`", async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        "vscode.executeCompletionItemProvider",
+        document.uri,
+        cursor,
+      );
+      return list.items.find((item) => (typeof item.label === "string" ? item.label : item.label.label) === "kHz");
+    });
+    assert.equal(kHz.filterText, "2kHz");
+    const range = kHz.range instanceof vscode.Range ? kHz.range : kHz.range?.replacing;
+    assert.ok(range, "the item says what it replaces");
+    // VS Code filters by the text from the range's start to the cursor: the word "2".
+    assert.equal(document.getText(new vscode.Range(range.start, cursor)), "2");
+    assert.ok(kHz.filterText.startsWith(document.getText(document.getWordRangeAtPosition(cursor))));
+  });
+
+  it("lists the walkthrough, with media that exist, and opens it", async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const walkthroughs = (
+      extension.packageJSON as {
+        contributes: { walkthroughs: { id: string; steps: { media: { markdown?: string } }[] }[] };
+      }
+    ).contributes.walkthroughs;
+    assert.deepEqual(
+      walkthroughs.map((walkthrough) => walkthrough.id),
+      ["eqpreset.gettingStarted"],
+    );
+    for (const step of walkthroughs[0]!.steps)
+      assert.ok(existsSync(path.join(extension.extensionPath, step.media.markdown!)), step.media.markdown);
+    await vscode.commands.executeCommand(
+      "workbench.action.openWalkthrough",
+      `${EXTENSION_ID}#eqpreset.gettingStarted`,
+      false,
+    );
+    await waitFor("the walkthrough's tab", () =>
+      vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => /Welcome|Get started/i.test(tab.label)),
+    );
+  });
+
+  it("formats .eqp files on save, 2 spaces deep, by default", () => {
+    const settings = vscode.workspace.getConfiguration("editor", { languageId: "eqpreset" });
+    assert.equal(settings.get("formatOnSave"), true);
+    assert.equal(settings.get("tabSize"), 2);
+    assert.equal(settings.get("insertSpaces"), true);
+  });
+});
