@@ -113,7 +113,10 @@ export class WorkspaceSync {
   }
 
   private rebuild(): void {
+    const started = performance.now();
     this.services.refreshTeamWords();
+    if (process.env.EQP_TRACE_TEAM)
+      process.stderr.write(`team words rebuilt in ${(performance.now() - started).toFixed(0)} ms\n`);
     this.teamWordsChanged();
   }
 }

@@ -6,7 +6,14 @@
  */
 import { logFrequencies, responseDb, type EqBand } from "../eq/index.js";
 import type { Range } from "../language/index.js";
-import { parameterValuesOf, type SemanticModel, type WordConfidence, type WordInfo } from "../model/index.js";
+import {
+  normalise,
+  PARAMETER_COUNT,
+  parameterValuesOf,
+  type SemanticModel,
+  type WordConfidence,
+  type WordInfo,
+} from "../model/index.js";
 import { effectiveBands, morphTerms, presetLabel, type ResolvedPreset } from "../presets/index.js";
 import type { DocumentMeaning } from "./services.js";
 
@@ -163,13 +170,22 @@ function exampleBands(preset: ResolvedPreset, inputs: TeamWordInputs): EqBand[] 
   return generated ? effectiveBands(preset, generated) : undefined;
 }
 
-/** The team words' centroids in the model's latent: the mean of their examples' encodings. */
+/** The team words' centroids in the model's latent: the mean of their examples' encodings (one batch). */
 export function withCentroids(words: Map<string, TeamWord>, semantic: SemanticModel, flat?: ArrayLike<number>): void {
-  for (const word of words.values()) {
-    const centroid = new Float32Array(semantic.latentSize);
-    for (const example of word.examples) {
-      const latent = semantic.encode(parameterValuesOf(example.bands, flat));
-      for (let k = 0; k < centroid.length; k++) centroid[k]! += latent[k]! / word.examples.length;
+  const all = [...words.values()];
+  const examples = all.flatMap((word) => word.examples);
+  if (examples.length === 0) return;
+  const matrix = new Float32Array(examples.length * PARAMETER_COUNT);
+  examples.forEach((example, row) =>
+    normalise(parameterValuesOf(example.bands, flat), semantic.bounds, matrix, row * PARAMETER_COUNT),
+  );
+  const latents = semantic.network.encodeRows(matrix, examples.length);
+  const size = semantic.latentSize;
+  let row = 0;
+  for (const word of all) {
+    const centroid = new Float32Array(size);
+    for (let i = 0; i < word.examples.length; i++, row++) {
+      for (let k = 0; k < size; k++) centroid[k]! += latents[row * size + k]! / word.examples.length;
     }
     word.centroid = centroid;
   }
