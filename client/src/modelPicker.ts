@@ -80,7 +80,7 @@ export async function confirmModel(
         ? "Removes eqpreset.modelPath from the workspace settings; the language server reloads"
         : `Writes eqpreset.modelPath = "${setting}" in the workspace settings; the language server reloads`,
   };
-  const keep = { label: `$(close) Keep ${current}` };
+  const keep = { label: `$(close) Keep ${current === "bundled" ? "the bundled model" : current}` };
   const picked = await pickOne([use, keep], { title: `Switch the EQ model to ${name}?`, active: use });
   if (picked !== use) return undefined;
   const config = vscode.workspace.getConfiguration("eqpreset");

@@ -180,7 +180,13 @@ describe("the training data picker", () => {
     const run = await startTraining();
     // Enter on the preselected item: the combination chosen last time, not the first item.
     await keys("enter", "down", "enter");
-    await waitFor("the remembered data path", () => config().inspect<string>("training.dataPath")?.workspaceValue);
+    // Two settings, written one after the other.
+    await waitFor("the remembered data paths", () =>
+      config().inspect<string>("training.dataPath")?.workspaceValue &&
+      config().inspect<string>("training.socialFxPath")?.workspaceValue
+        ? true
+        : undefined,
+    );
     assert.equal(config().inspect<string>("training.dataPath")?.workspaceValue, "data/a-safe.csv");
     assert.equal(config().inspect<string>("training.socialFxPath")?.workspaceValue, "data/b-crowd.csv");
     const saved = await settingsJson();
