@@ -272,7 +272,7 @@ describe("LSP: words with their summary and confidence", () => {
     assert.match(crunchy.detail ?? "", /high confidence/);
     assert.match(
       (crunchy.documentation as MarkupContent).value,
-      /Confidence: \*\*high\*\* — \d+ examples \(SAFE-DB 40, SocialFX 12\), agreement 0\.81/,
+      /Confidence: \*\*high\*\* — 40 examples from SAFE-DB, 12 from SocialFX \(\d+ in all\), agreement 0\.81/,
     );
     // Without a measured confidence: the count alone, said plainly.
     const bright = items.find((item) => item.label === "bright")!;

@@ -298,17 +298,23 @@ function presetDetails(preset: ResolvedPreset): string {
   return lines.join("\n");
 }
 
-/** "Confidence: high — 532 examples (SAFE-DB 500, SocialFX 32), agreement 0.82", or the count alone. */
+/** "Confidence: high — 532 examples from SAFE-DB, 64 from SocialFX (596 in all), agreement 0.97", or the count alone. */
 export function confidenceLine(info: WordInfo): string {
   const count = `${info.examples} example${info.examples === 1 ? "" : "s"}`;
   const confidence = info.confidence;
   if (!confidence)
     return `${count} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}; no confidence measured for this model.`;
-  const sources = Object.entries(confidence.sources)
-    .filter(([, n]) => typeof n === "number" && n > 0)
-    .map(([source, n]) => `${SOURCE_NAMES[source as WordSource] ?? source} ${n}`);
+  const sources = Object.entries(confidence.sources).filter(
+    (entry): entry is [string, number] => typeof entry[1] === "number" && entry[1] > 0,
+  );
+  const parts = sources.map(
+    ([source, n], index) =>
+      `${n}${index === 0 ? ` example${n === 1 ? "" : "s"}` : ""} from ${SOURCE_NAMES[source as WordSource] ?? source}`,
+  );
+  const where =
+    parts.length === 0 ? count : `${parts.join(", ")}${parts.length > 1 ? ` (${info.examples} in all)` : ""}`;
   const agreement = confidence.agreement !== undefined ? `, agreement ${formatDecimal(confidence.agreement, 2)}` : "";
-  return `Confidence: **${confidence.level}** — ${count}${sources.length > 0 ? ` (${sources.join(", ")})` : ""}${agreement}.`;
+  return `Confidence: **${confidence.level}** — ${where}${agreement}.`;
 }
 
 const SOURCE_NAMES: Record<WordSource, string> = { safe: "SAFE-DB", socialfx: "SocialFX", team: "team presets" };
