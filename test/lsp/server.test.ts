@@ -1,3 +1,4 @@
+import { bundledModelDir, readModelMetadata } from "../../server/src/core/index.js";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -155,7 +156,9 @@ describe("LSP: completion", () => {
 
   it("offers words with their example counts after morph", async () => {
     const items = await expectCompletion(client, "morph <|>", ["warm", "bright"], ["bell"]);
-    assert.equal(items.find((item) => item.label === "warm")!.detail, "532 examples");
+    // The detail says the count and, since the editor issue, the word's confidence.
+    const warm = readModelMetadata(bundledModelDir()).vocabulary.find((info) => info.word === "warm")!;
+    assert.match(items.find((item) => item.label === "warm")!.detail ?? "", new RegExp(`^${warm.examples} examples`));
     await expectCompletion(client, "morph warm 0.5 <|>", ["bright"]);
   });
 
