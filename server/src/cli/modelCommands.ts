@@ -229,7 +229,9 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
       for (const file of files) {
         const text = readFileSync(file, "utf8");
         const meaning = readDocument(text);
-        const errors = services.check(meaning, path.resolve(file)).filter((diagnostic) => diagnostic.severity === "error");
+        const errors = services
+          .check(meaning, path.resolve(file))
+          .filter((diagnostic) => diagnostic.severity === "error");
         for (const error of errors)
           process.stderr.write(
             `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
