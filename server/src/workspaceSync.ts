@@ -5,21 +5,19 @@
  * through `workspace/didChangeWatchedFiles`. When the tags of the workspace change, the team words
  * are rebuilt and every open document is checked again.
  */
-import { fileURLToPath } from "node:url";
 import { FileChangeType, type FileEvent } from "vscode-languageserver/node.js";
 import * as path from "node:path";
-import { LOCK_FILE_NAME, presetFilesIn, tagSignature, type DocumentMeaning, type EqServices } from "./core/index.js";
+import {
+  LOCK_FILE_NAME,
+  pathOfUri,
+  presetFilesIn,
+  tagSignature,
+  type DocumentMeaning,
+  type EqServices,
+} from "./core/index.js";
 
 /** Files read per turn of the event loop while indexing. */
 const FILES_PER_TURN = 20;
-
-function pathOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export class WorkspaceSync {
   private signatures = new Map<string, string>();
@@ -38,7 +36,7 @@ export class WorkspaceSync {
 
   /** Indexes the folders in the background; resolves when done. The first folder holds the lockfile. */
   index(folderUris: readonly string[], warn: (message: string) => void): Promise<void> {
-    const roots = folderUris.map(pathOf).filter((root): root is string => root !== undefined);
+    const roots = folderUris.map(pathOfUri).filter((root): root is string => root !== undefined);
     this.lockRoot = roots[0];
     this.warn = warn;
     this.reloadLock();
@@ -59,26 +57,26 @@ export class WorkspaceSync {
 
   /** An open document's current text (on open and on every change). */
   changed(uri: string, meaning: DocumentMeaning): void {
-    const file = pathOf(uri);
+    const file = pathOfUri(uri);
     if (!file) return;
     this.services.workspace.openDocument(file, meaning);
     this.noteSignature(file, tagSignature(meaning));
   }
 
   closed(uri: string): void {
-    const file = pathOf(uri);
+    const file = pathOfUri(uri);
     if (!file) return;
     this.services.workspace.closeDocument(file);
     // The file on disk takes over again (it may differ from the closed text, or be gone).
     this.services.workspace.readFile(file);
-    const meaning = this.services.workspace.documents().find((document) => document.file === file)?.meaning;
+    const meaning = this.services.workspace.meaningOf(file);
     this.noteSignature(file, meaning ? tagSignature(meaning) : "");
   }
 
   /** Changes on disk, from the client's file watcher. Open documents keep their editor text. */
   filesChanged(changes: readonly FileEvent[], isOpen: (uri: string) => boolean): void {
     for (const change of changes) {
-      const file = pathOf(change.uri);
+      const file = pathOfUri(change.uri);
       if (file && this.lockRoot && file === path.join(this.lockRoot, LOCK_FILE_NAME)) {
         this.reloadLock();
         this.teamWordsChanged();
@@ -87,7 +85,7 @@ export class WorkspaceSync {
       if (!file || !file.endsWith(".eqp") || isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.services.workspace.removeFile(file);
       else this.services.workspace.readFile(file);
-      const meaning = this.services.workspace.documents().find((document) => document.file === file)?.meaning;
+      const meaning = this.services.workspace.meaningOf(file);
       this.noteSignature(file, meaning ? tagSignature(meaning) : "");
     }
   }

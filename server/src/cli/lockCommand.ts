@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { curveChange, LOCK_FILE_NAME, LOCK_TOLERANCE_DB, lockfileText, type LockedMorph } from "../core/index.js";
+import { lockedCurveChange, LOCK_FILE_NAME, LOCK_TOLERANCE_DB, lockfileText, type LockedMorph } from "../core/index.js";
 import { cliServices, defaultWorkspace } from "./services.js";
 
 export function addLockCommand(program: Command): void {
@@ -26,7 +26,7 @@ export function addLockCommand(program: Command): void {
             morphs++;
             const before = previous?.presets[file]?.[name];
             if (before && before.morph === entry.morph) {
-              const change = curveChange(before.bands, entry.bands, 48000);
+              const change = lockedCurveChange(before.bands, entry.bands, 48000);
               if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) changed++;
             }
           }

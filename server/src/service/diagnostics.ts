@@ -1,7 +1,6 @@
 /** Diagnostics: the core's validation, turned into LSP diagnostics with their stable codes. */
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
-import type { EqDiagnostic, EqServices, Severity } from "../core/index.js";
-import { fileURLToPath } from "node:url";
+import { pathOfUri, type EqDiagnostic, type EqServices, type Severity } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -17,16 +16,7 @@ export class DiagnosticsProvider {
   constructor(private readonly services: EqServices) {}
 
   diagnostics(parsed: ParsedDocument): Diagnostic[] {
-    return this.services.check(parsed, fileOf(parsed.uri)).map(toLspDiagnostic);
-  }
-}
-
-/** The document's path, for the checks that place it in the workspace (tags); none for untitled documents. */
-function fileOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
+    return this.services.check(parsed, pathOfUri(parsed.uri)).map(toLspDiagnostic);
   }
 }
 

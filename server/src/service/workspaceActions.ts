@@ -4,7 +4,7 @@
  * with the words `describe` finds in it.
  */
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from "vscode-languageserver";
 import {
   DiagnosticCode,
@@ -13,6 +13,7 @@ import {
   LOCK_FILE_NAME,
   lockEntries,
   lockfileText,
+  pathOfUri,
   presetAt,
   presetLabel,
   type EqBand,
@@ -20,14 +21,6 @@ import {
   type ResolvedPreset,
 } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
-
-function fileOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export class WorkspaceActionProvider {
   constructor(private readonly services: EqServices) {}
@@ -62,7 +55,7 @@ export class WorkspaceActionProvider {
           edit: { changes: { [parsed.uri]: [{ range: edit.range, newText: edit.newText }] } },
         });
     }
-    const file = fileOf(parsed.uri);
+    const file = pathOfUri(parsed.uri);
     const lockfile = this.services.lockfile;
     const key = file ? this.services.lockKey(file) : undefined;
     if (lockfile && key !== undefined && preset.morph) {

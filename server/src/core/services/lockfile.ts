@@ -5,7 +5,8 @@
  * until someone accepts the new bands (`eqp lock`) or keeps the locked ones (expands them).
  * Without a lockfile nothing is checked: locking is the team's decision, made once by `eqp lock`.
  */
-import { logFrequencies, responseDb, SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { curveChange } from "../diff/index.js";
+import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
 import { displayFrequency, formatDecimal, type MorphStatement } from "../language/index.js";
 import { presetLabel, roundBand, type ResolvedPreset } from "../presets/index.js";
 import { DiagnosticCode, type EqDiagnostic } from "../validation/index.js";
@@ -95,16 +96,11 @@ export function lockEntries(
   return entries;
 }
 
-const GRID = logFrequencies(200);
-
-/** The largest difference of two sets of bands' curves (dB) and where. */
-export function curveChange(before: readonly EqBand[], after: readonly EqBand[], sampleRate: number) {
-  const grid = GRID.filter((f) => f < sampleRate / 2);
-  const a = responseDb(before, grid, sampleRate);
-  const b = responseDb(after, grid, sampleRate);
-  let worst = 0;
-  for (let i = 1; i < grid.length; i++) if (Math.abs(b[i]! - a[i]!) > Math.abs(b[worst]! - a[worst]!)) worst = i;
-  return { db: grid.length > 0 ? b[worst]! - a[worst]! : 0, frequencyHz: grid[worst] ?? 1000 };
+/** The largest change (dB, signed) between two sets of bands' curves, and where: the diff's own measure. */
+export function lockedCurveChange(before: readonly EqBand[], after: readonly EqBand[], sampleRate: number) {
+  const state = (bands: readonly EqBand[]) => ({ line: 0, sampleRate, outputGainDb: 0, bands: [...bands] });
+  const change = curveChange(state(before), state(after));
+  return { db: change.signedDb, frequencyHz: change.atFrequencyHz };
 }
 
 function describeBands(bands: readonly EqBand[]): string {
@@ -143,7 +139,7 @@ export function lockDiagnostics(
     }
     const now = resolve(preset);
     if (!now) continue;
-    const change = curveChange(entry.bands, now.map(roundBand), preset.sampleRate);
+    const change = lockedCurveChange(entry.bands, now.map(roundBand), preset.sampleRate);
     if (Math.abs(change.db) < LOCK_TOLERANCE_DB) continue;
     out.push({
       range: morph.keywordRange,

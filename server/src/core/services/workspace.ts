@@ -6,8 +6,18 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import ignore, { type Ignore } from "ignore";
 import { readDocument, type DocumentMeaning } from "./services.js";
+
+/** The path of a `file:` URI; undefined for other schemes (untitled documents) and malformed URIs. */
+export function pathOfUri(uri: string): string | undefined {
+  try {
+    return uri.startsWith("file:") ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const ALWAYS_SKIPPED = new Set(["node_modules", ".git", ".vscode-test", ".cache"]);
 
@@ -64,6 +74,12 @@ export class WorkspaceIndex {
     }
   }
 
+  /** A file's current meaning: its open document, else its text on disk. */
+  meaningOf(file: string): DocumentMeaning | undefined {
+    const key = path.resolve(file);
+    return this.open.get(key) ?? this.onDisk.get(key);
+  }
+
   removeFile(file: string): void {
     this.onDisk.delete(path.resolve(file));
   }
@@ -90,11 +106,14 @@ export class WorkspaceIndex {
 
 /** The presets with tags of a document, as text: when it changes, the team words must be rebuilt. */
 export function tagSignature(meaning: DocumentMeaning): string {
-  return meaning.presets
-    .filter((preset) => preset.tags.length > 0)
+  // Untagged documents (most of them, on most keystrokes) cost nothing; a tagged one is split once.
+  const tagged = meaning.presets.filter((preset) => preset.tags.length > 0);
+  if (tagged.length === 0) return "";
+  const allLines = meaning.text.split(/\r\n|\r|\n/);
+  return tagged
     .map((preset) => {
       const { start, end } = preset.range;
-      const lines = meaning.text.split(/\r\n|\r|\n/).slice(start.line, end.line + 1);
+      const lines = allLines.slice(start.line, end.line + 1);
       return `${preset.name ?? ""}\u0000${lines.join("\n").replace(/[ \t]+/g, " ")}`;
     })
     .join("\u0001");
