@@ -43,6 +43,8 @@ export interface TrainOptions {
   validation?: { rows: Float32Array; n: number; labels: Int32Array };
   /** Checked after every epoch; true ends training early and returns the network so far. */
   shouldStop?: () => boolean;
+  /** Start from these parameter values (layout order) instead of the seed's: fine-tuning. */
+  initialParameters?: readonly Float32Array[];
 }
 
 export interface EpochProgress {

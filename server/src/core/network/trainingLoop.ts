@@ -144,7 +144,8 @@ export class Trainer {
     this.labels = labels;
     // Batch order uses its own stream, so the initial weights do not depend on the epoch count.
     this.shuffler = new SeededRandom(Math.imul((options.seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0);
-    this.parameters = initialParameterValues(config, options.seed).map((values, i) =>
+    // Fine-tuning starts from a trained network's values; training from scratch from the seed's.
+    this.parameters = (options.initialParameters ?? initialParameterValues(config, options.seed)).map((values, i) =>
       tf.tensor(values, this.layout.parameters[i]!.shape, "float32"),
     );
     const parameterCount = this.layout.parameters.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
