@@ -47,6 +47,21 @@ export interface TrainOptions {
   initialParameters?: readonly Float32Array[];
 }
 
+/** What one training step needs besides the parameters (both step implementations take it). */
+export interface TrainingStepInputs {
+  /** Row-major [batch, inputSize]. */
+  rows: Float32Array;
+  /** One per row; < 0: unlabelled (a coverage row), never a SupCon anchor or positive. */
+  labels: Int32Array;
+  /** λ of this epoch. */
+  contrastiveWeight: number;
+  temperature: number;
+  balance: ContrastiveBalance;
+  learningRate: number;
+  /** Adam's t, 1-based. */
+  step: number;
+}
+
 export interface EpochProgress {
   /** 1-based. */
   epoch: number;

@@ -7,37 +7,40 @@
  * losses (see ContrastiveBalance): with the plain weighted sum, SupCon's much larger gradient
  * dictates the encoder and the held-out reconstruction error is ~10× worse.
  *
- * Why it is fast (see test/bench/train-speed.ts for the measurements):
- * - The backward pass is written by hand with tfjs ops: no autodiff tape, and every forward layer
- *   is one fused matmul+bias+activation kernel.
- * - tfjs-wasm runs a transposed matmul (transposeA/transposeB) through a slow generic loop, ~10×
- *   slower than XNNPACK: every transposed product is written as an explicit transpose followed by
- *   a plain matmul, and each transpose is computed once per step.
- * - Adam is one custom kernel over all parameters (moments in one flat buffer): a single pass in
- *   JavaScript over the backend's memory, instead of ~12 element-wise tfjs kernels per update,
- *   which cost ~7 ms per step on wasm for 110k parameters. The parameters themselves stay separate
- *   tensors: on wasm every tf.slice of a flat buffer copies the whole buffer first.
- * - Each step is one tf.tidy; losses accumulate in tensors and are read once per epoch.
+ * Two implementations of one step, the same mathematics (see test/bench/train-speed.ts and
+ * model/README.md for the measurements):
+ * - on the wasm backend, nativeTrainer.ts: the whole step (forward, hand-written backward, Adam)
+ *   as ~60 calls into one WebAssembly SIMD module over buffers allocated once per run. It is
+ *   ~2× faster than the same step as ~150 tfjs-wasm kernels, each of which allocates its output
+ *   and, for a matmul, repacks an XNNPACK operator.
+ * - on any other backend (cpu), tfjsTrainingStep.ts: backprop.ts and fusedAdam.ts as tfjs ops.
+ * EQPRESET_TRAINING_STEP=tfjs forces the tfjs step on wasm too (for measuring the two).
  *
- * Determinism: initial weights and batch order come from the seed (random.ts); wasm and cpu
- * kernels are single-threaded and deterministic, so one seed gives bit-identical weights on one
- * backend. The two backends differ in the last bits (different matmul summation orders).
+ * Determinism: initial weights and batch order come from the seed (random.ts); both steps are
+ * single-threaded with a fixed summation order, so one seed gives bit-identical weights on one
+ * backend. The two differ in the last bits (different summation orders, exp implementations).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { backendStatus, initBackend } from "./backend.js";
-import { computeBatchGradients, contrastiveTargets, type BatchInputs } from "./backprop.js";
-import { adamUpdate, registerFusedAdamKernel } from "./fusedAdam.js";
+import { registerFusedAdamKernel } from "./fusedAdam.js";
+import { NativeTrainer } from "./nativeTrainer.js";
 import {
   Network,
-  blocksForward,
-  denseForward,
   initialParameterValues,
   networkLayout,
   validateNetworkConfig,
   type NetworkConfig,
   type NetworkLayout,
 } from "./network.js";
-import { validateTrainingData, validateTrainOptions, type EpochProgress, type TrainOptions } from "./trainOptions.js";
+import { TfjsTrainingStep } from "./tfjsTrainingStep.js";
+import { nativeKernelsUnavailable } from "./trainKernels.js";
+import {
+  validateTrainingData,
+  validateTrainOptions,
+  type EpochProgress,
+  type TrainingStepInputs,
+  type TrainOptions,
+} from "./trainOptions.js";
 import { SeededRandom } from "../model/index.js";
 
 export async function trainNetwork(
@@ -114,26 +117,34 @@ export function batchSizes(n: number, batchSize: number): number[] {
   return Array.from({ length: count }, (_, i) => (i < larger ? base + 1 : base));
 }
 
-/** One training run's state: parameters, Adam moments, per-epoch loss accumulators. */
+/** Which implementation of the step a trainer uses (see the file comment). */
+export type TrainingStepKind = "native" | "tfjs";
+export const TRAINING_STEP_ENV = "EQPRESET_TRAINING_STEP";
+
+/** The step for the active tfjs backend: the wasm kernels on wasm, else tfjs ops. */
+export function trainingStepFor(backend: string = tf.getBackend()): TrainingStepKind {
+  if (process.env[TRAINING_STEP_ENV] === "tfjs") return "tfjs";
+  return backend === "wasm" && nativeKernelsUnavailable() === undefined ? "native" : "tfjs";
+}
+
+/** One training run's state: the step implementation, the schedule, per-epoch loss sums. */
 export class Trainer {
   readonly config: NetworkConfig;
   readonly layout: NetworkLayout;
+  readonly stepKind: TrainingStepKind;
   private readonly options: TrainOptions;
   private readonly rows: Float32Array;
   private readonly n: number;
   private readonly labels: Int32Array;
   private readonly shuffler: SeededRandom;
-  private parameters: tf.Tensor[];
-  private firstMoments: tf.Tensor1D;
-  private secondMoments: tf.Tensor1D;
+  private readonly native: NativeTrainer | undefined;
+  private readonly tfjsStep: TfjsTrainingStep | undefined;
   private step = 0;
   private readonly totalSteps: number;
-  private reconstructionSum: tf.Scalar;
-  private contrastiveSum: tf.Scalar;
+  private reconstructionSum = 0;
+  private contrastiveSum = 0;
   private epochRows = 0;
   private epochBatches = 0;
-  private readonly offDiagonalBySize = new Map<number, tf.Tensor2D>();
-  private readonly validationRows: tf.Tensor2D | undefined;
 
   constructor(config: NetworkConfig, options: TrainOptions, rows: Float32Array, n: number, labels: Int32Array) {
     this.config = config;
@@ -145,18 +156,14 @@ export class Trainer {
     // Batch order uses its own stream, so the initial weights do not depend on the epoch count.
     this.shuffler = new SeededRandom(Math.imul((options.seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0);
     // Fine-tuning starts from a trained network's values; training from scratch from the seed's.
-    this.parameters = (options.initialParameters ?? initialParameterValues(config, options.seed)).map((values, i) =>
-      tf.tensor(values, this.layout.parameters[i]!.shape, "float32"),
-    );
-    const parameterCount = this.layout.parameters.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
-    this.firstMoments = tf.zeros([parameterCount]);
-    this.secondMoments = tf.zeros([parameterCount]);
-    this.reconstructionSum = tf.scalar(0);
-    this.contrastiveSum = tf.scalar(0);
+    const initial = options.initialParameters ?? initialParameterValues(config, options.seed);
+    this.stepKind = trainingStepFor();
+    if (this.stepKind === "native") {
+      this.native = new NativeTrainer(config, this.layout, initial, Math.max(options.batchSize, 2));
+    } else {
+      this.tfjsStep = new TfjsTrainingStep(this.layout, config.activation, config.inputSize, initial);
+    }
     this.totalSteps = options.epochs * batchSizes(n, options.batchSize).length;
-    this.validationRows = options.validation
-      ? tf.tensor2d(options.validation.rows, [options.validation.n, config.inputSize], "float32")
-      : undefined;
   }
 
   /** One epoch over all rows in a fresh seeded order; returns the learning rate of its last step. */
@@ -182,77 +189,43 @@ export class Trainer {
   /** One Adam step on one batch; returns the learning rate used. */
   trainStep(batchRows: Float32Array, batchLabels: Int32Array, contrastiveWeight: number): number {
     const size = batchLabels.length;
-    const targets = contrastiveTargets(batchLabels);
-    const offDiagonal = this.offDiagonal(size);
     this.step++;
     const learningRate = this.learningRateAt(this.step - 1);
-    const previous = [
-      ...this.parameters,
-      this.firstMoments,
-      this.secondMoments,
-      this.reconstructionSum,
-      this.contrastiveSum,
-    ];
-    const next = tf.tidy(() => {
-      const batch: BatchInputs = {
-        x: tf.tensor2d(batchRows, [size, this.config.inputSize], "float32"),
-        positiveWeights: tf.tensor2d(targets.positiveWeights, [size, size], "float32"),
-        anchorWeights: tf.tensor2d(targets.anchorWeights, [size, 1], "float32"),
-        anchorWeightSum: targets.anchorCount > 0 ? 1 : 0,
-        offDiagonal,
-      };
-      const result = computeBatchGradients(
-        this.parameters,
-        this.layout,
-        this.config.activation,
-        batch,
-        contrastiveWeight,
-        this.options.temperature,
-        this.options.contrastiveBalance ?? "gradient",
-      );
-      const updated = adamUpdate(
-        this.parameters,
-        result.gradients,
-        this.firstMoments,
-        this.secondMoments,
-        learningRate,
-        this.step,
-      );
-      return {
-        ...updated,
-        reconstructionSum: tf.add(this.reconstructionSum, tf.mul(result.reconstructionLoss, size)) as tf.Scalar,
-        contrastiveSum: tf.add(this.contrastiveSum, result.contrastiveLoss) as tf.Scalar,
-      };
-    });
-    for (const tensor of previous) tensor.dispose();
-    this.parameters = next.parameters;
-    this.firstMoments = next.firstMoments;
-    this.secondMoments = next.secondMoments;
-    this.reconstructionSum = next.reconstructionSum;
-    this.contrastiveSum = next.contrastiveSum;
+    const inputs: TrainingStepInputs = {
+      rows: batchRows,
+      labels: batchLabels,
+      contrastiveWeight,
+      temperature: this.options.temperature,
+      balance: this.options.contrastiveBalance ?? "gradient",
+      learningRate,
+      step: this.step,
+    };
+    if (this.native) {
+      const losses = this.native.step(inputs);
+      this.reconstructionSum += losses.reconstruction * size;
+      this.contrastiveSum += losses.contrastive;
+    } else {
+      this.tfjsStep!.step(inputs);
+    }
     this.epochRows += size;
     this.epochBatches++;
     return learningRate;
   }
 
-  /** Mean losses since the last call (one read from the backend), and the validation loss. */
+  /** Mean losses since the last call, and the validation loss. */
   async readEpochLosses(): Promise<{ reconstruction: number; contrastive: number; validation?: number }> {
-    const packed = tf.tidy(() => {
-      const values: tf.Tensor[] = [this.reconstructionSum, this.contrastiveSum];
-      if (this.validationRows) values.push(this.reconstructionError(this.validationRows));
-      return tf.stack(values);
-    });
-    const values = await packed.data();
-    packed.dispose();
+    if (this.tfjsStep) {
+      const sums = await this.tfjsStep.takeLossSums();
+      this.reconstructionSum = sums.reconstruction;
+      this.contrastiveSum = sums.contrastive;
+    }
     const result = {
-      reconstruction: values[0]! / Math.max(1, this.epochRows),
-      contrastive: values[1]! / Math.max(1, this.epochBatches),
-      ...(this.validationRows ? { validation: values[2]! } : {}),
+      reconstruction: this.reconstructionSum / Math.max(1, this.epochRows),
+      contrastive: this.contrastiveSum / Math.max(1, this.epochBatches),
+      ...(this.options.validation ? { validation: this.validationLoss(this.options.validation) } : {}),
     };
-    this.reconstructionSum.dispose();
-    this.contrastiveSum.dispose();
-    this.reconstructionSum = tf.scalar(0);
-    this.contrastiveSum = tf.scalar(0);
+    this.reconstructionSum = 0;
+    this.contrastiveSum = 0;
     this.epochRows = 0;
     this.epochBatches = 0;
     return result;
@@ -260,33 +233,28 @@ export class Trainer {
 
   /** A network holding copies of the current parameters (the trainer keeps its own). */
   toNetwork(): Network {
+    if (this.native) return Network.fromValues(this.config, this.native.parameterValues());
     return Network.fromTensors(
       this.config,
-      this.parameters.map((tensor) => tf.keep(tensor.clone())),
+      this.tfjsStep!.parameterTensors.map((tensor) => tf.keep(tensor.clone())),
     );
   }
 
   dispose(): void {
-    for (const tensor of [
-      ...this.parameters,
-      this.firstMoments,
-      this.secondMoments,
-      this.reconstructionSum,
-      this.contrastiveSum,
-    ])
-      tensor.dispose();
-    for (const tensor of this.offDiagonalBySize.values()) tensor.dispose();
-    this.offDiagonalBySize.clear();
-    this.validationRows?.dispose();
+    this.tfjsStep?.dispose();
   }
 
-  private reconstructionError(rows: tf.Tensor2D): tf.Scalar {
-    const { parameters, layout } = this;
-    const activation = this.config.activation;
-    const encoded = blocksForward(parameters, layout.encoderBlocks, rows, activation);
-    const latent = tf.tanh(denseForward(parameters, layout.latent, encoded, "linear"));
-    const decoded = blocksForward(parameters, layout.decoderBlocks, latent, activation);
-    return tf.mean(tf.square(tf.sub(denseForward(parameters, layout.output, decoded, "sigmoid"), rows))) as tf.Scalar;
+  /** Mean squared reconstruction error per value on held-out rows. */
+  private validationLoss(validation: { rows: Float32Array; n: number }): number {
+    const network = this.toNetwork();
+    try {
+      const reconstruction = network.reconstructRows(validation.rows, validation.n);
+      let sum = 0;
+      for (let i = 0; i < reconstruction.length; i++) sum += (reconstruction[i]! - validation.rows[i]!) ** 2;
+      return sum / reconstruction.length;
+    } finally {
+      network.dispose();
+    }
   }
 
   private learningRateAt(step: number): number {
@@ -295,16 +263,5 @@ export class Trainer {
     const final = this.options.finalLearningRate ?? learningRate / 100;
     const progress = this.totalSteps <= 1 ? 0 : step / (this.totalSteps - 1);
     return final + (learningRate - final) * 0.5 * (1 + Math.cos(Math.PI * progress));
-  }
-
-  private offDiagonal(size: number): tf.Tensor2D {
-    let mask = this.offDiagonalBySize.get(size);
-    if (!mask) {
-      const values = new Float32Array(size * size).fill(1);
-      for (let i = 0; i < size; i++) values[i * size + i] = 0;
-      mask = tf.tensor2d(values, [size, size], "float32");
-      this.offDiagonalBySize.set(size, mask);
-    }
-    return mask;
   }
 }
