@@ -4,27 +4,15 @@
  * into an error with its size in dB until `eqp lock` accepts it.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import { CLI, temporaryFolder } from "../support/cli.js";
+import { temporaryRepository } from "../support/cli.js";
 
-const repo = temporaryFolder("team");
-spawnSync("git", ["init", "-q"], { cwd: repo });
+const { repo, write, eqpIn } = temporaryRepository("team");
 const KICKS =
   'preset "Kick A" {\n  tags thwacky\n  lowshelf 90Hz +4dB\n  bell 3kHz +3dB q 1.5\n}\n' +
   'preset "Kick B" {\n  tags Thwacky\n  lowshelf 110Hz +3dB\n  bell 2.5kHz +4dB q 1.2\n}\n';
-
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-  writeFileSync(path.join(repo, file), text);
-}
-
-function eqpIn(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: repo, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 after(() => rmSync(repo, { recursive: true, force: true }));
 

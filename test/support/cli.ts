@@ -1,6 +1,6 @@
 /** Running the built CLI (`bin/eqp.js`) in its own process, as a user would, and the files its tests write. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -33,4 +33,25 @@ export function writeFileIn(folder: string, name: string, content: string | Uint
 /** `text` as a regular expression that matches it literally (paths in messages hold dots). */
 export function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A temporary git repository: `write` puts a file in it (folders made), `eqpIn` runs eqp inside it. */
+export function temporaryRepository(suite: string): {
+  repo: string;
+  write: (file: string, text: string) => void;
+  eqpIn: (...args: string[]) => CliResult;
+} {
+  const repo = temporaryFolder(suite);
+  spawnSync("git", ["init", "-q"], { cwd: repo });
+  return {
+    repo,
+    write: (file, text) => {
+      mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+      writeFileSync(path.join(repo, file), text);
+    },
+    eqpIn: (...args) => {
+      const result = spawnSync(process.execPath, [CLI, ...args], { cwd: repo, encoding: "utf8" });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { evaluateModel, type Evaluation } from "../core/model/index.js";
 import { loadSemanticModel, ModelFolderError } from "../core/network/modelFolder.js";
 import { runTrainingJob, TrainingStopped } from "../core/network/trainingRun.js";
 import type { EpochProgress } from "../core/network/index.js";
+import { fineTuneCommand } from "./fineTuneCommand.js";
 import { UsageError } from "./files.js";
 import { cliServices } from "./services.js";
 
@@ -69,11 +70,14 @@ export function formatEvaluation(evaluation: Evaluation, options: { perWordBasel
 export function addModelCommands(program: Command): void {
   program
     .command("train")
-    .description("train the V3 model on SAFE-DB (and SocialFX) equaliser data and write a model folder (atomically)")
-    .requiredOption("--data <csv>", "SAFEEqualiserUserData.csv")
+    .description(
+      "train the V3 model on SAFE-DB (and SocialFX) equaliser data, or without --data fine-tune a model on the workspace's tagged presets; writes a model folder (atomically)",
+    )
+    .option("--data <csv>", "SAFEEqualiserUserData.csv (without it: fine-tune on the workspace's tagged presets)")
+    .option("--model <dir>", "without --data: the model to fine-tune (default: the bundled model)")
     .option("--socialfx <csv>", "SocialFX_eq_contributions.csv: train on both crowds, words chosen by confidence")
     .requiredOption("--out <dir>", "the model folder to write")
-    .option("--epochs <n>", "training epochs", integer("epochs", 1), 150)
+    .option("--epochs <n>", "training epochs (default 150; fine-tuning 40)", integer("epochs", 1))
     .option("--seed <n>", "random seed: the same seed gives the same model", integer("seed", 0), 1)
     .option("--min-examples <n>", "keep words with at least this many examples", integer("min-examples", 1), 5)
     .addOption(
@@ -92,10 +96,11 @@ export function addModelCommands(program: Command): void {
     .addOption(new Option("--backend <name>", "tfjs backend").choices(["wasm", "cpu"]).default("wasm"))
     .action(
       async (options: {
-        data: string;
+        data?: string;
+        model?: string;
         socialfx?: string;
         out: string;
-        epochs: number;
+        epochs?: number;
         seed: number;
         minExamples: number;
         bounds: "plugin" | "audible";
@@ -115,6 +120,22 @@ export function addModelCommands(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
         try {
+          if (!options.data) {
+            if (options.socialfx)
+              throw new UsageError("--socialfx needs --data: SAFE-DB's settings set the dB scale of SocialFX's curves");
+            await fineTuneCommand({
+              ...(options.model ? { model: options.model } : {}),
+              out: options.out,
+              ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+              seed: options.seed,
+              backend: options.backend,
+              progress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
+              shouldStop: () => stopping,
+            });
+            return;
+          }
+          if (options.model)
+            throw new UsageError("--model is the model to fine-tune, without --data; --data trains a new model");
           const result = await runTrainingJob({
             dataFile: options.data,
             socialFxFile: options.socialfx,

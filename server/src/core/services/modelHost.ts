@@ -17,6 +17,7 @@ import {
   type ModelMetadata,
   type MorphTermInput,
   type SemanticModel,
+  isTeamOrigin,
   denormalise,
   morphKey,
 } from "../model/index.js";
@@ -42,6 +43,7 @@ export class ModelHost {
   private readonly descriptions = new Map<string, MorphTermInput[]>();
   private static readonly DESCRIPTION_CACHE_LIMIT = 500;
   private team = new Map<string, TeamWord>();
+  private ownWordsOf: { source: Vocabulary; own: Vocabulary } | undefined;
   private merged: Vocabulary | undefined;
   /** Decoded morphs that use team words, per morph key; cleared when the team words change. */
   private readonly teamDecoded = new Map<string, EqBand[]>();
@@ -59,9 +61,23 @@ export class ModelHost {
     return this.merged ?? this.state.vocabulary;
   }
 
-  /** The model's own words, without the team's. */
+  /**
+   * The model's own words, without the team's. A model fine-tuned on tagged presets also holds the
+   * team words it was trained on; they are not counted here, because tags define team words: such
+   * a word is known where its tags are (and decodes as trained), and unknown where they are gone.
+   */
   get bundledVocabulary(): Vocabulary {
-    return this.state.vocabulary;
+    return this.ownWords ?? this.state.vocabulary;
+  }
+
+  /** The model's words less those it learnt from tags (undefined: it learnt none). */
+  private get ownWords(): Vocabulary | undefined {
+    const words = this.state.vocabulary.words();
+    const own = words.filter((info) => !isTeamOrigin(info));
+    if (own.length === words.length) return undefined;
+    if (this.ownWordsOf?.source !== this.state.vocabulary)
+      this.ownWordsOf = { source: this.state.vocabulary, own: new Vocabulary(own) };
+    return this.ownWordsOf.own;
   }
 
   /** A team word by name (also one that shadows a bundled word and is therefore not used). */
@@ -81,9 +97,12 @@ export class ModelHost {
     this.team = words;
     this.teamDecoded.clear();
     this.descriptions.clear();
-    const bundled = this.state.vocabulary;
+    const bundled = this.bundledVocabulary;
     const infos = teamWordInfos(words, (word) => bundled.lookup(word) !== undefined);
-    this.merged = infos.length > 0 ? new Vocabulary([...bundled.words(), ...infos]) : undefined;
+    this.merged =
+      infos.length > 0 || bundled !== this.state.vocabulary
+        ? new Vocabulary([...bundled.words(), ...infos])
+        : undefined;
     if (this.state.semantic) withCentroids(words, this.state.semantic, flatParametersOf(this.state.metadata));
   }
 
@@ -188,7 +207,9 @@ export class ModelHost {
     const flat = semantic.flatLatent;
     const latent = Float32Array.from(flat);
     for (const term of terms) {
-      const centroid = semantic.word(term.word)?.centroid ?? this.teamWord(term.word)?.centroid;
+      // What `morph word` alone decodes (see wordModels), so a mix with a team word agrees with it.
+      const own = semantic.word(term.word);
+      const centroid = own ? (own.outputLatent ?? own.centroid) : this.teamWord(term.word)?.centroid;
       if (!centroid) return undefined;
       for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (centroid[k]! - flat[k]!);
     }
