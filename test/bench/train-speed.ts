@@ -6,22 +6,36 @@
  *   node --import tsx test/bench/train-speed.ts --cpu-epochs 150   the full cpu run (~4 minutes)
  *   node --import tsx test/bench/train-speed.ts --quality       held-out MSE: 900 training rows, 220 unseen,
  *                                                               both contrastive balances × both LR schedules
+ *   node --import tsx test/bench/train-speed.ts --recipe [--rounds N] [--tfjs]
+ *       what `eqp train` runs (SAFE-DB rows from ../shared/data plus the coverage rows, the default
+ *       network and options, 150 epochs), side by side with PyTorch on the same rows (one thread,
+ *       trainingPeer.ts), N rounds alternating; --tfjs adds our tfjs-op step (the one used before
+ *       the wasm kernels) to every round.
  * Options: --backend wasm|cpu|both (default both), --epochs N (wasm, default 150), --rows N (default 1100).
+ * EQPRESET_TRAINING_STEP=tfjs runs the tfjs-op step on wasm too (trainingLoop.ts).
  *
  * The synthetic data: 13 values in [0, 1] per row, a smooth non-linear function of a 6-d latent
  * factor whose mean depends on the label, plus a little noise; two big labels (like warm and
  * bright, ~500 rows each) and twelve small ones (5–8 rows each).
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
 import { DEFAULT_NETWORK_CONFIG, Network } from "../../server/src/core/network/network.js";
 import { SeededRandom } from "../../server/src/core/model/index.js";
 import {
   DEFAULT_TRAIN_OPTIONS,
+  TRAINING_STEP_ENV,
   Trainer,
+  labelsOf,
+  toMatrix,
   trainNetwork,
+  withCoverageRows,
   type TrainOptions,
 } from "../../server/src/core/network/index.js";
+import { fixedBounds, loadDataset } from "../../server/src/core/model/index.js";
+import { trainWithPyTorch } from "./trainingPeer.js";
 
 const WIDTH = 13;
 const FACTORS = 6;
@@ -118,9 +132,11 @@ function bigLabelSilhouette(network: Network, data: Dataset): number {
 async function kernelsPerStep(
   data: Dataset,
   options: TrainOptions,
-): Promise<{ all: number; compute: number; byName: Map<string, number> }> {
+): Promise<{ all: number; compute: number; byName: Map<string, number> } | undefined> {
   const trainer = new Trainer(DEFAULT_NETWORK_CONFIG, options, data.rows, data.n, data.labels);
   try {
+    // The wasm kernels run outside tfjs: tf.profile sees none of them.
+    if (trainer.stepKind === "native") return undefined;
     const size = Math.min(options.batchSize, data.n);
     trainer.trainStep(data.rows.slice(0, size * WIDTH), data.labels.slice(0, size), 0.3);
     const profile = await tf.profile(() => {
@@ -155,7 +171,9 @@ async function speed(backend: "wasm" | "cpu", epochs: number, data: Dataset, uns
   const last = history[history.length - 1]!;
   const extrapolated = (seconds / history.length) * DEFAULT_TRAIN_OPTIONS.epochs;
   console.log(
-    `${backend}: ${network.parameterCount()} parameters, ${kernels.compute} compute kernels per step (${kernels.all} entries in tf.profile, incl. free reshapes)`,
+    kernels
+      ? `${backend}: ${network.parameterCount()} parameters, tfjs step: ${kernels.compute} compute kernels per step (${kernels.all} entries in tf.profile, incl. free reshapes)`
+      : `${backend}: ${network.parameterCount()} parameters, the wasm kernels' step (nativeTrainer.ts)`,
   );
   console.log(
     `${backend}: ${history.length} epochs × ${data.n} rows in ${seconds.toFixed(2)} s, ${((seconds * 1000) / steps).toFixed(2)} ms per step` +
@@ -210,8 +228,64 @@ async function quality(): Promise<void> {
   }
 }
 
+/** Seconds of one 150-epoch run of the `eqp train` recipe with our step of `kind`. */
+async function oursSeconds(
+  training: { rows: Float32Array; labels: Int32Array; n: number },
+  kind: "native" | "tfjs",
+): Promise<number> {
+  const previous = process.env[TRAINING_STEP_ENV];
+  if (kind === "tfjs") process.env[TRAINING_STEP_ENV] = "tfjs";
+  else delete process.env[TRAINING_STEP_ENV];
+  try {
+    const start = performance.now();
+    const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, {
+      ...DEFAULT_TRAIN_OPTIONS,
+      seed: 1,
+    });
+    network.dispose();
+    return (performance.now() - start) / 1000;
+  } finally {
+    if (previous === undefined) delete process.env[TRAINING_STEP_ENV];
+    else process.env[TRAINING_STEP_ENV] = previous;
+  }
+}
+
+/** The `eqp train` recipe (as bench.ts runs it), ours against PyTorch in the same process, alternating. */
+async function recipe(): Promise<void> {
+  await initBackend("wasm");
+  const file = path.resolve("..", "shared", "data", "SAFEEqualiserUserData.csv");
+  if (!existsSync(file)) throw new Error(`--recipe needs the SAFE-DB file at ${file}`);
+  const dataset = loadDataset(file);
+  const words = dataset.words.map((word) => word.word);
+  const training = withCoverageRows(
+    toMatrix(dataset.rows, fixedBounds("plugin")),
+    labelsOf(dataset.rows, words),
+    dataset.rows.length,
+    1,
+  );
+  const rounds = Number(argument("rounds", "1"));
+  const withTfjs = process.argv.includes("--tfjs");
+  console.log(`${training.n} rows (${dataset.rows.length} SAFE-DB + coverage), ${DEFAULT_TRAIN_OPTIONS.epochs} epochs`);
+  for (let round = 1; round <= rounds; round++) {
+    const ours = await oursSeconds(training, "native");
+    const tfjsStep = withTfjs ? await oursSeconds(training, "tfjs") : undefined;
+    const peer = trainWithPyTorch(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, {
+      ...DEFAULT_TRAIN_OPTIONS,
+      seed: 1,
+    });
+    const torch = typeof peer === "string" ? undefined : peer.seconds;
+    const ratio = (seconds: number): string => (torch === undefined ? "" : ` (×${(seconds / torch).toFixed(2)})`);
+    console.log(
+      `round ${round}: ours ${ours.toFixed(1)} s${ratio(ours)}` +
+        (tfjsStep === undefined ? "" : `; tfjs step ${tfjsStep.toFixed(1)} s${ratio(tfjsStep)}`) +
+        `; PyTorch ${torch === undefined ? String(peer) : `${torch.toFixed(1)} s`}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--quality")) return quality();
+  if (process.argv.includes("--recipe")) return recipe();
   const backends = argument("backend", "both");
   const n = Number(argument("rows", "1100"));
   const data = syntheticEqData(n, 1);
