@@ -1,26 +1,15 @@
 /**
- * Turns Chevrotain's CST into the typed AST. Defensive throughout: recovery can leave any child
- * missing, and tokens inserted by recovery have no position, so they are dropped.
+ * Builds the typed syntax tree while the parser runs (the parser's actions call it), instead of
+ * building a CST and walking it afterwards: the CST was most of the parse's time and garbage.
+ *
+ * The tree is the one the CST gave, node for node. Recovery can cut a rule short, so nothing waits
+ * for a rule's end: a preset or statement is opened when its keyword is read and closed when
+ * something outside it starts (or the input ends), and its range runs to the last real token read
+ * while it was open. Tokens inserted by recovery have no position, so they are dropped.
  */
-import type { CstNode, IToken } from "chevrotain";
-import type {
-  BandParameter,
-  BandStatement,
-  BandType,
-  MorphStatement,
-  MorphTerm,
-  PresetBlock,
-  Quantity,
-  Range,
-  Statement,
-} from "./ast.js";
+import type { IToken } from "chevrotain";
+import type { BandParameter, BandStatement, BandType, PresetBlock, Quantity, Range, Statement } from "./ast.js";
 import { readQuantity } from "./numbers.js";
-
-type Children = Record<string, (CstNode | IToken)[] | undefined>;
-
-function isToken(element: CstNode | IToken): element is IToken {
-  return (element as IToken).image !== undefined;
-}
 
 export function hasPosition(token: IToken | undefined): token is IToken {
   return (
@@ -38,54 +27,19 @@ export function tokenRange(token: IToken): Range {
   };
 }
 
-function spanning(first: Range, last: Range): Range {
-  return { start: first.start, end: last.end };
-}
-
-// The helpers below loop instead of chaining filter(): they run for every token of the file, and
-// the intermediate arrays were a large share of the parse's garbage.
-
-function tokens(children: Children, name: string): IToken[] {
-  const found: IToken[] = [];
-  for (const element of children[name] ?? []) if (isToken(element) && hasPosition(element)) found.push(element);
-  return found;
-}
-
-/** The first positioned token of a kind (in child order, which is source order). */
-function firstToken(children: Children, name: string): IToken | undefined {
-  for (const element of children[name] ?? []) if (isToken(element) && hasPosition(element)) return element;
-  return undefined;
-}
-
-function nodes(children: Children, name: string): CstNode[] {
-  const found: CstNode[] = [];
-  for (const element of children[name] ?? []) if (!isToken(element)) found.push(element);
-  return found;
-}
-
-/** All positioned tokens below a node, in source order. */
-function tokensOf(node: CstNode): IToken[] {
-  const found: IToken[] = [];
-  for (const list of Object.values(node.children as Children)) {
-    for (const element of list ?? []) {
-      if (isToken(element)) {
-        if (hasPosition(element)) found.push(element);
-      } else {
-        found.push(...tokensOf(element));
-      }
-    }
-  }
-  return found.sort((a, b) => a.startOffset - b.startOffset);
-}
-
-/** The span of a node's real tokens, from the parser's location tracking (NaN when it has none). */
-function nodeRange(node: CstNode): Range | undefined {
-  const location = node.location;
-  if (!location || !Number.isFinite(location.startLine) || !Number.isFinite(location.endLine)) return undefined;
+/** From the start of `first` to the end of `last`, as fresh objects. */
+function tokenSpan(first: IToken, last: IToken): Range {
   return {
-    start: { line: location.startLine! - 1, character: location.startColumn! - 1 },
-    end: { line: location.endLine! - 1, character: location.endColumn! },
+    start: { line: first.startLine! - 1, character: first.startColumn! - 1 },
+    end: { line: last.endLine! - 1, character: last.endColumn! },
   };
+}
+
+/** A word or `q` with the value after it, if any: their ranges, and the range of both. */
+function headed(head: IToken, valueToken: IToken | undefined): { headRange: Range; value?: Quantity; range: Range } {
+  const headRange = tokenRange(head);
+  const value = quantity(valueToken);
+  return { headRange, value, range: value ? { start: headRange.start, end: value.range.end } : headRange };
 }
 
 function quantity(token: IToken | undefined): Quantity | undefined {
@@ -104,166 +58,195 @@ function quantity(token: IToken | undefined): Quantity | undefined {
 
 function unquote(image: string): string {
   const inner = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
-  return inner.replace(/\\(.)/g, "$1");
+  return inner.indexOf("\\") < 0 ? inner : inner.replace(/\\(.)/g, "$1");
 }
 
-/** Tokens the grammar consumed only to skip them: each is a syntax error. */
-export function strayTokens(document: CstNode): IToken[] {
-  const children = document.children as Children;
-  const found = [...tokens(children, "RCurly"), ...nodes(children, "stray").flatMap(tokensOf)];
-  for (const preset of nodes(children, "preset"))
-    found.push(...nodes(preset.children as Children, "stray").flatMap(tokensOf));
-  return found.sort((a, b) => a.startOffset - b.startOffset);
+interface PresetDraft {
+  keyword: IToken;
+  name?: IToken;
+  open?: IToken;
+  close?: IToken;
+  statements: Statement[];
 }
 
-export function buildItems(document: CstNode): (PresetBlock | Statement)[] {
-  const children = document.children as Children;
-  const items: (PresetBlock | Statement)[] = [];
-  for (const node of nodes(children, "preset")) {
-    const preset = buildPreset(node);
-    if (preset) items.push(preset);
+/** The statement being read: its tree node, with its range (and a band's slots) still to set. */
+interface StatementDraft {
+  node: Statement;
+  keyword: IToken;
+}
+
+export class TreeBuilder {
+  /** Presets and file-level statements, in source order. */
+  items: (PresetBlock | Statement)[] = [];
+  /** Tokens consumed only to skip them (each is a syntax error), in source order. */
+  strays: IToken[] = [];
+  private preset: PresetDraft | undefined;
+  private statement: StatementDraft | undefined;
+  /** The last real token read: where an open preset or statement ends when it is closed. */
+  private last: IToken | undefined;
+
+  reset(): void {
+    this.items = [];
+    this.strays = [];
+    this.preset = undefined;
+    this.statement = undefined;
+    this.last = undefined;
   }
-  for (const node of nodes(children, "statement")) {
-    const statement = buildStatement(node);
-    if (statement) items.push(statement);
+
+  /** A token of the open statement (or of nothing open: then it only moves the end). */
+  took(token: IToken): void {
+    if (hasPosition(token)) this.last = token;
   }
-  return items.sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
-}
 
-function buildPreset(node: CstNode): PresetBlock | undefined {
-  const children = node.children as Children;
-  const keyword = firstToken(children, "Preset");
-  const range = nodeRange(node);
-  if (!keyword || !range) return undefined;
-  const nameToken = firstToken(children, "StringLiteral") ?? firstToken(children, "UnterminatedString");
-  const open = firstToken(children, "LCurly");
-  const close = firstToken(children, "RCurly");
-  const statements = nodes(children, "statement")
-    .map(buildStatement)
-    .filter((statement): statement is Statement => statement !== undefined);
-  return {
-    kind: "preset",
-    name: nameToken ? unquote(nameToken.image) : undefined,
-    nameRange: nameToken ? tokenRange(nameToken) : undefined,
-    keywordRange: tokenRange(keyword),
-    openRange: open ? tokenRange(open) : undefined,
-    statements,
-    closed: close !== undefined,
-    closeLine: close ? tokenRange(close).start.line : undefined,
-    range,
-  };
-}
-
-const STATEMENT_RULES = ["morph", "band", "sampleRate", "outputGain", "tags", "unknownStatement"] as const;
-
-function buildStatement(node: CstNode): Statement | undefined {
-  const children = node.children as Children;
-  let inner: CstNode | undefined;
-  for (const name of STATEMENT_RULES) {
-    inner = nodes(children, name)[0];
-    if (inner) break;
+  /** Something at file level starts: whatever preset was open ended before it. */
+  atFileLevel(): void {
+    this.closeStatement();
+    this.closePreset();
   }
-  if (!inner) return undefined;
-  const range = nodeRange(inner);
-  if (!range) return undefined;
-  const innerChildren = inner.children as Children;
-  switch (inner.name) {
-    case "morph":
-      return buildMorph(innerChildren, range);
-    case "band":
-      return buildBand(innerChildren, range);
-    case "sampleRate":
-    case "outputGain": {
-      const keyword = firstToken(innerChildren, inner.name === "sampleRate" ? "SampleRate" : "Gain");
-      if (!keyword) return undefined;
-      return {
-        kind: inner.name === "sampleRate" ? "samplerate" : "gain",
-        keywordRange: tokenRange(keyword),
-        value: quantity(firstToken(innerChildren, "Quantity")),
-        range,
-      };
-    }
-    case "tags": {
-      const keyword = firstToken(innerChildren, "Tags");
-      if (!keyword) return undefined;
-      const words = tokens(innerChildren, "Identifier").sort((a, b) => a.startOffset - b.startOffset);
-      return {
-        kind: "tags",
-        keywordRange: tokenRange(keyword),
-        tags: words.map((word) => ({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) })),
-        range,
-      };
-    }
-    case "unknownStatement": {
-      const word = tokens(innerChildren, "Identifier").sort((a, b) => a.startOffset - b.startOffset)[0];
-      if (!word) return undefined;
-      return { kind: "unknown", text: word.image, keywordRange: tokenRange(word), range };
-    }
-    default:
-      return undefined;
-  }
-}
 
-function buildMorph(children: Children, range: Range): MorphStatement | undefined {
-  const keyword = firstToken(children, "Morph");
-  if (!keyword) return undefined;
-  const terms: MorphTerm[] = [];
-  for (const termNode of nodes(children, "morphTerm")) {
-    const termChildren = termNode.children as Children;
-    const word = firstToken(termChildren, "Identifier");
-    if (!word) continue;
-    const weight = quantity(firstToken(termChildren, "Quantity"));
-    const wordRange = tokenRange(word);
-    terms.push({
-      kind: "morphTerm",
-      text: word.image,
-      word: word.image.toLowerCase(),
-      wordRange,
-      weight,
-      range: weight ? spanning(wordRange, weight.range) : wordRange,
+  /** The items, once the input is read. */
+  finish(): (PresetBlock | Statement)[] {
+    this.atFileLevel();
+    return this.items;
+  }
+
+  beginPreset(keyword: IToken): void {
+    this.atFileLevel();
+    this.took(keyword);
+    if (hasPosition(keyword)) this.preset = { keyword, statements: [] };
+  }
+
+  presetName(token: IToken): void {
+    this.took(token);
+    if (this.preset && hasPosition(token)) this.preset.name ??= token;
+  }
+
+  presetOpen(token: IToken): void {
+    this.took(token);
+    if (this.preset && hasPosition(token)) this.preset.open ??= token;
+  }
+
+  presetClose(token: IToken): void {
+    this.closeStatement();
+    this.took(token);
+    if (this.preset && hasPosition(token)) this.preset.close ??= token;
+  }
+
+  /** A token no statement can start with (or a `}` at file level). */
+  stray(token: IToken): void {
+    this.closeStatement();
+    this.took(token);
+    if (hasPosition(token)) this.strays.push(token);
+  }
+
+  /** A `;`: an empty statement, part of its preset but of no item. */
+  emptyStatement(token: IToken): void {
+    this.closeStatement();
+    this.took(token);
+  }
+
+  beginMorph(keyword: IToken): void {
+    this.begin({ kind: "morph", keywordRange: tokenRange(keyword), terms: [], range: undefined! }, keyword);
+  }
+
+  morphTerm(word: IToken, weightToken: IToken | undefined): void {
+    this.took(word);
+    if (weightToken) this.took(weightToken);
+    const node = this.statement?.node;
+    if (node?.kind !== "morph" || !hasPosition(word)) return;
+    const { headRange, value, range } = headed(word, weightToken);
+    const text = word.image;
+    node.terms.push({ kind: "morphTerm", text, word: text.toLowerCase(), wordRange: headRange, weight: value, range });
+  }
+
+  beginBand(keyword: IToken, bandType: BandType): void {
+    this.begin(
+      { kind: "band", bandType, keywordRange: tokenRange(keyword), parameters: [], range: undefined! },
+      keyword,
+    );
+  }
+
+  bandValue(token: IToken): void {
+    this.took(token);
+    const node = this.statement?.node;
+    const value = quantity(token);
+    if (node?.kind === "band" && value) node.parameters.push({ kind: "value", quantity: value, range: value.range });
+  }
+
+  bandQ(keyword: IToken, valueToken: IToken | undefined): void {
+    this.took(keyword);
+    if (valueToken) this.took(valueToken);
+    const node = this.statement?.node;
+    if (node?.kind !== "band" || !hasPosition(keyword)) return;
+    const { headRange, value, range } = headed(keyword, valueToken);
+    node.parameters.push({ kind: "q", keywordRange: headRange, quantity: value, range });
+  }
+
+  /** `samplerate` or `gain` with its value, if any. */
+  setting(kind: "samplerate" | "gain", keyword: IToken, valueToken: IToken | undefined): void {
+    this.begin({ kind, keywordRange: tokenRange(keyword), value: undefined, range: undefined! }, keyword);
+    if (!valueToken) return;
+    this.took(valueToken);
+    const node = this.statement?.node;
+    if (node?.kind === kind) node.value = quantity(valueToken);
+  }
+
+  beginTags(keyword: IToken): void {
+    this.begin({ kind: "tags", keywordRange: tokenRange(keyword), tags: [], range: undefined! }, keyword);
+  }
+
+  tag(word: IToken): void {
+    this.took(word);
+    const node = this.statement?.node;
+    if (node?.kind === "tags" && hasPosition(word))
+      node.tags.push({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) });
+  }
+
+  beginUnknown(word: IToken): void {
+    this.begin({ kind: "unknown", text: word.image, keywordRange: tokenRange(word), range: undefined! }, word);
+  }
+
+  private begin(node: Statement, keyword: IToken): void {
+    this.closeStatement();
+    this.took(keyword);
+    // A keyword is always a real token (the grammar reads it only after looking at it); a
+    // statement without one would have no range, so it is no item.
+    if (hasPosition(keyword)) this.statement = { node, keyword };
+  }
+
+  private closeStatement(): void {
+    const draft = this.statement;
+    if (!draft) return;
+    this.statement = undefined;
+    const node = draft.node;
+    node.range = tokenSpan(draft.keyword, this.last!);
+    if (node.kind === "band") assignSlots(node);
+    if (this.preset) this.preset.statements.push(node);
+    else this.items.push(node);
+  }
+
+  private closePreset(): void {
+    const draft = this.preset;
+    if (!draft) return;
+    this.preset = undefined;
+    const { keyword, name, open, close } = draft;
+    this.items.push({
+      kind: "preset",
+      name: name ? unquote(name.image) : undefined,
+      nameRange: name ? tokenRange(name) : undefined,
+      keywordRange: tokenRange(keyword),
+      openRange: open ? tokenRange(open) : undefined,
+      statements: draft.statements,
+      closed: close !== undefined,
+      closeLine: close ? close.startLine! - 1 : undefined,
+      range: tokenSpan(keyword, this.last!),
     });
   }
-  return { kind: "morph", keywordRange: tokenRange(keyword), terms, range };
 }
 
-const BAND_KEYWORDS: [string, BandType][] = [
-  ["LowShelf", "lowshelf"],
-  ["Bell", "bell"],
-  ["HighShelf", "highshelf"],
-];
-
-function buildBand(children: Children, range: Range): BandStatement | undefined {
-  let bandType: BandType | undefined;
-  let keyword: IToken | undefined;
-  for (const [tokenName, type] of BAND_KEYWORDS) {
-    const found = firstToken(children, tokenName);
-    if (found) {
-      keyword = found;
-      bandType = type;
-    }
-  }
-  if (!keyword || !bandType) return undefined;
-  const parameters: BandParameter[] = [];
-  for (const parameterNode of nodes(children, "bandParameter")) {
-    const parameterChildren = parameterNode.children as Children;
-    const qKeyword = firstToken(parameterChildren, "QKeyword");
-    const value = quantity(firstToken(parameterChildren, "Quantity"));
-    if (qKeyword) {
-      const keywordRange = tokenRange(qKeyword);
-      parameters.push({
-        kind: "q",
-        keywordRange,
-        quantity: value,
-        range: value ? spanning(keywordRange, value.range) : keywordRange,
-      });
-    } else if (value) {
-      parameters.push({ kind: "value", quantity: value, range: value.range });
-    }
-  }
-  const band: BandStatement = { kind: "band", bandType, keywordRange: tokenRange(keyword), parameters, range };
-  for (const parameter of parameters) {
+/** The first frequency, gain and Q among a band's parameters. */
+function assignSlots(band: BandStatement): void {
+  for (const parameter of band.parameters as BandParameter[]) {
     if (parameter.kind === "q") {
       band.q ??= parameter.quantity;
     } else if (parameter.quantity.unit === "Hz" || parameter.quantity.unit === "kHz") {
@@ -272,5 +255,4 @@ function buildBand(children: Children, range: Range): BandStatement | undefined 
       band.gain ??= parameter.quantity;
     }
   }
-  return band;
 }

@@ -1,8 +1,8 @@
 /** Parsing a whole preset file into its AST and readable syntax errors. Never throws. */
 import type { IToken } from "chevrotain";
 import type { Comment, PresetBlock, PresetDocument, Range, Statement, SyntaxError } from "./ast.js";
-import { buildItems, hasPosition, strayTokens, tokenRange } from "./astBuilder.js";
-import { parseCst } from "./parser.js";
+import { hasPosition, tokenRange } from "./astBuilder.js";
+import { parseText } from "./parser.js";
 
 /**
  * A parse before assembly. Syntax errors stay in their kinds (lexing, parsing, stray tokens,
@@ -52,7 +52,7 @@ export function assembleDocument(sections: readonly DocumentSections[], lineCoun
 }
 
 export function parseSections(text: string): DocumentSections {
-  const parsed = parseCst(text);
+  const parsed = parseText(text);
   const { lineCount, lastLineLength } = lineExtent(text);
   const endOfText: Range = {
     start: { line: lineCount - 1, character: lastLineLength },
@@ -82,7 +82,7 @@ export function parseSections(text: string): DocumentSections {
       range: errorRange(error.token, (error as { previousToken?: IToken }).previousToken, lastToken, endOfText),
     });
   }
-  for (const run of strayRuns(strayTokens(parsed.cst), parsed.tokens)) {
+  for (const run of strayRuns(parsed.strays, parsed.tokens)) {
     const first = run[0]!;
     const last = run[run.length - 1]!;
     strays.push({
@@ -96,7 +96,7 @@ export function parseSections(text: string): DocumentSections {
     }
   }
 
-  const items = buildItems(parsed.cst);
+  const items = parsed.items;
   for (const item of items) {
     if (item.kind === "preset" && item.name === undefined) {
       names.push({

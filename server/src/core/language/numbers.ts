@@ -4,22 +4,49 @@
  */
 import type { Unit } from "./ast.js";
 
-const NUMBER_PREFIX = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
-
 /**
- * Splits a Quantity token's text into its number and unit. Runs once per value of the file, so the
- * unit is read from its first letters rather than with a second regular expression and a
- * lower-cased copy.
+ * Splits a Quantity token's text into its number and unit. Runs once per value of the file, so it
+ * scans characters instead of running a regular expression (whose match array and substring were
+ * a good part of the parse's garbage), and reads the unit from its first letters.
  */
 export function readQuantity(text: string): { number: number; unit: Unit; value: number } {
-  const numberText = NUMBER_PREFIX.exec(text)?.[0];
-  if (numberText === undefined) return { number: Number.NaN, unit: undefined, value: Number.NaN };
-  const number = Number(numberText);
-  let at = numberText.length;
+  const end = numberEnd(text);
+  if (end === 0) return { number: Number.NaN, unit: undefined, value: Number.NaN };
+  const number = Number(end === text.length ? text : text.slice(0, end));
+  let at = end;
   while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
   const unit = unitOf(text, at);
   if (unit === null) return { number: Number.NaN, unit: undefined, value: Number.NaN };
   return { number, unit, value: unit === "kHz" ? number * 1000 : number };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function digitsEnd(text: string, at: number): number {
+  while (isDigit(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/**
+ * Where the number at the start of `text` ends (0 when there is none): the longest prefix that
+ * `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?` matches, as the lexer's Quantity pattern reads it.
+ */
+function numberEnd(text: string): number {
+  let at = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  if (isDigit(text.charCodeAt(at))) {
+    at = digitsEnd(text, at);
+    if (text.charCodeAt(at) === 46) at = digitsEnd(text, at + 1);
+  } else if (text.charCodeAt(at) === 46 && isDigit(text.charCodeAt(at + 1))) {
+    at = digitsEnd(text, at + 1);
+  } else {
+    return 0;
+  }
+  if ((text.charCodeAt(at) | 32) !== 101) return at;
+  let exponent = at + 1;
+  if (text.charCodeAt(exponent) === 43 || text.charCodeAt(exponent) === 45) exponent++;
+  return isDigit(text.charCodeAt(exponent)) ? digitsEnd(text, exponent) : at;
 }
 
 /** The unit written from `at` to the end (case-insensitive): `hz`, `khz`, `k`, `db`, nothing; null for anything else. */

@@ -1,28 +1,36 @@
 /**
- * The grammar, as one Chevrotain CstParser with error recovery on. Statements are line-based:
- * the arguments of `morph` and of a band must stay on the keyword's line, so that a broken or
+ * The grammar, as one Chevrotain parser with error recovery on. Statements are line-based: the
+ * arguments of `morph` and of a band must stay on the keyword's line, so that a broken or
  * half-typed line never swallows the next one.
+ *
+ * The parser builds the syntax tree itself, through its actions (astBuilder.ts): building a CST
+ * and then walking it cost five times the recognition. Its rules, their order and their
+ * occurrence indices are the grammar's, unchanged: Chevrotain's recovery (and so every syntax
+ * error) follows from them. The alternatives and repetition bodies are built once, not at each
+ * rule call, as Chevrotain's performance guide advises.
  */
 import {
-  CstParser,
-  type CstNode,
+  EmbeddedActionsParser,
   type IToken,
   type ILexingError,
+  type IOrAlt,
   type IRecognitionException,
   type ITokenGrammarPath,
   type TokenType,
 } from "chevrotain";
+import type { BandType, PresetBlock, Statement } from "./ast.js";
+import { TreeBuilder } from "./astBuilder.js";
 import * as t from "./lexer.js";
 import { syntaxMessages } from "./syntaxMessages.js";
 
-class EqPresetParser extends CstParser {
+type Alternatives = IOrAlt<IToken | void>[];
+
+class EqPresetParser extends EmbeddedActionsParser {
+  /** What the actions build; read after each parse. */
+  readonly tree = new TreeBuilder();
+
   constructor() {
-    super(t.allTokens, {
-      recoveryEnabled: true,
-      maxLookahead: 2,
-      errorMessageProvider: syntaxMessages,
-      nodeLocationTracking: "full",
-    });
+    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: syntaxMessages });
     this.performSelfAnalysis();
   }
 
@@ -50,124 +58,218 @@ class EqPresetParser extends CstParser {
     return previous.endLine !== undefined && next.startLine === previous.endLine;
   }
 
+  /** Actions run only while parsing: Chevrotain also calls the rules once to record the grammar. */
+  private get building(): boolean {
+    return !this.RECORDING_PHASE;
+  }
+
+  private readonly fileItems: Alternatives = [
+    { ALT: () => this.SUBRULE(this.preset) },
+    {
+      ALT: () => {
+        if (this.building) this.tree.atFileLevel();
+        this.SUBRULE(this.statement);
+      },
+    },
+    {
+      ALT: () => {
+        if (this.building) this.tree.atFileLevel();
+        this.SUBRULE(this.stray);
+      },
+    },
+    {
+      ALT: () => {
+        const close = this.CONSUME(t.RCurly);
+        if (this.building) {
+          this.tree.atFileLevel();
+          this.tree.stray(close);
+        }
+      },
+    },
+  ];
+
   public document = this.RULE("document", () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.preset) },
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.SUBRULE(this.stray) },
-        { ALT: () => this.CONSUME(t.RCurly) },
-      ]);
+      this.OR(this.fileItems);
     });
   });
+
+  private readonly strayTokens: Alternatives = [
+    { ALT: () => this.CONSUME(t.Quantity) },
+    { ALT: () => this.CONSUME(t.LCurly) },
+    { ALT: () => this.CONSUME(t.StringLiteral) },
+    { ALT: () => this.CONSUME(t.UnterminatedString) },
+    { ALT: () => this.CONSUME(t.QKeyword) },
+  ];
 
   /**
    * A token that cannot start a statement. Consumed here, so that one stray token costs one
-   * error instead of ending the parse; the AST builder reports it.
+   * error instead of ending the parse; the document reports it.
    */
   public stray = this.RULE("stray", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(t.Quantity) },
-      { ALT: () => this.CONSUME(t.LCurly) },
-      { ALT: () => this.CONSUME(t.StringLiteral) },
-      { ALT: () => this.CONSUME(t.UnterminatedString) },
-      { ALT: () => this.CONSUME(t.QKeyword) },
-    ]);
+    const token = this.OR(this.strayTokens) as IToken;
+    if (this.building) this.tree.stray(token);
   });
+
+  private readonly presetNames: Alternatives = [
+    { ALT: () => this.CONSUME(t.StringLiteral) },
+    { ALT: () => this.CONSUME(t.UnterminatedString) },
+  ];
+  private readonly presetName = (): void => {
+    const name = this.OR(this.presetNames) as IToken;
+    if (this.building) this.tree.presetName(name);
+  };
+  private readonly presetItems: Alternatives = [
+    { ALT: () => this.SUBRULE(this.statement) },
+    { ALT: () => this.SUBRULE(this.stray) },
+  ];
+  private readonly presetItem = (): void => {
+    this.OR2(this.presetItems);
+  };
 
   public preset = this.RULE("preset", () => {
-    this.CONSUME(t.Preset);
+    const keyword = this.CONSUME(t.Preset);
+    if (this.building) this.tree.beginPreset(keyword);
     // Optional here so that a preset without a name still parses; validation reports it.
-    this.OPTION(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.CONSUME(t.UnterminatedString) }]);
-    });
-    this.CONSUME(t.LCurly);
-    this.MANY(() => {
-      this.OR2([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.stray) }]);
-    });
-    this.CONSUME(t.RCurly);
+    this.OPTION(this.presetName);
+    const open = this.CONSUME(t.LCurly);
+    if (this.building) this.tree.presetOpen(open);
+    this.MANY(this.presetItem);
+    const close = this.CONSUME(t.RCurly);
+    if (this.building) this.tree.presetClose(close);
   });
+
+  private readonly statements: Alternatives = [
+    { ALT: () => this.SUBRULE(this.morph) },
+    { ALT: () => this.SUBRULE(this.band) },
+    { ALT: () => this.SUBRULE(this.sampleRate) },
+    { ALT: () => this.SUBRULE(this.outputGain) },
+    { ALT: () => this.SUBRULE(this.tags) },
+    { ALT: () => this.SUBRULE(this.unknownStatement) },
+    {
+      ALT: () => {
+        const semicolon = this.CONSUME(t.Semicolon);
+        if (this.building) this.tree.emptyStatement(semicolon);
+      },
+    },
+  ];
 
   public statement = this.RULE("statement", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.morph) },
-      { ALT: () => this.SUBRULE(this.band) },
-      { ALT: () => this.SUBRULE(this.sampleRate) },
-      { ALT: () => this.SUBRULE(this.outputGain) },
-      { ALT: () => this.SUBRULE(this.tags) },
-      { ALT: () => this.SUBRULE(this.unknownStatement) },
-      { ALT: () => this.CONSUME(t.Semicolon) },
-    ]);
+    this.OR(this.statements);
   });
 
+  private readonly morphTerms = { GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.morphTerm) };
+
   public morph = this.RULE("morph", () => {
-    this.CONSUME(t.Morph);
-    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.morphTerm) });
+    const keyword = this.CONSUME(t.Morph);
+    if (this.building) this.tree.beginMorph(keyword);
+    this.MANY(this.morphTerms);
   });
+
+  private readonly tagWords = {
+    GATE: () => this.sameLine(),
+    DEF: () => {
+      const word = this.CONSUME(t.Identifier);
+      if (this.building) this.tree.tag(word);
+    },
+  };
 
   /** `tags punchy intimate`: the preset is an example of each word (the team's own vocabulary). */
   public tags = this.RULE("tags", () => {
-    this.CONSUME(t.Tags);
-    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Identifier) });
+    const keyword = this.CONSUME(t.Tags);
+    if (this.building) this.tree.beginTags(keyword);
+    this.MANY(this.tagWords);
   });
+
+  /** A value on the line of the token before it (a weight, a rate, a level). */
+  private readonly sameLineQuantity = { GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) };
 
   public morphTerm = this.RULE("morphTerm", () => {
-    this.CONSUME(t.Identifier);
-    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+    const word = this.CONSUME(t.Identifier);
+    const weight = this.OPTION(this.sameLineQuantity);
+    if (this.building) this.tree.morphTerm(word, weight);
   });
+
+  private readonly bandKeywords: Alternatives = [
+    { ALT: () => this.CONSUME(t.LowShelf) },
+    { ALT: () => this.CONSUME(t.Bell) },
+    { ALT: () => this.CONSUME(t.HighShelf) },
+  ];
+  private readonly bandParameters = { GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.bandParameter) };
 
   public band = this.RULE("band", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(t.LowShelf) },
-      { ALT: () => this.CONSUME(t.Bell) },
-      { ALT: () => this.CONSUME(t.HighShelf) },
-    ]);
-    this.MANY({ GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.bandParameter) });
+    const keyword = this.OR(this.bandKeywords) as IToken;
+    if (this.building) this.tree.beginBand(keyword, bandTypeOf(keyword));
+    this.MANY(this.bandParameters);
   });
 
-  public bandParameter = this.RULE("bandParameter", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(t.Quantity) },
-      {
-        ALT: () => {
-          this.CONSUME(t.QKeyword);
-          this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME2(t.Quantity) });
-        },
+  private readonly qValue = { GATE: () => this.sameLine(), DEF: () => this.CONSUME2(t.Quantity) };
+  private readonly parameterKinds: Alternatives = [
+    {
+      ALT: () => {
+        const value = this.CONSUME(t.Quantity);
+        if (this.building) this.tree.bandValue(value);
       },
-    ]);
+    },
+    {
+      ALT: () => {
+        const keyword = this.CONSUME(t.QKeyword);
+        const value = this.OPTION(this.qValue);
+        if (this.building) this.tree.bandQ(keyword, value);
+      },
+    },
+  ];
+
+  public bandParameter = this.RULE("bandParameter", () => {
+    this.OR(this.parameterKinds);
   });
 
   public sampleRate = this.RULE("sampleRate", () => {
-    this.CONSUME(t.SampleRate);
-    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+    const keyword = this.CONSUME(t.SampleRate);
+    const value = this.OPTION(this.sameLineQuantity);
+    if (this.building) this.tree.setting("samplerate", keyword, value);
   });
 
   public outputGain = this.RULE("outputGain", () => {
-    this.CONSUME(t.Gain);
-    this.OPTION({ GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) });
+    const keyword = this.CONSUME(t.Gain);
+    const value = this.OPTION(this.sameLineQuantity);
+    if (this.building) this.tree.setting("gain", keyword, value);
   });
+
+  private readonly unknownArguments: Alternatives = [
+    { ALT: () => this.CONSUME(t.Quantity) },
+    { ALT: () => this.CONSUME2(t.Identifier) },
+    { ALT: () => this.CONSUME(t.QKeyword) },
+  ];
+  private readonly unknownRest = {
+    GATE: () => this.sameLine(),
+    DEF: () => {
+      const token = this.OR(this.unknownArguments) as IToken;
+      if (this.building) this.tree.took(token);
+    },
+  };
 
   /** A line that starts with a word that is no keyword (`bel 250Hz`): kept, so validation can suggest one. */
   public unknownStatement = this.RULE("unknownStatement", () => {
-    this.CONSUME(t.Identifier);
-    this.MANY({
-      GATE: () => this.sameLine(),
-      DEF: () => {
-        this.OR([
-          { ALT: () => this.CONSUME(t.Quantity) },
-          { ALT: () => this.CONSUME2(t.Identifier) },
-          { ALT: () => this.CONSUME(t.QKeyword) },
-        ]);
-      },
-    });
+    const word = this.CONSUME(t.Identifier);
+    if (this.building) this.tree.beginUnknown(word);
+    this.MANY(this.unknownRest);
   });
+}
+
+function bandTypeOf(keyword: IToken): BandType {
+  if (keyword.tokenType === t.LowShelf) return "lowshelf";
+  return keyword.tokenType === t.HighShelf ? "highshelf" : "bell";
 }
 
 /** The one parser instance: Chevrotain parsers are built once and reset per input. */
 export const parserInstance = new EqPresetParser();
 
-export interface CstParseResult {
-  cst: CstNode;
+export interface ParseResult {
+  /** Presets and file-level statements, in source order. */
+  items: (PresetBlock | Statement)[];
+  /** Tokens the grammar consumed only to skip them, in source order: each is a syntax error. */
+  strays: IToken[];
   tokens: IToken[];
   comments: IToken[];
   lexErrors: ILexingError[];
@@ -175,24 +277,30 @@ export interface CstParseResult {
 }
 
 /** Lexes and parses; never throws for any input text. */
-export function parseCst(text: string): CstParseResult {
+export function parseText(text: string): ParseResult {
   const lexed = t.eqLexer.tokenize(text);
+  const tree = parserInstance.tree;
+  tree.reset();
   parserInstance.input = lexed.tokens;
   // Every recovered error is an exception, and an exception's stack trace costs more than the
   // recovery itself; nobody reads these traces.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  let cst: CstNode;
   try {
-    cst = parserInstance.document();
+    parserInstance.document();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+  const items = tree.finish();
+  const strays = tree.strays;
+  // The builder must not keep the last document alive until the next parse.
+  tree.reset();
   return {
-    cst,
+    items,
+    strays,
     tokens: lexed.tokens,
     comments: lexed.groups["comments"] ?? [],
     lexErrors: lexed.errors,
-    parseErrors: [...parserInstance.errors],
+    parseErrors: parserInstance.errors,
   };
 }

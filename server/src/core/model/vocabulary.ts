@@ -26,9 +26,18 @@ export const FEW_EXAMPLES = 10;
 
 export class Vocabulary {
   private readonly byWord: Map<string, WordInfo>;
+  /**
+   * The words, most examples first, sorted once: every unknown word and every empty morph of a
+   * document asks for them, and sorting with localeCompare each time was most of the validation
+   * of text full of errors.
+   */
+  private readonly sorted: readonly WordInfo[];
+  private readonly sortedWords: readonly string[];
 
   constructor(words: readonly WordInfo[]) {
     this.byWord = new Map(words.map((info) => [normaliseWord(info.word), { ...info, word: normaliseWord(info.word) }]));
+    this.sorted = [...this.byWord.values()].sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
+    this.sortedWords = this.sorted.map((info) => info.word);
   }
 
   get size(): number {
@@ -36,12 +45,18 @@ export class Vocabulary {
   }
 
   lookup(word: string): WordInfo | undefined {
-    return this.byWord.get(normaliseWord(word));
+    // The words of a parsed morph are lower case already: a normalised key needs no second pass.
+    return this.byWord.get(word) ?? this.byWord.get(normaliseWord(word));
   }
 
   /** Most examples first. */
   words(): WordInfo[] {
-    return [...this.byWord.values()].sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
+    return [...this.sorted];
+  }
+
+  /** The first `count` of {@link words}, without copying the rest. */
+  topWords(count: number): WordInfo[] {
+    return this.sorted.slice(0, count);
   }
 
   /**
@@ -65,7 +80,7 @@ export class Vocabulary {
 
   /** The closest known word within a small edit distance, preferring words with more examples. */
   suggest(word: string): string | undefined {
-    return closest(normaliseWord(word), this.words().map((info) => info.word));
+    return closest(normaliseWord(word), this.sortedWords);
   }
 }
 
@@ -99,6 +114,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: no need to compute it past the limit.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const distance = editDistance(word, candidate);
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
@@ -108,18 +125,34 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/**
+ * Three rows of the distance table, reused: the last two rows and the one being filled are all the
+ * recurrence reads (a transposition looks two rows back). Grown when a longer word comes.
+ */
+let rows: Int32Array[] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 export function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 8) return Math.abs(a.length - b.length);
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
+  if (rows[0]!.length < cols) rows = rows.map(() => new Int32Array(cols * 2));
+  let beforePrevious = rows[0]!;
+  let previous = rows[1]!;
+  let current = rows[2]!;
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        value = Math.min(value, beforePrevious[j - 2]! + 1);
+      current[j] = value;
     }
+    const spare = beforePrevious;
+    beforePrevious = previous;
+    previous = current;
+    current = spare;
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }

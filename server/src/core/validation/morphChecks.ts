@@ -7,10 +7,7 @@ import type { DiagnosticSink } from "./sink.js";
 
 export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: DiagnosticSink): void {
   if (morph.terms.length === 0) {
-    const examples = vocabulary
-      .words()
-      .slice(0, 2)
-      .map((info) => info.word);
+    const examples = vocabulary.topWords(2).map((info) => info.word);
     out.add(
       morph.keywordRange,
       "error",
@@ -51,8 +48,7 @@ export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: D
     if (!info) {
       const suggestion = vocabulary.suggest(term.word);
       const known = vocabulary
-        .words()
-        .slice(0, 6)
+        .topWords(6)
         .map((entry) => entry.word)
         .join(", ");
       const message = suggestion
