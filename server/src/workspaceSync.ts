@@ -24,7 +24,7 @@ export class WorkspaceSync {
   private lockRoot: string | undefined;
   private warn: (message: string) => void = () => undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private indexing: Promise<void> | undefined;
+  private indexing: Promise<number> | undefined;
 
   constructor(
     private readonly services: EqServices,
@@ -34,8 +34,11 @@ export class WorkspaceSync {
     private readonly delay = 30,
   ) {}
 
-  /** Indexes the folders in the background; resolves when done. The first folder holds the lockfile. */
-  index(folderUris: readonly string[], warn: (message: string) => void): Promise<void> {
+  /**
+   * Indexes the folders in the background; resolves with the number of files when done (the team
+   * words rebuilt from them). The first folder holds the lockfile.
+   */
+  index(folderUris: readonly string[], warn: (message: string) => void): Promise<number> {
     const roots = folderUris.map(pathOfUri).filter((root): root is string => root !== undefined);
     this.lockRoot = roots[0];
     this.warn = warn;
@@ -51,6 +54,7 @@ export class WorkspaceSync {
       for (const { file, meaning } of this.services.workspace.documents())
         this.signatures.set(file, tagSignature(meaning));
       this.rebuild();
+      return read;
     })();
     return this.indexing;
   }

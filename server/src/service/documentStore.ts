@@ -23,6 +23,7 @@ export interface ParsedDocument {
   text: string;
   ast: PresetDocument;
   presets: ResolvedPreset[];
+  lineStarts: readonly number[];
 }
 
 interface Entry {
@@ -30,8 +31,12 @@ interface Entry {
   incremental: IncrementalDocument;
   /** The file's default sample rate the presets were resolved with. */
   sampleRate: number | undefined;
-  /** The resolved preset of each block of this version. */
-  byBlock: Map<PresetBlock, ResolvedPreset>;
+  /**
+   * The resolved preset of each block resolved at this sample rate, across versions: a block the
+   * incremental parse reused is the same object, and a block no version holds any more goes with
+   * its entry. Kept, not rebuilt per version, so that an edit costs the blocks it made.
+   */
+  byBlock: WeakMap<PresetBlock, ResolvedPreset>;
 }
 
 export class DocumentStore {
@@ -44,11 +49,17 @@ export class DocumentStore {
     const incremental = cached ? updateIncrementalDocument(cached.incremental, text) : parseIncrementalDocument(text);
     const ast = incremental.document;
     const sampleRate = fileSampleRate(ast);
-    const known = cached && cached.sampleRate === sampleRate ? cached.byBlock : undefined;
-    const presets = resolveReusing(ast, known);
-    const byBlock = new Map<PresetBlock, ResolvedPreset>();
-    for (const preset of presets) if (preset.block) byBlock.set(preset.block, preset);
-    const parsed: ParsedDocument = { uri: document.uri, version: document.version, text, ast, presets };
+    const byBlock =
+      cached && cached.sampleRate === sampleRate ? cached.byBlock : new WeakMap<PresetBlock, ResolvedPreset>();
+    const presets = resolveReusing(ast, byBlock);
+    const parsed: ParsedDocument = {
+      uri: document.uri,
+      version: document.version,
+      text,
+      ast,
+      presets,
+      lineStarts: incremental.lineStarts,
+    };
     this.cache.set(document.uri, { parsed, incremental, sampleRate, byBlock });
     return parsed;
   }
@@ -59,20 +70,26 @@ export class DocumentStore {
 }
 
 /**
- * resolvePresets(ast), with the blocks the incremental parse reused taking their resolved form from
- * the previous version. A preset's resolution depends on its block and the file's default sample
- * rate only (the caller drops `known` when that changed); the rest goes through resolvePresets with
- * every file-level statement, so the unnamed preset and the default rate come out as before.
+ * resolvePresets(ast), with the blocks resolved before (by an earlier version, at the same file
+ * sample rate) taking their resolved form from `known`, which receives the new ones. A preset's
+ * resolution depends on its block and the file's default sample rate only (the caller starts
+ * `known` afresh when that changed); the rest goes through resolvePresets with every file-level
+ * statement, so the unnamed preset and the default rate come out as before.
  */
-function resolveReusing(ast: PresetDocument, known: Map<PresetBlock, ResolvedPreset> | undefined): ResolvedPreset[] {
-  if (!known) return resolvePresets(ast);
+function resolveReusing(ast: PresetDocument, known: WeakMap<PresetBlock, ResolvedPreset>): ResolvedPreset[] {
   const fresh = ast.items.filter((item) => item.kind !== "preset" || !known.has(item));
-  const resolved = resolvePresets({ ...ast, items: fresh });
+  const resolved = fresh.length > 0 ? resolvePresets({ ...ast, items: fresh }) : [];
   let next = 0;
   const presets: ResolvedPreset[] = [];
   if (resolved[0] && !resolved[0].block) presets.push(resolved[next++]!);
   for (const item of ast.items) {
-    if (item.kind === "preset") presets.push(known.get(item) ?? resolved[next++]!);
+    if (item.kind !== "preset") continue;
+    let preset = known.get(item);
+    if (!preset) {
+      preset = resolved[next++]!;
+      known.set(item, preset);
+    }
+    presets.push(preset);
   }
   return presets;
 }

@@ -77,11 +77,10 @@ export function updateIncrementalDocument(previous: IncrementalDocument, text: s
     const sliceLines = lineExtent(slice).lineCount - (end < chunks.length ? 1 : 0);
     shiftInPlace(sections, startLine);
     const lineDelta = startLine + sliceLines - endLine;
-    const rebuilt = [
-      ...chunks.slice(0, first),
-      ...splitIntoChunks(sections, startLine, sliceLines),
-      ...chunks.slice(end).map((chunk) => (lineDelta === 0 ? chunk : shiftedChunk(chunk, lineDelta))),
-    ];
+    const fresh = splitIntoChunks(sections, startLine, sliceLines);
+    const after =
+      lineDelta === 0 ? chunks.slice(end) : chunks.slice(end).map((chunk) => shiftedChunk(chunk, lineDelta));
+    const rebuilt = [...chunks.slice(0, first), ...fresh, ...after];
     // Line starts: kept before the slice, scanned in it, moved after it.
     const lineStarts = previous.lineStarts.slice(0, startLine);
     lineStartsOf(slice, startOffset, lineStarts);
@@ -94,10 +93,74 @@ export function updateIncrementalDocument(previous: IncrementalDocument, text: s
       text,
       lineStarts,
       chunks: rebuilt,
-      document: assembleDocument(rebuilt, lineStarts.length),
+      document: assembleDocument([spliced(previous, first, end, sections, after, lineDelta)], lineStarts.length),
       parsedLines: sliceLines,
     };
   }
+}
+
+/**
+ * The items, comments and syntax errors of the chunks `first` to `end` of `previous` replaced by
+ * `sections` and followed by `after`, as one section: the lists of the untouched chunks before
+ * the edit (and after it, when no line moved) are copied from the previous document in one go,
+ * so an edit does not cost a walk over every chunk of the file.
+ */
+function spliced(
+  previous: IncrementalDocument,
+  first: number,
+  end: number,
+  sections: DocumentSections,
+  after: readonly Chunk[],
+  lineDelta: number,
+): DocumentSections {
+  const chunks = previous.chunks;
+  let itemsBefore = 0;
+  let commentsBefore = 0;
+  for (let index = 0; index < first; index++) {
+    itemsBefore += chunks[index]!.items.length;
+    commentsBefore += chunks[index]!.comments.length;
+  }
+  let itemsReplaced = 0;
+  let commentsReplaced = 0;
+  for (let index = first; index < end; index++) {
+    itemsReplaced += chunks[index]!.items.length;
+    commentsReplaced += chunks[index]!.comments.length;
+  }
+  const join = <T>(
+    old: readonly T[],
+    before: number,
+    replaced: number,
+    middle: readonly T[],
+    rest: (chunk: Chunk) => readonly T[],
+  ): T[] => {
+    const out = old.slice(0, before);
+    for (const value of middle) out.push(value);
+    if (lineDelta === 0) for (let index = before + replaced; index < old.length; index++) out.push(old[index]!);
+    else for (const chunk of after) for (const value of rest(chunk)) out.push(value);
+    return out;
+  };
+  const { document } = previous;
+  const items = join(document.items, itemsBefore, itemsReplaced, sections.items, (chunk) => chunk.items);
+  const comments = join(
+    document.comments,
+    commentsBefore,
+    commentsReplaced,
+    sections.comments,
+    (chunk) => chunk.comments,
+  );
+  // Errors are few: a file without any kept none in its chunks, so only the reparsed part has some.
+  const errors = sections.errors.map((kind) => [...kind]);
+  if (document.syntaxErrors.length > 0) {
+    errors.forEach((kind) => (kind.length = 0));
+    const gather = (chunk: DocumentSections) =>
+      chunk.errors.forEach((list, kind) => {
+        for (const error of list) errors[kind]!.push(error);
+      });
+    for (let index = 0; index < first; index++) gather(chunks[index]!);
+    gather(sections);
+    for (const chunk of after) gather(chunk);
+  }
+  return { items, comments, errors };
 }
 
 /** Appends the offsets (plus `base`) at which the lines of `text` start (\r\n, \r and \n end a line, as for the lexer). */

@@ -27,6 +27,8 @@ export interface DocumentMeaning {
   text: string;
   ast: PresetDocument;
   presets: ResolvedPreset[];
+  /** The offset at which each line of `text` starts, when the reader has them (saves a scan per check). */
+  lineStarts?: readonly number[];
 }
 
 /** Parses and resolves a document's text; needs no model. */
@@ -189,6 +191,7 @@ export class EqServices {
       this.validationContext(),
       [this.model.current, this.model.vocabulary],
       (presets) => this.prefetchMorphs(presets),
+      meaning.lineStarts,
     );
   }
 

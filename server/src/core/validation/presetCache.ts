@@ -1,12 +1,20 @@
 /**
  * Per-preset diagnostics, cached by what they depend on, so that after an edit only the presets it
- * touched are checked again. A named preset's diagnostics depend on its text, the column it
- * starts at, its effective sample rate and the model; not on its line, as long as no message names
- * a line (DuplicateMorph's does: such a result is not cached). Hits come back moved to the preset's
- * current line. The file-level checks (syntax errors, duplicate names, file-level statements) and
- * the unnamed preset, which gathers statements from the whole file, are computed every time.
+ * touched are checked again, and the work per edit follows the edit, not the file.
+ *
+ * A preset's checks read the preset and the model only (presetDiagnostics), so the diagnostics of
+ * one ResolvedPreset object are remembered with the object itself: the language server's document
+ * store hands back the very objects of the presets an edit left alone, and those cost a look-up.
+ * A preset that is a new object (a new parse, or moved by lines added above it) is looked up by
+ * its text, the column it starts at and its effective sample rate; not by its line, as long as no
+ * message names a line (DuplicateMorph's does: such a result is kept by object only). Text hits
+ * come back moved to the preset's current line.
+ *
+ * The file-level checks (syntax errors, file-level statements, duplicate names) read the syntax
+ * errors, the file-level statements and the presets' names with their name ranges: when all of
+ * those are what they were at the last call, its file-level diagnostics are reused as well.
  */
-import { lineStartsOf, type PresetDocument, type Range } from "../language/index.js";
+import { lineStartsOf, type PresetDocument, type Range, type Statement, type SyntaxError } from "../language/index.js";
 import type { ResolvedPreset } from "../presets/index.js";
 import { sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
 import { fileDiagnostics, presetDiagnostics, type ValidationContext } from "./validate.js";
@@ -16,19 +24,31 @@ interface Entry {
   diagnostics: EqDiagnostic[];
 }
 
+/** What the file-level checks read at the last call, and what they gave. */
+interface FileLevel {
+  syntaxErrors: readonly SyntaxError[];
+  statements: Statement[];
+  presets: readonly ResolvedPreset[];
+  diagnostics: EqDiagnostic[];
+}
+
 /** Entries of the last generation that were not used in this one are dropped when it fills up. */
 const GENERATION_SIZE = 20_000;
 
 export class PresetDiagnosticsCache {
   private current = new Map<string, Entry>();
   private previous = new Map<string, Entry>();
+  /** Diagnostics by preset object, at the preset's own positions. */
+  private byPreset = new WeakMap<ResolvedPreset, EqDiagnostic[]>();
+  private fileLevel: FileLevel | undefined;
   private owners: readonly unknown[] = [];
 
   /**
    * validateDocument(document, context, presets), reusing earlier results. `owners` are what the
    * context's answers come from (the model in use, its vocabulary): when any of them is a
    * different object than at the last call, the cache starts empty.
-   * `prefetch` receives the presets about to be checked, before any is.
+   * `prefetch` receives the presets about to be checked, before any is. `lineStarts` (the offset
+   * of each line of `text`) saves scanning the text when the caller has them.
    */
   validate(
     text: string,
@@ -37,31 +57,55 @@ export class PresetDiagnosticsCache {
     context: ValidationContext,
     owners: readonly unknown[],
     prefetch: (presets: readonly ResolvedPreset[]) => void = () => undefined,
+    lineStarts?: readonly number[],
   ): EqDiagnostic[] {
     if (owners.length !== this.owners.length || owners.some((owner, index) => owner !== this.owners[index])) {
       this.current.clear();
       this.previous.clear();
+      this.byPreset = new WeakMap();
+      this.fileLevel = undefined;
       this.owners = [...owners];
     }
-    const lineStarts = lineStartsOf(text);
-    const keys = presets.map((preset) => keyOf(preset, text, lineStarts));
+    let starts = lineStarts;
+    const keyFor = (preset: ResolvedPreset) => keyOf(preset, text, (starts ??= lineStartsOf(text)));
+    const known = presets.map((preset) => this.byPreset.get(preset));
+    const keys = presets.map((preset, index) => (known[index] === undefined ? keyFor(preset) : undefined));
     const found = keys.map((key) => (key === undefined ? undefined : this.lookUp(key)));
-    prefetch(presets.filter((_, index) => found[index] === undefined));
-    const diagnostics = fileDiagnostics(document, presets);
+    prefetch(presets.filter((_, index) => known[index] === undefined && found[index] === undefined));
+    const diagnostics = [...this.fileDiagnostics(document, presets)];
     presets.forEach((preset, index) => {
-      const entry = found[index];
-      const line = preset.range.start.line;
-      if (entry) {
-        for (const diagnostic of entry.diagnostics) diagnostics.push(moved(diagnostic, line));
-        return;
+      let own = known[index];
+      if (own === undefined) {
+        const line = preset.range.start.line;
+        const entry = found[index];
+        own = entry
+          ? entry.diagnostics.map((diagnostic) => moved(diagnostic, line))
+          : presetDiagnostics(preset, context);
+        const key = keys[index];
+        if (!entry && key !== undefined && !own.some((diagnostic) => /\bline \d/.test(diagnostic.message)))
+          this.store(key, { diagnostics: own.map((diagnostic) => moved(diagnostic, -line)) });
+        this.byPreset.set(preset, own);
       }
-      const fresh = presetDiagnostics(preset, context);
-      for (const diagnostic of fresh) diagnostics.push(diagnostic);
-      const key = keys[index];
-      if (key !== undefined && !fresh.some((diagnostic) => /\bline \d/.test(diagnostic.message)))
-        this.store(key, { diagnostics: fresh.map((diagnostic) => moved(diagnostic, -line)) });
+      for (const diagnostic of own) diagnostics.push(diagnostic);
     });
     return sortDiagnostics(diagnostics);
+  }
+
+  private fileDiagnostics(document: PresetDocument, presets: readonly ResolvedPreset[]): EqDiagnostic[] {
+    const statements = document.items.filter((item): item is Statement => item.kind !== "preset");
+    const last = this.fileLevel;
+    if (
+      last &&
+      sameSyntaxErrors(last.syntaxErrors, document.syntaxErrors) &&
+      sameStatements(last.statements, statements) &&
+      sameNames(last.presets, presets)
+    ) {
+      last.presets = presets;
+      return last.diagnostics;
+    }
+    const diagnostics = fileDiagnostics(document, presets);
+    this.fileLevel = { syntaxErrors: document.syntaxErrors, statements, presets, diagnostics };
+    return diagnostics;
   }
 
   private lookUp(key: string): Entry | undefined {
@@ -79,6 +123,43 @@ export class PresetDiagnosticsCache {
     }
     this.current.set(key, entry);
   }
+}
+
+function sameRange(a: Range | undefined, b: Range | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function sameSyntaxErrors(a: readonly SyntaxError[], b: readonly SyntaxError[]): boolean {
+  return (
+    a === b ||
+    (a.length === b.length &&
+      a.every((error, i) => error.message === b[i]!.message && sameRange(error.range, b[i]!.range)))
+  );
+}
+
+/** File-level statements are kept only when they are the same objects (the incremental parse reuses them). */
+function sameStatements(a: readonly Statement[], b: readonly Statement[]): boolean {
+  return a.length === b.length && a.every((statement, i) => statement === b[i]);
+}
+
+/** What the duplicate-name check reads of each preset: its name and where the name is. */
+function sameNames(a: readonly ResolvedPreset[], b: readonly ResolvedPreset[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.name !== y.name || !!x.block !== !!y.block || !sameRange(x.block?.nameRange, y.block?.nameRange))
+      return false;
+  }
+  return true;
 }
 
 /**
