@@ -2,7 +2,8 @@
 
 Reads the rows, labels, network configuration and options that our training gets (bench.ts writes
 them as JSON next to a float32 file), trains the same network the same way, and prints one JSON
-line with the seconds the training loop took (imports and data loading excluded, as on our side).
+line with the seconds the training loop took (imports and data loading excluded, as on our side),
+wall-clock and CPU (process time: on a loaded machine the CPU seconds vary less than the wall's).
 
 The recipe, as server/src/core/network/ implements it: residual blocks h = act(x W_in + b_in),
 y = h + act(h W_res + b_res); encoder to a tanh latent, a mirrored decoder to a sigmoid output, a
@@ -106,6 +107,7 @@ def main():
     generator = torch.Generator().manual_seed(options["seed"])
     step = 0
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     for epoch in range(epochs):
         weight = start if epochs <= 1 else start + (end - start) * epoch / (epochs - 1)
         order = torch.randperm(n, generator=generator)
@@ -135,7 +137,8 @@ def main():
             optimizer.step()
             step += 1
     seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    cpu_seconds = time.process_time() - cpu0
+    print(json.dumps({"seconds": seconds, "cpuSeconds": cpu_seconds, "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 
 main()

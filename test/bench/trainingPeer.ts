@@ -9,7 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 export interface PeerTraining {
+  /** Wall-clock seconds of the training loop. */
   seconds: number;
+  /** CPU seconds of the process during the loop (all its threads). */
+  cpuSeconds: number;
   torch: string;
   threads: number;
 }

@@ -1,7 +1,7 @@
 /**
  * The V3 network: an autoencoder over the 13 normalised EQ parameters, with a projection head on
  * the latent for the supervised contrastive loss. Written with plain tfjs ops (no tf.layers): the
- * trainer (trainer.ts) runs a hand-written backward pass over the same parameters, and inference
+ * trainer (trainingLoop.ts) runs a hand-written backward pass over the same parameters, and inference
  * is a handful of fused matmuls.
  *
  * Shapes with the default configuration:
