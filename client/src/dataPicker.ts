@@ -11,10 +11,8 @@ import { DATA_FORMATS, sniffCsv, type DataFormat, type Sniffed } from "./dataFor
 import { pickOne, separator } from "./quickPick.js";
 import { samePath, toWorkspaceSetting } from "./settingsPaths.js";
 
-export interface TrainingData {
-  data: string;
-  socialFx?: string;
-}
+/** CSVs to train a new model on, or (`tagged`) the workspace's tagged presets to fine-tune on. */
+export type TrainingData = { data: string; socialFx?: string } | { tagged: true };
 
 export type DataChoice =
   | { kind: "train"; training: TrainingData }
@@ -154,18 +152,22 @@ function browseItems(): DataItem[] {
 }
 
 function sameChoice(a: TrainingData, b: TrainingData | undefined): boolean {
-  if (!b || !samePath(a.data, b.data)) return false;
+  if (!b || "tagged" in a || "tagged" in b) return b !== undefined && "tagged" in a && "tagged" in b;
+  if (!samePath(a.data, b.data)) return false;
   return a.socialFx && b.socialFx ? samePath(a.socialFx, b.socialFx) : !a.socialFx && !b.socialFx;
 }
 
-/** Asks what to train on; `state` keeps the last choice for preselection. */
+/**
+ * Asks what to train on; `state` keeps the last choice for preselection: the workspace's CSVs,
+ * its tagged presets (fine-tuning), then files elsewhere.
+ */
 export async function pickTrainingData(state: vscode.Memento): Promise<DataChoice> {
   const [csvs, tagged] = await Promise.all([workspaceCsvs(), taggedWords()]);
   const last = state.get<TrainingData>(LAST_CHOICE_KEY);
   const found = dataItems(csvs);
   let active = found.find((item) => item.choice && sameChoice(item.choice, last));
   const items: (DataItem | vscode.QuickPickItem)[] = [];
-  if (last && !active) {
+  if (last && !("tagged" in last) && !active) {
     // The last choice lies outside the workspace (or was moved): still offer it first.
     active = {
       label: `$(history) ${shown(last.data)}${last.socialFx ? ` + ${shown(last.socialFx)}` : ""}`,
@@ -177,25 +179,31 @@ export async function pickTrainingData(state: vscode.Memento): Promise<DataChoic
     items.push(active);
   }
   if (found.length > 0) items.push(separator("In this workspace"), ...found);
-  items.push(separator(found.length > 0 ? "Elsewhere" : "No training CSV in this workspace"), ...browseItems());
-  if (tagged.statements > 0)
-    items.push(separator("Tagged presets"), {
-      label: `$(tag) ${tagged.statements} tags statement${tagged.statements === 1 ? "" : "s"}: ${tagged.words.join(", ")}`,
-      description: "usable in morph already, no training needed",
+  if (tagged.statements > 0) {
+    // After the workspace's CSVs (first when it has none, as in most teams' repositories).
+    const taggedItem: DataItem = {
+      label: `$(tag) Fine-tune on this workspace's tagged presets (${tagged.statements} tags statement${tagged.statements === 1 ? "" : "s"}: ${tagged.words.join(", ")})`,
+      description: "no CSV needed",
       detail:
-        "Team words resolve through the shipped encoder as soon as a preset is tagged. eqp train learns only from CSV data, so there is nothing to train for them: choosing this ends the task.",
-      choose: async () =>
-        `Nothing to train for tagged presets: ${tagged.words.join(", ")} are already usable in morph (they resolve through the shipped encoder). eqp train learns only from SAFE-DB and SocialFX CSVs.`,
-    } satisfies DataItem);
+        "Team words work in morph as soon as a preset is tagged; fine-tuning teaches the bundled model your presets, so each team word decodes closer to them, while the bundled words keep their sound. Writes a new model folder; nothing changes until you use it.",
+      choice: { tagged: true },
+      choose: async () => ({ tagged: true }),
+    };
+    items.push(separator("Tagged presets"), taggedItem);
+    if (last && "tagged" in last) active = taggedItem;
+  }
+  items.push(separator(found.length > 0 ? "Elsewhere" : "No training CSV in this workspace"), ...browseItems());
   const picked = await pickOne<DataItem>(items, {
     title: "Train EQ model: what should it learn from?",
-    placeholder: "A SAFE-DB CSV is required; SocialFX can be added",
+    placeholder: "Your tagged presets, a SAFE-DB CSV, or SAFE-DB with SocialFX",
     active,
   });
   if (!picked) return { kind: "stop", message: "No training data chosen: nothing was trained." };
   const chosen = await picked.choose();
   if (typeof chosen === "string") return { kind: "stop", message: chosen };
   await state.update(LAST_CHOICE_KEY, chosen);
+  // Tagged presets need no path, so there is nothing to remember in the settings.
+  if ("tagged" in chosen) return { kind: "train", training: chosen };
   return (await confirmRemember(chosen))
     ? { kind: "train", training: chosen }
     : { kind: "stop", message: "Cancelled: nothing was trained." };
@@ -206,7 +214,7 @@ interface ConfirmItem extends vscode.QuickPickItem {
 }
 
 /** The second step: train once, or train and save the choice in the workspace settings. */
-async function confirmRemember(chosen: TrainingData): Promise<boolean> {
+async function confirmRemember(chosen: { data: string; socialFx?: string }): Promise<boolean> {
   const folder = folderPath();
   const dataSetting = toWorkspaceSetting(chosen.data, folder);
   const crowdSetting = chosen.socialFx ? toWorkspaceSetting(chosen.socialFx, folder) : "";

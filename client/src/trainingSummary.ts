@@ -15,13 +15,34 @@ interface WordScore {
 interface TrainedMetadata {
   vocabulary?: { word?: unknown; examples?: unknown }[];
   model?: {
-    data?: { file?: unknown; rowsRead?: unknown; rowsUsed?: unknown; malformedRows?: unknown; socialFx?: unknown };
-    training?: { seconds?: unknown };
+    data?: {
+      file?: unknown;
+      rowsRead?: unknown;
+      rowsUsed?: unknown;
+      malformedRows?: unknown;
+      socialFx?: unknown;
+      fineTuned?: { teamExamples?: unknown[] };
+    };
+    training?: { seconds?: unknown; fineTuning?: { seconds?: unknown } };
     evaluation?: {
       heldOut?: { rows?: unknown; curveErrorDb?: unknown; flatCurveErrorDb?: unknown };
       words?: WordScore[];
+      fineTuning?: { teamWords?: TeamWordFit[]; bundledDrift?: Drift };
     };
   };
+}
+
+interface TeamWordFit {
+  word?: unknown;
+  examples?: unknown;
+  beforeDb?: unknown;
+  afterDb?: unknown;
+}
+
+interface Drift {
+  maxDb?: unknown;
+  word?: unknown;
+  mixMaxDb?: unknown;
 }
 
 /** Below this many examples a word is a guess, whatever the model says about it. */
@@ -41,6 +62,7 @@ function list(words: string[], max = 6): string {
  */
 export function summarizeTraining(metadata: unknown, bundledWords: readonly string[] = []): string[] {
   const meta = (typeof metadata === "object" && metadata !== null ? metadata : {}) as TrainedMetadata;
+  if (meta.model?.data?.fineTuned !== undefined) return summarizeFineTuning(meta);
   const vocabulary = (Array.isArray(meta.vocabulary) ? meta.vocabulary : [])
     .filter((entry) => typeof entry?.word === "string")
     .map((entry) => ({ word: entry.word as string, examples: finite(entry.examples) ? entry.examples : 0 }));
@@ -105,5 +127,33 @@ export function summarizeTraining(metadata: unknown, bundledWords: readonly stri
     lines.push(
       `Not in this model but in the bundled one: ${list(lost)}. Presets using them show errors while this model is in use.`,
     );
+  return lines;
+}
+
+/** The summary of a model fine-tuned on the workspace's tagged presets (`eqp train` without a CSV). */
+function summarizeFineTuning(meta: TrainedMetadata): string[] {
+  const examples = meta.model?.data?.fineTuned?.teamExamples?.length ?? 0;
+  const tuning = meta.model?.evaluation?.fineTuning;
+  const words = (tuning?.teamWords ?? []).filter(
+    (w): w is { word: string; examples: number; beforeDb: number; afterDb: number } =>
+      typeof w?.word === "string" && finite(w.examples) && finite(w.beforeDb) && finite(w.afterDb),
+  );
+  const seconds = meta.model?.training?.fineTuning?.seconds;
+  const lines = [
+    `Fine-tuned on ${count(examples, "tagged preset")} of this workspace${words.length > 0 ? ` (${list(words.map((w) => w.word))})` : ""}${finite(seconds) ? ` in ${Math.round(seconds)} s` : ""}.`,
+  ];
+  for (const word of words)
+    lines.push(
+      `'${word.word}' now comes ${word.afterDb.toFixed(2)} dB from its ${count(word.examples, "preset")} (${word.beforeDb.toFixed(2)} dB without training).`,
+    );
+  const drift = tuning?.bundledDrift;
+  if (finite(drift?.maxDb))
+    lines.push(
+      `The model's own words kept their sound: they moved at most ${drift.maxDb.toFixed(2)} dB${typeof drift.word === "string" ? ` ('${drift.word}')` : ""}${finite(drift.mixMaxDb) ? `, mixes of two at most ${drift.mixMaxDb.toFixed(2)} dB` : ""}.`,
+    );
+  else lines.push("How far the model's own words moved was not measured.");
+  lines.push(
+    "Team words still come from their tags: a word whose tags are deleted is unknown again. With eqpreset.lock committed, every morph whose bands moved is reported before it sounds different.",
+  );
   return lines;
 }

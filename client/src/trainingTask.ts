@@ -3,7 +3,8 @@
  * the `eqpreset.training.dataPath` / `socialFxPath` settings, or else chosen in a picker on every
  * run (dataPicker.ts), streams the progress into the task's terminal, writes into the workspace
  * model folder and ends with a plain-language summary. Data errors are printed as
- * `file:line: skipped: reason` for the `$eqpreset-train` problem matcher. Runs only in a trusted
+ * `file:line: skipped: reason` for the `$eqpreset-train` problem matcher, and tags that cannot be
+ * trained as `file:line:column: warning: …` for `$eqpreset-train-tags`. Runs only in a trusted
  * workspace: it executes a program on files from the settings.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -22,6 +23,8 @@ export interface TrainTaskDefinition extends vscode.TaskDefinition {
   task: "train";
   data?: string;
   socialfx?: string;
+  /** Fine-tune on the workspace's tagged presets instead of training on CSVs. */
+  tagged?: boolean;
   out?: string;
   epochs?: number;
 }
@@ -48,6 +51,7 @@ async function trainingData(
   say: (line: string) => void,
 ): Promise<TrainingData | undefined> {
   const config = vscode.workspace.getConfiguration("eqpreset");
+  if (definition.tagged) return { tagged: true };
   const fromTask = definition.data?.trim();
   if (fromTask) {
     const socialFx = definition.socialfx?.trim();
@@ -112,14 +116,19 @@ class TrainingTerminal implements vscode.Pseudoterminal {
       return;
     }
     const out = trainingOutputDir(this.definition);
-    const args = [this.cliPath, "train", "--data", training.data, "--out", out];
-    if (training.socialFx) args.push("--socialfx", training.socialFx);
+    const folder = workspaceFolder()?.uri.fsPath;
+    // Without CSVs, eqp fine-tunes the bundled model on the tagged presets of the workspace folder.
+    const args =
+      "tagged" in training
+        ? [this.cliPath, ...(folder ? ["--workspace", folder] : []), "train", "--out", out]
+        : [this.cliPath, "train", "--data", training.data, "--out", out];
+    if ("socialFx" in training && training.socialFx) args.push("--socialfx", training.socialFx);
     if (this.definition.epochs) args.push("--epochs", String(this.definition.epochs));
     this.write(`eqp ${args.slice(1).join(" ")}\n`);
     // The extension host's executable is Node (code-server) or Electron told to act as Node.
     this.child = spawn(process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
-      cwd: workspaceFolder()?.uri.fsPath,
+      cwd: folder,
     });
     this.child.stdout?.on("data", (chunk: Buffer) => this.write(chunk.toString()));
     this.child.stderr?.on("data", (chunk: Buffer) => this.write(chunk.toString()));
@@ -165,7 +174,7 @@ export function trainTask(
     TRAIN_TASK_NAME,
     TASK_TYPE,
     new vscode.CustomExecution(async () => new TrainingTerminal(cliPath, definition, context, onTrained)),
-    "$eqpreset-train",
+    ["$eqpreset-train", "$eqpreset-train-tags"],
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated };
   return task;

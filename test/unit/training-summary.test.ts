@@ -107,6 +107,42 @@ describe("the training summary", () => {
   });
 });
 
+describe("the fine-tuning summary", () => {
+  const tuned = (fineTuning: unknown) => ({
+    vocabulary: [
+      { word: "warm", examples: 596 },
+      { word: "whistlish", examples: 6 },
+    ],
+    model: {
+      data: { file: "SAFEEqualiserUserData.csv", fineTuned: { teamExamples: [{}, {}, {}, {}, {}, {}] } },
+      training: { seconds: 500, fineTuning: { seconds: 14.6 } },
+      evaluation: { heldOut: { rows: 300, curveErrorDb: 0.5 }, fineTuning },
+    },
+  });
+
+  it("says what the team words gained and how far the model's own words moved", () => {
+    const lines = summarizeTraining(
+      tuned({
+        teamWords: [{ word: "whistlish", examples: 6, beforeDb: 0.94, afterDb: 0.29 }],
+        bundledDrift: { medianDb: 0, maxDb: 0.01, word: "thin", mixMaxDb: 0.17 },
+      }),
+      ["warm"],
+    );
+    assert.match(lines[0]!, /^Fine-tuned on 6 tagged presets of this workspace \(whistlish\) in 15 s\.$/);
+    assert.ok(lines.includes("'whistlish' now comes 0.29 dB from its 6 presets (0.94 dB without training)."));
+    assert.ok(lines.some((line) => /moved at most 0\.01 dB \('thin'\), mixes of two at most 0\.17 dB/.test(line)));
+    assert.ok(lines.some((line) => /tags are deleted is unknown again/.test(line)));
+    // The base model's held-out figures belong to its own training, not this run.
+    assert.ok(!lines.some((line) => /people it never trained on/.test(line)));
+  });
+
+  it("says what it could not measure, never NaN or undefined", () => {
+    const lines = summarizeTraining(tuned({ teamWords: [{ word: "x", beforeDb: "?" }] }));
+    assert.ok(lines.some((line) => /was not measured/.test(line)));
+    for (const line of lines) assert.doesNotMatch(line, /NaN|undefined/);
+  });
+});
+
 describe("training data formats", () => {
   it("recognises SAFE-DB rows (no header) and counts them", () => {
     const sniffed = sniffCsv(toCsv(generateRows(30)));

@@ -21,6 +21,8 @@ export async function run(): Promise<void> {
 
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "team.e2e.ts", mocha);
   await import("./team.e2e.js");
+  mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "fineTune.e2e.ts", mocha);
+  await import("./fineTune.e2e.js");
   // Last: it resets the model and training settings the suites above set.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, "settings.e2e.ts", mocha);
   await import("./settings.e2e.js");
