@@ -224,13 +224,15 @@ export function createLanguageServer(
   connection.onInitialized(() => {
     reloadModel(modelPath);
     // Said in the server's log with the time since initialize: how long team words take to appear.
-    void workspaceSync.index(workspaceFolderUris, warn).then((files) =>
-      guard("workspace index", undefined, () =>
-        connection.console.info(
-          `workspace index: ${files} preset files, complete ${Math.round(performance.now() - initializedAt)} ms after initialize`,
+    void workspaceSync
+      .index(workspaceFolderUris, warn)
+      .then((files) =>
+        guard("workspace index", undefined, () =>
+          connection.console.info(
+            `workspace index: ${files} preset files, complete ${Math.round(performance.now() - initializedAt)} ms after initialize`,
+          ),
         ),
-      ),
-    );
+      );
     if (watchedFilesRegistration)
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {

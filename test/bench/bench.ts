@@ -2,7 +2,8 @@
  * `npm run bench`: on a generated 10,000-line file, parse+validate throughput next to JSON.parse
  * of the same content; hover and edit→diagnostics latency and memory over a real LSP connection,
  * next to yaml-language-server on the same presets as YAML (with a JSON schema, so it validates
- * and hovers too); server start-up; training time; model load and morph decode; the .vsix size.
+ * and hovers too); server start-up; team words (team-index.ts); training time, on SAFE-DB next to
+ * PyTorch and on both crowds; model load and morph decode; the .vsix size.
  * Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,12 +21,19 @@ import {
   trainNetwork,
   withCoverageRows,
 } from "../../server/src/core/network/index.js";
-import { loadDataset, parseDataset, fixedBounds } from "../../server/src/core/model/index.js";
+import {
+  fixedBounds,
+  loadDataset,
+  loadSocialFx,
+  parseDataset,
+  prepareCrowdData,
+} from "../../server/src/core/model/index.js";
 import { generateRows, toCsv } from "../support/safeCsv.js";
 import { generatePresets, toErrorHeavyText, toJsonText, toPresetText, toYamlText } from "./generate.js";
 import { measureServer, measureStartup, packageSize, YAML_SCHEMA_URI, yamlServerOptions } from "./servers.js";
 
 import { median } from "./stats.js";
+import { measureTeamWords } from "./team-index.js";
 import { trainWithPyTorch } from "./trainingPeer.js";
 
 const LINES = 10_000;
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
     (i) => `gainDb: ${i % 2 ? "" : "-"}${(i % 11) + 0.5}`,
   );
   const startup = await measureStartup();
+  const team = await measureTeamWords();
   const results = {
     lines: lineCount,
     presetBytes: Buffer.byteLength(text),
@@ -117,10 +126,19 @@ async function main(): Promise<void> {
     hoverRatio: ours.hoverMedianMs / peer.hoverMedianMs,
     editRatio: ours.editMedianMs / peer.editMedianMs,
     ...startup,
+    teamFiles: team.files,
+    teamIndexMs: team.indexMs,
+    teamServerIndexMs: team.serverIndexMs,
+    teamServerStartToTeamWordMs: team.serverStartToTeamWordMs,
+    teamTagEdits: team.tagEdits,
+    teamTagEditMedianMs: team.tagEditMedianMs,
+    teamTagEditP95Ms: team.tagEditP95Ms,
     vsixBytes: packageSize(),
   };
   const model = await modelBenchmarks();
   Object.assign(results, model);
+  const crowd = await crowdTraining();
+  Object.assign(results, crowd);
   const f = (value: number) => value.toFixed(value < 10 ? 2 : 1);
   const rows = [
     ["measure", "value"],
@@ -161,6 +179,22 @@ async function main(): Promise<void> {
     ["server start → first diagnostics (bundled model)", `${f(startup.startToDiagnosticsMs)} ms (target < 500)`],
     ["server start → model network loaded", `${f(startup.startToNetworkMs)} ms`],
     [
+      `team words: index ${team.files} files in process (walk, read, parse, words)`,
+      `${f(team.indexMs)} ms (target ≤ 2000)`,
+    ],
+    [
+      `team words: server initialize → index of ${team.files} files complete`,
+      team.serverIndexMs === undefined ? "not logged by the server" : `${f(team.serverIndexMs)} ms (target ≤ 2000)`,
+    ],
+    [
+      "team words: server start → a word tagged only in an unopened file resolves",
+      `${f(team.serverStartToTeamWordMs)} ms`,
+    ],
+    [
+      `team words: tag edit → another open file's diagnostics (median of ${team.tagEdits})`,
+      `${f(team.tagEditMedianMs)} ms, p95 ${f(team.tagEditP95Ms)} ms (target ≤ 300)`,
+    ],
+    [
       ".vsix size",
       results.vsixBytes === undefined
         ? "not built (npm run package failed)"
@@ -175,6 +209,12 @@ async function main(): Promise<void> {
       model.peerTrainingSeconds === undefined
         ? (model.peerTrainingFailure ?? "not run")
         : `${f(model.peerTrainingSeconds)} s (${f(model.trainingVsPyTorch!)}; target ≤ 1)`,
+    ],
+    [
+      "training on the bigger data (SAFE-DB + SocialFX, the shipped recipe, one run)",
+      "skipped" in crowd
+        ? crowd.skipped
+        : `${f(crowd.crowdTrainingSeconds)} s, ${crowd.crowdTrainingRows} rows (${crowd.crowdRows} SAFE-DB + SocialFX rows of ${crowd.crowdWords} words, the rest coverage rows); data preparation ${f(crowd.crowdPrepareSeconds)} s`,
     ],
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
@@ -242,6 +282,51 @@ async function modelBenchmarks() {
     modelLoadMs,
     morphDecodeSingleMs: median(single),
     morphDecodeBatchedMs: median(batched),
+  };
+}
+
+/**
+ * One training run of what `eqp train --data SAFE… --socialfx SocialFX…` trains for the shipped
+ * model (trainingRun.ts: both crowds prepared, words chosen by confidence, coverage rows, 150
+ * epochs, seed 1), without its held-out or cross-validation runs. Skipped without ../shared/data.
+ */
+async function crowdTraining(): Promise<
+  | { skipped: string }
+  | {
+      crowdRows: number;
+      crowdWords: number;
+      crowdTrainingRows: number;
+      crowdPrepareSeconds: number;
+      crowdTrainingSeconds: number;
+    }
+> {
+  const dir = path.resolve("..", "shared", "data");
+  const safeFile = path.join(dir, "SAFEEqualiserUserData.csv");
+  const socialFile = path.join(dir, "SocialFX_eq_contributions.csv");
+  const missing = [safeFile, socialFile].filter((file) => !existsSync(file));
+  if (missing.length > 0)
+    return { skipped: `skipped: ${missing.map((file) => path.basename(file)).join(" and ")} not in ${dir}` };
+  const seed = 1;
+  const prepareStart = performance.now();
+  // As trainingRun.ts loads them: every SAFE-DB word (the crowds together decide which ship).
+  const crowd = prepareCrowdData(loadDataset(safeFile, { minExamples: 1 }), loadSocialFx(socialFile), { seed });
+  const bounds = fixedBounds("plugin");
+  const words = crowd.words.map((entry) => entry.word);
+  const training = withCoverageRows(toMatrix(crowd.rows, bounds), labelsOf(crowd.rows, words), crowd.rows.length, seed);
+  const crowdPrepareSeconds = (performance.now() - prepareStart) / 1000;
+  const t0 = performance.now();
+  const { network } = await trainNetwork(training.rows, training.n, training.labels, DEFAULT_NETWORK_CONFIG, {
+    ...DEFAULT_TRAIN_OPTIONS,
+    seed,
+  });
+  const crowdTrainingSeconds = (performance.now() - t0) / 1000;
+  network.dispose();
+  return {
+    crowdRows: crowd.rows.length,
+    crowdWords: words.length,
+    crowdTrainingRows: training.n,
+    crowdPrepareSeconds,
+    crowdTrainingSeconds,
   };
 }
 
