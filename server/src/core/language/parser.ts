@@ -4,10 +4,11 @@
  * half-typed line never swallows the next one.
  *
  * The parser builds the syntax tree itself, through its actions (astBuilder.ts): building a CST
- * and then walking it cost five times the recognition. Its rules, their order and their
- * occurrence indices are the grammar's, unchanged: Chevrotain's recovery (and so every syntax
- * error) follows from them. The alternatives and repetition bodies are built once, not at each
- * rule call, as Chevrotain's performance guide advises.
+ * and then walking it cost five times the recognition. Chevrotain's recovery (and so every syntax
+ * error) follows from the rules that can fail (document, preset) and the rule stack above a
+ * failure; a morph's words and a band's parameters are read inside their statement's rule rather
+ * than by a rule each, since nothing in them can fail. The alternatives and repetition bodies are
+ * built once, not at each rule call, as Chevrotain's performance guide advises.
  */
 import {
   EmbeddedActionsParser,
@@ -21,6 +22,7 @@ import {
 import type { BandType, PresetBlock, Statement } from "./ast.js";
 import { TreeBuilder } from "./astBuilder.js";
 import * as t from "./lexer.js";
+import { scan } from "./scanner.js";
 import { syntaxMessages } from "./syntaxMessages.js";
 
 type Alternatives = IOrAlt<IToken | void>[];
@@ -158,7 +160,15 @@ class EqPresetParser extends EmbeddedActionsParser {
     this.OR(this.statements);
   });
 
-  private readonly morphTerms = { GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.morphTerm) };
+  /** A word and its weight. Not a rule of its own: nothing in it can fail, and a rule call per word cost more than the word. */
+  private readonly morphTerms = {
+    GATE: () => this.sameLine(),
+    DEF: () => {
+      const word = this.CONSUME(t.Identifier);
+      const weight = this.OPTION(this.sameLineQuantity);
+      if (this.building) this.tree.morphTerm(word, weight);
+    },
+  };
 
   public morph = this.RULE("morph", () => {
     const keyword = this.CONSUME(t.Morph);
@@ -184,24 +194,11 @@ class EqPresetParser extends EmbeddedActionsParser {
   /** A value on the line of the token before it (a weight, a rate, a level). */
   private readonly sameLineQuantity = { GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) };
 
-  public morphTerm = this.RULE("morphTerm", () => {
-    const word = this.CONSUME(t.Identifier);
-    const weight = this.OPTION(this.sameLineQuantity);
-    if (this.building) this.tree.morphTerm(word, weight);
-  });
-
   private readonly bandKeywords: Alternatives = [
     { ALT: () => this.CONSUME(t.LowShelf) },
     { ALT: () => this.CONSUME(t.Bell) },
     { ALT: () => this.CONSUME(t.HighShelf) },
   ];
-  private readonly bandParameters = { GATE: () => this.sameLine(), DEF: () => this.SUBRULE(this.bandParameter) };
-
-  public band = this.RULE("band", () => {
-    const keyword = this.OR(this.bandKeywords) as IToken;
-    if (this.building) this.tree.beginBand(keyword, bandTypeOf(keyword));
-    this.MANY(this.bandParameters);
-  });
 
   private readonly qValue = { GATE: () => this.sameLine(), DEF: () => this.CONSUME2(t.Quantity) };
   private readonly parameterKinds: Alternatives = [
@@ -220,8 +217,13 @@ class EqPresetParser extends EmbeddedActionsParser {
     },
   ];
 
-  public bandParameter = this.RULE("bandParameter", () => {
-    this.OR(this.parameterKinds);
+  /** A value or `q` with its value. Not a rule of its own, for the reason given at morphTerms. */
+  private readonly bandParameters = { GATE: () => this.sameLine(), DEF: () => this.OR2(this.parameterKinds) };
+
+  public band = this.RULE("band", () => {
+    const keyword = this.OR(this.bandKeywords) as IToken;
+    if (this.building) this.tree.beginBand(keyword, bandTypeOf(keyword));
+    this.MANY(this.bandParameters);
   });
 
   public sampleRate = this.RULE("sampleRate", () => {
@@ -278,7 +280,7 @@ export interface ParseResult {
 
 /** Lexes and parses; never throws for any input text. */
 export function parseText(text: string): ParseResult {
-  const lexed = t.eqLexer.tokenize(text);
+  const lexed = scan(text);
   const tree = parserInstance.tree;
   tree.reset();
   parserInstance.input = lexed.tokens;

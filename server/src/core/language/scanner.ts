@@ -1,0 +1,234 @@
+/**
+ * The lexer the parser runs: a character scanner that gives exactly the tokens, groups and errors
+ * of the Chevrotain lexer defined in lexer.ts (`eqLexer`, the reference; test/unit/scanner.test.ts
+ * compares the two on fuzzed text), in a third of its time: Chevrotain tries the token patterns as
+ * regular expressions one after another at every offset, and that was a third of a parse.
+ *
+ * What the scanner must agree on, pattern by pattern, is written next to each reader below. The
+ * one rule across them: at an offset, the first pattern of `allTokens` that matches wins (not the
+ * longest), except that a keyword loses to a longer identifier (its `longer_alt`).
+ */
+import {
+  defaultLexerErrorProvider,
+  type ILexingError,
+  type ILexingResult,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import * as t from "./lexer.js";
+
+const TAB = 9;
+const LF = 10;
+const FF = 12;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const HASH = 35;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const SLASH = 47;
+const SEMICOLON = 59;
+const BACKSLASH = 92;
+const UNDERSCORE = 95;
+const LCURLY = 123;
+const RCURLY = 125;
+
+/** `[ \t\r\n\f\u00a0\ufeff]` */
+function isSpace(code: number): boolean {
+  return (
+    code === SPACE || code === TAB || code === LF || code === CR || code === FF || code === 0xa0 || code === 0xfeff
+  );
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isLetter(code: number): boolean {
+  const folded = code | 32;
+  return folded >= 97 && folded <= 122;
+}
+
+/** `[A-Za-z0-9_]`: what may not follow a unit. */
+function isWordCharacter(code: number): boolean {
+  return isLetter(code) || isDigit(code) || code === UNDERSCORE;
+}
+
+/** `[A-Za-z0-9_\-']`: the rest of an identifier. */
+function isIdentifierPart(code: number): boolean {
+  return isWordCharacter(code) || code === MINUS || code === 39;
+}
+
+/** JavaScript's `.` (no `s` flag): anything but a line terminator. */
+function isDotCharacter(code: number): boolean {
+  return code === code && code !== LF && code !== CR && code !== 0x2028 && code !== 0x2029;
+}
+
+function digitsEnd(text: string, at: number): number {
+  while (isDigit(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Whether the letters of `text` at `at` are `lower` in any case. */
+function hasLetters(text: string, at: number, lower: string): boolean {
+  for (let index = 0; index < lower.length; index++)
+    if ((text.charCodeAt(at + index) | 32) !== lower.charCodeAt(index)) return false;
+  return true;
+}
+
+/**
+ * `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?([ \t]*(khz|hz|db|k)(?![A-Za-z0-9_]))?` (units in any
+ * case): the end of a Quantity at `at`, or `at` when none starts there. Every part after the
+ * number is optional, so the regular expression's first success is the greedy one; a unit that
+ * fails its look-ahead is tried as the next alternative, and with no unit the spaces before it
+ * are given back.
+ */
+function quantityEnd(text: string, start: number): number {
+  let at = text.charCodeAt(start) === PLUS || text.charCodeAt(start) === MINUS ? start + 1 : start;
+  if (isDigit(text.charCodeAt(at))) {
+    at = digitsEnd(text, at);
+    if (text.charCodeAt(at) === DOT) at = digitsEnd(text, at + 1);
+  } else if (text.charCodeAt(at) === DOT && isDigit(text.charCodeAt(at + 1))) {
+    at = digitsEnd(text, at + 1);
+  } else {
+    return start;
+  }
+  if ((text.charCodeAt(at) | 32) === 101) {
+    let exponent = at + 1;
+    if (text.charCodeAt(exponent) === PLUS || text.charCodeAt(exponent) === MINUS) exponent++;
+    if (isDigit(text.charCodeAt(exponent))) at = digitsEnd(text, exponent);
+  }
+  let unit = at;
+  while (text.charCodeAt(unit) === SPACE || text.charCodeAt(unit) === TAB) unit++;
+  for (const letters of UNITS) {
+    const end = unit + letters.length;
+    if (hasLetters(text, unit, letters) && !isWordCharacter(text.charCodeAt(end))) return end;
+  }
+  return at;
+}
+
+const UNITS = ["khz", "hz", "db", "k"];
+
+/**
+ * `"([^"\\\r\n]|\\.)*"`, then `"([^"\\\r\n]|\\.)*`: the end of a quoted name at `at` (a quote), and
+ * whether it is closed. An escape takes the next character unless that ends the line; a `"` taken
+ * by an escape never closes the name, so the first unescaped one does.
+ */
+function quotedEnd(text: string, at: number): { end: number; closed: boolean } {
+  let index = at + 1;
+  for (;;) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) return { end: index + 1, closed: true };
+    if (code === BACKSLASH) {
+      if (!isDotCharacter(text.charCodeAt(index + 1))) return { end: index, closed: false };
+      index += 2;
+    } else if (code !== code || code === LF || code === CR) {
+      return { end: index, closed: false };
+    } else {
+      index++;
+    }
+  }
+}
+
+const KEYWORD_TYPES = new Map<string, TokenType>(t.KEYWORD_SPECS.map((spec) => [spec.word, spec.token]));
+const LONGEST_KEYWORD = Math.max(...t.KEYWORD_SPECS.map((spec) => spec.word.length));
+
+/** A word is a keyword when all of it is one, in any case (a longer word is an identifier). */
+function wordType(image: string): TokenType {
+  if (image.length > LONGEST_KEYWORD) return t.Identifier;
+  return KEYWORD_TYPES.get(image) ?? KEYWORD_TYPES.get(image.toLowerCase()) ?? t.Identifier;
+}
+
+/** Whether some pattern matches at `at`: where Chevrotain's lexer stops skipping unreadable characters. */
+function startsToken(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (isSpace(code) || isLetter(code) || code === UNDERSCORE || isDigit(code)) return true;
+  if (code === HASH || code === QUOTE || code === LCURLY || code === RCURLY || code === SEMICOLON) return true;
+  if (code === SLASH) return text.charCodeAt(at + 1) === SLASH;
+  return (code === PLUS || code === MINUS || code === DOT) && quantityEnd(text, at) > at;
+}
+
+/** The type of the token {@link tokenEnd} found last (a variable, not an object per token). */
+let foundType: TokenType = t.Identifier;
+
+/** The end of the token at `at` (not white space), its type in `foundType`; `at` when no pattern matches there. */
+function tokenEnd(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (isLetter(code) || code === UNDERSCORE) {
+    let end = at + 1;
+    while (isIdentifierPart(text.charCodeAt(end))) end++;
+    foundType = t.Identifier;
+    return end;
+  }
+  if (code === HASH || (code === SLASH && text.charCodeAt(at + 1) === SLASH)) {
+    let end = at + 1;
+    while (end < text.length && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
+    foundType = t.Comment;
+    return end;
+  }
+  if (code === QUOTE) {
+    const { end, closed } = quotedEnd(text, at);
+    foundType = closed ? t.StringLiteral : t.UnterminatedString;
+    return end;
+  }
+  if (code === LCURLY || code === RCURLY || code === SEMICOLON) {
+    foundType = code === LCURLY ? t.LCurly : code === RCURLY ? t.RCurly : t.Semicolon;
+    return at + 1;
+  }
+  foundType = t.Quantity;
+  return quantityEnd(text, at);
+}
+
+/** Lexes `text` into Chevrotain tokens (full positions), the comments group and lexing errors. */
+export function scan(text: string): ILexingResult {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  const errors: ILexingError[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let offset = 0;
+  while (offset < text.length) {
+    const code = text.charCodeAt(offset);
+    if (isSpace(code)) {
+      // Skipped; the only token that holds line ends (\r\n, \r and \n, as Chevrotain counts them).
+      do {
+        const space = text.charCodeAt(offset++);
+        if (space === LF || (space === CR && text.charCodeAt(offset) !== LF)) {
+          line++;
+          lineStart = offset;
+        }
+      } while (offset < text.length && isSpace(text.charCodeAt(offset)));
+      continue;
+    }
+    const end = tokenEnd(text, offset);
+    if (end === offset) {
+      const start = offset;
+      do offset++;
+      while (offset < text.length && !startsToken(text, offset));
+      const length = offset - start;
+      const column = start - lineStart + 1;
+      const message = defaultLexerErrorProvider.buildUnexpectedCharactersMessage(text, start, length, line, column);
+      errors.push({ offset: start, line, column, length, message });
+      continue;
+    }
+    const image = text.slice(offset, end);
+    const type = foundType === t.Identifier ? wordType(image) : foundType;
+    const startColumn = offset - lineStart + 1;
+    const token: IToken = {
+      image,
+      startOffset: offset,
+      endOffset: end - 1,
+      startLine: line,
+      endLine: line,
+      startColumn,
+      endColumn: startColumn + image.length - 1,
+      tokenTypeIdx: type.tokenTypeIdx!,
+      tokenType: type,
+    };
+    if (type === t.Comment) comments.push(token);
+    else tokens.push(token);
+    offset = end;
+  }
+  return { tokens, groups: { comments }, errors };
+}

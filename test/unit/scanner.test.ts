@@ -1,0 +1,106 @@
+/**
+ * The scanner the parser runs (scanner.ts) against the Chevrotain lexer that defines the tokens
+ * (lexer.ts): the same tokens with the same positions, the same comments and the same errors, on
+ * fuzz documents and on soups of the characters where the patterns are subtle.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ILexingResult, IToken } from "chevrotain";
+import { eqLexer } from "../../server/src/core/language/index.js";
+import { scan } from "../../server/src/core/language/scanner.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
+import { fuzzDocument, readSamples } from "../fuzz/generate.js";
+
+function plain(token: IToken): unknown[] {
+  return [
+    token.tokenType.name,
+    token.tokenTypeIdx,
+    token.image,
+    token.startOffset,
+    token.endOffset,
+    token.startLine,
+    token.endLine,
+    token.startColumn,
+    token.endColumn,
+  ];
+}
+
+function shown(result: ILexingResult): unknown {
+  return {
+    tokens: result.tokens.map(plain),
+    comments: (result.groups["comments"] ?? []).map(plain),
+    errors: result.errors,
+  };
+}
+
+function assertSameAsLexer(text: string): void {
+  assert.deepEqual(shown(scan(text)), shown(eqLexer.tokenize(text)), JSON.stringify(text));
+}
+
+/** Characters around which the patterns decide: signs, dots, exponents, units, quotes and escapes, line ends. */
+const PIECES = [
+  ..." \t\r\n\f\u00a0\ufeff\u2028\u0000{};#/\"\\'_-+.eEkKhHzZdDbBqQx19",
+  "kHz",
+  "Hz",
+  "dB",
+  "db",
+  "1e5",
+  "2.5",
+  ".5",
+  "\r\n",
+  "//",
+  "bell",
+  "BELL",
+  "q",
+  "preset",
+  "morph",
+  "gain",
+  "samplerate",
+  "tags",
+  "lowshelf",
+  "highshelf",
+  "é",
+  "😀",
+  "@",
+];
+
+describe("scanner", () => {
+  it("reads the samples and fuzz documents as the Chevrotain lexer does", () => {
+    for (const sample of readSamples()) assertSameAsLexer(sample.text);
+    const samples = readSamples();
+    for (let index = 0; index < 3000; index++) assertSameAsLexer(fuzzDocument(20261201, index, samples).text);
+  });
+
+  it("reads soups of the tricky characters as the Chevrotain lexer does", () => {
+    const random = new SeededRandom(7);
+    for (let index = 0; index < 20000; index++) {
+      let text = "";
+      const length = 1 + Math.floor(random.next() * 12);
+      for (let piece = 0; piece < length; piece++) text += PIECES[Math.floor(random.next() * PIECES.length)];
+      assertSameAsLexer(text);
+    }
+  });
+
+  it("reads the edge cases of numbers, units, names and comments as the Chevrotain lexer does", () => {
+    for (const text of [
+      "",
+      "1",
+      "1.",
+      "+.5e-3kHz",
+      "1e",
+      "1e+",
+      "2 k2",
+      "3 khzx",
+      "3\tdb",
+      "4 \tHz;",
+      "- 1",
+      '"a\\"b" "c\\',
+      '"open\r\nnext',
+      "# note\r// other\nbell",
+      "/ x",
+      "\u0000\u0001 @@ bell",
+      "q'x bells Bell- _x",
+    ])
+      assertSameAsLexer(text);
+  });
+});
