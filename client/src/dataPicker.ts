@@ -182,8 +182,8 @@ export async function pickTrainingData(state: vscode.Memento): Promise<DataChoic
   if (tagged.statements > 0) {
     // After the workspace's CSVs (first when it has none, as in most teams' repositories).
     const taggedItem: DataItem = {
-      label: `$(tag) Fine-tune on this workspace's tagged presets (${tagged.statements} tags statement${tagged.statements === 1 ? "" : "s"}: ${tagged.words.join(", ")})`,
-      description: "no CSV needed",
+      label: "$(tag) Fine-tune on this workspace's tagged presets",
+      description: `${tagged.statements} tagged: ${tagged.words.join(", ")}`,
       detail:
         "Team words work in morph as soon as a preset is tagged; fine-tuning teaches the bundled model your presets, so each team word decodes closer to them, while the bundled words keep their sound. Writes a new model folder; nothing changes until you use it.",
       choice: { tagged: true },

@@ -46,12 +46,16 @@ function taggedExamples(services: EqServices): { examples: TaggedExample[]; word
       column: range.start.character + 1,
     });
     if (bundled.lookup(word.word)) {
-      for (const example of word.examples)
+      // One problem per file, at its first such tag: eight tags of one word are one thing to fix.
+      const files = [...new Set(word.examples.map((example) => example.file))];
+      for (const file of files) {
+        const here = word.examples.filter((example) => example.file === file);
         problems.push({
-          file: example.file,
-          ...where(example.range),
-          message: `'${word.word}' is a word of the model: preset ${example.preset} is not trained as its example (rename the tag to define the team's own word)`,
+          file,
+          ...where(here[0]!.range),
+          message: `'${word.word}' is a word of the model: ${here.length === 1 ? `preset ${here[0]!.preset} is` : `the ${here.length} presets tagged '${word.word}' in this file are`} not trained as its example${here.length === 1 ? "" : "s"} (rename the tag to define the team's own word)`,
         });
+      }
       continue;
     }
     words.push({ word: word.word, confidence: word.confidence, summary: word.summary });
