@@ -121,7 +121,17 @@ class TrainingTerminal implements vscode.Pseudoterminal {
     const args =
       "tagged" in training
         ? [this.cliPath, ...(folder ? ["--workspace", folder] : []), "train", "--out", out]
-        : [this.cliPath, "train", "--data", training.data, "--out", out];
+        : [
+            this.cliPath,
+            ...(folder ? ["--workspace", folder] : []),
+            "train",
+            "--data",
+            training.data,
+            "--out",
+            out,
+            // The team's words are learnt too: tags always count, CSVs only when configured.
+            "--tagged",
+          ];
     if ("socialFx" in training && training.socialFx) args.push("--socialfx", training.socialFx);
     if (this.definition.epochs) args.push("--epochs", String(this.definition.epochs));
     this.write(`eqp ${args.slice(1).join(" ")}\n`);

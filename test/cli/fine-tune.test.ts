@@ -9,6 +9,7 @@ import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { temporaryRepository } from "../support/cli.js";
+import { generateRows, toCsv } from "../support/safeCsv.js";
 
 const { repo, write, eqpIn } = temporaryRepository("fine-tune");
 const model = path.join(repo, ".eqpreset", "model");
@@ -82,5 +83,20 @@ describe("eqp train on tagged presets", () => {
     rmSync(path.join(repo, "presets", "whistles.eqp"));
     const untagged = eqpIn("check", "--model", model, "sfx/use.eqp");
     assert.match(untagged.stdout, /unknown-word Unknown word 'whistlish'/);
+  });
+
+  it("with --data and --tagged, a new model learns the CSV's words and the team's", () => {
+    write("presets/whistles.eqp", whistles());
+    write("data.csv", toCsv(generateRows(120, 3, ["warm", "bright"])));
+    const out = path.join(repo, "from-data");
+    const run = eqpIn("train", "--data", "data.csv", "--tagged", "--out", out, "--epochs", "3", "--no-eval");
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /tagged presets: 5 examples of whistlish/);
+    const metadata = JSON.parse(readFileSync(path.join(out, "metadata.json"), "utf8")) as {
+      vocabulary: { word: string; examples: number; confidence?: { sources: Record<string, number> } }[];
+    };
+    assert.deepEqual(metadata.vocabulary.map((entry) => entry.word).sort(), ["bright", "warm", "whistlish"]);
+    const team = metadata.vocabulary.find((entry) => entry.word === "whistlish");
+    assert.deepEqual(team?.confidence?.sources, { team: 5 });
   });
 });

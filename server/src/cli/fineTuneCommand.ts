@@ -21,19 +21,23 @@ export interface FineTuneCommandOptions {
   shouldStop: () => boolean;
 }
 
-interface Problem {
+export interface Problem {
   file: string;
   line: number;
   column: number;
   message: string;
 }
 
-function problemLine(problem: Problem): string {
+export function problemLine(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: warning: ${problem.message}`;
 }
 
 /** What the workspace's tags give to train on, and every tag that gives nothing, with why. */
-function taggedExamples(services: EqServices): { examples: TaggedExample[]; words: TaggedWord[]; problems: Problem[] } {
+export function taggedExamples(services: EqServices): {
+  examples: TaggedExample[];
+  words: TaggedWord[];
+  problems: Problem[];
+} {
   const host = services.model;
   const flat = flatParametersOf(host.current.metadata);
   const bundled = host.bundledVocabulary;
@@ -124,4 +128,16 @@ export async function fineTuneCommand(options: FineTuneCommandOptions): Promise<
     `the model's own words moved by ${drift.medianDb.toFixed(2)} dB (median), at most ${drift.maxDb.toFixed(2)} dB ('${drift.word}'); mixes of two by ${drift.mixMedianDb.toFixed(2)} dB, at most ${drift.mixMaxDb.toFixed(2)} dB; with an eqpreset.lock committed (eqp lock), every morph that moved is reported before it sounds different\n`,
   );
   process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
+}
+
+/** `eqp train --data … --tagged`: the workspace's tagged presets, read with the bundled model, for the CSV training. */
+export async function taggedForTraining(): Promise<{ examples: TaggedExample[]; words: TaggedWord[] }> {
+  const services = await cliServices(undefined, { network: true, ignoreBrokenLock: true });
+  try {
+    const { examples, words, problems } = taggedExamples(services);
+    for (const problem of problems) process.stdout.write(`${problemLine(problem)}\n`);
+    return { examples, words };
+  } finally {
+    services.dispose();
+  }
 }

@@ -10,7 +10,7 @@ import { evaluateModel, type Evaluation } from "../core/model/index.js";
 import { loadSemanticModel, ModelFolderError } from "../core/network/modelFolder.js";
 import { runTrainingJob, TrainingStopped } from "../core/network/trainingRun.js";
 import type { EpochProgress } from "../core/network/index.js";
-import { fineTuneCommand } from "./fineTuneCommand.js";
+import { fineTuneCommand, taggedForTraining } from "./fineTuneCommand.js";
 import { UsageError } from "./files.js";
 import { cliServices } from "./services.js";
 
@@ -75,6 +75,7 @@ export function addModelCommands(program: Command): void {
     )
     .option("--data <csv>", "SAFEEqualiserUserData.csv (without it: fine-tune on the workspace's tagged presets)")
     .option("--model <dir>", "without --data: the model to fine-tune (default: the bundled model)")
+    .option("--tagged", "with --data: also learn the team words of the workspace's tagged presets")
     .option("--socialfx <csv>", "SocialFX_eq_contributions.csv: train on both crowds, words chosen by confidence")
     .requiredOption("--out <dir>", "the model folder to write")
     .option("--epochs <n>", "training epochs (default 150; fine-tuning 40)", integer("epochs", 1))
@@ -98,6 +99,7 @@ export function addModelCommands(program: Command): void {
       async (options: {
         data?: string;
         model?: string;
+        tagged?: boolean;
         socialfx?: string;
         out: string;
         epochs?: number;
@@ -148,6 +150,7 @@ export function addModelCommands(program: Command): void {
             folds: options.folds,
             holdout: options.holdout,
             backend: options.backend,
+            ...(options.tagged ? { tagged: await taggedForTraining() } : {}),
             onProgress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
             onMessage: (message) => process.stdout.write(`${message}\n`),
             shouldStop: () => stopping,

@@ -44,6 +44,7 @@ import {
   AUGMENTATION,
 } from "./modelBuilding.js";
 import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
+import type { TaggedExample, TaggedWord } from "./fineTune.js";
 import { trainNetwork } from "./trainingLoop.js";
 import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "./trainOptions.js";
 
@@ -71,6 +72,8 @@ export interface TrainJobOptions {
   onProgress?: (phase: string, progress: EpochProgress) => void;
   onMessage?: (message: string) => void;
   shouldStop?: () => boolean;
+  /** The workspace's tagged presets, learnt as examples of the team's words next to the CSVs. */
+  tagged?: { examples: readonly TaggedExample[]; words: readonly TaggedWord[] };
 }
 
 export class TrainingStopped extends Error {
@@ -107,6 +110,31 @@ interface TrainingData {
   crowd?: CrowdData;
   rows: DatasetRow[];
   words: { word: string; examples: number }[];
+  /** Team words learnt from tagged presets, with the workspace's confidence and summary. */
+  team?: Map<string, TaggedWord>;
+}
+
+/** Adds the tagged presets as rows (each preset its own participant) of team words the data lacks. */
+function withTaggedPresets(data: TrainingData, options: TrainJobOptions, say: (message: string) => void): TrainingData {
+  const tagged = options.tagged;
+  if (!tagged || tagged.examples.length === 0) return data;
+  const known = new Set(data.words.map((entry) => entry.word));
+  const clashing = [...new Set(tagged.examples.map((e) => e.word).filter((word) => known.has(word)))];
+  if (clashing.length > 0)
+    say(`tagged presets of ${clashing.join(", ")} not used: the data has these words (rename the tags to train them)`);
+  const examples = tagged.examples.filter((example) => !known.has(example.word));
+  if (examples.length === 0) return data;
+  const rows: DatasetRow[] = examples.map((example) => ({
+    line: example.line,
+    word: example.word,
+    participant: `${example.file}:${example.line}`,
+    values: example.values,
+    source: "team",
+  }));
+  const team = new Map(tagged.words.filter((word) => !known.has(word.word)).map((word) => [word.word, word]));
+  const words = [...team.keys()].map((word) => ({ word, examples: rows.filter((row) => row.word === word).length }));
+  say(`tagged presets: ${rows.length} examples of ${words.map((entry) => entry.word).join(", ")}`);
+  return { ...data, rows: [...data.rows, ...rows], words: [...data.words, ...words], team };
 }
 
 function loadTrainingData(options: TrainJobOptions, say: (message: string) => void): TrainingData {
@@ -157,7 +185,7 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
   const say = options.onMessage ?? (() => undefined);
   // A model that cannot be written should fail now, not after every epoch has run.
   checkModelFolderTarget(options.outDir);
-  const data = loadTrainingData(options, say);
+  const data = withTaggedPresets(loadTrainingData(options, say), options, say);
   const { dataset, rows } = data;
   const backend = await initBackend(options.backend);
   const seed = options.seed ?? 1;
@@ -256,7 +284,7 @@ function vocabularyEntries(model: SemanticModel, data: TrainingData) {
       EVALUATION_FREQUENCIES,
       evaluationCurve(model.generate([{ word: info.word, weight: 1 }])),
     );
-    const confidence = data.crowd?.verdicts.get(info.word)?.confidence;
+    const confidence = data.crowd?.verdicts.get(info.word)?.confidence ?? data.team?.get(info.word)?.confidence;
     const wordModel = { ...model.word(info.word)!, summary, ...(confidence ? { confidence } : {}) };
     return { info: { ...info, summary, ...(confidence ? { confidence } : {}) }, wordModel };
   });
