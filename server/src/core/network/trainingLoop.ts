@@ -11,8 +11,8 @@
  * model/README.md for the measurements):
  * - on the wasm backend, nativeTrainer.ts: the whole step (forward, hand-written backward, Adam)
  *   as ~60 calls into one WebAssembly SIMD module over buffers allocated once per run. It is
- *   ~2× faster than the same step as ~150 tfjs-wasm kernels, each of which allocates its output
- *   and, for a matmul, repacks an XNNPACK operator.
+ *   ~4× less CPU time than the same step as ~150 tfjs-wasm kernels, each of which allocates its
+ *   output and, for a matmul, repacks an XNNPACK operator.
  * - on any other backend (cpu), tfjsTrainingStep.ts: backprop.ts and fusedAdam.ts as tfjs ops.
  * EQPRESET_TRAINING_STEP=tfjs forces the tfjs step on wasm too (for measuring the two).
  *
