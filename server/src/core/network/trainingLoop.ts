@@ -10,7 +10,7 @@
  * Two implementations of one step, the same mathematics (see test/bench/train-speed.ts and
  * model/README.md for the measurements):
  * - on the wasm backend, nativeTrainer.ts: the whole step (forward, hand-written backward, Adam)
- *   as ~60 calls into one WebAssembly SIMD module over buffers allocated once per run. It is
+ *   as ~60 calls into one WebAssembly SIMD module over buffers allocated once per run. It takes
  *   ~4× less CPU time than the same step as ~150 tfjs-wasm kernels, each of which allocates its
  *   output and, for a matmul, repacks an XNNPACK operator.
  * - on any other backend (cpu), tfjsTrainingStep.ts: backprop.ts and fusedAdam.ts as tfjs ops.
