@@ -15,8 +15,21 @@ export const DIAGNOSTIC_SOURCE = "eqpreset";
 export class DiagnosticsProvider {
   constructor(private readonly services: EqServices) {}
 
+  /**
+   * The LSP form of each core diagnostic: the core hands back the same objects for the presets an
+   * edit left alone, so an edit converts only the diagnostics it changed.
+   */
+  private readonly converted = new WeakMap<EqDiagnostic, Diagnostic>();
+
   diagnostics(parsed: ParsedDocument): Diagnostic[] {
-    return this.services.check(parsed, pathOfUri(parsed.uri)).map(toLspDiagnostic);
+    return this.services.check(parsed, pathOfUri(parsed.uri)).map((diagnostic) => {
+      let lsp = this.converted.get(diagnostic);
+      if (!lsp) {
+        lsp = toLspDiagnostic(diagnostic);
+        this.converted.set(diagnostic, lsp);
+      }
+      return lsp;
+    });
   }
 }
 
