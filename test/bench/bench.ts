@@ -212,9 +212,9 @@ async function main(): Promise<void> {
     ],
     [
       "training on the bigger data (SAFE-DB + SocialFX, the shipped recipe, one run)",
-      "skipped" in crowd
-        ? crowd.skipped
-        : `${f(crowd.crowdTrainingSeconds)} s, ${crowd.crowdTrainingRows} rows (${crowd.crowdRows} SAFE-DB + SocialFX rows of ${crowd.crowdWords} words, the rest coverage rows); data preparation ${f(crowd.crowdPrepareSeconds)} s`,
+      "crowdTrainingSkipped" in crowd
+        ? crowd.crowdTrainingSkipped
+        : `${f(crowd.crowdTrainingSeconds)} s (${crowd.crowdTrainingBackend}), ${crowd.crowdTrainingRows} rows (${crowd.crowdRows} SAFE-DB + SocialFX rows of ${crowd.crowdWords} words, the rest coverage rows); data preparation ${f(crowd.crowdPrepareSeconds)} s`,
     ],
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
@@ -291,8 +291,9 @@ async function modelBenchmarks() {
  * epochs, seed 1), without its held-out or cross-validation runs. Skipped without ../shared/data.
  */
 async function crowdTraining(): Promise<
-  | { skipped: string }
+  | { crowdTrainingSkipped: string }
   | {
+      crowdTrainingBackend: string;
       crowdRows: number;
       crowdWords: number;
       crowdTrainingRows: number;
@@ -305,8 +306,11 @@ async function crowdTraining(): Promise<
   const socialFile = path.join(dir, "SocialFX_eq_contributions.csv");
   const missing = [safeFile, socialFile].filter((file) => !existsSync(file));
   if (missing.length > 0)
-    return { skipped: `skipped: ${missing.map((file) => path.basename(file)).join(" and ")} not in ${dir}` };
+    return {
+      crowdTrainingSkipped: `skipped: ${missing.map((file) => path.basename(file)).join(" and ")} not in ${dir}`,
+    };
   const seed = 1;
+  const backend = await initBackend();
   const prepareStart = performance.now();
   // As trainingRun.ts loads them: every SAFE-DB word (the crowds together decide which ship).
   const crowd = prepareCrowdData(loadDataset(safeFile, { minExamples: 1 }), loadSocialFx(socialFile), { seed });
@@ -322,6 +326,7 @@ async function crowdTraining(): Promise<
   const crowdTrainingSeconds = (performance.now() - t0) / 1000;
   network.dispose();
   return {
+    crowdTrainingBackend: backend,
     crowdRows: crowd.rows.length,
     crowdWords: words.length,
     crowdTrainingRows: training.n,
