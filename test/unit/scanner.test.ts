@@ -1,12 +1,13 @@
 /**
  * The scanner the parser runs (scanner.ts) against the Chevrotain lexer that defines the tokens
- * (lexer.ts): the same tokens with the same positions, the same comments and the same errors, on
- * fuzz documents and on soups of the characters where the patterns are subtle.
+ * (lexer.ts): the same tokens with the same positions, the same comments and the same errors (and
+ * the line count document.ts would measure), on fuzz documents and on soups of the characters
+ * where the patterns are subtle.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ILexingResult, IToken } from "chevrotain";
-import { eqLexer } from "../../server/src/core/language/index.js";
+import { eqLexer, lineExtent } from "../../server/src/core/language/index.js";
 import { scan } from "../../server/src/core/language/scanner.js";
 import { SeededRandom } from "../../server/src/core/model/index.js";
 import { fuzzDocument, readSamples } from "../fuzz/generate.js";
@@ -34,7 +35,10 @@ function shown(result: ILexingResult): unknown {
 }
 
 function assertSameAsLexer(text: string): void {
-  assert.deepEqual(shown(scan(text)), shown(eqLexer.tokenize(text)), JSON.stringify(text));
+  const scanned = scan(text);
+  assert.deepEqual(shown(scanned), shown(eqLexer.tokenize(text)), JSON.stringify(text));
+  const { lineCount, lastLineLength } = lineExtent(text);
+  assert.deepEqual([scanned.lineCount, scanned.lastLineLength], [lineCount, lastLineLength], JSON.stringify(text));
 }
 
 /** Characters around which the patterns decide: signs, dots, exponents, units, quotes and escapes, line ends. */

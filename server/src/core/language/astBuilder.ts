@@ -27,12 +27,9 @@ export function tokenRange(token: IToken): Range {
   };
 }
 
-/** From the start of `first` to the end of `last`, as fresh objects. */
-function tokenSpan(first: IToken, last: IToken): Range {
-  return {
-    start: { line: first.startLine! - 1, character: first.startColumn! - 1 },
-    end: { line: last.endLine! - 1, character: last.endColumn! },
-  };
+/** From `start` (a keyword's, shared: one object fewer per item) to the end of `last`. */
+function spanTo(start: Range["start"], last: IToken): Range {
+  return { start, end: { line: last.endLine! - 1, character: last.endColumn! } };
 }
 
 /** A word or `q` with the value after it, if any: their ranges, and the range of both. */
@@ -69,19 +66,14 @@ interface PresetDraft {
   statements: Statement[];
 }
 
-/** The statement being read: its tree node, with its range (and a band's slots) still to set. */
-interface StatementDraft {
-  node: Statement;
-  keyword: IToken;
-}
-
 export class TreeBuilder {
   /** Presets and file-level statements, in source order. */
   items: (PresetBlock | Statement)[] = [];
   /** Tokens consumed only to skip them (each is a syntax error), in source order. */
   strays: IToken[] = [];
   private preset: PresetDraft | undefined;
-  private statement: StatementDraft | undefined;
+  /** The statement being read: its range (and a band's slots) are set when it closes. */
+  private statement: Statement | undefined;
   /** The last real token read: where an open preset or statement ends when it is closed. */
   private last: IToken | undefined;
 
@@ -152,7 +144,7 @@ export class TreeBuilder {
   morphTerm(word: IToken, weightToken: IToken | undefined): void {
     this.took(word);
     if (weightToken) this.took(weightToken);
-    const node = this.statement?.node;
+    const node = this.statement;
     if (node?.kind !== "morph" || !hasPosition(word)) return;
     const { headRange, value, range } = headed(word, weightToken);
     const text = word.image;
@@ -168,7 +160,7 @@ export class TreeBuilder {
 
   bandValue(token: IToken): void {
     this.took(token);
-    const node = this.statement?.node;
+    const node = this.statement;
     const value = quantity(token);
     if (node?.kind === "band" && value) node.parameters.push({ kind: "value", quantity: value, range: value.range });
   }
@@ -176,7 +168,7 @@ export class TreeBuilder {
   bandQ(keyword: IToken, valueToken: IToken | undefined): void {
     this.took(keyword);
     if (valueToken) this.took(valueToken);
-    const node = this.statement?.node;
+    const node = this.statement;
     if (node?.kind !== "band" || !hasPosition(keyword)) return;
     const { headRange, value, range } = headed(keyword, valueToken);
     node.parameters.push({ kind: "q", keywordRange: headRange, quantity: value, range });
@@ -187,7 +179,7 @@ export class TreeBuilder {
     this.begin({ kind, keywordRange: tokenRange(keyword), value: undefined, range: undefined! }, keyword);
     if (!valueToken) return;
     this.took(valueToken);
-    const node = this.statement?.node;
+    const node = this.statement;
     if (node?.kind === kind) node.value = quantity(valueToken);
   }
 
@@ -197,7 +189,7 @@ export class TreeBuilder {
 
   tag(word: IToken): void {
     this.took(word);
-    const node = this.statement?.node;
+    const node = this.statement;
     if (node?.kind === "tags" && hasPosition(word))
       node.tags.push({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) });
   }
@@ -211,15 +203,14 @@ export class TreeBuilder {
     this.took(keyword);
     // A keyword is always a real token (the grammar reads it only after looking at it); a
     // statement without one would have no range, so it is no item.
-    if (hasPosition(keyword)) this.statement = { node, keyword };
+    if (hasPosition(keyword)) this.statement = node;
   }
 
   private closeStatement(): void {
-    const draft = this.statement;
-    if (!draft) return;
+    const node = this.statement;
+    if (!node) return;
     this.statement = undefined;
-    const node = draft.node;
-    node.range = tokenSpan(draft.keyword, this.last!);
+    node.range = spanTo(node.keywordRange.start, this.last!);
     if (node.kind === "band") assignSlots(node);
     if (this.preset) this.preset.statements.push(node);
     else this.items.push(node);
@@ -230,16 +221,17 @@ export class TreeBuilder {
     if (!draft) return;
     this.preset = undefined;
     const { keyword, name, open, close } = draft;
+    const keywordRange = tokenRange(keyword);
     this.items.push({
       kind: "preset",
       name: name ? unquote(name.image) : undefined,
       nameRange: name ? tokenRange(name) : undefined,
-      keywordRange: tokenRange(keyword),
+      keywordRange,
       openRange: open ? tokenRange(open) : undefined,
       statements: draft.statements,
       closed: close !== undefined,
       closeLine: close ? close.startLine! - 1 : undefined,
-      range: tokenSpan(keyword, this.last!),
+      range: spanTo(keywordRange.start, this.last!),
     });
   }
 }

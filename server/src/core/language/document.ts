@@ -2,6 +2,7 @@
 import type { IToken } from "chevrotain";
 import type { Comment, PresetBlock, PresetDocument, Range, Statement, SyntaxError } from "./ast.js";
 import { hasPosition, tokenRange } from "./astBuilder.js";
+import { UnterminatedString } from "./lexer.js";
 import { parseText } from "./parser.js";
 
 /**
@@ -32,7 +33,8 @@ export function lineExtent(text: string): { lineCount: number; lastLineLength: n
 }
 
 export function parsePresetDocument(text: string): PresetDocument {
-  return assembleDocument([parseSections(text)], lineExtent(text).lineCount);
+  const { sections, lineCount } = sectionsOf(text);
+  return assembleDocument([sections], lineCount);
 }
 
 /** Joins sections that cover a text in order (their positions already the text's) into its document. */
@@ -52,8 +54,13 @@ export function assembleDocument(sections: readonly DocumentSections[], lineCoun
 }
 
 export function parseSections(text: string): DocumentSections {
+  return sectionsOf(text).sections;
+}
+
+/** parseSections, with the number of lines the scanner counted (no second pass over the text for them). */
+function sectionsOf(text: string): { sections: DocumentSections; lineCount: number } {
   const parsed = parseText(text);
-  const { lineCount, lastLineLength } = lineExtent(text);
+  const { lineCount, lastLineLength } = parsed;
   const endOfText: Range = {
     start: { line: lineCount - 1, character: lastLineLength },
     end: { line: lineCount - 1, character: lastLineLength },
@@ -91,7 +98,7 @@ export function parseSections(text: string): DocumentSections {
     });
   }
   for (const token of parsed.tokens) {
-    if (token.tokenType.name === "UnterminatedString") {
+    if (token.tokenType === UnterminatedString) {
       unterminated.push({ message: "This name has no closing quote", range: tokenRange(token) });
     }
   }
@@ -105,11 +112,10 @@ export function parseSections(text: string): DocumentSections {
       });
     }
   }
-  return {
-    items,
-    comments: parsed.comments.filter(hasPosition).map((token) => ({ text: token.image, range: tokenRange(token) })),
-    errors: [lexing, parsing, strays, unterminated, names],
-  };
+  const comments = parsed.comments
+    .filter(hasPosition)
+    .map((token) => ({ text: token.image, range: tokenRange(token) }));
+  return { sections: { items, comments, errors: [lexing, parsing, strays, unterminated, names] }, lineCount };
 }
 
 /** Errors at the end of input (a missing `}`) are shown just after the last real token. */

@@ -276,6 +276,9 @@ export interface ParseResult {
   comments: IToken[];
   lexErrors: ILexingError[];
   parseErrors: IRecognitionException[];
+  /** The number of lines and the length of the last one, as document.ts lineExtent counts them. */
+  lineCount: number;
+  lastLineLength: number;
 }
 
 /** Lexes and parses; never throws for any input text. */
@@ -304,5 +307,7 @@ export function parseText(text: string): ParseResult {
     comments: lexed.groups["comments"] ?? [],
     lexErrors: lexed.errors,
     parseErrors: parserInstance.errors,
+    lineCount: lexed.lineCount,
+    lastLineLength: lexed.lastLineLength,
   };
 }

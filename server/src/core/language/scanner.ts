@@ -131,13 +131,20 @@ function quotedEnd(text: string, at: number): { end: number; closed: boolean } {
   }
 }
 
-const KEYWORD_TYPES = new Map<string, TokenType>(t.KEYWORD_SPECS.map((spec) => [spec.word, spec.token]));
-const LONGEST_KEYWORD = Math.max(...t.KEYWORD_SPECS.map((spec) => spec.word.length));
+/** The keywords by their first letter (lower case). */
+const KEYWORDS_BY_LETTER = new Map<number, (typeof t.KEYWORD_SPECS)[number][]>();
+for (const spec of t.KEYWORD_SPECS) {
+  const letter = spec.word.charCodeAt(0);
+  KEYWORDS_BY_LETTER.set(letter, [...(KEYWORDS_BY_LETTER.get(letter) ?? []), spec]);
+}
 
-/** A word is a keyword when all of it is one, in any case (a longer word is an identifier). */
-function wordType(image: string): TokenType {
-  if (image.length > LONGEST_KEYWORD) return t.Identifier;
-  return KEYWORD_TYPES.get(image) ?? KEYWORD_TYPES.get(image.toLowerCase()) ?? t.Identifier;
+/** The keyword that the whole of `text[start, end)` is, in any case (a longer word is an identifier). */
+function keywordAt(text: string, start: number, end: number): (typeof t.KEYWORD_SPECS)[number] | undefined {
+  const candidates = KEYWORDS_BY_LETTER.get(text.charCodeAt(start) | 32);
+  if (!candidates) return undefined;
+  for (const spec of candidates)
+    if (spec.word.length === end - start && hasLetters(text, start, spec.word)) return spec;
+  return undefined;
 }
 
 /** Whether some pattern matches at `at`: where Chevrotain's lexer stops skipping unreadable characters. */
@@ -180,8 +187,14 @@ function tokenEnd(text: string, at: number): number {
   return quantityEnd(text, at);
 }
 
+export interface ScanResult extends ILexingResult {
+  /** The number of lines and the length of the last one (see document.ts lineExtent): the scanner counts them on its way. */
+  lineCount: number;
+  lastLineLength: number;
+}
+
 /** Lexes `text` into Chevrotain tokens (full positions), the comments group and lexing errors. */
-export function scan(text: string): ILexingResult {
+export function scan(text: string): ScanResult {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
@@ -212,8 +225,17 @@ export function scan(text: string): ILexingResult {
       errors.push({ offset: start, line, column, length, message });
       continue;
     }
-    const image = text.slice(offset, end);
-    const type = foundType === t.Identifier ? wordType(image) : foundType;
+    let type = foundType;
+    let image: string | undefined;
+    if (type === t.Identifier) {
+      const keyword = keywordAt(text, offset, end);
+      if (keyword) {
+        type = keyword.token;
+        // A keyword written in lower case (nearly all of them) shares the keyword's string.
+        if (text.startsWith(keyword.word, offset)) image = keyword.word;
+      }
+    }
+    image ??= text.slice(offset, end);
     const startColumn = offset - lineStart + 1;
     const token: IToken = {
       image,
@@ -230,5 +252,5 @@ export function scan(text: string): ILexingResult {
     else tokens.push(token);
     offset = end;
   }
-  return { tokens, groups: { comments }, errors };
+  return { tokens, groups: { comments }, errors, lineCount: line, lastLineLength: text.length - lineStart };
 }

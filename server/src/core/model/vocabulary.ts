@@ -78,9 +78,17 @@ export class Vocabulary {
     return this.lookup(word)?.confidence;
   }
 
+  /** Answers of {@link suggest}: a document misspells the same word on many lines. */
+  private readonly suggestions = new Map<string, string | undefined>();
+
   /** The closest known word within a small edit distance, preferring words with more examples. */
   suggest(word: string): string | undefined {
-    return closest(normaliseWord(word), this.sortedWords);
+    const normalised = normaliseWord(word);
+    if (this.suggestions.has(normalised)) return this.suggestions.get(normalised);
+    if (this.suggestions.size >= 10_000) this.suggestions.clear();
+    const suggestion = closest(normalised, this.sortedWords);
+    this.suggestions.set(normalised, suggestion);
+    return suggestion;
   }
 }
 

@@ -41,18 +41,21 @@ export function checkAbsurdGain(value: Quantity, out: DiagnosticSink): boolean {
 }
 
 export function checkBandParameters(band: BandStatement, out: DiagnosticSink): void {
-  const seen = { frequency: false, gain: false, q: false };
+  // Three flags rather than an object indexed by name: this runs for every band of the file.
+  let seenQ = false;
+  let seenFrequency = false;
+  let seenGain = false;
   for (const parameter of band.parameters) {
     if (parameter.kind === "q") {
       if (!parameter.quantity) {
         out.add(parameter.keywordRange, "error", DiagnosticCode.MissingValue, "'q' needs a value, e.g. q 1.4");
         continue;
       }
-      if (seen.q) {
+      if (seenQ) {
         out.add(parameter.range, "error", DiagnosticCode.DuplicateParameter, "This band already has a Q");
         continue;
       }
-      seen.q = true;
+      seenQ = true;
       if (band.bandType !== "bell") {
         out.add(
           parameter.range,
@@ -84,13 +87,22 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
       );
       continue;
     }
-    const which = quantity.unit === "dB" ? "gain" : "frequency";
-    if (seen[which]) {
-      out.add(quantity.range, "error", DiagnosticCode.DuplicateParameter, `This band already has a ${which}`);
+    const isGain = quantity.unit === "dB";
+    if (isGain ? seenGain : seenFrequency) {
+      out.add(
+        quantity.range,
+        "error",
+        DiagnosticCode.DuplicateParameter,
+        `This band already has a ${isGain ? "gain" : "frequency"}`,
+      );
       continue;
     }
-    seen[which] = true;
-    if (which === "gain") checkBandGain(quantity, out);
+    if (isGain) {
+      seenGain = true;
+      checkBandGain(quantity, out);
+    } else {
+      seenFrequency = true;
+    }
   }
   const example =
     band.bandType === "bell"

@@ -3,7 +3,9 @@ import type { Range } from "../language/index.js";
 import type { EqDiagnostic, Severity } from "./diagnostics.js";
 
 export class DiagnosticSink {
-  readonly diagnostics: EqDiagnostic[] = [];
+  /** `diagnostics`: where to add, when the caller has some already. */
+  constructor(readonly diagnostics: EqDiagnostic[] = []) {}
+
   add(
     range: Range,
     severity: Severity,

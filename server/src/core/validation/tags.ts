@@ -14,8 +14,9 @@ type Add = (
 ) => void;
 
 export function checkTags(preset: ResolvedPreset, add: Add): void {
+  // Most presets have no tags line: look before building the list.
+  if (!preset.statements.some((statement) => statement.kind === "tags")) return;
   const lines = preset.statements.filter((statement): statement is TagsStatement => statement.kind === "tags");
-  if (lines.length === 0) return;
   const morphWords = new Set(preset.morph?.terms.map((term) => term.word) ?? []);
   const seen = new Set<string>();
   for (const line of lines) {

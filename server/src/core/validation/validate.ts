@@ -25,9 +25,9 @@ export function validateDocument(
   context: ValidationContext,
   presets: readonly ResolvedPreset[] = resolvePresets(document),
 ): EqDiagnostic[] {
-  const diagnostics = fileDiagnostics(document, presets);
-  for (const preset of presets) diagnostics.push(...presetDiagnostics(preset, context));
-  return sortDiagnostics(diagnostics);
+  const out = new DiagnosticSink(fileDiagnostics(document, presets));
+  for (const preset of presets) validatePreset(preset, context, out);
+  return sortDiagnostics(out.diagnostics);
 }
 
 /**
@@ -187,8 +187,22 @@ function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
 
 const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q");
 
+/**
+ * The keyword nearest to each unknown statement word seen: broken text repeats the same few
+ * (`bel`, `db`), and the edit distances to every keyword were the largest part of checking it.
+ */
+const keywordSuggestions = new Map<string, string | undefined>();
+
+function suggestKeyword(word: string): string | undefined {
+  if (keywordSuggestions.has(word)) return keywordSuggestions.get(word);
+  if (keywordSuggestions.size >= 10_000) keywordSuggestions.clear();
+  const suggestion = closest(word, STATEMENT_KEYWORDS);
+  keywordSuggestions.set(word, suggestion);
+  return suggestion;
+}
+
 function checkUnknownStatement(statement: Extract<Statement, { kind: "unknown" }>, out: DiagnosticSink): void {
-  const suggestion = closest(statement.text.toLowerCase(), STATEMENT_KEYWORDS);
+  const suggestion = suggestKeyword(statement.text.toLowerCase());
   const message = `Unknown statement '${statement.text}'${suggestion ? `. Did you mean '${suggestion}'?` : `: expected ${STATEMENT_KEYWORDS.join(", ")}`}`;
   out.add(
     statement.keywordRange,
