@@ -10,12 +10,13 @@ import {
 } from "../../server/src/core/network/network.js";
 import {
   DEFAULT_TRAIN_OPTIONS,
+  TRAINING_STEP_ENV,
   computeBatchGradients,
   contrastiveTargets,
   Trainer,
   trainNetwork,
 } from "../../server/src/core/network/index.js";
-import { NativeTrainer } from "../../server/src/core/network/nativeTrainer.js";
+import { NativeTrainingStep, TRAINING_STEP_KERNEL } from "../../server/src/core/network/trainingStepKernel.js";
 import { instantiateKernels } from "../../server/src/core/network/trainKernels.js";
 import { TRAIN_KERNELS_SOURCE_SHA256 } from "../../server/src/core/network/trainKernelsWasm.js";
 import { createHash } from "node:crypto";
@@ -39,6 +40,24 @@ function batch(size: number): { rows: Float32Array; labels: Int32Array } {
   return { rows, labels };
 }
 
+/** The kernels `run` launches (tfjs's kernel-tracking hook, synchronous backends only). */
+function profileKernels<T>(run: () => T): { result: T; kernels: string[] } {
+  const kernels: string[] = [];
+  const engine = tf.engine() as unknown as {
+    runKernel(name: string, ...rest: unknown[]): unknown;
+  };
+  const original = engine.runKernel.bind(engine);
+  engine.runKernel = (name: string, ...rest: unknown[]) => {
+    kernels.push(name);
+    return original(name, ...rest);
+  };
+  try {
+    return { result: run(), kernels };
+  } finally {
+    engine.runKernel = original;
+  }
+}
+
 function largestRelativeDifference(got: Float32Array, want: ArrayLike<number>): number {
   let scale = 1e-12;
   for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]!));
@@ -47,7 +66,7 @@ function largestRelativeDifference(got: Float32Array, want: ArrayLike<number>): 
   return worst / scale;
 }
 
-describe("wasm training kernels (nativeTrainer.ts)", () => {
+describe("the EqpTrainingStep kernel (trainingStepKernel.ts, nativeTrainer.ts)", () => {
   before(async () => {
     assert.equal(await initBackend("wasm"), "wasm");
   });
@@ -70,17 +89,23 @@ describe("wasm training kernels (nativeTrainer.ts)", () => {
         const layout = networkLayout(config);
         const initial = initialParameterValues(config, 3);
         const { rows, labels } = batch(size);
-        const native = new NativeTrainer(config, layout, initial, 64);
+        const native = new NativeTrainingStep(config, layout, initial, 64);
         // Learning rate 0: the step leaves the parameters as they were, so its gradients are comparable.
-        const losses = native.step({
-          rows,
-          labels,
-          contrastiveWeight: 0.3,
-          temperature: 0.1,
-          balance,
-          learningRate: 0,
-          step: 1,
-        });
+        const before = tf.memory().numTensors;
+        const { result: losses, kernels } = profileKernels(() =>
+          native.step({
+            rows,
+            labels,
+            contrastiveWeight: 0.3,
+            temperature: 0.1,
+            balance,
+            learningRate: 0,
+            step: 1,
+          }),
+        );
+        // One tfjs kernel per step (plus the batch's two tensors), and no tensor left behind.
+        assert.deepEqual(kernels, [TRAINING_STEP_KERNEL]);
+        assert.equal(tf.memory().numTensors, before);
         const got = native.gradientValues();
         tf.tidy(() => {
           const targets = contrastiveTargets(labels);
@@ -108,7 +133,11 @@ describe("wasm training kernels (nativeTrainer.ts)", () => {
             assert.ok(difference < 1e-4, `${spec.name}: relative difference ${difference}`);
           });
         });
-        assert.deepEqual(native.parameterValues(), initial);
+        assert.deepEqual(
+          native.parameterTensors.map((tensor) => tensor.dataSync()),
+          initial,
+        );
+        native.dispose();
       });
     }
   }
@@ -150,7 +179,7 @@ describe("wasm training kernels (nativeTrainer.ts)", () => {
     want.forEach((value, i) => assert.ok(Math.abs(p![i]! - value) < 1e-6, `parameter ${i}: ${p![i]} vs ${value}`));
   });
 
-  it("the trainer uses the kernels on wasm; two runs with one seed are bit-identical", async () => {
+  it("the trainer uses the kernel on wasm; two runs with one seed are bit-identical", async () => {
     const rows = new Float32Array(200 * WIDTH).map((_, i) => (Math.cos(i * 0.37) + 1) / 2);
     const labels = new Int32Array(200).map((_, i) => i % 4);
     const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 2, seed: 7 };
@@ -164,5 +193,39 @@ describe("wasm training kernels (nativeTrainer.ts)", () => {
       return values;
     };
     assert.deepEqual(await train(), await train());
+  });
+
+  it("the cpu backend runs the same kernel (bit-identical weights); EQPRESET_TRAINING_STEP=tfjs forces tfjs ops", async () => {
+    const rows = new Float32Array(80 * WIDTH).map((_, i) => (Math.sin(i * 0.61) + 1) / 2);
+    const labels = new Int32Array(80).map((_, i) => i % 3);
+    const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 2, seed: 5 };
+    const train = async (): Promise<Float32Array[]> => {
+      const { network } = await trainNetwork(rows, 80, labels, RELU_CONFIG, options);
+      const values = network.readParameterValues();
+      network.dispose();
+      return values;
+    };
+    const kind = (): string => {
+      const trainer = new Trainer(RELU_CONFIG, options, rows, 80, labels);
+      trainer.dispose();
+      return trainer.stepKind;
+    };
+    const onWasm = await train();
+    try {
+      assert.equal(await initBackend("cpu"), "cpu");
+      assert.equal(kind(), "native");
+      assert.deepEqual(await train(), onWasm);
+    } finally {
+      assert.equal(await initBackend("wasm"), "wasm");
+    }
+    process.env[TRAINING_STEP_ENV] = "tfjs";
+    try {
+      assert.equal(kind(), "tfjs");
+      const reference = await train();
+      const worst = Math.max(...reference.map((array, i) => largestRelativeDifference(array, onWasm[i]!)));
+      assert.ok(worst < 1e-3, `tfjs-op step against the kernel: relative difference ${worst}`);
+    } finally {
+      delete process.env[TRAINING_STEP_ENV];
+    }
   });
 });

@@ -1,13 +1,18 @@
 /**
- * The training step on the wasm backend: the forward pass, the hand-written backward pass and
- * Adam of backprop.ts and fusedAdam.ts, run as ~60 calls into one WebAssembly SIMD module
- * (trainKernels.c) over buffers allocated once per training run, instead of ~150 tfjs kernels
- * that each allocate their output and, for a matmul, repack an XNNPACK operator.
+ * The work of the EqpTrainingStep tfjs kernel (trainingStepKernel.ts): the forward pass, the
+ * hand-written backward pass and Adam of backprop.ts and fusedAdam.ts, run as ~60 calls into one
+ * WebAssembly SIMD module (trainKernels.c), instead of ~150 tfjs kernels that each allocate their
+ * output and, for a matmul, repack an XNNPACK operator.
+ *
+ * Between steps the parameters and Adam moments are tfjs tensors; the kernel copies them into
+ * this module's memory ({@link NativeTrainer.load}), runs {@link NativeTrainer.step}, and copies
+ * the results out into the kernel's output tensors ({@link NativeTrainer.store}). Only the work
+ * buffers (activations, gradients, scratch) live here for the whole run: one instance, with its
+ * own WebAssembly memory, per Trainer.
  *
  * Same mathematics as computeBatchGradients + adamUpdate (test/unit/native-trainer.test.ts
  * checks the gradients against them); float32 throughout, one thread, a fixed summation order:
- * one seed gives bit-identical weights. tfjs is not involved, so this runs whatever tfjs backend
- * is active; the training loop uses it when the active backend is wasm (see trainingLoop.ts).
+ * one seed gives bit-identical weights.
  */
 import { contrastiveTargets } from "./backprop.js";
 import type { DenseLayer, HiddenActivation, NetworkConfig, NetworkLayout, ResidualBlock } from "./network.js";
@@ -41,8 +46,8 @@ export class NativeTrainer {
   private readonly activation: number;
   private readonly parameterOffsets: number[];
   private readonly parameterCount: number;
-  /** Length of the flat buffers: every parameter padded to a multiple of 4 floats. */
-  private readonly flatLength: number;
+  /** Length of the flat buffers (the moments): every parameter padded to a multiple of 4 floats. */
+  readonly flatLength: number;
   private readonly params: number;
   private readonly grads: number;
   private readonly firstMoments: number;
@@ -68,7 +73,7 @@ export class NativeTrainer {
   private readonly denominators: number;
   private readonly scratch: number;
 
-  constructor(config: NetworkConfig, layout: NetworkLayout, initialValues: readonly Float32Array[], maxBatch: number) {
+  constructor(config: NetworkConfig, layout: NetworkLayout, maxBatch: number) {
     this.kernels = instantiateKernels();
     this.config = config;
     this.layout = layout;
@@ -146,10 +151,29 @@ export class NativeTrainer {
     if (pages > 0) memory.grow(pages);
     // The memory never grows again, so this view stays attached.
     this.f32 = new Float32Array(memory.buffer);
-    initialValues.forEach((values, i) => this.f32.set(values, (this.params + this.parameterOffsets[i]!) / 4));
   }
 
-  /** One Adam step (t = `step`, 1-based) on one batch; returns its losses. */
+  /**
+   * Copies a step's state in: the parameters (layout order, unpadded) and the two Adam moments
+   * (flat, {@link flatLength} floats: the padded layout of this module, one set each).
+   */
+  load(parameters: readonly Float32Array[], firstMoments: Float32Array, secondMoments: Float32Array): void {
+    parameters.forEach((values, i) => this.f32.set(values, (this.params + this.parameterOffsets[i]!) / 4));
+    this.f32.set(firstMoments, this.firstMoments / 4);
+    this.f32.set(secondMoments, this.secondMoments / 4);
+  }
+
+  /** Copies the state out after a step, into arrays shaped as {@link load}'s. */
+  store(parameters: readonly Float32Array[], firstMoments: Float32Array, secondMoments: Float32Array): void {
+    parameters.forEach((out, i) => {
+      const start = (this.params + this.parameterOffsets[i]!) / 4;
+      out.set(this.f32.subarray(start, start + out.length));
+    });
+    firstMoments.set(this.f32.subarray(this.firstMoments / 4, this.firstMoments / 4 + this.flatLength));
+    secondMoments.set(this.f32.subarray(this.secondMoments / 4, this.secondMoments / 4 + this.flatLength));
+  }
+
+  /** One Adam step (t = `step`, 1-based) on one batch, on the state last {@link load}ed; returns its losses. */
   step(inputs: TrainingStepInputs): NativeStepLosses {
     const size = inputs.labels.length;
     if (size > this.maxBatch) throw new RangeError(`batch of ${size} rows, at most ${this.maxBatch}`);
@@ -260,14 +284,6 @@ export class NativeTrainer {
       ADAM_EPSILON,
     );
     return { reconstruction: squaredError / values, contrastive };
-  }
-
-  /** Copies of the current parameters, in layout order. */
-  parameterValues(): Float32Array[] {
-    return this.layout.parameters.map((spec, i) => {
-      const start = (this.params + this.parameterOffsets[i]!) / 4;
-      return this.f32.slice(start, start + spec.shape.reduce((a, b) => a * b, 1));
-    });
   }
 
   /** Copies of the last step's gradients, in layout order (for tests). */

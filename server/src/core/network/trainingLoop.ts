@@ -9,12 +9,17 @@
  *
  * Two implementations of one step, the same mathematics (see test/bench/train-speed.ts and
  * model/README.md for the measurements):
- * - on the wasm backend, nativeTrainer.ts: the whole step (forward, hand-written backward, Adam)
- *   as ~60 calls into one WebAssembly SIMD module over buffers allocated once per run. It takes
- *   ~4× less CPU time than the same step as ~150 tfjs-wasm kernels, each of which allocates its
- *   output and, for a matmul, repacks an XNNPACK operator.
- * - on any other backend (cpu), tfjsTrainingStep.ts: backprop.ts and fusedAdam.ts as tfjs ops.
- * EQPRESET_TRAINING_STEP=tfjs forces the tfjs step on wasm too (for measuring the two).
+ * - where the custom tfjs kernel "EqpTrainingStep" is registered (wasm and cpu backends;
+ *   trainingStepKernel.ts): one tf.engine().runKernel per step. The parameters and Adam moments
+ *   are tfjs tensors between steps; inside, the kernel copies them into the WebAssembly SIMD
+ *   module of nativeTrainer.ts (trainKernels.c), runs forward, hand-written backward and Adam
+ *   there as ~60 calls over work buffers allocated once per run, and returns the new parameters,
+ *   moments and the two losses as new tensors. It takes ~4× less CPU time than the same step
+ *   as ~150 tfjs-wasm kernels, each of which allocates its output and, for a matmul, repacks an
+ *   XNNPACK operator.
+ * - elsewhere (no WebAssembly SIMD, another backend), tfjsTrainingStep.ts: backprop.ts and
+ *   fusedAdam.ts as tfjs ops.
+ * EQPRESET_TRAINING_STEP=tfjs forces the tfjs-op step (for measuring the two).
  *
  * Determinism: initial weights and batch order come from the seed (random.ts); both steps are
  * single-threaded with a fixed summation order, so one seed gives bit-identical weights on one
@@ -23,7 +28,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { backendStatus, initBackend } from "./backend.js";
 import { registerFusedAdamKernel } from "./fusedAdam.js";
-import { NativeTrainer } from "./nativeTrainer.js";
 import {
   Network,
   initialParameterValues,
@@ -33,7 +37,7 @@ import {
   type NetworkLayout,
 } from "./network.js";
 import { TfjsTrainingStep } from "./tfjsTrainingStep.js";
-import { nativeKernelsUnavailable } from "./trainKernels.js";
+import { NativeTrainingStep, registerTrainingStepKernel } from "./trainingStepKernel.js";
 import {
   validateTrainingData,
   validateTrainOptions,
@@ -64,6 +68,7 @@ export async function trainNetwork(
   if (backendStatus() === undefined) await initBackend();
   // A backend activated by tf.setBackend directly (not through initBackend) gets its kernel here.
   registerFusedAdamKernel(tf.getBackend());
+  registerTrainingStepKernel(tf.getBackend());
 
   const trainer = new Trainer(config, options, rows, n, labels);
   const history: EpochProgress[] = [];
@@ -121,10 +126,13 @@ export function batchSizes(n: number, batchSize: number): number[] {
 export type TrainingStepKind = "native" | "tfjs";
 export const TRAINING_STEP_ENV = "EQPRESET_TRAINING_STEP";
 
-/** The step for the active tfjs backend: the wasm kernels on wasm, else tfjs ops. */
+/**
+ * The step for a tfjs backend: the EqpTrainingStep kernel where it can be registered (wasm, cpu;
+ * registering it here is idempotent), else tfjs ops.
+ */
 export function trainingStepFor(backend: string = tf.getBackend()): TrainingStepKind {
   if (process.env[TRAINING_STEP_ENV] === "tfjs") return "tfjs";
-  return backend === "wasm" && nativeKernelsUnavailable() === undefined ? "native" : "tfjs";
+  return registerTrainingStepKernel(backend) ? "native" : "tfjs";
 }
 
 /** One training run's state: the step implementation, the schedule, per-epoch loss sums. */
@@ -137,7 +145,7 @@ export class Trainer {
   private readonly n: number;
   private readonly labels: Int32Array;
   private readonly shuffler: SeededRandom;
-  private readonly native: NativeTrainer | undefined;
+  private readonly native: NativeTrainingStep | undefined;
   private readonly tfjsStep: TfjsTrainingStep | undefined;
   private step = 0;
   private readonly totalSteps: number;
@@ -159,7 +167,7 @@ export class Trainer {
     const initial = options.initialParameters ?? initialParameterValues(config, options.seed);
     this.stepKind = trainingStepFor();
     if (this.stepKind === "native") {
-      this.native = new NativeTrainer(config, this.layout, initial, Math.max(options.batchSize, 2));
+      this.native = new NativeTrainingStep(config, this.layout, initial, Math.max(options.batchSize, 2));
     } else {
       this.tfjsStep = new TfjsTrainingStep(this.layout, config.activation, config.inputSize, initial);
     }
@@ -233,14 +241,15 @@ export class Trainer {
 
   /** A network holding copies of the current parameters (the trainer keeps its own). */
   toNetwork(): Network {
-    if (this.native) return Network.fromValues(this.config, this.native.parameterValues());
+    const step = this.native ?? this.tfjsStep!;
     return Network.fromTensors(
       this.config,
-      this.tfjsStep!.parameterTensors.map((tensor) => tf.keep(tensor.clone())),
+      step.parameterTensors.map((tensor) => tf.keep(tensor.clone())),
     );
   }
 
   dispose(): void {
+    this.native?.dispose();
     this.tfjsStep?.dispose();
   }
 
