@@ -6,8 +6,8 @@
  * The parser builds the syntax tree itself, through its actions (astBuilder.ts): building a CST
  * and then walking it cost five times the recognition. Chevrotain's recovery (and so every syntax
  * error) follows from the rules that can fail (document, preset) and the rule stack above a
- * failure; a morph's words and a band's parameters are read inside their statement's rule rather
- * than by a rule each, since nothing in them can fail. The alternatives and repetition bodies are
+ * failure; the choice of statement, a morph's words and a band's parameters are read inside the
+ * rule around them rather than by a rule each, since nothing in them can fail. The alternatives and repetition bodies are
  * built once, not at each rule call, as Chevrotain's performance guide advises.
  */
 import {
@@ -65,27 +65,48 @@ class EqPresetParser extends EmbeddedActionsParser {
     return !this.RECORDING_PHASE;
   }
 
+  /** Before an item at file level: whatever preset was open has ended. */
+  private readonly fileLevel = (): void => {
+    if (this.building) this.tree.atFileLevel();
+  };
+  private readonly insidePreset = (): void => undefined;
+
+  /**
+   * The statements, as alternatives of the file's and a preset's items rather than a rule of their
+   * own: a statement cannot fail once chosen, and the rule call per line cost more than the choice.
+   */
+  private statementAlternatives(before: () => void): Alternatives {
+    return [
+      { ALT: () => (before(), this.SUBRULE(this.morph)) },
+      { ALT: () => (before(), this.SUBRULE(this.band)) },
+      { ALT: () => (before(), this.SUBRULE(this.sampleRate)) },
+      { ALT: () => (before(), this.SUBRULE(this.outputGain)) },
+      { ALT: () => (before(), this.SUBRULE(this.tags)) },
+      { ALT: () => (before(), this.SUBRULE(this.unknownStatement)) },
+      {
+        ALT: () => {
+          before();
+          const semicolon = this.CONSUME(t.Semicolon);
+          if (this.building) this.tree.emptyStatement(semicolon);
+        },
+      },
+    ];
+  }
+
   private readonly fileItems: Alternatives = [
     { ALT: () => this.SUBRULE(this.preset) },
+    ...this.statementAlternatives(this.fileLevel),
     {
       ALT: () => {
-        if (this.building) this.tree.atFileLevel();
-        this.SUBRULE(this.statement);
-      },
-    },
-    {
-      ALT: () => {
-        if (this.building) this.tree.atFileLevel();
+        this.fileLevel();
         this.SUBRULE(this.stray);
       },
     },
     {
       ALT: () => {
         const close = this.CONSUME(t.RCurly);
-        if (this.building) {
-          this.tree.atFileLevel();
-          this.tree.stray(close);
-        }
+        this.fileLevel();
+        if (this.building) this.tree.stray(close);
       },
     },
   ];
@@ -122,7 +143,7 @@ class EqPresetParser extends EmbeddedActionsParser {
     if (this.building) this.tree.presetName(name);
   };
   private readonly presetItems: Alternatives = [
-    { ALT: () => this.SUBRULE(this.statement) },
+    ...this.statementAlternatives(this.insidePreset),
     { ALT: () => this.SUBRULE(this.stray) },
   ];
   private readonly presetItem = (): void => {
@@ -139,25 +160,6 @@ class EqPresetParser extends EmbeddedActionsParser {
     this.MANY(this.presetItem);
     const close = this.CONSUME(t.RCurly);
     if (this.building) this.tree.presetClose(close);
-  });
-
-  private readonly statements: Alternatives = [
-    { ALT: () => this.SUBRULE(this.morph) },
-    { ALT: () => this.SUBRULE(this.band) },
-    { ALT: () => this.SUBRULE(this.sampleRate) },
-    { ALT: () => this.SUBRULE(this.outputGain) },
-    { ALT: () => this.SUBRULE(this.tags) },
-    { ALT: () => this.SUBRULE(this.unknownStatement) },
-    {
-      ALT: () => {
-        const semicolon = this.CONSUME(t.Semicolon);
-        if (this.building) this.tree.emptyStatement(semicolon);
-      },
-    },
-  ];
-
-  public statement = this.RULE("statement", () => {
-    this.OR(this.statements);
   });
 
   /** A word and its weight. Not a rule of its own: nothing in it can fail, and a rule call per word cost more than the word. */
