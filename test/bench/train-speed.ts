@@ -135,8 +135,7 @@ async function kernelsPerStep(
 ): Promise<{ all: number; compute: number; byName: Map<string, number> } | undefined> {
   const trainer = new Trainer(DEFAULT_NETWORK_CONFIG, options, data.rows, data.n, data.labels);
   try {
-    // The wasm kernels run outside tfjs: tf.profile sees none of them.
-    if (trainer.stepKind === "native") return undefined;
+    // The native step is one EqpTrainingStep kernel per step: tf.profile counts it like the others.
     const size = Math.min(options.batchSize, data.n);
     trainer.trainStep(data.rows.slice(0, size * WIDTH), data.labels.slice(0, size), 0.3);
     const profile = await tf.profile(() => {
@@ -172,7 +171,7 @@ async function speed(backend: "wasm" | "cpu", epochs: number, data: Dataset, uns
   const extrapolated = (seconds / history.length) * DEFAULT_TRAIN_OPTIONS.epochs;
   console.log(
     kernels
-      ? `${backend}: ${network.parameterCount()} parameters, tfjs step: ${kernels.compute} compute kernels per step (${kernels.all} entries in tf.profile, incl. free reshapes)`
+      ? `${backend}: ${network.parameterCount()} parameters: ${kernels.compute} compute kernels per training step (${kernels.all} entries in tf.profile, incl. free reshapes)`
       : `${backend}: ${network.parameterCount()} parameters, the wasm kernels' step (nativeTrainer.ts)`,
   );
   console.log(

@@ -1,7 +1,7 @@
 /**
- * The training step written with tfjs ops (backprop.ts + fusedAdam.ts): the one the trainer uses
- * on the cpu backend (or any backend but wasm), and the reference the wasm kernels of
- * nativeTrainer.ts are checked against. Parameters and Adam moments are tensors; each step is
+ * The training step written with tfjs ops (backprop.ts + fusedAdam.ts): the reference the
+ * EqpTrainingStep kernel (trainingStepKernel.ts) is checked against, used when that kernel cannot
+ * be registered on the active backend or when EQPRESET_TRAINING_STEP=tfjs asks for it. Parameters and Adam moments are tensors; each step is
  * one tf.tidy, and losses accumulate in tensors that are read once per epoch.
  */
 import * as tf from "@tensorflow/tfjs-core";
