@@ -9,17 +9,10 @@ import {
   DEFAULT_NETWORK_CONFIG,
   Network,
   networkLayout,
-  type NetworkConfig,
   type NetworkLayout,
 } from "../../server/src/core/network/network.js";
 import { SeededRandom, mulberry32 } from "../../server/src/core/model/index.js";
-import {
-  NETWORK_FORMAT,
-  NETWORK_FORMAT_VERSION,
-  NetworkFormatError,
-  deserializeNetwork,
-  serializeNetwork,
-} from "../../server/src/core/network/serialization.js";
+import { SMALL_CONFIG, sameBits } from "../support/networkFixtures.js";
 import {
   DEFAULT_TRAIN_OPTIONS,
   adamUpdate,
@@ -32,14 +25,6 @@ import {
 } from "../../server/src/core/network/index.js";
 
 const WIDTH = 13;
-const SMALL_CONFIG: NetworkConfig = {
-  inputSize: WIDTH,
-  hidden: [8, 16],
-  latentSize: 4,
-  projectionSize: 8,
-  projectionHidden: 8,
-  activation: "elu",
-};
 
 /** `n` rows around three label-specific centres, smooth enough for a few epochs to show progress. */
 function labelledRows(n: number, seed: number): { rows: Float32Array; labels: Int32Array; n: number } {
@@ -62,17 +47,6 @@ function labelledRows(n: number, seed: number): { rows: Float32Array; labels: In
 
 function options(overrides: Partial<TrainOptions>): TrainOptions {
   return { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
-}
-
-function sameBits(a: readonly Float32Array[], b: readonly Float32Array[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((array, i) =>
-      Buffer.from(array.buffer, array.byteOffset, array.byteLength).equals(
-        Buffer.from(b[i]!.buffer, b[i]!.byteOffset, b[i]!.byteLength),
-      ),
-    )
-  );
 }
 
 /**
@@ -331,77 +305,6 @@ describe("V3 network and trainer", () => {
     assert.equal(network.parameterCount(), 109_485);
     network.dispose();
     assert.throws(() => network.encodeRows(data.rows, data.n), /disposed/);
-  });
-
-  it("serialises and deserialises to identical outputs", () => {
-    const network = Network.create(DEFAULT_NETWORK_CONFIG, 5);
-    const { modelJson, weights } = serializeNetwork(network);
-    const json = JSON.parse(JSON.stringify(modelJson)) as unknown;
-    assert.equal(weights.byteLength, network.parameterCount() * 4);
-    const restored = deserializeNetwork(json, weights);
-    assert.deepEqual(restored.config, network.config);
-    assert.ok(sameBits(restored.readParameterValues(), network.readParameterValues()));
-    const latents = new Float32Array(4 * 32).map((_, i) => Math.sin(i));
-    assert.deepEqual(restored.decodeRows(latents, 4), network.decodeRows(latents, 4));
-    restored.dispose();
-    network.dispose();
-  });
-
-  it("rejects a broken model with a clear message", () => {
-    const network = Network.create(SMALL_CONFIG, 5);
-    const { modelJson, weights } = serializeNetwork(network);
-    network.dispose();
-    const copy = (): {
-      format: string;
-      version: number;
-      config: Record<string, unknown>;
-      weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
-    } => JSON.parse(JSON.stringify(modelJson));
-    const rejects = (json: unknown, bytes: Uint8Array, message: RegExp): void => {
-      assert.throws(
-        () => deserializeNetwork(json, bytes),
-        (error: unknown) => error instanceof NetworkFormatError && message.test(error.message),
-      );
-    };
-    assert.equal(copy().format, NETWORK_FORMAT);
-    assert.equal(copy().version, NETWORK_FORMAT_VERSION);
-
-    const wrongVersion = copy();
-    wrongVersion.version = 2;
-    rejects(wrongVersion, weights, /unsupported version 2 \(this build reads version 1\)/);
-    rejects(
-      { ...copy(), format: "something-else" },
-      weights,
-      /format must be "eqpreset-v3-network", got "something-else"/,
-    );
-    rejects("not json object", weights, /expected an object/);
-
-    const missing = copy();
-    missing.weightsManifest[0]!.weights = missing.weightsManifest[0]!.weights.filter(
-      (w) => w.name !== "decoder.output.bias",
-    );
-    rejects(missing, weights, /missing weight "decoder.output.bias"/);
-
-    const wrongShape = copy();
-    wrongShape.weightsManifest[0]!.weights[0]!.shape = [13, 9];
-    rejects(wrongShape, weights, /weight "encoder.block0.input.kernel" has shape \[13, 9\], expected \[13, 8\]/);
-
-    rejects(
-      copy(),
-      weights.subarray(0, weights.byteLength - 4),
-      /weights: expected \d+ bytes .* got \d+ \(truncated file\?\)/,
-    );
-    const longer = new Uint8Array(weights.byteLength + 4);
-    longer.set(weights);
-    rejects(copy(), longer, /weights: expected \d+ bytes/);
-
-    const badConfig = copy();
-    badConfig.config.latentSize = 0;
-    rejects(badConfig, weights, /latentSize must be a positive integer/);
-
-    const nonFinite = weights.slice();
-    new DataView(nonFinite.buffer).setFloat32(0, Number.NaN, true);
-    rejects(copy(), nonFinite, /non-finite value/);
   });
 
   it("trains on the cpu backend too, close to the wasm result", async () => {
