@@ -24,7 +24,7 @@ import {
   type WordModel,
 } from "../model/index.js";
 import { checkModelFolderTarget, loadSemanticModel, newMetadataBase, saveModelFolder } from "./modelFolder.js";
-import { round, withCoverageRows, wordModels } from "./modelBuilding.js";
+import { round, taggedRows, withCoverageRows, wordModels } from "./modelBuilding.js";
 import { bestSetting, measure, meanCurveError, type FineTuneMeasures } from "./fineTuneMeasures.js";
 import { anchorLatents } from "./latentAnchor.js";
 import type { Network } from "./network.js";
@@ -115,16 +115,6 @@ function rehearsalRows(base: SemanticModel, words: readonly WordModel[], seed: n
   );
 }
 
-function teamRows(examples: readonly TaggedExample[]): DatasetRow[] {
-  return examples.map((example) => ({
-    line: example.line,
-    word: example.word,
-    participant: `${example.file}:${example.line}`,
-    values: example.values,
-    source: "team" as const,
-  }));
-}
-
 /** Each team word's rows repeated up to the minimum, so a word of two presets still weighs in. */
 function repeatedTeamRows(rows: readonly DatasetRow[]): DatasetRow[] {
   const byWord = new Map<string, DatasetRow[]>();
@@ -156,7 +146,7 @@ export async function runFineTuning(options: FineTuneOptions): Promise<FineTuneR
       .filter((info) => !isTeamOrigin(info))
       .map((info) => base.word(info.word)!);
     const rehearsal = rehearsalRows(base, baseWords, seed);
-    const team = teamRows(options.examples);
+    const team = taggedRows(options.examples);
     const teamWords = [...new Set(team.map((row) => row.word))];
     const words = [...baseWords.map((word) => word.word), ...teamWords];
     say(

@@ -15,12 +15,24 @@ import {
 } from "../model/index.js";
 import { SeededRandom } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
+import type { TaggedExample } from "./fineTune.js";
 import type { Network } from "./network.js";
 
 export function toMatrix(rows: readonly DatasetRow[], bounds: ParameterBounds): Float32Array {
   const matrix = new Float32Array(rows.length * PARAMETER_COUNT);
   rows.forEach((row, index) => normalise(row.values, bounds, matrix, index * PARAMETER_COUNT));
   return matrix;
+}
+
+/** Tagged presets as rows of their words, each preset its own participant (fine-tuning and `--tagged`). */
+export function taggedRows(examples: readonly TaggedExample[]): DatasetRow[] {
+  return examples.map((example) => ({
+    line: example.line,
+    word: example.word,
+    participant: `${example.file}:${example.line}`,
+    values: example.values,
+    source: "team" as const,
+  }));
 }
 
 export function labelsOf(rows: readonly DatasetRow[], words: readonly string[]): Int32Array {

@@ -39,6 +39,7 @@ import {
   flatParameters,
   labelsOf,
   round,
+  taggedRows,
   toMatrix,
   withCoverageRows,
   AUGMENTATION,
@@ -124,13 +125,7 @@ function withTaggedPresets(data: TrainingData, options: TrainJobOptions, say: (m
     say(`tagged presets of ${clashing.join(", ")} not used: the data has these words (rename the tags to train them)`);
   const examples = tagged.examples.filter((example) => !known.has(example.word));
   if (examples.length === 0) return data;
-  const rows: DatasetRow[] = examples.map((example) => ({
-    line: example.line,
-    word: example.word,
-    participant: `${example.file}:${example.line}`,
-    values: example.values,
-    source: "team",
-  }));
+  const rows = taggedRows(examples);
   const team = new Map(tagged.words.filter((word) => !known.has(word.word)).map((word) => [word.word, word]));
   const words = [...team.keys()].map((word) => ({ word, examples: rows.filter((row) => row.word === word).length }));
   say(`tagged presets: ${rows.length} examples of ${words.map((entry) => entry.word).join(", ")}`);

@@ -43,7 +43,7 @@ export class ModelHost {
   private readonly descriptions = new Map<string, MorphTermInput[]>();
   private static readonly DESCRIPTION_CACHE_LIMIT = 500;
   private team = new Map<string, TeamWord>();
-  private ownWordsOf: { source: Vocabulary; own: Vocabulary } | undefined;
+  private ownWordsOf: { source: Vocabulary; own: Vocabulary | undefined } | undefined;
   private merged: Vocabulary | undefined;
   /** Decoded morphs that use team words, per morph key; cleared when the team words change. */
   private readonly teamDecoded = new Map<string, EqBand[]>();
@@ -72,11 +72,13 @@ export class ModelHost {
 
   /** The model's words less those it learnt from tags (undefined: it learnt none). */
   private get ownWords(): Vocabulary | undefined {
-    const words = this.state.vocabulary.words();
-    const own = words.filter((info) => !isTeamOrigin(info));
-    if (own.length === words.length) return undefined;
-    if (this.ownWordsOf?.source !== this.state.vocabulary)
-      this.ownWordsOf = { source: this.state.vocabulary, own: new Vocabulary(own) };
+    // Read on every check of a tagged file: filtered once per vocabulary, not per call.
+    const source = this.state.vocabulary;
+    if (this.ownWordsOf?.source !== source) {
+      const words = source.words();
+      const own = words.filter((info) => !isTeamOrigin(info));
+      this.ownWordsOf = { source, own: own.length === words.length ? undefined : new Vocabulary(own) };
+    }
     return this.ownWordsOf.own;
   }
 
