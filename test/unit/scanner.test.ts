@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ILexingResult, IToken } from "chevrotain";
-import { eqLexer, lineExtent } from "../../server/src/core/language/index.js";
-import { scan } from "../../server/src/core/language/scanner.js";
+import { eqLexer, lineExtent, readQuantity } from "../../server/src/core/language/index.js";
+import { scan, type ScannedToken } from "../../server/src/core/language/scanner.js";
 import { SeededRandom } from "../../server/src/core/model/index.js";
 import { fuzzDocument, readSamples } from "../fuzz/generate.js";
 
@@ -36,6 +36,17 @@ function shown(result: ILexingResult): unknown {
 
 function assertSameAsLexer(text: string): void {
   const scanned = scan(text);
+  // The number and unit the scanner reads on the way are what readQuantity makes of the text.
+  const numbers = scanned.tokens.map((token) => {
+    const { number, unit } = token as ScannedToken;
+    return token.tokenType.name === "Quantity" ? { number, unit } : { number: Number.NaN, unit: undefined };
+  });
+  const read = scanned.tokens.map((token) => {
+    if (token.tokenType.name !== "Quantity") return { number: Number.NaN, unit: undefined };
+    const { number, unit } = readQuantity(token.image);
+    return { number, unit };
+  });
+  assert.deepEqual(numbers, read, JSON.stringify(text));
   assert.deepEqual(shown(scanned), shown(eqLexer.tokenize(text)), JSON.stringify(text));
   const { lineCount, lastLineLength } = lineExtent(text);
   assert.deepEqual([scanned.lineCount, scanned.lastLineLength], [lineCount, lastLineLength], JSON.stringify(text));
@@ -104,7 +115,26 @@ describe("scanner", () => {
       "/ x",
       "\u0000\u0001 @@ bell",
       "q'x bells Bell- _x",
+      "-0 -0.0dB 0.1 0.3 1.25 2.675 9007199254740993 123456789012345.6 0.0000000000000000000000001 1.5e3 07.50kHz",
     ])
       assertSameAsLexer(text);
+  });
+
+  it("reads every decimal of up to six places exactly as parseFloat does", () => {
+    const random = new SeededRandom(11);
+    for (let index = 0; index < 20000; index++) {
+      const places = Math.floor(random.next() * 7);
+      const text = `${random.next() < 0.5 ? "-" : "+"}${(random.next() * 10 ** (1 + (index % 6))).toFixed(places)}dB`;
+      const [token] = scan(text).tokens as ScannedToken[];
+      assert.equal(Object.is(token!.number, Number.parseFloat(text)), true, text);
+    }
+  });
+
+  it("reuses its tokens: a second scan leaves no string of the first one in the tokens it did not use", () => {
+    scan("bell 1kHz +2dB q 1.4 # long line");
+    const first = scan("a b c d e f g").tokens[6];
+    assert.equal(first?.image, "g");
+    scan("x");
+    assert.equal(first?.image, "");
   });
 });

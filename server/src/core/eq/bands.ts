@@ -97,9 +97,15 @@ export function slotFacts(id: SlotId): SlotFacts {
 
 /** The slot of the n-th band of a type in a preset (bells fill Bell 1, 2, 3 in order); undefined past the last. */
 export function slotFor(bandType: BandType, indexOfType: number): SlotFacts | undefined {
-  const ofType = SLOTS.filter((slot) => slot.bandType === bandType);
-  return ofType[indexOfType];
+  return SLOTS_BY_TYPE[bandType][indexOfType];
 }
+
+/** The slots of each band type, in order: found once, since every band of every file asks. */
+const SLOTS_BY_TYPE: Record<BandType, readonly SlotFacts[]> = {
+  lowshelf: SLOTS.filter((slot) => slot.bandType === "lowshelf"),
+  bell: SLOTS.filter((slot) => slot.bandType === "bell"),
+  highshelf: SLOTS.filter((slot) => slot.bandType === "highshelf"),
+};
 
 export function inRange(value: number, range: NumericRange): boolean {
   return value >= range.min && value <= range.max;

@@ -9,7 +9,7 @@
  */
 import type { IToken } from "chevrotain";
 import type { BandParameter, BandStatement, BandType, PresetBlock, Quantity, Range, Statement } from "./ast.js";
-import { readQuantity } from "./numbers.js";
+import type { ScannedToken } from "./scanner.js";
 
 export function hasPosition(token: IToken | undefined): token is IToken {
   return (
@@ -41,14 +41,14 @@ function headed(head: IToken, valueToken: IToken | undefined): { headRange: Rang
 
 function quantity(token: IToken | undefined): Quantity | undefined {
   if (!hasPosition(token)) return undefined;
-  const read = readQuantity(token.image);
-  // Fields written out rather than spread: this runs for every value of the file.
+  // The scanner read the number and unit; the parser only consumes Quantity tokens here.
+  const { number, unit } = token as ScannedToken;
   return {
     kind: "quantity",
     text: token.image,
-    number: read.number,
-    unit: read.unit,
-    value: read.value,
+    number,
+    unit,
+    value: unit === "kHz" ? number * 1000 : number,
     range: tokenRange(token),
   };
 }
@@ -152,10 +152,19 @@ export class TreeBuilder {
   }
 
   beginBand(keyword: IToken, bandType: BandType): void {
-    this.begin(
-      { kind: "band", bandType, keywordRange: tokenRange(keyword), parameters: [], range: undefined! },
-      keyword,
-    );
+    // Every band gets the same fields in the same order, the slots included (set at its end): one
+    // object shape, so the checks that read every band stay monomorphic.
+    const band: BandStatement = {
+      kind: "band",
+      bandType,
+      keywordRange: tokenRange(keyword),
+      parameters: [],
+      frequency: undefined,
+      gain: undefined,
+      q: undefined,
+      range: undefined!,
+    };
+    this.begin(band, keyword);
   }
 
   bandValue(token: IToken): void {
