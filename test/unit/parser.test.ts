@@ -7,6 +7,7 @@ import {
   type MorphStatement,
   type PresetBlock,
 } from "../../server/src/core/index.js";
+import { plain } from "../support/plain.js";
 
 describe("parser", () => {
   it("parses a one-line file as one unnamed preset", () => {
@@ -30,13 +31,13 @@ describe("parser", () => {
     assert.deepEqual(document.syntaxErrors, []);
     const preset = document.items[1] as PresetBlock;
     assert.equal(preset.name, "Dialogue");
-    assert.deepEqual(preset.nameRange, { start: { line: 1, character: 7 }, end: { line: 1, character: 17 } });
+    assert.deepEqual(plain(preset.nameRange), { start: { line: 1, character: 7 }, end: { line: 1, character: 17 } });
     const bell = preset.statements[1] as BandStatement;
     assert.equal(bell.bandType, "bell");
     assert.equal(bell.frequency!.value, 2500);
     assert.equal(bell.gain!.value, 3);
     assert.equal(bell.q!.value, 1.2);
-    assert.deepEqual(bell.keywordRange, { start: { line: 3, character: 2 }, end: { line: 3, character: 6 } });
+    assert.deepEqual(plain(bell.keywordRange), { start: { line: 3, character: 2 }, end: { line: 3, character: 6 } });
     const [resolved] = resolvePresets(document);
     assert.equal(resolved!.sampleRate, 48000);
     assert.equal(resolved!.outputGainDb, -1);

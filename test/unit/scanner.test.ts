@@ -50,6 +50,11 @@ function assertSameAsLexer(text: string): void {
   assert.deepEqual(shown(scanned), shown(eqLexer.tokenize(text)), JSON.stringify(text));
   const { lineCount, lastLineLength } = lineExtent(text);
   assert.deepEqual([scanned.lineCount, scanned.lastLineLength], [lineCount, lastLineLength], JSON.stringify(text));
+  assert.deepEqual(
+    scanned.unterminated,
+    scanned.tokens.filter((token) => token.tokenType.name === "UnterminatedString"),
+    JSON.stringify(text),
+  );
 }
 
 /** Characters around which the patterns decide: signs, dots, exponents, units, quotes and escapes, line ends. */

@@ -6,22 +6,22 @@ export interface Position {
 }
 
 export interface Range {
-  start: Position;
-  end: Position;
+  readonly start: Position;
+  readonly end: Position;
 }
 
 export type Unit = "Hz" | "kHz" | "dB" | undefined;
 
 /** A number as written, with its unit, and its value in the unit's base (Hz or dB). */
 export interface Quantity {
-  kind: "quantity";
-  text: string;
+  readonly kind: "quantity";
+  readonly text: string;
   /** The number as written, before unit scaling. */
-  number: number;
-  unit: Unit;
+  readonly number: number;
+  readonly unit: Unit;
   /** In Hz for frequencies (kHz scaled), dB for gains, plain for others. */
-  value: number;
-  range: Range;
+  readonly value: number;
+  readonly range: Range;
 }
 
 export interface MorphTerm {
@@ -46,8 +46,8 @@ export type BandType = "lowshelf" | "bell" | "highshelf";
 
 /** One argument of a band line: a quantity, or `q` with its value. */
 export type BandParameter =
-  | { kind: "value"; quantity: Quantity; range: Range }
-  | { kind: "q"; keywordRange: Range; quantity?: Quantity; range: Range };
+  | { readonly kind: "value"; readonly quantity: Quantity; readonly range: Range }
+  | { readonly kind: "q"; readonly keywordRange: Range; readonly quantity?: Quantity; readonly range: Range };
 
 export interface BandStatement {
   kind: "band";

@@ -8,7 +8,18 @@
  * while it was open. Tokens inserted by recovery have no position, so they are dropped.
  */
 import type { IToken } from "chevrotain";
-import type { BandParameter, BandStatement, BandType, PresetBlock, Quantity, Range, Statement } from "./ast.js";
+import type {
+  BandParameter,
+  BandStatement,
+  BandType,
+  MorphTerm,
+  PresetBlock,
+  Quantity,
+  Range,
+  Statement,
+  TagWord,
+} from "./ast.js";
+import { QParameter, QuantityNode, SourceRange, ValueParameter } from "./compactNodes.js";
 import type { ScannedToken } from "./scanner.js";
 
 export function hasPosition(token: IToken | undefined): token is IToken {
@@ -20,37 +31,34 @@ export function hasPosition(token: IToken | undefined): token is IToken {
   );
 }
 
-export function tokenRange(token: IToken): Range {
-  return {
-    start: { line: (token.startLine ?? 1) - 1, character: (token.startColumn ?? 1) - 1 },
-    end: { line: (token.endLine ?? 1) - 1, character: token.endColumn ?? 0 },
-  };
+export function tokenRange(token: IToken): SourceRange {
+  return new SourceRange(
+    (token.startLine ?? 1) - 1,
+    (token.startColumn ?? 1) - 1,
+    (token.endLine ?? 1) - 1,
+    token.endColumn ?? 0,
+  );
 }
 
-/** From `start` (a keyword's, shared: one object fewer per item) to the end of `last`. */
-function spanTo(start: Range["start"], last: IToken): Range {
-  return { start, end: { line: last.endLine! - 1, character: last.endColumn! } };
+/** From the start of `first` to the end of `last`. */
+function spanTo(first: SourceRange, last: IToken): SourceRange {
+  return new SourceRange(first.startLine, first.startCharacter, last.endLine! - 1, last.endColumn!);
 }
 
-/** A word or `q` with the value after it, if any: their ranges, and the range of both. */
+/** A word and the weight after it, if any: their ranges, and the range of both. */
 function headed(head: IToken, valueToken: IToken | undefined): { headRange: Range; value?: Quantity; range: Range } {
   const headRange = tokenRange(head);
   const value = quantity(valueToken);
-  return { headRange, value, range: value ? { start: headRange.start, end: value.range.end } : headRange };
+  if (!value) return { headRange, value, range: headRange };
+  const range = new SourceRange(headRange.startLine, headRange.startCharacter, value.line, value.endCharacter);
+  return { headRange, value, range };
 }
 
-function quantity(token: IToken | undefined): Quantity | undefined {
+function quantity(token: IToken | undefined): QuantityNode | undefined {
   if (!hasPosition(token)) return undefined;
-  // The scanner read the number and unit; the parser only consumes Quantity tokens here.
+  // The scanner read the number and unit; the parser consumes only Quantity tokens here.
   const { number, unit } = token as ScannedToken;
-  return {
-    kind: "quantity",
-    text: token.image,
-    number,
-    unit,
-    value: unit === "kHz" ? number * 1000 : number,
-    range: tokenRange(token),
-  };
+  return new QuantityNode(token.image, number, unit, token.startLine! - 1, token.startColumn! - 1);
 }
 
 function unquote(image: string): string {
@@ -63,7 +71,33 @@ interface PresetDraft {
   name?: IToken;
   open?: IToken;
   close?: IToken;
-  statements: Statement[];
+}
+
+/**
+ * The children of the node being read, gathered in one list kept across nodes and copied out
+ * exactly when the node closes. A list grown by push keeps room for 17 entries, so pushing into
+ * each node's own list made the tree a fifth larger, and trimming it afterwards made as much
+ * garbage.
+ */
+class ScratchList<T> {
+  private readonly items: (T | undefined)[] = [];
+  private count = 0;
+
+  add(item: T): void {
+    this.items[this.count++] = item;
+  }
+
+  /** The items added since the last take, as an exact list; the scratch is emptied. */
+  take<Taken extends T = T>(): Taken[] {
+    const taken = this.items.slice(0, this.count) as Taken[];
+    for (let index = 0; index < this.count; index++) this.items[index] = undefined;
+    this.count = 0;
+    return taken;
+  }
+
+  clear(): void {
+    this.take();
+  }
 }
 
 export class TreeBuilder {
@@ -72,6 +106,9 @@ export class TreeBuilder {
   /** Tokens consumed only to skip them (each is a syntax error), in source order. */
   strays: IToken[] = [];
   private preset: PresetDraft | undefined;
+  /** The open statement's words, parameters or tags; the open preset's statements. */
+  private readonly parts = new ScratchList<MorphTerm | BandParameter | TagWord>();
+  private readonly presetStatements = new ScratchList<Statement>();
   /** The statement being read: its range (and a band's slots) are set when it closes. */
   private statement: Statement | undefined;
   /** The last real token read: where an open preset or statement ends when it is closed. */
@@ -83,6 +120,8 @@ export class TreeBuilder {
     this.preset = undefined;
     this.statement = undefined;
     this.last = undefined;
+    this.parts.clear();
+    this.presetStatements.clear();
   }
 
   /** A token of the open statement (or of nothing open: then it only moves the end). */
@@ -105,7 +144,7 @@ export class TreeBuilder {
   beginPreset(keyword: IToken): void {
     this.atFileLevel();
     this.took(keyword);
-    if (hasPosition(keyword)) this.preset = { keyword, statements: [] };
+    if (hasPosition(keyword)) this.preset = { keyword };
   }
 
   presetName(token: IToken): void {
@@ -148,7 +187,7 @@ export class TreeBuilder {
     if (node?.kind !== "morph" || !hasPosition(word)) return;
     const { headRange, value, range } = headed(word, weightToken);
     const text = word.image;
-    node.terms.push({ kind: "morphTerm", text, word: text.toLowerCase(), wordRange: headRange, weight: value, range });
+    this.parts.add({ kind: "morphTerm", text, word: text.toLowerCase(), wordRange: headRange, weight: value, range });
   }
 
   beginBand(keyword: IToken, bandType: BandType): void {
@@ -171,7 +210,7 @@ export class TreeBuilder {
     this.took(token);
     const node = this.statement;
     const value = quantity(token);
-    if (node?.kind === "band" && value) node.parameters.push({ kind: "value", quantity: value, range: value.range });
+    if (node?.kind === "band" && value) this.parts.add(new ValueParameter(value));
   }
 
   bandQ(keyword: IToken, valueToken: IToken | undefined): void {
@@ -179,8 +218,7 @@ export class TreeBuilder {
     if (valueToken) this.took(valueToken);
     const node = this.statement;
     if (node?.kind !== "band" || !hasPosition(keyword)) return;
-    const { headRange, value, range } = headed(keyword, valueToken);
-    node.parameters.push({ kind: "q", keywordRange: headRange, quantity: value, range });
+    this.parts.add(new QParameter(tokenRange(keyword), quantity(valueToken)));
   }
 
   /** `samplerate` or `gain` with its value, if any. */
@@ -200,7 +238,7 @@ export class TreeBuilder {
     this.took(word);
     const node = this.statement;
     if (node?.kind === "tags" && hasPosition(word))
-      node.tags.push({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) });
+      this.parts.add({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) });
   }
 
   beginUnknown(word: IToken): void {
@@ -219,9 +257,16 @@ export class TreeBuilder {
     const node = this.statement;
     if (!node) return;
     this.statement = undefined;
-    node.range = spanTo(node.keywordRange.start, this.last!);
-    if (node.kind === "band") assignSlots(node);
-    if (this.preset) this.preset.statements.push(node);
+    node.range = spanTo(node.keywordRange as SourceRange, this.last!);
+    if (node.kind === "band") {
+      node.parameters = this.parts.take<BandParameter>();
+      assignSlots(node);
+    } else if (node.kind === "morph") {
+      node.terms = this.parts.take<MorphTerm>();
+    } else if (node.kind === "tags") {
+      node.tags = this.parts.take<TagWord>();
+    }
+    if (this.preset) this.presetStatements.add(node);
     else this.items.push(node);
   }
 
@@ -237,10 +282,10 @@ export class TreeBuilder {
       nameRange: name ? tokenRange(name) : undefined,
       keywordRange,
       openRange: open ? tokenRange(open) : undefined,
-      statements: draft.statements,
+      statements: this.presetStatements.take(),
       closed: close !== undefined,
       closeLine: close ? close.startLine! - 1 : undefined,
-      range: spanTo(keywordRange.start, this.last!),
+      range: spanTo(keywordRange, this.last!),
     });
   }
 }

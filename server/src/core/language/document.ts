@@ -2,7 +2,6 @@
 import type { IToken } from "chevrotain";
 import type { Comment, PresetBlock, PresetDocument, Range, Statement, SyntaxError } from "./ast.js";
 import { hasPosition, tokenRange } from "./astBuilder.js";
-import { UnterminatedString } from "./lexer.js";
 import { parseText } from "./parser.js";
 
 /**
@@ -97,10 +96,8 @@ function sectionsOf(text: string): { sections: DocumentSections; lineCount: numb
       range: { start: tokenRange(first).start, end: tokenRange(last).end },
     });
   }
-  for (const token of parsed.tokens) {
-    if (token.tokenType === UnterminatedString) {
-      unterminated.push({ message: "This name has no closing quote", range: tokenRange(token) });
-    }
+  for (const token of parsed.unterminated) {
+    unterminated.push({ message: "This name has no closing quote", range: tokenRange(token) });
   }
 
   const items = parsed.items;

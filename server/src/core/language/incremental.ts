@@ -18,6 +18,7 @@
  * reused, their positions moved by the number of lines the edit added or removed.
  */
 import type { PresetDocument } from "./ast.js";
+import { isCompactNode } from "./compactNodes.js";
 import { assembleDocument, lineExtent, parseSections, type DocumentSections } from "./document.js";
 
 /** A run of whole lines parsed on its own; positions are the whole text's. */
@@ -264,6 +265,7 @@ function shiftedChunk(chunk: Chunk, lineDelta: number): Chunk {
 function shifted<T>(value: T, lineDelta: number): T {
   if (Array.isArray(value)) return value.map((element: unknown) => shifted(element, lineDelta)) as T;
   if (value === null || typeof value !== "object") return value;
+  if (isCompactNode(value)) return value.movedBy(lineDelta) as T;
   const copy: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
   for (const key in source) {
@@ -284,14 +286,23 @@ function shiftInPlace(sections: DocumentSections, lineDelta: number): void {
     if (value === null || typeof value !== "object" || seen.has(value)) return;
     // A range object can be shared (a band's `frequency` is one of its parameters' quantity): move it once.
     seen.add(value);
+    // Compact nodes are immutable: their holder gets a moved copy.
+    const moved = (field: unknown): unknown =>
+      field !== null && typeof field === "object" && isCompactNode(field) ? field.movedBy(lineDelta) : undefined;
     if (Array.isArray(value)) {
-      for (const element of value) visit(element);
+      for (let index = 0; index < value.length; index++) {
+        const copy = moved(value[index]);
+        if (copy) value[index] = copy;
+        else visit(value[index]);
+      }
       return;
     }
     const record = value as Record<string, unknown>;
     for (const key in record) {
       const field = record[key];
-      if ((key === "line" || key === "closeLine") && typeof field === "number") record[key] = field + lineDelta;
+      const copy = moved(field);
+      if (copy) record[key] = copy;
+      else if ((key === "line" || key === "closeLine") && typeof field === "number") record[key] = field + lineDelta;
       else visit(field);
     }
   };

@@ -1,6 +1,7 @@
 /** The core's language: see ARCHITECTURE.md. */
 export * from "./ast.js";
 export * from "./astBuilder.js";
+export { SourceRange } from "./compactNodes.js";
 export * from "./document.js";
 export * from "./format.js";
 export * from "./incremental.js";

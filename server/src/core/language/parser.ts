@@ -11,7 +11,6 @@
  * built once, not at each rule call, as Chevrotain's performance guide advises.
  */
 import {
-  EmbeddedActionsParser,
   type IToken,
   type ILexingError,
   type IOrAlt,
@@ -21,13 +20,14 @@ import {
 } from "chevrotain";
 import type { BandType, PresetBlock, Statement } from "./ast.js";
 import { TreeBuilder } from "./astBuilder.js";
+import { GatedRepetitionsParser } from "./gatedRepetitions.js";
 import * as t from "./lexer.js";
 import { scan } from "./scanner.js";
 import { syntaxMessages } from "./syntaxMessages.js";
 
 type Alternatives = IOrAlt<IToken | void>[];
 
-class EqPresetParser extends EmbeddedActionsParser {
+class EqPresetParser extends GatedRepetitionsParser {
   /** What the actions build; read after each parse. */
   readonly tree = new TreeBuilder();
 
@@ -281,6 +281,8 @@ export interface ParseResult {
   /** The number of lines and the length of the last one, as document.ts lineExtent counts them. */
   lineCount: number;
   lastLineLength: number;
+  /** The names without a closing quote, in source order. */
+  unterminated: IToken[];
 }
 
 /** Lexes and parses; never throws for any input text. */
@@ -311,5 +313,6 @@ export function parseText(text: string): ParseResult {
     parseErrors: parserInstance.errors,
     lineCount: lexed.lineCount,
     lastLineLength: lexed.lastLineLength,
+    unterminated: lexed.unterminated,
   };
 }

@@ -235,6 +235,8 @@ export interface ScanResult extends ILexingResult {
   /** The number of lines and the length of the last one (see document.ts lineExtent): the scanner counts them on its way. */
   lineCount: number;
   lastLineLength: number;
+  /** The UnterminatedString tokens, in order (each is an error): found here rather than by a walk over every token. */
+  unterminated: IToken[];
 }
 
 /**
@@ -243,9 +245,12 @@ export interface ScanResult extends ILexingResult {
  */
 export function scan(text: string): ScanResult {
   let used = 0;
-  const tokens: IToken[] = [];
+  // The list itself is reused too: grown by push to ~30,000 tokens, it left as much garbage again.
+  const tokens = pooledTokens;
+  let tokenCount = 0;
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
+  const unterminated: IToken[] = [];
   let line = 1;
   let lineStart = 0;
   let offset = 0;
@@ -299,13 +304,22 @@ export function scan(text: string): ScanResult {
     token.number = isQuantity ? numberBetween(text, offset, foundNumberEnd) : Number.NaN;
     token.unit = isQuantity ? foundUnit : undefined;
     if (type === t.Comment) comments.push(token);
-    else tokens.push(token);
+    else tokens[tokenCount++] = token;
+    if (type === t.UnterminatedString) unterminated.push(token);
     offset = end;
   }
   // Tokens past what this text used must not keep the previous text's strings alive.
   for (let index = used; index < poolInUse; index++) pool[index]!.image = "";
   poolInUse = Math.min(used, pool.length);
-  return { tokens, groups: { comments }, errors, lineCount: line, lastLineLength: text.length - lineStart };
+  tokens.length = tokenCount;
+  return {
+    tokens,
+    groups: { comments },
+    errors,
+    lineCount: line,
+    lastLineLength: text.length - lineStart,
+    unterminated,
+  };
 }
 
 /** A token as the scanner makes it: a Quantity's number and unit are read on the way (NaN and undefined for other tokens). */
@@ -322,6 +336,7 @@ export interface ScannedToken extends IToken {
  * they are free again at the next scan: a token from `scan` is valid until `scan` runs again.
  */
 const pool: ScannedToken[] = [];
+const pooledTokens: IToken[] = [];
 let poolInUse = 0;
 /** Tokens kept between scans at most (~10 MB): a huge file once must not hold memory forever. */
 const POOL_LIMIT = 100_000;

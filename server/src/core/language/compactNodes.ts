@@ -1,0 +1,127 @@
+/**
+ * The syntax tree's most numerous nodes, as small classes whose ranges are made when asked. A file
+ * has about seven ranges and three values per line; as plain objects (a range being three of
+ * them) they were most of the tree's memory and of the parse's garbage, and the collector's
+ * copying of them was a quarter of a parse. Each serialises (toJSON) as the plain node it stands
+ * for, so it goes into LSP messages as it is, and each is immutable: a moved tree gets new nodes
+ * (`movedBy`, used by the incremental parser).
+ */
+import type { Position, Quantity, Range, Unit } from "./ast.js";
+
+/** A range as four numbers in one object. */
+export class SourceRange implements Range {
+  constructor(
+    readonly startLine: number,
+    readonly startCharacter: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+  ) {}
+
+  get start(): Position {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Position {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  movedBy(lineDelta: number): SourceRange {
+    return new SourceRange(
+      this.startLine + lineDelta,
+      this.startCharacter,
+      this.endLine + lineDelta,
+      this.endCharacter,
+    );
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** A number with its unit, as one token on one line: its range follows from where it starts and its text. */
+export class QuantityNode implements Quantity {
+  readonly kind = "quantity";
+
+  constructor(
+    readonly text: string,
+    readonly number: number,
+    readonly unit: Unit,
+    readonly line: number,
+    readonly startCharacter: number,
+  ) {}
+
+  get value(): number {
+    return this.unit === "kHz" ? this.number * 1000 : this.number;
+  }
+
+  get endCharacter(): number {
+    return this.startCharacter + this.text.length;
+  }
+
+  get range(): SourceRange {
+    return new SourceRange(this.line, this.startCharacter, this.line, this.endCharacter);
+  }
+
+  movedBy(lineDelta: number): QuantityNode {
+    return new QuantityNode(this.text, this.number, this.unit, this.line + lineDelta, this.startCharacter);
+  }
+
+  toJSON(): Quantity {
+    const { kind, text, number, unit, value, range } = this;
+    return { kind, text, number, unit, value, range };
+  }
+}
+
+/** A band's value (a frequency, a gain): the quantity is the whole parameter. */
+export class ValueParameter {
+  readonly kind = "value";
+
+  constructor(readonly quantity: QuantityNode) {}
+
+  get range(): SourceRange {
+    return this.quantity.range;
+  }
+
+  movedBy(lineDelta: number): ValueParameter {
+    return new ValueParameter(this.quantity.movedBy(lineDelta));
+  }
+
+  toJSON(): { kind: "value"; quantity: Quantity; range: Range } {
+    return { kind: this.kind, quantity: this.quantity, range: this.range };
+  }
+}
+
+/** `q` and its value, if any: the range runs from the keyword to the value. */
+export class QParameter {
+  readonly kind = "q";
+
+  constructor(
+    readonly keywordRange: SourceRange,
+    readonly quantity: QuantityNode | undefined,
+  ) {}
+
+  get range(): SourceRange {
+    const { keywordRange, quantity } = this;
+    if (!quantity) return keywordRange;
+    return new SourceRange(keywordRange.startLine, keywordRange.startCharacter, quantity.line, quantity.endCharacter);
+  }
+
+  movedBy(lineDelta: number): QParameter {
+    return new QParameter(this.keywordRange.movedBy(lineDelta), this.quantity?.movedBy(lineDelta));
+  }
+
+  toJSON(): { kind: "q"; keywordRange: Range; quantity?: Quantity; range: Range } {
+    return { kind: this.kind, keywordRange: this.keywordRange, quantity: this.quantity, range: this.range };
+  }
+}
+
+/** A node that moves by making a moved copy of itself. */
+export function isCompactNode(value: object): value is { movedBy(lineDelta: number): object } {
+  return (
+    value instanceof SourceRange ||
+    value instanceof QuantityNode ||
+    value instanceof ValueParameter ||
+    value instanceof QParameter
+  );
+}
