@@ -17,6 +17,7 @@ import {
 } from "chevrotain";
 import type { Unit } from "./ast.js";
 import * as t from "./lexer.js";
+import { digitsEnd, isDigit, readNumber } from "./numbers.js";
 
 const TAB = 9;
 const LF = 10;
@@ -42,10 +43,6 @@ function isSpace(code: number): boolean {
   );
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
 function isLetter(code: number): boolean {
   const folded = code | 32;
   return folded >= 97 && folded <= 122;
@@ -64,11 +61,6 @@ function isIdentifierPart(code: number): boolean {
 /** JavaScript's `.` (no `s` flag): anything but a line terminator. */
 function isDotCharacter(code: number): boolean {
   return code === code && code !== LF && code !== CR && code !== 0x2028 && code !== 0x2029;
-}
-
-function digitsEnd(text: string, at: number): number {
-  while (isDigit(text.charCodeAt(at))) at++;
-  return at;
 }
 
 /** Whether the letters of `text` at `at` are `lower` in any case. */
@@ -121,38 +113,6 @@ const UNIT_NAMES: Unit[] = ["kHz", "Hz", "dB", "kHz"];
 /** Where the number of the Quantity {@link quantityEnd} found last ends, and its unit (variables, as `foundType`). */
 let foundNumberEnd = 0;
 let foundUnit: Unit = undefined;
-
-/**
- * The number written in `text[start, end)` (a Quantity's number, as quantityEnd delimited it).
- * Up to 15 digits and no exponent, the digits as an integer divided by a power of ten is the
- * correctly rounded value (both are exact doubles and division rounds once: Clinger's fast
- * path), so the common case needs no `parseFloat`, which was a tenth of a parse.
- */
-function numberBetween(text: string, start: number, end: number): number {
-  let at = start;
-  const sign = text.charCodeAt(at);
-  if (sign === PLUS || sign === MINUS) at++;
-  let mantissa = 0;
-  let digits = 0;
-  let decimals = -1;
-  for (; at < end; at++) {
-    const code = text.charCodeAt(at);
-    if (code === DOT) {
-      decimals = 0;
-      continue;
-    }
-    if (!isDigit(code)) return Number.parseFloat(text.slice(start, end));
-    mantissa = mantissa * 10 + (code - 48);
-    if (mantissa > 0) digits++;
-    if (decimals >= 0) decimals++;
-  }
-  if (digits > 15 || decimals > 22) return Number.parseFloat(text.slice(start, end));
-  const magnitude = decimals > 0 ? mantissa / POWERS_OF_TEN[decimals]! : mantissa;
-  return sign === MINUS ? -magnitude : magnitude;
-}
-
-/** 10^0 … 10^22: the powers of ten a double holds exactly. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, power) => 10 ** power);
 
 /**
  * `"([^"\\\r\n]|\\.)*"`, then `"([^"\\\r\n]|\\.)*`: the end of a quoted name at `at` (a quote), and
@@ -301,7 +261,7 @@ export function scan(text: string): ScanResult {
     token.endColumn = startColumn + image.length - 1;
     token.tokenTypeIdx = type.tokenTypeIdx!;
     token.tokenType = type;
-    token.number = isQuantity ? numberBetween(text, offset, foundNumberEnd) : Number.NaN;
+    token.number = isQuantity ? readNumber(text, offset, foundNumberEnd) : Number.NaN;
     token.unit = isQuantity ? foundUnit : undefined;
     if (type === t.Comment) comments.push(token);
     else tokens[tokenCount++] = token;
