@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import * as vscode from "vscode";
-import { waitFor, workspaceFile } from "./wait.js";
+import { runTaskToEnd, TRAINING_MS, waitFor, workspaceFile } from "./wait.js";
 
-const TRAINING_MS = 150_000;
 const TUNED = ".eqpreset/tuned";
 
 function whistles(): string {
@@ -40,18 +39,11 @@ describe("fine-tuning on tagged presets in VS Code", () => {
         (candidate) => (candidate.definition as { tagged?: boolean }).tagged === true,
       ),
     );
-    const ended = new Promise<number | undefined>((resolve) => {
-      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-        if ((event.execution.task.definition as { tagged?: boolean }).tagged !== true) return;
-        listener.dispose();
-        resolve(event.exitCode);
-      });
-    });
-    await vscode.tasks.executeTask(task);
-    const exitCode = await Promise.race([
-      ended,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("fine-tuning did not end")), TRAINING_MS)),
-    ]);
+    const exitCode = await runTaskToEnd(
+      task,
+      (ended) => (ended.definition as { tagged?: boolean }).tagged === true,
+      "fine-tuning",
+    );
     assert.equal(exitCode, 0, "the fine-tuning task failed");
 
     const problem = await waitFor("a problem on the 'tags warm' line", () =>

@@ -8,12 +8,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import * as vscode from "vscode";
 import { generateRows, toCsv } from "../../support/safeCsv.js";
-import { codeOf, waitFor, workspaceFile as workspaceUri } from "./wait.js";
+import { codeOf, runTaskToEnd, TRAINING_MS, waitFor, workspaceFile as workspaceUri } from "./wait.js";
 
 const EXTENSION_ID = "semantic-eq.eqpreset";
 /** A word the bundled model does not have; the generated data teaches it. */
 const NEW_WORD = "crunchy";
-const TRAINING_MS = 150_000;
 
 /** The generated SAFE-shaped data, plus one row whose low-shelf gain is not a number (line 241). */
 function trainingCsv(): string {
@@ -53,18 +52,7 @@ describe("the Train EQ model task in VS Code", () => {
 
     const train = (await vscode.tasks.fetchTasks({ type: "eqpreset" })).find((task) => task.name === "Train EQ model");
     assert.ok(train, "the training task disappeared");
-    const ended = new Promise<number | undefined>((resolve) => {
-      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-        if (event.execution.task.name !== train.name) return;
-        listener.dispose();
-        resolve(event.exitCode);
-      });
-    });
-    await vscode.tasks.executeTask(train);
-    const exitCode = await Promise.race([
-      ended,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("training did not end")), TRAINING_MS)),
-    ]);
+    const exitCode = await runTaskToEnd(train, (ended) => ended.name === train.name, "training");
     assert.equal(exitCode, 0, "the training task failed");
 
     // The new model folder is in the workspace and the setting points at it.

@@ -30,3 +30,30 @@ export function workspaceFile(name: string): vscode.Uri {
 export function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
   return typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;
 }
+
+/** How long a training or fine-tuning task may run in the end-to-end suites. */
+export const TRAINING_MS = 150_000;
+
+/**
+ * Runs `task` and resolves with its process's exit code once a task that `isIt` recognises ends,
+ * or fails with "`what` did not end" after `timeoutMs`.
+ */
+export async function runTaskToEnd(
+  task: vscode.Task,
+  isIt: (ended: vscode.Task) => boolean,
+  what: string,
+  timeoutMs = TRAINING_MS,
+): Promise<number | undefined> {
+  const ended = new Promise<number | undefined>((resolve) => {
+    const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (!isIt(event.execution.task)) return;
+      listener.dispose();
+      resolve(event.exitCode);
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return Promise.race([
+    ended,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not end`)), timeoutMs)),
+  ]);
+}
