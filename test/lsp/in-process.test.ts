@@ -39,6 +39,25 @@ describe("providers in process", () => {
     assert.match(JSON.stringify(hover.contents), /2\.5 kHz/);
   });
 
+  it("still knows a band's gain and frequency after an edit above it moved the band", async () => {
+    // The edit reparses the first preset only; the second is reused with its lines moved.
+    const text = 'preset "A" {\n  bell 1kHz +1dB\n}\npreset "B" {\n  highshelf 2kHz +2dB\n}\n';
+    const uri = client.uriFor(`in-process-${++counter}.eqp`);
+    await client.open(uri, text);
+    await client.change(uri, text.replace("  bell", "  # a note\n  bell"));
+    const hoverAt = async (character: number) =>
+      JSON.stringify(
+        (
+          await client.request<Hover | null>("textDocument/hover", {
+            textDocument: { uri },
+            position: { line: 5, character },
+          })
+        )?.contents,
+      );
+    assert.match(await hoverAt(17), /\*\*Gain\*\* \+2/);
+    assert.match(await hoverAt(13), /\*\*Frequency\*\*/);
+  });
+
   it("completes the words of the model after morph", async () => {
     const { uri, position } = await at("morph <|>");
     const items = await client.request<CompletionItem[]>("textDocument/completion", {

@@ -44,23 +44,33 @@ export interface MorphStatement {
 
 export type BandType = "lowshelf" | "bell" | "highshelf";
 
+/** What a band's parameter stands for: its first frequency, gain or Q value. */
+export type BandSlot = "frequency" | "gain" | "q";
+
 /** One argument of a band line: a quantity, or `q` with its value. */
 export type BandParameter =
   | { readonly kind: "value"; readonly quantity: Quantity; readonly range: Range }
   | { readonly kind: "q"; readonly keywordRange: Range; readonly quantity?: Quantity; readonly range: Range };
 
+/** A band line (a `BandNode`: its parameters and quantities are made when read, so compare them with `slotOf`). */
 export interface BandStatement {
-  kind: "band";
-  bandType: BandType;
-  keywordRange: Range;
-  parameters: BandParameter[];
+  readonly kind: "band";
+  readonly bandType: BandType;
+  readonly keywordRange: Range;
+  readonly parameters: readonly BandParameter[];
   /** The first frequency (Hz or kHz) among the parameters. */
-  frequency?: Quantity;
+  readonly frequency?: Quantity;
   /** The first gain (dB) among the parameters. */
-  gain?: Quantity;
+  readonly gain?: Quantity;
   /** The first `q` value among the parameters. */
-  q?: Quantity;
-  range: Range;
+  readonly q?: Quantity;
+  readonly range: Range;
+  /** Which of frequency, gain and q the parameter at `index` is, if any. */
+  slotOf(index: number): BandSlot | undefined;
+  /** Whether the band has a frequency, gain or q (without making the quantity's node). */
+  hasSlot(slot: BandSlot): boolean;
+  /** The slot's value (`frequency`, `gain` or `q` .value) without making the quantity's node. */
+  slotValue(slot: BandSlot): number | undefined;
 }
 
 export interface SampleRateStatement {

@@ -8,18 +8,9 @@
  * while it was open. Tokens inserted by recovery have no position, so they are dropped.
  */
 import type { IToken } from "chevrotain";
-import type {
-  BandParameter,
-  BandStatement,
-  BandType,
-  MorphTerm,
-  PresetBlock,
-  Quantity,
-  Range,
-  Statement,
-  TagWord,
-} from "./ast.js";
-import { QParameter, QuantityNode, SourceRange, ValueParameter } from "./compactNodes.js";
+import type { BandStatement, BandType, MorphTerm, PresetBlock, Quantity, Range, Statement, TagWord } from "./ast.js";
+import { BandDraft, BandParameterTable } from "./bandNode.js";
+import { QuantityNode, SourceRange } from "./compactNodes.js";
 import type { ScannedToken } from "./scanner.js";
 
 export function hasPosition(token: IToken | undefined): token is IToken {
@@ -107,14 +98,22 @@ export class TreeBuilder {
   strays: IToken[] = [];
   private preset: PresetDraft | undefined;
   /** The open statement's words, parameters or tags; the open preset's statements. */
-  private readonly parts = new ScratchList<MorphTerm | BandParameter | TagWord>();
+  private readonly parts = new ScratchList<MorphTerm | TagWord>();
   private readonly presetStatements = new ScratchList<Statement>();
-  /** The statement being read: its range (and a band's slots) are set when it closes. */
-  private statement: Statement | undefined;
+  /** The statement being read (not a band): its range is set when it closes. */
+  private statement: Exclude<Statement, BandStatement> | undefined;
+  /** The band being read, instead of a statement. */
+  private band: BandDraft | undefined;
+  /** The parse's band parameters. */
+  private table = new BandParameterTable("", 0);
   /** The last real token read: where an open preset or statement ends when it is closed. */
   private last: IToken | undefined;
 
-  reset(): void {
+  /** Ready for a parse of `source` (or, with none, holding nothing of the last one). */
+  reset(source = ""): void {
+    // About one band parameter per 25 characters in a typical file; the table grows if not.
+    this.table = new BandParameterTable(source, source.length / 25);
+    this.band = undefined;
     this.items = [];
     this.strays = [];
     this.preset = undefined;
@@ -138,6 +137,7 @@ export class TreeBuilder {
   /** The items, once the input is read. */
   finish(): (PresetBlock | Statement)[] {
     this.atFileLevel();
+    this.table.trimmed();
     return this.items;
   }
 
@@ -191,34 +191,20 @@ export class TreeBuilder {
   }
 
   beginBand(keyword: IToken, bandType: BandType): void {
-    // Every band gets the same fields in the same order, the slots included (set at its end): one
-    // object shape, so the checks that read every band stay monomorphic.
-    const band: BandStatement = {
-      kind: "band",
-      bandType,
-      keywordRange: tokenRange(keyword),
-      parameters: [],
-      frequency: undefined,
-      gain: undefined,
-      q: undefined,
-      range: undefined!,
-    };
-    this.begin(band, keyword);
+    this.begin(undefined, keyword);
+    if (hasPosition(keyword)) this.band = new BandDraft(this.table, bandType, keyword);
   }
 
   bandValue(token: IToken): void {
     this.took(token);
-    const node = this.statement;
-    const value = quantity(token);
-    if (node?.kind === "band" && value) this.parts.add(new ValueParameter(value));
+    if (this.band && hasPosition(token)) this.band.value(token);
   }
 
   bandQ(keyword: IToken, valueToken: IToken | undefined): void {
     this.took(keyword);
     if (valueToken) this.took(valueToken);
-    const node = this.statement;
-    if (node?.kind !== "band" || !hasPosition(keyword)) return;
-    this.parts.add(new QParameter(tokenRange(keyword), quantity(valueToken)));
+    if (!this.band || !hasPosition(keyword)) return;
+    this.band.q(keyword, hasPosition(valueToken) ? valueToken : undefined);
   }
 
   /** `samplerate` or `gain` with its value, if any. */
@@ -245,27 +231,35 @@ export class TreeBuilder {
     this.begin({ kind: "unknown", text: word.image, keywordRange: tokenRange(word), range: undefined! }, word);
   }
 
-  private begin(node: Statement, keyword: IToken): void {
+  /** A statement starts (a band's draft is made by its caller). */
+  private begin(node: Exclude<Statement, BandStatement> | undefined, keyword: IToken): void {
     this.closeStatement();
     this.took(keyword);
     // A keyword is always a real token (the grammar reads it only after looking at it); a
     // statement without one would have no range, so it is no item.
-    if (hasPosition(keyword)) this.statement = node;
+    if (node && hasPosition(keyword)) this.statement = node;
   }
 
   private closeStatement(): void {
+    const band = this.band;
+    if (band) {
+      this.band = undefined;
+      this.add(band.finish(this.last!));
+      return;
+    }
     const node = this.statement;
     if (!node) return;
     this.statement = undefined;
     node.range = spanTo(node.keywordRange as SourceRange, this.last!);
-    if (node.kind === "band") {
-      node.parameters = this.parts.take<BandParameter>();
-      assignSlots(node);
-    } else if (node.kind === "morph") {
+    if (node.kind === "morph") {
       node.terms = this.parts.take<MorphTerm>();
     } else if (node.kind === "tags") {
       node.tags = this.parts.take<TagWord>();
     }
+    this.add(node);
+  }
+
+  private add(node: Statement): void {
     if (this.preset) this.presetStatements.add(node);
     else this.items.push(node);
   }
@@ -287,18 +281,5 @@ export class TreeBuilder {
       closeLine: close ? close.startLine! - 1 : undefined,
       range: spanTo(keywordRange, this.last!),
     });
-  }
-}
-
-/** The first frequency, gain and Q among a band's parameters. */
-function assignSlots(band: BandStatement): void {
-  for (const parameter of band.parameters as BandParameter[]) {
-    if (parameter.kind === "q") {
-      band.q ??= parameter.quantity;
-    } else if (parameter.quantity.unit === "Hz" || parameter.quantity.unit === "kHz") {
-      band.frequency ??= parameter.quantity;
-    } else if (parameter.quantity.unit === "dB") {
-      band.gain ??= parameter.quantity;
-    }
   }
 }

@@ -142,11 +142,11 @@ function renderBand(band: BandStatement): string {
   if (band.gain) parts.push(writeAs(band.gain, "gain"));
   if (band.q) parts.push(`q ${writeAs(band.q, "plain")}`);
   // Anything else (a value without a unit, a second frequency) is kept as written for the user to fix.
-  for (const parameter of band.parameters) {
+  band.parameters.forEach((parameter, index) => {
     const quantity = parameter.quantity;
-    if (quantity === band.frequency || quantity === band.gain || quantity === band.q) continue;
+    if (band.slotOf(index)) return;
     parts.push(parameter.kind === "q" ? (quantity ? `q ${quantity.text}` : "q") : quantity!.text);
-  }
+  });
   return parts.join(" ");
 }
 

@@ -68,7 +68,7 @@ export function updateIncrementalDocument(previous: IncrementalDocument, text: s
     if (2 * (endLine - startLine) > previous.lineStarts.length && previous.lineStarts.length > 64)
       return parseIncrementalDocument(text);
     const oldEndOffset = end < chunks.length ? previous.lineStarts[endLine]! : old.length;
-    const slice = text.slice(startOffset, oldEndOffset + growth);
+    const slice = detached(text.slice(startOffset, oldEndOffset + growth));
     const sections = parseSections(slice);
     const last = sections.items[sections.items.length - 1];
     if (end < chunks.length && last?.kind === "preset" && !last.closed) {
@@ -309,4 +309,14 @@ function shiftInPlace(sections: DocumentSections, lineDelta: number): void {
   visit(sections.items);
   visit(sections.comments);
   visit(sections.errors);
+}
+
+/**
+ * A copy of `slice` that does not hold the text it was cut from. A slice of 13 characters or more
+ * points into its whole text, and the parse keeps its text (band parameters read their text from
+ * it, names are slices of it): every chunk reparsed by an edit would keep that version of the whole
+ * file alive for as long as the chunk lives.
+ */
+function detached(slice: string): string {
+  return JSON.parse(JSON.stringify(slice)) as string;
 }

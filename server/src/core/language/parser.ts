@@ -289,7 +289,7 @@ export interface ParseResult {
 export function parseText(text: string): ParseResult {
   const lexed = scan(text);
   const tree = parserInstance.tree;
-  tree.reset();
+  tree.reset(text);
   parserInstance.input = lexed.tokens;
   // Every recovered error is an exception, and an exception's stack trace costs more than the
   // recovery itself; nobody reads these traces.

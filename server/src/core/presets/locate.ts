@@ -63,18 +63,13 @@ function locateInStatement(preset: ResolvedPreset, statement: Statement, positio
       const resolved = preset.bands.find((band) => band.statement === statement);
       if (containsPosition(statement.keywordRange, position))
         return { kind: "bandKeyword", preset, band: statement, resolved, range: statement.keywordRange };
-      for (const parameter of statement.parameters) {
+      const parameters = statement.parameters;
+      for (let index = 0; index < parameters.length; index++) {
+        const parameter = parameters[index]!;
         if (!containsPosition(parameter.range, position)) continue;
         const quantity = parameter.quantity;
         if (!quantity) return { kind: "bandKeyword", preset, band: statement, resolved, range: parameter.range };
-        const role =
-          quantity === statement.frequency
-            ? "frequency"
-            : quantity === statement.gain
-              ? "gain"
-              : quantity === statement.q
-                ? "q"
-                : "other";
+        const role = statement.slotOf(index) ?? "other";
         return { kind: "bandValue", preset, band: statement, resolved, quantity, role, range: parameter.range };
       }
       return undefined;

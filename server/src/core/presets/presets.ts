@@ -108,9 +108,9 @@ function resolve(
         bands.push({
           slot,
           statement,
-          frequencyHz: statement.frequency?.value,
-          gainDb: statement.gain?.value,
-          q: slot.hasQ ? (statement.q?.value ?? DEFAULT_BELL_Q) : SHELF_Q,
+          frequencyHz: statement.slotValue("frequency"),
+          gainDb: statement.slotValue("gain"),
+          q: slot.hasQ ? (statement.slotValue("q") ?? DEFAULT_BELL_Q) : SHELF_Q,
         });
         break;
       }

@@ -80,7 +80,7 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
           fix: "replace",
           // Offer first what the band still lacks.
           replacements:
-            band.frequency && !band.gain
+            band.hasSlot("frequency") && !band.hasSlot("gain")
               ? [`${quantity.text}dB`, `${quantity.text}Hz`, `${quantity.text}kHz`]
               : [`${quantity.text}Hz`, `${quantity.text}kHz`, `${quantity.text}dB`],
         },
@@ -110,15 +110,15 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
       : band.bandType === "lowshelf"
         ? "lowshelf 120Hz -2dB"
         : "highshelf 8kHz +2dB";
-  if (!band.frequency) {
-    const what = band.gain ? "a frequency" : "a frequency and a gain";
+  if (!band.hasSlot("frequency")) {
+    const what = band.hasSlot("gain") ? "a frequency" : "a frequency and a gain";
     out.add(
       band.keywordRange,
       "error",
       DiagnosticCode.MissingFrequency,
       `This ${band.bandType} needs ${what}, e.g. ${example}`,
     );
-  } else if (!band.gain) {
+  } else if (!band.hasSlot("gain")) {
     out.add(
       band.keywordRange,
       "error",

@@ -133,9 +133,9 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
     );
   }
   for (const band of preset.bands) {
-    if (band.frequencyHz !== undefined && band.statement.frequency) {
-      checkFrequency(band.statement.frequency, band.slot.frequency, band.slot.label, preset.sampleRate, out);
-    }
+    if (band.frequencyHz === undefined) continue;
+    const frequency = band.statement.frequency;
+    if (frequency) checkFrequency(frequency, band.slot.frequency, band.slot.label, preset.sampleRate, out);
   }
   if (morphSeen && context.generatedBands) checkGenerated(morphSeen, preset, context, out);
 }
