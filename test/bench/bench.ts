@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: on a generated 10,000-line file, parse+validate throughput next to JSON.parse
- * of the same content; hover and edit→diagnostics latency and memory over a real LSP connection,
- * next to yaml-language-server on the same presets as YAML (with a JSON schema, so it validates
- * and hovers too); server start-up; team words (team-index.ts); training time, on SAFE-DB next to
+ * of the same content (timed in alternation, three pairs); hover and edit→diagnostics latency and
+ * memory over a real LSP connection, next to yaml-language-server on the same presets as YAML (with
+ * a JSON schema, so it validates and hovers too); server start-up; team words (team-index.ts); training time, on SAFE-DB next to
  * PyTorch and on both crowds; model load and morph decode; the .vsix size.
  * Prints a table and writes test-results/bench.json.
  */
@@ -65,8 +65,15 @@ async function main(): Promise<void> {
   const jsonMegabytes = Buffer.byteLength(json) / 1e6;
 
   const parseSeconds = timeIt(() => parsePresetDocument(text));
-  const parseValidateSeconds = timeIt(() => validateDocument(parsePresetDocument(text), { vocabulary }));
-  const jsonSeconds = timeIt(() => JSON.parse(json));
+  // The machine's speed drifts over seconds (other tenants): the two are timed one after the other
+  // three times, and the pair with the median ratio is reported, rather than one timing each.
+  const pairs = [0, 1, 2].map(() => {
+    const ours = timeIt(() => validateDocument(parsePresetDocument(text), { vocabulary }));
+    const peer = timeIt(() => JSON.parse(json));
+    return { parseValidateSeconds: ours, jsonSeconds: peer, ratio: ours / peer };
+  });
+  const ratios = pairs.map((pair) => pair.ratio);
+  const { parseValidateSeconds, jsonSeconds } = pairs.find((pair) => pair.ratio === median(ratios))!;
   // The same file with half its lines damaged: error recovery does most of the work.
   const errorText = toErrorHeavyText(text);
   const errorCount = parsePresetDocument(errorText).syntaxErrors.length;
@@ -106,6 +113,7 @@ async function main(): Promise<void> {
     parseValidateMs: parseValidateSeconds * 1000,
     jsonParseMs: jsonSeconds * 1000,
     parseValidateVsJsonParse: parseValidateSeconds / jsonSeconds,
+    parseValidateVsJsonParseRuns: ratios,
     errorHeavyBytes: Buffer.byteLength(errorText),
     errorHeavySyntaxErrors: errorCount,
     errorHeavyParseValidateMBps: Buffer.byteLength(errorText) / 1e6 / errorSeconds,
@@ -149,7 +157,10 @@ async function main(): Promise<void> {
     ["parse", `${f(results.parseMBps)} MB/s`],
     ["parse + validate", `${f(results.parseValidateMBps)} MB/s (${f(results.parseValidateMs)} ms)`],
     ["JSON.parse of the same presets", `${f(results.jsonParseMBps)} MB/s (${f(results.jsonParseMs)} ms)`],
-    ["parse + validate / JSON.parse (time)", `${f(results.parseValidateVsJsonParse)}× (target ≤ 10)`],
+    [
+      "parse + validate / JSON.parse (time; median of 3 pairs)",
+      `${f(results.parseValidateVsJsonParse)}× (target ≤ 10; pairs ${results.parseValidateVsJsonParseRuns.map(f).join(", ")})`,
+    ],
     [
       `error-heavy text (${results.errorHeavySyntaxErrors} syntax errors): parse + validate / parse`,
       `${f(results.errorHeavyParseValidateMBps)} / ${f(results.errorHeavyParseMBps)} MB/s (target ≥ 1)`,

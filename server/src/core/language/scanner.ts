@@ -135,16 +135,24 @@ function quotedEnd(text: string, at: number): { end: number; closed: boolean } {
   }
 }
 
-/** The keywords by their first letter (lower case). */
-const KEYWORDS_BY_LETTER = new Map<number, (typeof t.KEYWORD_SPECS)[number][]>();
+/** The keywords by their first letter's code (lower case): a list indexed by code, looked up for every word. */
+const KEYWORDS_BY_LETTER: ((typeof t.KEYWORD_SPECS)[number][] | undefined)[] = [];
 for (const spec of t.KEYWORD_SPECS) {
   const letter = spec.word.charCodeAt(0);
-  KEYWORDS_BY_LETTER.set(letter, [...(KEYWORDS_BY_LETTER.get(letter) ?? []), spec]);
+  KEYWORDS_BY_LETTER[letter] = [...(KEYWORDS_BY_LETTER[letter] ?? []), spec];
+}
+
+/** Whether `text` at `at` is `word` exactly (then a token can share the keyword's string). */
+function isWrittenAs(text: string, at: number, word: string): boolean {
+  for (let index = 0; index < word.length; index++)
+    if (text.charCodeAt(at + index) !== word.charCodeAt(index)) return false;
+  return true;
 }
 
 /** The keyword that the whole of `text[start, end)` is, in any case (a longer word is an identifier). */
 function keywordAt(text: string, start: number, end: number): (typeof t.KEYWORD_SPECS)[number] | undefined {
-  const candidates = KEYWORDS_BY_LETTER.get(text.charCodeAt(start) | 32);
+  const letter = text.charCodeAt(start) | 32;
+  const candidates = letter < 128 ? KEYWORDS_BY_LETTER[letter] : undefined;
   if (!candidates) return undefined;
   for (const spec of candidates)
     if (spec.word.length === end - start && hasLetters(text, start, spec.word)) return spec;
@@ -245,7 +253,7 @@ export function scan(text: string): ScanResult {
       if (keyword) {
         type = keyword.token;
         // A keyword written in lower case (nearly all of them) shares the keyword's string.
-        if (text.startsWith(keyword.word, offset)) image = keyword.word;
+        if (isWrittenAs(text, offset, keyword.word)) image = keyword.word;
       }
     }
     image ??= text.slice(offset, end);
