@@ -1,7 +1,8 @@
 // Runs the test suites with Node's test runner (TypeScript through tsx).
 // Usage: node test/run.mjs [suite...]   suites: unit, cli, lsp, neovim, browser, e2e (default: all)
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const ALL_SUITES = ["unit", "cli", "lsp", "neovim", "browser", "e2e"];
@@ -33,7 +34,12 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
+// The servers and eqp runs the tests start keep their code cache (server/src/boot/codeCache.ts) in
+// a folder of this run, not in the user's cache folder.
+const cacheDir = mkdtempSync(path.join(tmpdir(), "eqp-test-code-cache-"));
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
   stdio: "inherit",
+  env: { ...process.env, EQPRESET_CACHE_DIR: process.env.EQPRESET_CACHE_DIR ?? cacheDir },
 });
+rmSync(cacheDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: on a generated 10,000-line file, parse+validate throughput next to JSON.parse
  * of the same content (timed in alternation, three pairs); hover and edit→diagnostics latency and
- * memory over a real LSP connection, next to yaml-language-server on the same presets as YAML (with
- * a JSON schema, so it validates and hovers too); server start-up; team words (team-index.ts); training time, on SAFE-DB next to
- * PyTorch and on both crowds; model load and morph decode; the .vsix size.
- * Prints a table and writes test-results/bench.json.
+ * memory over a real LSP connection, next to yaml-language-server on the same presets as YAML
+ * (with a JSON schema, so it validates and hovers too); server start-up; team words
+ * (team-index.ts); training time, on SAFE-DB next to PyTorch and on both crowds; model load and
+ * morph decode; the .vsix size. Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";

@@ -41,6 +41,9 @@ describe("the packed CLI", () => {
     for (const needed of [
       "bin/eqp.js",
       "dist/cli.js",
+      "dist/cli-bundle.js",
+      "dist/server.js",
+      "dist/server-bundle.js",
       "dist/package.json",
       "dist/tfjs-backend-wasm.wasm",
       "dist/tfjs-backend-wasm-simd.wasm",

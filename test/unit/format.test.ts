@@ -42,6 +42,9 @@ describe("formatter", () => {
   it("keeps what it does not understand", () => {
     assert.equal(format("bell 1kHz 300 +2dB\n"), "bell 1kHz +2dB 300\n");
     assert.equal(format("bel 1kHz\n"), "bel 1kHz\n");
+    // A `q` without its value (a diagnostic says so) stays for the user to finish, as does a second q.
+    assert.equal(format("bell  1kHz +2dB q\n"), "bell 1kHz +2dB q\n");
+    assert.equal(format("bell 1kHz +2dB q 2 q 3\n"), "bell 1kHz +2dB q 2 q 3\n");
   });
 
   it("is idempotent and keeps the meaning of every sample", () => {

@@ -7,20 +7,22 @@
  * refused it (another Node, another bundle).
  *
  * The cache lives in the user's own cache folder (not the shared temporary folder: V8 trusts what
- * it reads), one file per bundle, Node version and architecture. Anything that goes wrong with it
- * falls back to a plain `require`: the cache can only make a start faster, never stop one.
+ * it reads), one file per bundle text, V8 version and architecture, with a hash of its data so
+ * that a damaged file is ignored. When the cache cannot be read or written the bundle runs as
+ * `require` runs it.
  * `EQPRESET_CODE_CACHE=off` turns it off; `EQPRESET_CACHE_DIR` moves it.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { Script } from "node:vm";
 
 /**
- * How a start used the cache: `used` it; `compiled` without one (and writes it); `refused` a cache
- * V8 would not take (and rewrites it); `off` by the setting; `failed` to read the bundle its way
- * (then a plain `require` ran it).
+ * How a start used the cache: `used` it; `compiled` without one, or with a damaged one (and writes
+ * it); `refused` a cache V8 would not take, made by another V8 or for another text (and rewrites
+ * it); `off` by the setting; `failed` to read the bundle its way (then a plain `require` ran it).
  */
 export type CodeCacheUse = "off" | "compiled" | "used" | "refused" | "failed";
 
@@ -39,27 +41,58 @@ export function codeCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, "eqpreset", "code-cache");
 }
 
+const digest = (data: string | Buffer): Buffer => createHash("sha1").update(data).digest();
+const DIGEST_BYTES = 20;
+
+/**
+ * The cache file of this bundle's text under this V8. Named by a hash of the text: V8 checks only
+ * the length of the source against cached data, and an upgrade can keep a bundle's size and, from
+ * npm, its file time too; it would then run the old version's code.
+ */
 function cacheFileFor(bundle: string, source: string): string {
-  const { size, mtimeMs } = statSync(bundle);
-  const name = `${path.basename(bundle, ".js")}-${size}-${Math.round(mtimeMs)}-${source.length}`;
-  return path.join(codeCacheFolder(), `node-${process.version}-${process.arch}`, `${name}.cache`);
+  const name = `${path.basename(bundle, ".js")}-${digest(source).toString("hex").slice(0, 16)}`;
+  return path.join(codeCacheFolder(), `v8-${process.versions.v8}-${process.arch}`, `${name}.cache`);
 }
 
+/**
+ * The cached data, if the file is whole: it starts with a hash of the rest. V8 does not check its
+ * cached data for damage in release builds, and damaged data that passes its header checks could
+ * crash every start.
+ */
 function readCache(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    const content = readFileSync(file);
+    const data = content.subarray(DIGEST_BYTES);
+    return content.length > DIGEST_BYTES && digest(data).equals(content.subarray(0, DIGEST_BYTES)) ? data : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Written to a temporary name and renamed: two servers starting at once never read half a file. */
-function writeCache(file: string, data: Buffer): void {
+function mkdirQuietly(folder: string): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(folder, { recursive: true });
+  } catch {
+    // As in writeCache.
+  }
+}
+
+/**
+ * Written to a temporary name and renamed, so that two servers starting at once never read half a
+ * file; the caches of this bundle's earlier versions are removed, so that upgrades leave nothing.
+ */
+function writeCache(file: string, makeData: () => Buffer): void {
+  try {
+    const folder = path.dirname(file);
+    mkdirSync(folder, { recursive: true });
+    const data = makeData();
     const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, data);
+    writeFileSync(partial, Buffer.concat([digest(data), data]));
     renameSync(partial, file);
+    const bundleName = path.basename(file).replace(/-[0-9a-f]+\.cache$/, "-");
+    for (const other of readdirSync(folder))
+      if (other.startsWith(bundleName) && other.endsWith(".cache") && path.join(folder, other) !== file)
+        rmSync(path.join(folder, other), { force: true });
   } catch {
     // A read-only home or a full disk: the next start compiles again.
   }
@@ -91,17 +124,22 @@ export function runWithCodeCache(bundle: string, onWritten?: () => void): CodeCa
   // (which may end the process: `eqp --help` exits inside it).
   const use: CodeCacheUse = !cachedData ? "compiled" : script.cachedDataRejected ? "refused" : "used";
   if (use !== "used") {
-    let written = false;
-    const write = () => {
-      if (written) return;
-      written = true;
-      writeCache(cacheFile, script.createCachedData());
+    // Making the cached data costs more than a short command saves (~60 ms of a 0.6 s `eqp check`),
+    // so a command writes it as it exits only where eqp has run before: the folder exists. A fresh
+    // CI container runs eqp once and pays nothing; a developer's machine has the cache from its
+    // second run on. A server writes it a while after its start either way.
+    const seenBefore = existsSync(path.dirname(cacheFile));
+    let done = false;
+    const write = (atExit: boolean) => {
+      if (done) return;
+      done = true;
+      if (atExit && !seenBefore) mkdirQuietly(path.dirname(cacheFile));
+      else writeCache(cacheFile, () => script.createCachedData());
       onWritten?.();
     };
-    // A server writes it a while after its start; a command that ends sooner, as it exits. The
-    // timer must not keep a process alive that is otherwise done.
-    setTimeout(write, WRITE_DELAY_MS).unref();
-    process.once("exit", write);
+    // The timer must not keep a process alive that is otherwise done.
+    setTimeout(() => write(false), WRITE_DELAY_MS).unref();
+    process.once("exit", () => write(true));
   }
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {}, filename: bundle, id: bundle, loaded: false };

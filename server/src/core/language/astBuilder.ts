@@ -97,7 +97,7 @@ export class TreeBuilder {
   /** Tokens consumed only to skip them (each is a syntax error), in source order. */
   strays: IToken[] = [];
   private preset: PresetDraft | undefined;
-  /** The open statement's words, parameters or tags; the open preset's statements. */
+  /** The open statement's words or tags; the open preset's statements. */
   private readonly parts = new ScratchList<MorphTerm | TagWord>();
   private readonly presetStatements = new ScratchList<Statement>();
   /** The statement being read (not a band): its range is set when it closes. */
