@@ -1,31 +1,17 @@
 /**
- * The preview page as an editor, in Chromium (see preview-page.test.ts for the setup): dragging a
+ * The preview page as an editor, in Chromium (setup in support/previewSuite.ts): dragging a
  * band's handle posts one edit with the new values (and the audio follows while dragging), the
  * wheel and Shift+drag change a bell's Q, per-band bypass and solo reach the Web Audio filters,
  * the volume reaches its node, the meter is labelled, and a comparison is drawn as a second curve
  * that A/B can play.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { ChainState } from "../../client/src/preview/page/chain.js";
 import type { PreviewData } from "../../client/src/preview/protocol.js";
-import {
-  CHROMIUM,
-  launchChromium,
-  openPreviewPage,
-  ROOT,
-  startPreviewSite,
-  type PreviewBrowser,
-  type PreviewPage,
-  type PreviewSite,
-} from "./support/previewSite.js";
-import { previewsFromServer, type PresetName } from "./support/serverPreviews.js";
-
-const required = process.env["EQP_REQUIRE_E2E"] === "1";
-const missing = existsSync(CHROMIUM) ? undefined : `Chromium is not installed (expected ${CHROMIUM})`;
+import type { PreviewPage } from "./support/previewSite.js";
+import { usePreviewSuite } from "./support/previewSuite.js";
 
 interface EditorHook {
   chain(): ChainState | undefined;
@@ -59,39 +45,20 @@ async function handleCentre(page: Page, slot: string): Promise<{ x: number; y: n
 }
 
 describe("the preview page as an editor, in Chromium", () => {
-  if (missing) {
-    it("needs Chromium", { skip: required ? false : `SKIPPED: ${missing}` }, () => assert.fail(missing));
-    return;
-  }
-
-  let previews: Record<PresetName, PreviewData>;
-  let site: PreviewSite;
-  let chromium: PreviewBrowser;
-  let preview: PreviewPage;
-
-  before(async () => {
-    const build = spawnSync(process.execPath, ["esbuild.mjs"], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-    assert.equal(build.status, 0, `node esbuild.mjs failed:\n${build.stdout}\n${build.stderr}`);
-    previews = await previewsFromServer();
-    site = await startPreviewSite();
-    chromium = await launchChromium();
+  const suite = usePreviewSuite({
+    async opened({ preview, previews }) {
+      await preview.page.setViewportSize({ width: 900, height: 900 });
+      await preview.send({ type: "preview", data: previews["VO clean"] });
+      await preview.page.waitForSelector('#curve .handle[data-slot="bell2"]');
+    },
+    async closing({ preview }) {
+      assert.deepEqual(await preview.problems(), [], "console errors or CSP violations on the page");
+    },
   });
-  after(async () => {
-    await chromium?.close();
-    await site?.close();
-  });
-  beforeEach(async () => {
-    preview = await openPreviewPage(chromium.browser, site);
-    await preview.page.setViewportSize({ width: 900, height: 900 });
-    await preview.send({ type: "preview", data: previews["VO clean"] });
-    await preview.page.waitForSelector('#curve .handle[data-slot="bell2"]');
-  });
-  afterEach(async () => {
-    assert.deepEqual(await preview.problems(), [], "console errors or CSP violations on the page");
-    await preview?.close();
-  });
+  if (!suite) return;
 
   it("a drag posts one edit for the version shown, higher and louder; the filter follows while dragging", async () => {
+    const { previews, preview } = suite;
     const data = previews["VO clean"];
     assert.equal(typeof data.version, "number", "the server's preview says which version it shows");
     const page = preview.page;
@@ -117,6 +84,7 @@ describe("the preview page as an editor, in Chromium", () => {
   });
 
   it("the wheel narrows a bell and commits once; Shift+drag changes only the Q; a shelf's Q stays", async () => {
+    const { preview } = suite;
     const page = preview.page;
     const bell = await handleCentre(page, "bell1");
     await page.mouse.move(bell.x, bell.y);
@@ -149,6 +117,7 @@ describe("the preview page as an editor, in Chromium", () => {
   });
 
   it("per-band bypass and solo reach the filters and the sound", async () => {
+    const { preview } = suite;
     const page = preview.page;
     const boosted = await measure(page, 3000);
     await page.locator('#bands tr[data-slot="bell2"] button', { hasText: "Bypass" }).click();
@@ -176,6 +145,7 @@ describe("the preview page as an editor, in Chromium", () => {
   });
 
   it("has a labelled meter and a volume control that reaches its node", async () => {
+    const { preview } = suite;
     const page = preview.page;
     assert.equal(await page.locator('label[for="level"]').textContent(), "Output level");
     assert.equal(await page.locator('label[for="volume"]').textContent(), "Volume");
@@ -186,6 +156,7 @@ describe("the preview page as an editor, in Chromium", () => {
   });
 
   it("draws a comparison as a second curve, A/B plays it, and it goes away again", async () => {
+    const { previews, preview } = suite;
     const page = preview.page;
     await page.locator("#compare").click();
     assert.deepEqual((await preview.posted()).at(-1), { type: "pickCompare" });
