@@ -81,13 +81,14 @@ class ScratchList<T> {
   /** The items added since the last take, as an exact list; the scratch is emptied. */
   take<Taken extends T = T>(): Taken[] {
     const taken = this.items.slice(0, this.count) as Taken[];
-    for (let index = 0; index < this.count; index++) this.items[index] = undefined;
-    this.count = 0;
+    this.clear();
     return taken;
   }
 
+  /** Empties the scratch without copying what it held (a parse cut short by an error left it there). */
   clear(): void {
-    this.take();
+    for (let index = 0; index < this.count; index++) this.items[index] = undefined;
+    this.count = 0;
   }
 }
 

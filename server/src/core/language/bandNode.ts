@@ -13,7 +13,8 @@
  */
 import type { IToken } from "chevrotain";
 import type { BandParameter, BandSlot, BandStatement, BandType, Quantity, Range, Unit } from "./ast.js";
-import { SourceRange } from "./compactNodes.js";
+import { quantityJSON, SourceRange } from "./compactNodes.js";
+import { valueInBase } from "./numbers.js";
 
 /** The fields of one parameter's row. */
 const KIND = 0;
@@ -107,8 +108,7 @@ export class BandParameterTable {
   /** The number in its unit's base: Hz for kHz. */
   value(row: number): number {
     const at = row * ROW;
-    const number = this.rows[at + NUMBER]!;
-    return this.rows[at + UNIT] === 2 ? number * 1000 : number;
+    return valueInBase(this.rows[at + NUMBER]!, UNITS[this.rows[at + UNIT]!]);
   }
 
   text(row: number): string {
@@ -232,8 +232,7 @@ export class RowQuantity implements Quantity {
   }
 
   toJSON(): Quantity {
-    const { kind, text, number, unit, value, range } = this;
-    return { kind, text, number, unit, value, range };
+    return quantityJSON(this);
   }
 }
 

@@ -7,6 +7,7 @@
  * gets new nodes (`movedBy`, used by the incremental parser).
  */
 import type { Position, Quantity, Range, Unit } from "./ast.js";
+import { valueInBase } from "./numbers.js";
 
 /** A range as four numbers in one object. */
 export class SourceRange implements Range {
@@ -52,7 +53,7 @@ export class QuantityNode implements Quantity {
   ) {}
 
   get value(): number {
-    return this.unit === "kHz" ? this.number * 1000 : this.number;
+    return valueInBase(this.number, this.unit);
   }
 
   get endCharacter(): number {
@@ -68,9 +69,14 @@ export class QuantityNode implements Quantity {
   }
 
   toJSON(): Quantity {
-    const { kind, text, number, unit, value, range } = this;
-    return { kind, text, number, unit, value, range };
+    return quantityJSON(this);
   }
+}
+
+/** A quantity as its plain node: what every kind of quantity node serialises as. */
+export function quantityJSON(quantity: Quantity): Quantity {
+  const { kind, text, number, unit, value, range } = quantity;
+  return { kind, text, number, unit, value, range };
 }
 
 /** A node that moves by making a moved copy of itself: these classes and bandNode.ts's BandNode. */

@@ -52,13 +52,14 @@ export function assembleDocument(sections: readonly DocumentSections[], lineCoun
   return { kind: "document", items, comments, syntaxErrors: dedupe(kinds.flat()), lineCount };
 }
 
-export function parseSections(text: string): DocumentSections {
-  return sectionsOf(text).sections;
+/** The sections of `text`, which starts at line `firstLine` of a whole text: positions are the whole text's. */
+export function parseSections(text: string, firstLine = 0): DocumentSections {
+  return sectionsOf(text, firstLine).sections;
 }
 
 /** parseSections, with the number of lines the scanner counted (no second pass over the text for them). */
-function sectionsOf(text: string): { sections: DocumentSections; lineCount: number } {
-  const parsed = parseText(text);
+function sectionsOf(text: string, firstLine = 0): { sections: DocumentSections; lineCount: number } {
+  const parsed = parseText(text, firstLine);
   const { lineCount, lastLineLength } = parsed;
   const endOfText: Range = {
     start: { line: lineCount - 1, character: lastLineLength },

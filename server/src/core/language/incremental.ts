@@ -69,14 +69,13 @@ export function updateIncrementalDocument(previous: IncrementalDocument, text: s
       return parseIncrementalDocument(text);
     const oldEndOffset = end < chunks.length ? previous.lineStarts[endLine]! : old.length;
     const slice = detached(text.slice(startOffset, oldEndOffset + growth));
-    const sections = parseSections(slice);
+    const sections = parseSections(slice, startLine);
     const last = sections.items[sections.items.length - 1];
     if (end < chunks.length && last?.kind === "preset" && !last.closed) {
       end = Math.min(chunks.length, end + (end - first));
       continue;
     }
     const sliceLines = lineExtent(slice).lineCount - (end < chunks.length ? 1 : 0);
-    shiftInPlace(sections, startLine);
     const lineDelta = startLine + sliceLines - endLine;
     const fresh = splitIntoChunks(sections, startLine, sliceLines);
     const after =
@@ -276,39 +275,6 @@ function shifted<T>(value: T, lineDelta: number): T {
         : shifted(field, lineDelta);
   }
   return copy as T;
-}
-
-/** Moves a fresh parse's positions (nothing else holds them yet) by `lineDelta` lines. */
-function shiftInPlace(sections: DocumentSections, lineDelta: number): void {
-  if (lineDelta === 0) return;
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== "object" || seen.has(value)) return;
-    // A range object can be shared (a band's `frequency` is one of its parameters' quantity): move it once.
-    seen.add(value);
-    // Compact nodes are immutable: their holder gets a moved copy.
-    const moved = (field: unknown): unknown =>
-      field !== null && typeof field === "object" && isCompactNode(field) ? field.movedBy(lineDelta) : undefined;
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const copy = moved(value[index]);
-        if (copy) value[index] = copy;
-        else visit(value[index]);
-      }
-      return;
-    }
-    const record = value as Record<string, unknown>;
-    for (const key in record) {
-      const field = record[key];
-      const copy = moved(field);
-      if (copy) record[key] = copy;
-      else if ((key === "line" || key === "closeLine") && typeof field === "number") record[key] = field + lineDelta;
-      else visit(field);
-    }
-  };
-  visit(sections.items);
-  visit(sections.comments);
-  visit(sections.errors);
 }
 
 /**

@@ -9,6 +9,11 @@ import type { Unit } from "./ast.js";
  * scans characters instead of running a regular expression (whose match array and substring were
  * a good part of the parse's garbage), and reads the unit from its first letters.
  */
+/** A number as written in its unit's base: Hz for kHz, the number itself for every other unit. */
+export function valueInBase(number: number, unit: Unit): number {
+  return unit === "kHz" ? number * 1000 : number;
+}
+
 export function readQuantity(text: string): { number: number; unit: Unit; value: number } {
   const end = numberEnd(text);
   if (end === 0) return { number: Number.NaN, unit: undefined, value: Number.NaN };
@@ -17,7 +22,7 @@ export function readQuantity(text: string): { number: number; unit: Unit; value:
   while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
   const unit = unitOf(text, at);
   if (unit === null) return { number: Number.NaN, unit: undefined, value: Number.NaN };
-  return { number, unit, value: unit === "kHz" ? number * 1000 : number };
+  return { number, unit, value: valueInBase(number, unit) };
 }
 
 /**

@@ -285,9 +285,9 @@ export interface ParseResult {
   unterminated: IToken[];
 }
 
-/** Lexes and parses; never throws for any input text. */
-export function parseText(text: string): ParseResult {
-  const lexed = scan(text);
+/** Lexes and parses (positions counted from `firstLine`, see `scan`); never throws for any input text. */
+export function parseText(text: string, firstLine = 0): ParseResult {
+  const lexed = scan(text, firstLine);
   const tree = parserInstance.tree;
   tree.reset(text);
   parserInstance.input = lexed.tokens;

@@ -200,7 +200,10 @@ function tokenEnd(text: string, at: number): number {
 }
 
 export interface ScanResult extends ILexingResult {
-  /** The number of lines and the length of the last one (see document.ts lineExtent): the scanner counts them on its way. */
+  /**
+   * The number of lines and the length of the last one (see document.ts lineExtent): the scanner
+   * counts them on its way. Counted from the whole text's first line when `text` starts further on.
+   */
   lineCount: number;
   lastLineLength: number;
   /** The UnterminatedString tokens, in order (each is an error): found here rather than by a walk over every token. */
@@ -209,9 +212,11 @@ export interface ScanResult extends ILexingResult {
 
 /**
  * Lexes `text` into Chevrotain tokens (full positions), the comments group and lexing errors. The
- * tokens are reused by the next call (see `pool`): read them before scanning again.
+ * tokens are reused by the next call (see `pool`): read them before scanning again. `firstLine`
+ * (zero-based) is where `text` starts in a whole text (a chunk the incremental parser reparses):
+ * lines are counted from there, so every position is the whole text's.
  */
-export function scan(text: string): ScanResult {
+export function scan(text: string, firstLine = 0): ScanResult {
   let used = 0;
   // The list itself is reused too: grown by push to ~30,000 tokens, it left as much garbage again.
   const tokens = pooledTokens;
@@ -219,7 +224,7 @@ export function scan(text: string): ScanResult {
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
   const unterminated: IToken[] = [];
-  let line = 1;
+  let line = firstLine + 1;
   let lineStart = 0;
   let offset = 0;
   while (offset < text.length) {
