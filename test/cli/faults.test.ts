@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PARAMETERS } from "../../server/src/core/model/index.js";
-import { fixtureModelDir } from "../support/fixtureModel.js";
+import { fixtureModelDir, networkFilesOf } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 const CLI = path.resolve("bin", "eqp.js");
@@ -215,8 +215,8 @@ describe("model folder faults in the CLI", () => {
     },
     {
       name: "weights-cut",
-      damage: (dir) => truncateSync(path.join(dir, "weights.bin"), 512),
-      message: /weights\.bin: does not match metadata\.json \(checksum differs\)/,
+      damage: (dir) => truncateSync(networkFilesOf(dir).weights, 512),
+      message: /weights-[0-9a-f]{12}\.bin: does not match metadata\.json \(checksum differs\)/,
     },
     {
       name: "wrong-version",
@@ -229,7 +229,7 @@ describe("model folder faults in the CLI", () => {
     {
       name: "wrong-shape",
       damage: (dir) => {
-        const file = path.join(dir, "model.json");
+        const file = networkFilesOf(dir).network;
         const json = JSON.parse(readFileSync(file, "utf8")) as {
           weightsManifest: { weights: { shape: number[] }[] }[];
         };

@@ -2,7 +2,7 @@
  * A small real model for tests that need one but not the real data: trained for a few epochs on a
  * generated SAFE-shaped CSV, through the same `runTrainingJob` as `eqp train`. Cached per process.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { initBackend } from "../../server/src/core/network/backend.js";
@@ -30,4 +30,12 @@ export async function loadFixtureModel(): Promise<{ dir: string; model: Semantic
   await initBackend();
   const dir = await fixtureModelDir();
   return { dir, model: loadSemanticModel(dir).model };
+}
+
+/** The network and weights files a model folder's metadata.json names (content-named since saves swap atomically). */
+export function networkFilesOf(dir: string): { network: string; weights: string } {
+  const metadata = JSON.parse(readFileSync(path.join(dir, "metadata.json"), "utf8")) as { model: { network: string } };
+  const network = path.join(dir, metadata.model.network);
+  const manifest = JSON.parse(readFileSync(network, "utf8")) as { weightsManifest: { paths: string[] }[] };
+  return { network, weights: path.join(dir, manifest.weightsManifest[0]!.paths[0]!) };
 }

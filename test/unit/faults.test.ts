@@ -37,7 +37,7 @@ import {
 import { PARAMETERS } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
 import { ModelHost } from "../../server/src/core/index.js";
-import { loadFixtureModel } from "../support/fixtureModel.js";
+import { loadFixtureModel, networkFilesOf } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "eqp-faults-"));
@@ -63,11 +63,6 @@ function folderHashes(dir: string): Record<string, string> {
           .digest("hex"),
       ]),
   );
-}
-
-/** Hidden partial or previous folders a save leaves when it does not clean up. */
-function leftovers(parent: string): string[] {
-  return readdirSync(parent).filter((entry) => entry.includes(".partial-") || entry.includes(".previous-"));
 }
 
 describe("training data faults", () => {
@@ -210,26 +205,26 @@ const BROKEN_MODELS: { name: string; damage: (dir: string) => void; message: Reg
   },
   {
     name: "weights-cut",
-    damage: (dir) => truncateSync(path.join(dir, WEIGHTS_FILE), 1000),
-    message: /weights\.bin: does not match metadata\.json \(checksum differs\)/,
+    damage: (dir) => truncateSync(networkFilesOf(dir).weights, 1000),
+    message: /weights-[0-9a-f]{12}\.bin: does not match metadata\.json \(checksum differs\)/,
   },
   {
     name: "weights-cut-unchecked",
     damage: (dir) => {
-      truncateSync(path.join(dir, WEIGHTS_FILE), 1000);
+      truncateSync(networkFilesOf(dir).weights, 1000);
       editJson(path.join(dir, METADATA_FILE), (json) => delete (json.model as Record<string, unknown>).weightsSha256);
     },
-    message: /model\.json: .*(bytes|byte)/,
+    message: /model-[0-9a-f]{12}\.json: .*(bytes|byte)/,
   },
   {
     name: "no-network",
-    damage: (dir) => rmSync(path.join(dir, NETWORK_FILE)),
-    message: /the network files cannot be read \(.*model\.json/,
+    damage: (dir) => rmSync(networkFilesOf(dir).network),
+    message: /the network files cannot be read \(.*model-[0-9a-f]{12}\.json/,
   },
   {
     name: "wrong-shape",
     damage: (dir) =>
-      editJson(path.join(dir, NETWORK_FILE), (json) => {
+      editJson(networkFilesOf(dir).network, (json) => {
         const weights = (json.weightsManifest as { weights: { shape: number[] }[] }[])[0]!.weights;
         weights[0]!.shape = [weights[0]!.shape[0]! + 1, ...weights[0]!.shape.slice(1)];
       }),
@@ -293,29 +288,32 @@ describe("saving a model when the disk fills up", () => {
     return { ...full, model: info };
   };
 
-  /** Writes the first `okFiles` files, then half of the next one before the disk is "full". */
+  /** Writes the first `okFiles` files, then the disk is "full" (an atomic write leaves nothing of the next). */
   function fullDisk(okFiles: number): ModelFolderWriter {
     let written = 0;
     return {
       writeFile: (file, data) => {
         if (written++ < okFiles) return DISK_WRITER.writeFile(file, data);
-        const bytes = typeof data === "string" ? Buffer.from(data) : data;
-        DISK_WRITER.writeFile(file, bytes.subarray(0, bytes.length >> 1));
         throw Object.assign(new Error("ENOSPC: no space left on device, write"), {
           code: "ENOSPC",
           errno: -28,
           syscall: "write",
         });
       },
-      rename: DISK_WRITER.rename,
     };
   }
 
-  it("keeps the previous model and leaves no partial folder", () => {
-    const parent = path.join(scratch, "save-over");
+  /** An older model folder (model.json, weights.bin) with a README: the fixture network differs from it. */
+  function previousModel(name: string): { parent: string; target: string } {
+    const parent = path.join(scratch, name);
     const target = path.join(parent, "model");
-    cpSync(modelDir, target, { recursive: true });
+    cpSync(bundledModelDir(), target, { recursive: true });
     writeFileSync(path.join(target, "README.md"), "notes\n");
+    return { parent, target };
+  }
+
+  it("keeps the previous model and leaves nothing of the new one", () => {
+    const { parent, target } = previousModel("save-over");
     const before = folderHashes(target);
     for (const okFiles of [0, 1, 2]) {
       assert.throws(
@@ -326,7 +324,7 @@ describe("saving a model when the disk fills up", () => {
             `${target}: the model could not be written (ENOSPC: no space left on device, write); the previous model is unchanged`,
       );
       assert.deepEqual(folderHashes(target), before);
-      assert.deepEqual(leftovers(parent), []);
+      assert.deepEqual(readdirSync(parent), ["model"]);
     }
     // And the folder still loads: it is the model in use.
     loadSemanticModel(target).model.dispose();
@@ -342,25 +340,47 @@ describe("saving a model when the disk fills up", () => {
     assert.deepEqual(readdirSync(parent), []);
   });
 
-  it("puts the previous model back when the final swap fails", () => {
-    const parent = path.join(scratch, "swap-fails");
-    const target = path.join(parent, "model");
-    cpSync(modelDir, target, { recursive: true });
-    const before = folderHashes(target);
-    const failingSwap: ModelFolderWriter = {
-      writeFile: DISK_WRITER.writeFile,
-      rename: (from, to) => {
-        if (path.basename(from).includes(".partial-"))
-          throw Object.assign(new Error("EXDEV: cross-device link not permitted, rename"), { code: "EXDEV" });
-        DISK_WRITER.rename(from, to);
+  it("replaces a model with the folder holding a whole model at every step, and keeps other files", () => {
+    const { target } = previousModel("swap");
+    const loads = () => readModelFolder(target).network.dispose();
+    const watching: ModelFolderWriter = {
+      writeFile: (file, data) => {
+        loads();
+        DISK_WRITER.writeFile(file, data);
+        loads();
       },
     };
+    saveModelFolder(target, model.network, metadata(), watching);
+    const { metadata: saved, network } = readModelFolder(target);
+    network.dispose();
+    const fixture = JSON.parse(readFileSync(path.join(modelDir, METADATA_FILE), "utf8")) as TrainedModelMetadata;
+    assert.equal(saved.model.weightsSha256, fixture.model.weightsSha256);
+    // The older model's network files are gone, the README stays, nothing else is added.
+    const files = readdirSync(target).sort();
+    assert.equal(files.length, 4, files.join(", "));
+    assert.ok(files.includes("README.md") && files.includes(METADATA_FILE), files.join(", "));
+    assert.ok(!files.includes(NETWORK_FILE) && !files.includes(WEIGHTS_FILE), files.join(", "));
+    assert.equal(readFileSync(path.join(target, "README.md"), "utf8"), "notes\n");
+  });
+
+  it("refuses a folder that holds other files and no model, and touches nothing in it", () => {
+    const repo = path.join(scratch, "a-repository");
+    mkdirSync(path.join(repo, ".git"), { recursive: true });
+    writeFileSync(path.join(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
+    writeFileSync(path.join(repo, "voice.eqp"), 'preset "Voice" {\n  bell 1kHz +2dB\n}\n');
+    const before = JSON.stringify(folderHashes(path.join(repo, ".git"))) + JSON.stringify(readdirSync(repo));
     assert.throws(
-      () => saveModelFolder(target, model.network, metadata(), failingSwap),
-      /EXDEV.*the previous model is unchanged$/,
+      () => saveModelFolder(repo, model.network, metadata()),
+      (error: Error) =>
+        error instanceof ModelFolderError &&
+        error.message.startsWith(`${repo} is not empty and holds no model (.git, voice.eqp)`),
     );
-    assert.deepEqual(folderHashes(target), before);
-    assert.deepEqual(leftovers(parent), []);
+    assert.equal(JSON.stringify(folderHashes(path.join(repo, ".git"))) + JSON.stringify(readdirSync(repo)), before);
+    // An empty folder is fine.
+    const empty = path.join(scratch, "empty-folder");
+    mkdirSync(empty);
+    saveModelFolder(empty, model.network, metadata());
+    loadSemanticModel(empty).model.dispose();
   });
 
   it("refuses a target under a file before writing anything", () => {

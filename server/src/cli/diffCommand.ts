@@ -19,6 +19,7 @@ import {
   type PresetDiff,
 } from "../core/diff/index.js";
 import { readDocument, type EqServices } from "../core/index.js";
+import { presetFileStem } from "../core/export/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
 
@@ -115,14 +116,9 @@ function reportErrors(services: EqServices, name: string, text: string | undefin
   }
 }
 
+/** Cut and hashed when long (core/export), so a long file or preset name never stops the writing. */
 function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/\.eqp$/, "")
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "") || "preset"
-  );
+  return presetFileStem(text.replace(/\.eqp$/i, ""), "preset");
 }
 
 /** Writes a picture per changed preset into `dir`; returns their names (unique, stable for a given diff). */

@@ -3,8 +3,9 @@
  * files read and written with a usage error that names the file when that fails.
  */
 import fg from "fast-glob";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomicSync } from "../core/files/index.js";
 
 export class UsageError extends Error {}
 
@@ -21,12 +22,9 @@ export function readTextFile(file: string): string {
   }
 }
 
+/** Atomic (core/files): the file holds its old content or the new, and a failure says which file and why. */
 export function writeOutputFile(file: string, content: string | Uint8Array): void {
-  try {
-    writeFileSync(file, content);
-  } catch (error) {
-    throw fileError(file, "written", error);
-  }
+  writeFileAtomicSync(file, content);
 }
 
 export async function expandInputs(inputs: string[]): Promise<string[]> {

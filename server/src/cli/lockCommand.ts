@@ -1,8 +1,8 @@
 /** `eqp lock`: records every morph of the workspace with the bands it resolves to now. */
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { lockedCurveChange, LOCK_FILE_NAME, LOCK_TOLERANCE_DB, lockfileText, type LockedMorph } from "../core/index.js";
+import { writeOutputFile } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
 
 export function addLockCommand(program: Command): void {
@@ -32,7 +32,7 @@ export function addLockCommand(program: Command): void {
           }
         }
         const file = path.join(root, LOCK_FILE_NAME);
-        writeFileSync(file, lockfileText(lock));
+        writeOutputFile(file, lockfileText(lock));
         const files = Object.keys(lock.presets).length;
         process.stdout.write(
           `wrote ${path.relative(process.cwd(), file) || file}: ${morphs} morph${morphs === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}, model ${lock.model.id}` +

@@ -1,7 +1,7 @@
 /** `eqp train` and `eqp eval`: the model's command-line side. */
 import type { Command } from "commander";
 import { Option } from "commander";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyReplacements, bundledModelDir, expansionEdits, morphTerms, readDocument, SLOTS } from "../core/index.js";
 import { initBackend } from "../core/network/backend.js";
@@ -11,7 +11,8 @@ import { loadSemanticModel, ModelFolderError } from "../core/network/modelFolder
 import { runTrainingJob, TrainingStopped } from "../core/network/trainingRun.js";
 import type { EpochProgress } from "../core/network/index.js";
 import { fineTuneCommand, taggedForTraining } from "./fineTuneCommand.js";
-import { UsageError } from "./files.js";
+import { FileWriteError } from "../core/files/index.js";
+import { UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
 
 function integer(name: string, min: number) {
@@ -286,7 +287,7 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
           continue;
         }
         const expanded = applyReplacements(text, [...expansionEdits(text, presets, generate).values()]);
-        if (options.write) writeFileSync(file, expanded);
+        if (options.write) writeOutputFile(file, expanded);
         else process.stdout.write(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
       }
       if (options.format === "json")
@@ -296,5 +297,10 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
 }
 
 export function isUserFacingError(error: unknown): boolean {
-  return error instanceof UsageError || error instanceof DatasetError || error instanceof ModelFolderError;
+  return (
+    error instanceof UsageError ||
+    error instanceof DatasetError ||
+    error instanceof ModelFolderError ||
+    error instanceof FileWriteError
+  );
 }

@@ -1,4 +1,5 @@
 /** The export targets by name, with the file each writes per preset. */
+import { createHash } from "node:crypto";
 import { exportApo } from "./apo.js";
 import { exportEasyEffects } from "./easyeffects.js";
 import { exportFmod } from "./fmod.js";
@@ -37,7 +38,14 @@ export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
   wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
 };
 
-/** A file name from a preset's name: "VO clean" → "vo-clean"; `fallback` when nothing is left. */
+/** Longer stems are cut: a file name may hold 255 bytes, and a folder path comes before it. */
+export const MAX_FILE_STEM = 64;
+
+/**
+ * A file name from a preset's name: "VO clean" → "vo-clean"; `fallback` when nothing is left. A
+ * longer stem is cut and ends with a short hash of the whole name, so two long names that start
+ * alike stay apart and the same name gives the same file on every export.
+ */
 export function presetFileStem(name: string | undefined, fallback: string): string {
   const stem = (name ?? "")
     .normalize("NFKD")
@@ -45,7 +53,9 @@ export function presetFileStem(name: string | undefined, fallback: string): stri
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  return stem || fallback;
+  if (stem.length <= MAX_FILE_STEM) return stem || fallback;
+  const hash = createHash("sha256").update(name!).digest("hex").slice(0, 8);
+  return `${stem.slice(0, MAX_FILE_STEM - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }
 
 /** One distinct file name per preset: a second "vo-clean" becomes "vo-clean-2". */

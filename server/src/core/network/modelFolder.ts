@@ -1,24 +1,19 @@
 /**
  * A model folder: `metadata.json` (format, vocabulary, bounds, centroids, provenance, evaluation),
- * `model.json` (network topology and weights manifest) and `weights.bin`. Written atomically: a new
- * folder is filled, synced and swapped in, so a crash or Ctrl-C never leaves a half-written model.
+ * the network's topology and weights manifest (`model-<id>.json`, `model.json` in older folders)
+ * and its weights (`weights-<id>.bin`, `weights.bin`), named by metadata.json and the manifest.
+ *
+ * Saving never leaves the folder without a whole model. The network files of a new model are
+ * named by their content, so they are written next to the previous model's without touching it;
+ * `metadata.json` names them and is written last, atomically (core/files: a temporary file renamed
+ * over it). That rename is the swap: before it every reader finds the old model complete, after
+ * it the new one. Only then are the previous model's network files removed. Nothing else in the
+ * folder is touched, and a folder that holds other files but no model is refused.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-  copyFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import * as path from "node:path";
+import { FileWriteError, writeFileAtomicSync } from "../files/index.js";
 import {
   METADATA_FORMAT,
   METADATA_FORMAT_VERSION,
@@ -26,11 +21,12 @@ import {
   parseModelMetadata,
   type ModelMetadata,
 } from "../model/index.js";
-import { deserializeNetwork, serializeNetwork } from "./serialization.js";
+import { deserializeNetwork, serializeNetwork, type NetworkModelJson } from "./serialization.js";
 import type { Network } from "./network.js";
 import { PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
 
+/** The network files' names in folders written before they were named by content. */
 export const NETWORK_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";
 export const METADATA_FILE = "metadata.json";
@@ -56,33 +52,64 @@ export class ModelFolderError extends Error {
   override name = "ModelFolderError";
 }
 
-function writeFileSynced(file: string, data: string | Uint8Array): void {
-  const descriptor = openSync(file, "w");
-  try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
 /**
- * How a model folder reaches the disk. Only tests swap it, to make a write fail half way (a full
- * disk) and check that the previous model survives.
+ * How a model folder reaches the disk: one atomic write per file. Only tests swap it, to make a
+ * write fail half way (a full disk) or to look at the folder between two writes.
  */
 export interface ModelFolderWriter {
   writeFile(file: string, data: string | Uint8Array): void;
-  rename(from: string, to: string): void;
 }
 
-export const DISK_WRITER: ModelFolderWriter = { writeFile: writeFileSynced, rename: renameSync };
+export const DISK_WRITER: ModelFolderWriter = { writeFile: writeFileAtomicSync };
+
+/** The network files this version writes: named by content, so recognisable as ours. */
+const CONTENT_NAMED = /^(model-[0-9a-f]{12}\.json|weights-[0-9a-f]{12}\.bin)$/;
+
+/** A name a model folder's own files may give another file of the folder: no path, no "..". */
+function isPlainFileName(name: unknown): name is string {
+  return typeof name === "string" && name !== "" && name !== ".." && path.basename(name) === name;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readText(file) ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The network files the folder's metadata.json names now; empty when it holds no model. */
+function networkFilesOf(dir: string): string[] {
+  const metadata = readJson(path.join(dir, METADATA_FILE)) as { format?: unknown; model?: { network?: unknown } };
+  if (metadata?.format !== METADATA_FORMAT) return [];
+  const network = metadata.model?.network ?? NETWORK_FILE;
+  if (!isPlainFileName(network)) return [];
+  return [network, weightsFileOf(readJson(path.join(dir, network)))];
+}
+
+/** The weights file a network's manifest names (older folders: weights.bin). */
+function weightsFileOf(modelJson: unknown): string {
+  const named = (modelJson as Partial<NetworkModelJson> | undefined)?.weightsManifest?.[0]?.paths?.[0];
+  return isPlainFileName(named) ? named : WEIGHTS_FILE;
+}
+
+function isModelFolder(dir: string): boolean {
+  return (readJson(path.join(dir, METADATA_FILE)) as { format?: unknown } | undefined)?.format === METADATA_FORMAT;
+}
 
 /**
- * Throws a ModelFolderError when `dir` can never hold a model folder: it is a file, or a file sits
- * where one of its parent folders should be. Cheap, so training checks it before it starts rather
- * than failing after an hour of epochs.
+ * Throws a ModelFolderError when `dir` may not receive a model: it is a file, a file sits where one
+ * of its parent folders should be, or it is a folder with other files and no model in it (a
+ * repository: eqp never writes among, or removes, files that are not a model's). Cheap, so
+ * training checks it before it starts rather than failing after an hour of epochs.
  */
 export function checkModelFolderTarget(dir: string): void {
   const target = path.resolve(dir);
@@ -95,16 +122,57 @@ export function checkModelFolderTarget(dir: string): void {
             : `${target}: cannot be created, ${current} is a file`,
         );
       }
+      if (current === target) checkFolderHoldsOnlyAModel(target);
       return;
     }
     if (path.dirname(current) === current) return;
   }
 }
 
+function checkFolderHoldsOnlyAModel(target: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(target);
+  } catch (error) {
+    throw new ModelFolderError(`${target}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (entries.length === 0 || isModelFolder(target)) return;
+  const shown = entries.sort().slice(0, 3).join(", ") + (entries.length > 3 ? ", …" : "");
+  throw new ModelFolderError(
+    `${target} is not empty and holds no model (${shown}): a model is written only into a new or empty folder or over a model folder; choose another --out`,
+  );
+}
+
+/** The new model's network files, named by their content. */
+function networkFiles(network: Network): {
+  modelFile: string;
+  modelText: string;
+  weightsFile: string;
+  weights: Uint8Array;
+} {
+  const { modelJson, weights } = serializeNetwork(network);
+  const id = createHash("sha256").update(weights).update(JSON.stringify(modelJson)).digest("hex").slice(0, 12);
+  const weightsFile = `weights-${id}.bin`;
+  const named = {
+    ...modelJson,
+    weightsManifest: modelJson.weightsManifest.map((group) => ({ ...group, paths: [weightsFile] })),
+  };
+  return { modelFile: `model-${id}.json`, modelText: `${JSON.stringify(named, null, 2)}\n`, weightsFile, weights };
+}
+
+/** Removes files, folders it created, ignoring what is already gone: cleaning up must not hide the real error. */
+function removeQuietly(remove: () => void): void {
+  try {
+    remove();
+  } catch {
+    // Already gone, or left for the user; the model in place is what matters.
+  }
+}
+
 /**
- * Writes the model into `dir`. Files already in `dir` that are not the model's (a README) are
- * kept. Any failure leaves the previous model untouched, removes the partial folder and throws a
- * ModelFolderError saying so.
+ * Writes the model into `dir` (see the top of this file for how the swap stays atomic). Files in
+ * `dir` that are not the model's (a README) are kept. Any failure leaves the previous model
+ * untouched, removes what this call wrote and throws a ModelFolderError saying so.
  */
 export function saveModelFolder(
   dir: string,
@@ -114,58 +182,75 @@ export function saveModelFolder(
 ): void {
   const target = path.resolve(dir);
   checkModelFolderTarget(target);
-  const parent = path.dirname(target);
-  const partial = path.join(parent, `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
-  const previous = path.join(parent, `.${path.basename(target)}.previous-${process.pid}-${Date.now()}`);
+  const previous = networkFilesOf(target);
+  const files = networkFiles(network);
+  const full = {
+    ...metadata,
+    model: {
+      network: files.modelFile,
+      weightsSha256: createHash("sha256").update(files.weights).digest("hex"),
+      ...metadata.model,
+    },
+  } as TrainedModelMetadata;
+  let created = false;
+  const written: string[] = [];
+  const write = (name: string, data: string | Uint8Array) => {
+    const existed = existsSync(path.join(target, name));
+    writer.writeFile(path.join(target, name), data);
+    if (!existed) written.push(name);
+  };
   try {
-    mkdirSync(parent, { recursive: true });
-    mkdirSync(partial);
-    const { modelJson, weights } = serializeNetwork(network);
-    writer.writeFile(path.join(partial, WEIGHTS_FILE), weights);
-    writer.writeFile(path.join(partial, NETWORK_FILE), `${JSON.stringify(modelJson, null, 2)}\n`);
-    const full: TrainedModelMetadata = {
-      ...metadata,
-      model: {
-        network: NETWORK_FILE,
-        weightsSha256: createHash("sha256").update(weights).digest("hex"),
-        ...metadata.model,
-      },
-    } as TrainedModelMetadata;
-    writer.writeFile(path.join(partial, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
-    if (existsSync(target)) {
-      if (!statSync(target).isDirectory()) throw new ModelFolderError(`${target} exists and is not a folder`);
-      for (const entry of readdirSync(target)) {
-        if (![NETWORK_FILE, WEIGHTS_FILE, METADATA_FILE].includes(entry) && statSync(path.join(target, entry)).isFile())
-          copyFileSync(path.join(target, entry), path.join(partial, entry));
-      }
-      writer.rename(target, previous);
-    }
-    writer.rename(partial, target);
+    mkdirSync(path.dirname(target), { recursive: true });
+    created = !existsSync(target);
+    if (created) mkdirSync(target);
+    write(files.weightsFile, files.weights);
+    write(files.modelFile, files.modelText);
+    // The swap: from here on the folder's model is the new one.
+    writer.writeFile(path.join(target, METADATA_FILE), `${JSON.stringify(full, null, 2)}\n`);
   } catch (error) {
-    rmSync(partial, { recursive: true, force: true });
-    // The real rename, not the writer's: putting the previous model back must not be the thing that fails.
-    if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
+    for (const name of written) removeQuietly(() => unlinkSync(path.join(target, name)));
+    if (created) removeQuietly(() => rmdirSync(target));
     if (error instanceof ModelFolderError) throw error;
     // A full disk or a vanished folder is the user's to fix, not a crash: say what and what is left.
-    const kept = existsSync(path.join(target, METADATA_FILE))
-      ? "the previous model is unchanged"
-      : "nothing was written";
-    throw new ModelFolderError(`${target}: the model could not be written (${(error as Error).message}); ${kept}`);
+    const reason = error instanceof FileWriteError ? error.reason : (error as Error).message;
+    const kept = previous.length > 0 ? "the previous model is unchanged" : "nothing was written";
+    throw new ModelFolderError(`${target}: the model could not be written (${reason}); ${kept}`);
   }
-  // The new model is in place; a previous folder that cannot be removed is litter, not a failure.
-  try {
-    rmSync(previous, { recursive: true, force: true });
-  } catch {
-    // Left for the user: a hidden .previous- folder next to the model.
-  }
+  removeReplacedFiles(target, previous, [files.modelFile, files.weightsFile]);
 }
+
+/**
+ * Removes the previous model's network files and content-named ones a killed save left: only names
+ * eqp writes, whatever the previous metadata.json said (it might name a README).
+ */
+function removeReplacedFiles(target: string, previous: string[], current: string[]): void {
+  const ours = (name: string) => CONTENT_NAMED.test(name) || name === NETWORK_FILE || name === WEIGHTS_FILE;
+  const stale = new Set(previous.filter(ours));
+  removeQuietly(() => readdirSync(target).forEach((entry) => CONTENT_NAMED.test(entry) && stale.add(entry)));
+  for (const name of stale) if (!current.includes(name)) removeQuietly(() => unlinkSync(path.join(target, name)));
+}
+
+/** The network files went away under the reader: a save replaced the model after its metadata was read. */
+class ModelReplacedError extends ModelFolderError {}
 
 /** Reads and checks a model folder; throws ModelFolderError or MetadataError with the file's name. */
 export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; network: Network } {
+  try {
+    return readModelFolderOnce(dir);
+  } catch (error) {
+    // The new model is complete by the time the old one's files are removed: read that one.
+    if (error instanceof ModelReplacedError) return readModelFolderOnce(dir);
+    throw error;
+  }
+}
+
+function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; network: Network } {
   const metadataFile = path.join(dir, METADATA_FILE);
   let json: unknown;
+  let metadataText: string;
   try {
-    json = JSON.parse(readFileSync(metadataFile, "utf8"));
+    metadataText = readFileSync(metadataFile, "utf8");
+    json = JSON.parse(metadataText);
   } catch (error) {
     throw new ModelFolderError(
       `${metadataFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable (${(error as Error).message})`}`,
@@ -176,25 +261,22 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   if (!info || typeof info !== "object")
     throw new ModelFolderError(`${metadataFile}: holds a vocabulary but no trained network ("model" is missing)`);
   // The folder's own metadata names its network file: it must not point out of the folder.
-  if (
-    info.network !== undefined &&
-    (typeof info.network !== "string" ||
-      path.basename(info.network) !== info.network ||
-      info.network === ".." ||
-      info.network === "")
-  ) {
+  if (info.network !== undefined && !isPlainFileName(info.network)) {
     throw new ModelFolderError(
       `${metadataFile}: "model.network" must be a file name in the model folder, not ${JSON.stringify(info.network)}`,
     );
   }
   const networkFile = path.join(dir, info.network ?? NETWORK_FILE);
-  const weightsFile = path.join(dir, WEIGHTS_FILE);
+  let weightsFile = path.join(dir, WEIGHTS_FILE);
   let modelJson: unknown;
   let weights: Buffer;
   try {
     modelJson = JSON.parse(readFileSync(networkFile, "utf8"));
+    weightsFile = path.join(dir, weightsFileOf(modelJson));
     weights = readFileSync(weightsFile);
   } catch (error) {
+    const replaced = (error as NodeJS.ErrnoException).code === "ENOENT" && readText(metadataFile) !== metadataText;
+    if (replaced) throw new ModelReplacedError(`${dir}: the model was replaced while it was read`);
     throw new ModelFolderError(`${dir}: the network files cannot be read (${(error as Error).message})`);
   }
   if (info.weightsSha256 && createHash("sha256").update(weights).digest("hex") !== info.weightsSha256) {
