@@ -7,6 +7,7 @@ import { before, describe, it } from "node:test";
 import { CLI, eqp, literal, temporaryFolder } from "../support/cli.js";
 import { csvLine, generateRows } from "../support/safeCsv.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
+import { networkFilesOf } from "../support/fixtureModel.js";
 
 const work = temporaryFolder("train");
 const data = path.join(work, "data.csv");
@@ -35,7 +36,13 @@ describe("eqp train", () => {
       /\[all data\] epoch 4\/4 {2}reconstruction \d\.\d+ {2}contrastive \d\.\d+ \(weight 0\.50\) .* ETA/,
     );
     assert.match(result.stdout, /curve error +\d+\.\d+ dB/);
-    assert.deepEqual(readdirSync(out).sort(), ["metadata.json", "model.json", "weights.bin"]);
+    // The network files are named by their content, so a later save never overwrites the model in use.
+    assert.deepEqual(
+      readdirSync(out)
+        .sort()
+        .map((name) => name.replace(/-[0-9a-f]{12}\./, "-<id>.")),
+      ["metadata.json", "model-<id>.json", "weights-<id>.bin"],
+    );
     const metadata = JSON.parse(readFileSync(path.join(out, "metadata.json"), "utf8"));
     assert.equal(metadata.model.data.sha256, sha(data));
     assert.equal(metadata.model.training.seed, 7);
@@ -50,13 +57,13 @@ describe("eqp train", () => {
     assert.equal(eqp("train", "--data", data, "--out", a, "--epochs", "3", "--seed", "5", "--no-eval").status, 0);
     assert.equal(eqp("train", "--data", data, "--out", b, "--epochs", "3", "--seed", "5", "--no-eval").status, 0);
     assert.equal(eqp("train", "--data", data, "--out", c, "--epochs", "3", "--seed", "6", "--no-eval").status, 0);
-    assert.equal(sha(path.join(a, "weights.bin")), sha(path.join(b, "weights.bin")));
-    assert.notEqual(sha(path.join(a, "weights.bin")), sha(path.join(c, "weights.bin")));
+    assert.equal(sha(networkFilesOf(a).weights), sha(networkFilesOf(b).weights));
+    assert.notEqual(sha(networkFilesOf(a).weights), sha(networkFilesOf(c).weights));
   });
 
   it("writes nothing when interrupted, and keeps the previous model", async () => {
     const out = path.join(work, "model-a");
-    const before = sha(path.join(out, "weights.bin"));
+    const before = sha(networkFilesOf(out).weights);
     const child = spawn(
       process.execPath,
       [CLI, "train", "--data", data, "--out", out, "--epochs", "500", "--no-eval"],
@@ -73,7 +80,7 @@ describe("eqp train", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     assert.equal(code, 130);
     assert.match(stderr, /nothing was written/);
-    assert.equal(sha(path.join(out, "weights.bin")), before);
+    assert.equal(sha(networkFilesOf(out).weights), before);
     assert.deepEqual(
       readdirSync(work).filter((entry) => entry.includes("partial")),
       [],
