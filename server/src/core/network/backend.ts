@@ -118,12 +118,33 @@ async function tryWasm(): Promise<{ ok: true; directory: string } | { ok: false;
       setWasmPaths(directory.endsWith(path.sep) ? directory : directory + path.sep);
       wasmPathsSet = directory;
     }
-    if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-    await tf.ready();
+    await withoutNewProcessListeners(async () => {
+      if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+      await tf.ready();
+    });
     return { ok: true, directory };
   } catch (error) {
     wasmFailure = `the tfjs wasm backend failed to initialise from ${directory}: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
     return { ok: false, reason: wasmFailure };
+  }
+}
+
+const PROCESS_FAILURE_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
+
+/**
+ * Runs `initialise` and removes the `uncaughtException` / `unhandledRejection` listeners it added.
+ * The wasm backend's Emscripten glue installs listeners that rethrow, so with it any rejected
+ * promise or stray exception anywhere in the process ends the process (exit code 7): the language
+ * server must decide for itself what an error elsewhere means.
+ */
+async function withoutNewProcessListeners(initialise: () => Promise<void>): Promise<void> {
+  const before = new Map(PROCESS_FAILURE_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  try {
+    await initialise();
+  } finally {
+    for (const event of PROCESS_FAILURE_EVENTS)
+      for (const listener of process.listeners(event))
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
   }
 }
 
