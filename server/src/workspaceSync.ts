@@ -110,7 +110,9 @@ export class WorkspaceSync {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      void (this.indexing ?? Promise.resolve()).then(() => this.rebuild());
+      (this.indexing ?? Promise.resolve())
+        .then(() => this.rebuild())
+        .catch((error: unknown) => this.warn(`team words could not be rebuilt: ${String(error)}`));
     }, this.delay);
   }
 

@@ -129,8 +129,6 @@ async function tryWasm(): Promise<{ ok: true; directory: string } | { ok: false;
   }
 }
 
-const PROCESS_FAILURE_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
-
 /**
  * Runs `initialise` and removes the `uncaughtException` / `unhandledRejection` listeners it added.
  * The wasm backend's Emscripten glue installs listeners that rethrow, so with it any rejected
@@ -138,13 +136,15 @@ const PROCESS_FAILURE_EVENTS = ["uncaughtException", "unhandledRejection"] as co
  * server must decide for itself what an error elsewhere means.
  */
 async function withoutNewProcessListeners(initialise: () => Promise<void>): Promise<void> {
-  const before = new Map(PROCESS_FAILURE_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const exceptionListeners = new Set(process.listeners("uncaughtException"));
+  const rejectionListeners = new Set(process.listeners("unhandledRejection"));
   try {
     await initialise();
   } finally {
-    for (const event of PROCESS_FAILURE_EVENTS)
-      for (const listener of process.listeners(event))
-        if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    for (const listener of process.listeners("uncaughtException"))
+      if (!exceptionListeners.has(listener)) process.removeListener("uncaughtException", listener);
+    for (const listener of process.listeners("unhandledRejection"))
+      if (!rejectionListeners.has(listener)) process.removeListener("unhandledRejection", listener);
   }
 }
 
