@@ -81,13 +81,21 @@ export function createLanguageServer(
   /** When the initialize request arrived, for the log line that says when the workspace index was complete. */
   let initializedAt = 0;
 
+  const logFailure = (name: string, error: unknown) => {
+    const text = `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    try {
+      connection.console.error(text);
+    } catch {
+      // The connection is gone: stderr is all that is left.
+      process.stderr.write(`eqpreset server: ${text}\n`);
+    }
+  };
+
   const guard = <T>(name: string, fallback: T, run: () => T): T => {
     try {
       return run();
     } catch (error) {
-      connection.console.error(
-        `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      logFailure(name, error);
       return fallback;
     }
   };
@@ -97,6 +105,11 @@ export function createLanguageServer(
   const published = new Map<string, string>();
   let modelGeneration = 0;
 
+  /** A promise nobody awaits: its failure is logged, never left to end the process. */
+  const settle = (name: string, promise: Promise<unknown>): void => {
+    promise.catch((error: unknown) => logFailure(name, error));
+  };
+
   const publish = (document: TextDocument) => {
     pending.delete(document.uri);
     const stamp = `${document.version}@${modelGeneration}`;
@@ -104,9 +117,15 @@ export function createLanguageServer(
     published.set(document.uri, stamp);
     guard("workspace index", undefined, () => workspaceSync.changed(document.uri, service.store.get(document)));
     const diagnostics = guard("validation", [], () => service.diagnostics(document));
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    settle(
+      "publishing diagnostics",
+      connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics }),
+    );
     // Cheap: the preview panel asks again for the preset it shows, if any.
-    void connection.sendNotification(PREVIEW_CHANGED_NOTIFICATION, { uri: document.uri, version: document.version });
+    settle(
+      "preview notification",
+      connection.sendNotification(PREVIEW_CHANGED_NOTIFICATION, { uri: document.uri, version: document.version }),
+    );
   };
 
   const schedule = (document: TextDocument, delay: number) => {
@@ -131,12 +150,8 @@ export function createLanguageServer(
     const state = service.model.current;
     // A notification, not a message request: a request has to be answered, and some clients
     // (Neovim) answer it with a blocking prompt.
-    if (settled && state.warning)
-      void connection.sendNotification(ShowMessageNotification.type, {
-        type: MessageType.Warning,
-        message: state.warning,
-      });
-    void connection.sendNotification(MODEL_STATUS_NOTIFICATION, {
+    if (settled && state.warning) warn(state.warning);
+    const status = connection.sendNotification(MODEL_STATUS_NOTIFICATION, {
       dir: state.dir,
       words: state.vocabulary.size,
       network: state.semantic !== undefined,
@@ -147,6 +162,7 @@ export function createLanguageServer(
           : undefined,
       warning: state.warning,
     });
+    settle("model status", status);
     // Inlay hints show generated bands: they go with a reload and come back with the network.
     if (inlayHintRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
     // Expand lenses appear only where the network can expand (codeLens.ts): ask again with it.
@@ -164,7 +180,7 @@ export function createLanguageServer(
     service.model.load(dir && !path.isAbsolute(dir) && workspaceRoot ? path.resolve(workspaceRoot, dir) : dir);
     revalidateAll();
     announceModel(false);
-    void service.model.loadNetwork().then((current) => {
+    const loaded = service.model.loadNetwork().then((current) => {
       if (!current) return;
       // Guarded: the connection may have closed while the network loaded.
       guard("model loaded", undefined, () => {
@@ -172,6 +188,7 @@ export function createLanguageServer(
         announceModel(true);
       });
     });
+    settle("model loading", loaded);
   };
 
   const applySettings = (settings: ServerSettings | undefined) => {
@@ -224,7 +241,7 @@ export function createLanguageServer(
   connection.onInitialized(() => {
     reloadModel(modelPath);
     // Said in the server's log with the time since initialize: how long team words take to appear.
-    void workspaceSync
+    const indexed = workspaceSync
       .index(workspaceFolderUris, warn)
       .then((files) =>
         guard("workspace index", undefined, () =>
@@ -233,6 +250,7 @@ export function createLanguageServer(
           ),
         ),
       );
+    settle("workspace index", indexed);
     if (watchedFilesRegistration)
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
@@ -264,7 +282,7 @@ export function createLanguageServer(
     service.close(event.document.uri);
     guard("workspace index", undefined, () => workspaceSync.closed(event.document.uri));
     published.delete(event.document.uri);
-    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    settle("clearing diagnostics", connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
   });
 
   /**
@@ -348,7 +366,10 @@ export function createLanguageServer(
   });
 
   const warn = (message: string) =>
-    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    settle(
+      "warning",
+      connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
+    );
 
   /** The "Expand" code lens: the same edit as the "Expand into bands" code action, applied through the client. */
   const expandPreset = async (args: unknown[]) => {

@@ -1,7 +1,7 @@
 /**
  * Keeps the core's workspace index in step with the editor: every `.eqp` file of every workspace
- * folder is read in the background (a few files per turn of the event loop, so no request ever
- * waits for the index), open documents replace their files while open, and changes on disk arrive
+ * folder is read in the background (walk.ts, in slices of SLICE_MS between turns of the event loop,
+ * so no request waits long for the index), open documents replace their files while open, and changes on disk arrive
  * through `workspace/didChangeWatchedFiles`. When the tags of the workspace change, the team words
  * are rebuilt and every open document is checked again.
  */
@@ -10,14 +10,14 @@ import * as path from "node:path";
 import {
   LOCK_FILE_NAME,
   pathOfUri,
-  presetFilesIn,
   tagSignature,
+  walkPresetFiles,
   type DocumentMeaning,
   type EqServices,
 } from "./core/index.js";
 
-/** Files read per turn of the event loop while indexing. */
-const FILES_PER_TURN = 20;
+/** Milliseconds of walking and reading per turn of the event loop while indexing: a hover waits no longer. */
+const SLICE_MS = 10;
 
 export class WorkspaceSync {
   private signatures = new Map<string, string>();
@@ -45,10 +45,17 @@ export class WorkspaceSync {
     this.reloadLock();
     this.indexing = (async () => {
       let read = 0;
+      let sliceStart = performance.now();
       for (const root of roots) {
-        for (const file of presetFilesIn(root)) {
-          this.services.workspace.readFile(file);
-          if (++read % FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const file of walkPresetFiles(root, warn)) {
+          if (file !== undefined) {
+            const problem = this.services.workspace.readFile(file);
+            if (problem) warn(problem);
+            else read++;
+          }
+          if (performance.now() - sliceStart < SLICE_MS) continue;
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
         }
       }
       for (const { file, meaning } of this.services.workspace.documents())
@@ -88,7 +95,10 @@ export class WorkspaceSync {
       }
       if (!file || !file.endsWith(".eqp") || isOpen(change.uri)) continue;
       if (change.type === FileChangeType.Deleted) this.services.workspace.removeFile(file);
-      else this.services.workspace.readFile(file);
+      else {
+        const problem = this.services.workspace.readFile(file);
+        if (problem) this.warn(problem);
+      }
       const meaning = this.services.workspace.meaningOf(file);
       this.noteSignature(file, meaning ? tagSignature(meaning) : "");
     }
@@ -110,7 +120,9 @@ export class WorkspaceSync {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      void (this.indexing ?? Promise.resolve()).then(() => this.rebuild());
+      (this.indexing ?? Promise.resolve())
+        .then(() => this.rebuild())
+        .catch((error: unknown) => this.warn(`team words could not be rebuilt: ${String(error)}`));
     }, this.delay);
   }
 

@@ -345,6 +345,27 @@ describe("LSP protocol robustness", () => {
     }
   });
 
+  it("answers the very next request after a mis-framed one, and says what it dropped", async () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 77, method: "textDocument/documentSymbol", params: {} });
+    const misframed = [
+      `Content-Length: 1e2\r\n\r\n${body}`,
+      `Content-Length: 0b1\r\n\r\n${body}`,
+      `Content-Length: 2\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      `Content-Length: 99999999999\r\n\r\n${body}`,
+    ];
+    for (const frame of misframed) {
+      const own = await RawServer.start();
+      try {
+        own.write(frame);
+        assert.deepEqual((await own.ping()).result, [], `after ${JSON.stringify(frame.slice(0, 40))}`);
+        assert.match(own.stderr, /dropped/);
+        assert.ok(own.alive());
+      } finally {
+        own.child.kill();
+      }
+    }
+  });
+
   it("shuts down and exits cleanly on request", async () => {
     const shutdown = await server.request("shutdown");
     assert.equal(shutdown.result, null);

@@ -3,9 +3,10 @@
  * files read and written with a usage error that names the file when that fails.
  */
 import fg from "fast-glob";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomicSync } from "../core/files/index.js";
+import { MAX_PRESET_FILE_BYTES, presetFilesIn, readRegularFile } from "../core/index.js";
 
 export class UsageError extends Error {}
 
@@ -14,12 +15,11 @@ export function fileError(file: string, what: "read" | "written" | "created", er
   return new UsageError(`${file}: cannot be ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
 }
 
+/** A regular file's text; a FIFO, a device or a file over MAX_PRESET_FILE_BYTES is refused, never read. */
 export function readTextFile(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw fileError(file, "read", error);
-  }
+  const read = readRegularFile(file, MAX_PRESET_FILE_BYTES);
+  if ("problem" in read) throw new UsageError(`${file} ${read.problem}`);
+  return read.text;
 }
 
 /** Atomic (core/files): the file holds its old content or the new, and a failure says which file and why. */
@@ -39,15 +39,25 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
     if (stat?.isFile()) {
       files.push(input);
     } else if (stat?.isDirectory()) {
-      const found = await fg("**/*.eqp", { cwd: input, onlyFiles: true, dot: false });
-      files.push(...found.sort().map((file) => path.join(input, file)));
+      // The workspace walk (links followed once, regular files only, .gitignore honoured), named from `input`.
+      const root = path.resolve(input);
+      for (const file of presetFilesIn(root, warnOnStderr)) files.push(path.join(input, path.relative(root, file)));
     } else if (fg.isDynamicPattern(input)) {
       const found = await fg(input, { onlyFiles: true });
       if (found.length === 0) throw new UsageError(`${input}: no file matches`);
-      files.push(...found.sort());
+      for (const file of found.sort()) files.push(file);
     } else {
       throw new UsageError(`${input}: no such file or folder`);
     }
   }
   return [...new Set(files)];
+}
+
+const warned = new Set<string>();
+
+/** A warning that does not stop the command (a `.gitignore` not applied, a file not read), said once. */
+export function warnOnStderr(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`eqp: warning: ${message}\n`);
 }

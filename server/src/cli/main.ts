@@ -1,9 +1,17 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
 import * as path from "node:path";
-import { MetadataError, formatDocument, parsePresetDocument, readDocument, type EqDiagnostic } from "../core/index.js";
+import {
+  MetadataError,
+  fileNotReadDiagnostic,
+  formatDocument,
+  parsePresetDocument,
+  readDocument,
+  type DocumentMeaning,
+  type EqDiagnostic,
+} from "../core/index.js";
 import { addDiffCommand } from "./diffCommand.js";
-import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
+import { expandInputs, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
 import { addPresetCommands } from "./presetCommands.js";
 import { addLockCommand } from "./lockCommand.js";
@@ -19,15 +27,30 @@ interface FileResult {
 
 /** Checks files exactly as the editor does: the network is loaded when a file has a morph, so generated bands are checked too. */
 async function checkFiles(files: string[], modelDir: string | undefined): Promise<FileResult[]> {
-  const read = files.map((file) => ({ file, meaning: readDocument(readTextFile(file)) }));
+  const read = files.map((file) => ({ file, ...readForCheck(file) }));
   const services = await cliServices(modelDir, {
-    network: read.some(({ meaning }) => meaning.presets.some((preset) => preset.morph)),
+    network: read.some(({ meaning }) => meaning?.presets.some((preset) => preset.morph)),
     files,
   });
   try {
-    return read.map(({ file, meaning }) => ({ file, diagnostics: services.check(meaning, path.resolve(file)) }));
+    return read.map(({ file, meaning, problem }) => ({
+      file,
+      diagnostics: meaning ? services.check(meaning, path.resolve(file)) : [fileNotReadDiagnostic(problem)],
+    }));
   } finally {
     services.dispose();
+  }
+}
+
+/** A file's meaning, or (a FIFO, a file over the size cap) the reason it was not read, as a diagnostic will say. */
+function readForCheck(
+  file: string,
+): { meaning: DocumentMeaning; problem?: undefined } | { meaning?: undefined; problem: string } {
+  try {
+    return { meaning: readDocument(readTextFile(file)) };
+  } catch (error) {
+    if (error instanceof UsageError) return { problem: error.message };
+    throw error;
   }
 }
 

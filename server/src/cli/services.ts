@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { bundledModelDir, EqServices, presetFilesIn, readModelMetadata } from "../core/index.js";
-import { UsageError } from "./files.js";
+import { UsageError, warnOnStderr } from "./files.js";
 
 export interface CliServicesOptions {
   /** Load the network (tfjs, ~200 ms): needed when a document has a morph, or for describe. */
@@ -52,7 +52,12 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
     services.model.adopt(dir, model, metadata);
   }
   const workspace = options.workspace === undefined ? defaultWorkspace() : options.workspace;
-  if (workspace !== false) for (const file of presetFilesIn(workspace)) services.workspace.readFile(file);
+  if (workspace !== false)
+    for (const file of presetFilesIn(workspace, warnOnStderr)) {
+      const problem = services.workspace.readFile(file);
+      if (problem) warnOnStderr(problem);
+    }
+  // Files given on the command line say for themselves why they were not read.
   for (const file of options.files ?? []) services.workspace.readFile(path.resolve(file));
   services.refreshTeamWords();
   if (workspace !== false) services.useLockIn(workspace);

@@ -8,6 +8,7 @@
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   fileSampleRate,
+  isTooLarge,
   parseIncrementalDocument,
   resolvePresets,
   updateIncrementalDocument,
@@ -46,7 +47,12 @@ export class DocumentStore {
     const cached = this.cache.get(document.uri);
     if (cached && cached.parsed.version === document.version) return cached.parsed;
     const text = document.getText();
-    const incremental = cached ? updateIncrementalDocument(cached.incremental, text) : parseIncrementalDocument(text);
+    // A document over the core's size cap is read as empty; `EqServices.check` says why.
+    const incremental = isTooLarge(text)
+      ? parseIncrementalDocument("")
+      : cached
+        ? updateIncrementalDocument(cached.incremental, text)
+        : parseIncrementalDocument(text);
     const ast = incremental.document;
     const sampleRate = fileSampleRate(ast);
     const byBlock =

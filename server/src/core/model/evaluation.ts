@@ -107,7 +107,7 @@ export function highShelfCheck(set: string, pairs: readonly { expected: number; 
     set,
     rows: errors.length,
     meanErrorOctaves: round(mean(errors)),
-    maxErrorOctaves: round(errors.length ? Math.max(...errors) : Number.NaN),
+    maxErrorOctaves: round(errors.length ? errors.reduce((max, error) => Math.max(max, error), -Infinity) : Number.NaN),
     withinQuarterOctave: round(errors.length ? errors.filter((error) => error <= 0.25).length / errors.length : Number.NaN),
   };
 }

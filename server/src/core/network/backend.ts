@@ -118,12 +118,33 @@ async function tryWasm(): Promise<{ ok: true; directory: string } | { ok: false;
       setWasmPaths(directory.endsWith(path.sep) ? directory : directory + path.sep);
       wasmPathsSet = directory;
     }
-    if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-    await tf.ready();
+    await withoutNewProcessListeners(async () => {
+      if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+      await tf.ready();
+    });
     return { ok: true, directory };
   } catch (error) {
     wasmFailure = `the tfjs wasm backend failed to initialise from ${directory}: ${error instanceof Error ? error.message : JSON.stringify(error)}`;
     return { ok: false, reason: wasmFailure };
+  }
+}
+
+/**
+ * Runs `initialise` and removes the `uncaughtException` / `unhandledRejection` listeners it added.
+ * The wasm backend's Emscripten glue installs listeners that rethrow, so with it any rejected
+ * promise or stray exception anywhere in the process ends the process (exit code 7): the language
+ * server must decide for itself what an error elsewhere means.
+ */
+async function withoutNewProcessListeners(initialise: () => Promise<void>): Promise<void> {
+  const exceptionListeners = new Set(process.listeners("uncaughtException"));
+  const rejectionListeners = new Set(process.listeners("unhandledRejection"));
+  try {
+    await initialise();
+  } finally {
+    for (const listener of process.listeners("uncaughtException"))
+      if (!exceptionListeners.has(listener)) process.removeListener("uncaughtException", listener);
+    for (const listener of process.listeners("unhandledRejection"))
+      if (!rejectionListeners.has(listener)) process.removeListener("unhandledRejection", listener);
   }
 }
 

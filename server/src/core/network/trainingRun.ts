@@ -236,8 +236,9 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
       );
       const { network } = await fit(fold.train, words, bounds, config, trainOptions(`fold ${index + 1}/${folds}`));
       const model = modelOf(network, fold.train);
-      crossValidated.rows.push(...fold.validation);
-      crossValidated.results.push(...heldOutResults(model, fold.train, fold.validation));
+      // Row by row: a spread of a large fold would overflow the stack.
+      for (const row of fold.validation) crossValidated.rows.push(row);
+      for (const result of heldOutResults(model, fold.train, fold.validation)) crossValidated.results.push(result);
       model.dispose();
     }
   }

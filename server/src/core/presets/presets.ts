@@ -97,7 +97,8 @@ function resolve(
         morph ??= statement;
         break;
       case "tags":
-        tags.push(...statement.tags);
+        // One push per tag: a spread of a 150,000-word line overflows the stack.
+        for (const tag of statement.tags) tags.push(tag);
         break;
       case "band": {
         const slot = slotFor(statement.bandType, countByType[statement.bandType]++);

@@ -4,4 +4,5 @@ export * from "./services.js";
 export * from "./teamWords.js";
 export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
+export * from "./walk.js";
 export * from "./lockfile.js";

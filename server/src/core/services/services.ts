@@ -9,17 +9,20 @@ import { parsePresetDocument, type MorphStatement, type PresetDocument } from ".
 import type { Vocabulary } from "../model/index.js";
 import { effectiveBands, morphTerms, resolvePresets, type ResolvedPreset } from "../presets/index.js";
 import {
+  capDiagnostics,
+  DiagnosticCode,
   PresetDiagnosticsCache,
   sortDiagnostics,
   type EqDiagnostic,
   type ValidationContext,
 } from "../validation/index.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "./lockfile.js";
 import { ModelHost } from "./modelHost.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
+import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile } from "./walk.js";
 import { WorkspaceIndex } from "./workspace.js";
 
 /** A document's meaning, computed once per text: the tree, its presets and the diagnostics. */
@@ -33,7 +36,7 @@ export interface DocumentMeaning {
 
 /** Parses and resolves a document's text; needs no model. */
 export function readDocument(text: string): DocumentMeaning {
-  const ast = parsePresetDocument(text);
+  const ast = parsePresetDocument(isTooLarge(text) ? "" : text);
   return { text, ast, presets: resolvePresets(ast) };
 }
 
@@ -110,8 +113,13 @@ export class EqServices {
     if (!this.lockRoot) return;
     const file = path.join(this.lockRoot, LOCK_FILE_NAME);
     if (!existsSync(file)) return;
+    const read = readRegularFile(file, MAX_SIDE_FILE_BYTES);
+    if ("problem" in read) {
+      this.lockProblem = `${file} ${read.problem}`;
+      return;
+    }
     try {
-      this.lock = parseLockfile(readFileSync(file, "utf8"), file);
+      this.lock = parseLockfile(read.text, file);
     } catch (error) {
       this.lockProblem = (error as Error).message;
     }
@@ -168,9 +176,10 @@ export class EqServices {
    * `file` (an absolute path) places the document in the workspace, for the checks of its tags.
    */
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
+    if (isTooLarge(meaning.text)) return [tooLargeDiagnostic(meaning.text)];
     const own = this.checkDocument(meaning);
     const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file)] : [];
-    return team.length > 0 ? sortDiagnostics([...own, ...team]) : own;
+    return capDiagnostics(team.length > 0 ? sortDiagnostics([...own, ...team]) : own);
   }
 
   private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
@@ -198,4 +207,29 @@ export class EqServices {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/**
+ * A document over MAX_PRESET_FILE_BYTES is not analysed (read as empty): parsing 50 MB would hold
+ * the editor's server for half a minute. Characters stand for bytes: the same order, no encoding.
+ */
+export function isTooLarge(text: string): boolean {
+  return text.length > MAX_PRESET_FILE_BYTES;
+}
+
+/** The one diagnostic of a document too large to analyse. */
+export function tooLargeDiagnostic(text: string): EqDiagnostic {
+  return fileNotReadDiagnostic(
+    `this document is ${megabytes(text.length)} MB, over the ${megabytes(MAX_PRESET_FILE_BYTES)} MB limit: not analysed`,
+  );
+}
+
+/** The one diagnostic of a file that was not read or not analysed, saying why. */
+export function fileNotReadDiagnostic(message: string): EqDiagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: "error",
+    code: DiagnosticCode.FileNotRead,
+    message,
+  };
 }

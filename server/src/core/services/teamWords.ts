@@ -128,8 +128,10 @@ export function collectTeamWords(inputs: TeamWordInputs): Map<string, TeamWord> 
       if (preset.tags.length === 0) continue;
       const bands = exampleBands(preset, inputs);
       if (!bands) continue;
-      for (const tag of new Set(preset.tags.map((t) => t.word))) {
-        const range = preset.tags.find((t) => t.word === tag)!.range;
+      // Each word once, at its first place; one pass (a preset may carry 150,000 tags).
+      const firstRanges = new Map<string, Range>();
+      for (const tag of preset.tags) if (!firstRanges.has(tag.word)) firstRanges.set(tag.word, tag.range);
+      for (const [tag, range] of firstRanges) {
         const list = byWord.get(tag) ?? [];
         list.push({ file, preset: presetLabel(preset), range, bands });
         byWord.set(tag, list);
@@ -142,7 +144,8 @@ export function collectTeamWords(inputs: TeamWordInputs): Map<string, TeamWord> 
     const mean = meanCurve(curves);
     const distances = curves.map((curve) => rms(curve, mean));
     const spreadDb = Math.sqrt(distances.reduce((s, d) => s + d * d, 0) / distances.length);
-    const worst = distances.indexOf(Math.max(...distances));
+    // A loop, not Math.max(...distances): a word may have 125,000 examples, too many arguments.
+    const worst = distances.reduce((best, distance, index) => (distance > distances[best]! ? index : best), 0);
     const teamWord: TeamWord = {
       word,
       examples,

@@ -1,14 +1,12 @@
 /**
  * The workspace's preset files, open or not: what team words are made of. Files are read from disk
  * and parsed (a broken file gives whatever parses; its errors stay its own); an editor's open
- * document replaces its file's text until it is closed. The walk skips `node_modules`, `.git` and
- * whatever the `.gitignore` files along the way ignore.
+ * document replaces its file's text until it is closed. The walk that finds them is `walk.ts`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ignore, { type Ignore } from "ignore";
 import { readDocument, type DocumentMeaning } from "./services.js";
+import { MAX_PRESET_FILE_BYTES, readRegularFile } from "./walk.js";
 
 /** The path of a `file:` URI; undefined for other schemes (untitled documents) and malformed URIs. */
 export function pathOfUri(uri: string): string | undefined {
@@ -17,43 +15,6 @@ export function pathOfUri(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-const ALWAYS_SKIPPED = new Set(["node_modules", ".git", ".vscode-test", ".cache"]);
-
-/** Every `.eqp` file below `root`, in a stable order, honouring `.gitignore` files. */
-export function* presetFilesIn(root: string): Generator<string> {
-  const rules: { dir: string; rules: Ignore }[] = [];
-  function* walk(dir: string): Generator<string> {
-    const gitignore = path.join(dir, ".gitignore");
-    const pushed = existsSync(gitignore);
-    if (pushed) rules.push({ dir, rules: ignore().add(readFileSync(gitignore, "utf8")) });
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      entries = [];
-    }
-    for (const name of entries) {
-      if (ALWAYS_SKIPPED.has(name)) continue;
-      const full = path.join(dir, name);
-      let isDirectory: boolean;
-      try {
-        isDirectory = statSync(full).isDirectory();
-      } catch {
-        continue;
-      }
-      const ignored = rules.some(({ dir: base, rules: ignoreRules }) => {
-        const relative = path.relative(base, full).split(path.sep).join("/");
-        return relative !== "" && ignoreRules.ignores(isDirectory ? `${relative}/` : relative);
-      });
-      if (ignored) continue;
-      if (isDirectory) yield* walk(full);
-      else if (name.endsWith(".eqp")) yield full;
-    }
-    if (pushed) rules.pop();
-  }
-  yield* walk(path.resolve(root));
 }
 
 export class WorkspaceIndex {
@@ -65,13 +26,18 @@ export class WorkspaceIndex {
     this.onDisk.set(path.resolve(file), readDocument(text));
   }
 
-  /** Reads a file from disk; a file that cannot be read is left out. */
-  readFile(file: string): void {
-    try {
-      this.setFile(file, readFileSync(file, "utf8"));
-    } catch {
-      this.onDisk.delete(path.resolve(file));
+  /**
+   * Reads a file from disk; a file that cannot be read (gone, not a regular file, over
+   * MAX_PRESET_FILE_BYTES) is left out, and the reason returned: "<file> is 50 MB, over …".
+   */
+  readFile(file: string): string | undefined {
+    const read = readRegularFile(file, MAX_PRESET_FILE_BYTES);
+    if ("text" in read) {
+      this.setFile(file, read.text);
+      return undefined;
     }
+    this.onDisk.delete(path.resolve(file));
+    return `${file} ${read.problem}`;
   }
 
   /** A file's current meaning: its open document, else its text on disk. */

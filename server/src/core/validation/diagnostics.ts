@@ -39,6 +39,8 @@ export const DiagnosticCode = {
   TeamWordDisagrees: "team-word-disagrees",
   LockChanged: "lock-changed",
   LockMissing: "lock-missing",
+  FileNotRead: "file-not-read",
+  TooManyDiagnostics: "too-many-diagnostics",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
@@ -69,4 +71,25 @@ export function sortDiagnostics(diagnostics: EqDiagnostic[]): EqDiagnostic[] {
       a.range.start.character - b.range.start.character ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
+}
+
+/**
+ * The most diagnostics given for one document: more help nobody, and two million of them make a
+ * message the editor's connection cannot even serialise.
+ */
+export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1000;
+
+/** The first MAX_DIAGNOSTICS_PER_DOCUMENT of sorted diagnostics, and one that says how many more there are. */
+export function capDiagnostics(sorted: EqDiagnostic[]): EqDiagnostic[] {
+  if (sorted.length <= MAX_DIAGNOSTICS_PER_DOCUMENT) return sorted;
+  const more = sorted.length - MAX_DIAGNOSTICS_PER_DOCUMENT;
+  return [
+    ...sorted.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT),
+    {
+      range: sorted[MAX_DIAGNOSTICS_PER_DOCUMENT]!.range,
+      severity: "information",
+      code: DiagnosticCode.TooManyDiagnostics,
+      message: `${more} more diagnostics not shown (at most ${MAX_DIAGNOSTICS_PER_DOCUMENT} per document)`,
+    },
+  ];
 }
