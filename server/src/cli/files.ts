@@ -53,3 +53,17 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
   }
   return [...new Set(files)];
 }
+
+/**
+ * Whether `output` is `input` itself: the same path, or a link to the same file. A command whose
+ * output replaces its input before it has been read whole would lose it.
+ */
+export function isSameFile(input: string, output: string): boolean {
+  if (path.resolve(input) === path.resolve(output)) return true;
+  try {
+    const [a, b] = [statSync(input), statSync(output)];
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
+}

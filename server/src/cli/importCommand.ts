@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { EqServices, readDocument } from "../core/index.js";
 import { parseApo } from "../core/import/index.js";
 import { apoToPreset } from "../core/import/index.js";
-import { readTextFile, writeOutputFile } from "./files.js";
+import { isSameFile, readTextFile, UsageError, writeOutputFile } from "./files.js";
 
 interface ImportOptions {
   name?: string;
@@ -29,6 +29,10 @@ export function addImportCommand(program: Command): void {
       "when the EQ cannot hold every filter, fit the five bands to the file's whole response if that is closer",
     )
     .action((file: string, options: ImportOptions) => {
+      if (options.out !== undefined && isSameFile(file, options.out))
+        throw new UsageError(
+          `--out ${options.out} is the file being imported: the Equalizer APO file would be replaced by the preset; choose another name (a .eqp file)`,
+        );
       const text = readTextFile(file);
       const name = options.name ?? (path.basename(file, path.extname(file)) || "Imported");
       const imported = apoToPreset(parseApo(text), {

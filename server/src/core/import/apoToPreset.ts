@@ -30,6 +30,8 @@ import {
   formatDecimal,
   formatDocument,
   parsePresetDocument,
+  quotedName,
+  sourceText,
   writeGain,
 } from "../language/index.js";
 import { bandsResponseDb, fittedBands, peakDb, totalCost, type TotalCost } from "./apoFit.js";
@@ -106,10 +108,6 @@ interface Leftover {
 }
 
 const SAMPLE_RATE = DEFAULT_SAMPLE_RATE;
-
-function quoted(name: string): string {
-  return `"${name.replace(/[\r\n]+/g, " ").replace(/["\\]/g, "\\$&")}"`;
-}
 
 function severityOf(errorDb: number | undefined): "warning" | "note" {
   return errorDb !== undefined && errorDb < AUDIBLE_ERROR_DB ? "note" : "warning";
@@ -373,8 +371,10 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
   });
   unique.sort((a, b) => a.line - b.line || a.column - b.column);
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
-  const header = `# Imported from ${options.sourceName ?? "an Equalizer APO file"} by eqp import.`;
-  const blocks = converted.map((result) => `preset ${quoted(result.preset.name)} {\n${result.body.join("\n")}\n}\n`);
+  const header = `# Imported from ${options.sourceName === undefined ? "an Equalizer APO file" : sourceText(options.sourceName)} by eqp import.`;
+  const blocks = converted.map(
+    (result) => `preset ${quotedName(result.preset.name)} {\n${result.body.join("\n")}\n}\n`,
+  );
   const draft = `${header}\n${blocks.join("\n")}`;
   const text = formatDocument(parsePresetDocument(draft), draft) ?? draft;
   const first = converted[0]?.preset;
