@@ -12,6 +12,7 @@ import { ceilingOf, firstNonFinite } from "../core/audio/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, ReportedError, stoppingOnReportedErrors } from "./presetInput.js";
 import { nonFiniteSample, readWav, writeWav } from "./wav.js";
+import { printError, printOut } from "./terminal.js";
 
 interface ApplyOptions {
   preset?: string;
@@ -87,13 +88,13 @@ async function runApply(file: string, inputFile: string, outputFile: string, opt
         `${outputFile} would clip: ${presetLabel(resolved)} peaks at ${peakText} in a ${depthLabel(audio.bitDepth)} file; use a ${advice}`,
       );
     }
-    process.stderr.write(
+    printError(
       `eqp apply: warning: ${outputFile} peaks at ${peakText}, over full scale: a float file keeps it, but playback will clip; a ${advice} avoids that\n`,
     );
   }
   writeWav(outputFile, { ...audio, channels });
   const frames = audio.channels[0]?.length ?? 0;
-  process.stdout.write(
+  printOut(
     `wrote ${outputFile}: ${presetLabel(resolved)}, ${concrete.bands.length} band${concrete.bands.length === 1 ? "" : "s"} at ${displayFrequency(audio.sampleRate)}, ` +
       `${audio.channels.length} channel${audio.channels.length === 1 ? "" : "s"}, ${depthLabel(audio.bitDepth)}, ${formatDecimal(frames / audio.sampleRate, 2)} s; ` +
       `peak ${peakText}${preGainDb !== 0 ? ` after a pre-gain of ${displayGain(preGainDb)}` : ""}\n`,

@@ -21,6 +21,7 @@ import {
 import { readDocument, type EqServices } from "../core/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
+import { printError, printOut } from "./terminal.js";
 
 interface DiffOptions {
   format: "text" | "markdown" | "json";
@@ -111,7 +112,7 @@ function reportErrors(services: EqServices, name: string, text: string | undefin
   if (text === undefined) return;
   for (const error of services.check(readDocument(text)).filter((diagnostic) => diagnostic.severity === "error")) {
     const { line, character } = error.range.start;
-    process.stderr.write(`${name}:${line + 1}:${character + 1} error ${error.code} ${error.message}\n`);
+    printError(`${name}:${line + 1}:${character + 1} error ${error.code} ${error.message}\n`);
   }
 }
 
@@ -210,7 +211,7 @@ export function addDiffCommand(program: Command): void {
               ? `${JSON.stringify(diffJson(report, pictures), null, 2)}\n`
               : diffText(report, pictures);
         if (options.out === undefined) {
-          process.stdout.write(output);
+          printOut(output);
           return;
         }
         const reportFile = path.join(
@@ -218,7 +219,7 @@ export function addDiffCommand(program: Command): void {
           `diff.${{ markdown: "md", json: "json", text: "txt" }[options.format]}`,
         );
         writeOutputFile(reportFile, output);
-        process.stdout.write(`wrote ${reportFile} and ${pictures.size} picture${pictures.size === 1 ? "" : "s"}\n`);
+        printOut(`wrote ${reportFile} and ${pictures.size} picture${pictures.size === 1 ? "" : "s"}\n`);
       } finally {
         services.dispose();
       }
