@@ -206,3 +206,116 @@ describe("eqp apply", () => {
     );
   });
 });
+
+/** The fmt chunk of a hand-made WAV: tags and depths no tool writes by default. */
+interface RawFormat {
+  /** 1 PCM, 3 float, 65534 WAVE_FORMAT_EXTENSIBLE (then `subformat` is the real tag). */
+  tag: number;
+  subformat?: number;
+  bits: number;
+  channels: number;
+  frames: number;
+  /** The data chunk's bytes (default: zeros). */
+  data?: Uint8Array;
+}
+
+/** A WAV file written byte by byte, so that the fmt chunk says exactly what the test needs. */
+function rawWav(name: string, format: RawFormat): string {
+  const extensible = format.tag === 65534;
+  const fmtSize = extensible ? 40 : 16;
+  const blockAlign = (format.channels * format.bits) / 8;
+  const data = format.data ?? new Uint8Array(blockAlign * format.frames);
+  const bytes = Buffer.alloc(12 + 8 + fmtSize + 8 + data.length);
+  bytes.write("RIFF", 0, "ascii");
+  bytes.writeUInt32LE(bytes.length - 8, 4);
+  bytes.write("WAVEfmt ", 8, "ascii");
+  bytes.writeUInt32LE(fmtSize, 16);
+  bytes.writeUInt16LE(format.tag, 20);
+  bytes.writeUInt16LE(format.channels, 22);
+  bytes.writeUInt32LE(48000, 24);
+  bytes.writeUInt32LE((48000 * blockAlign) >>> 0, 28);
+  bytes.writeUInt16LE(blockAlign & 0xffff, 32);
+  bytes.writeUInt16LE(format.bits, 34);
+  if (extensible) {
+    bytes.writeUInt16LE(22, 36);
+    bytes.writeUInt16LE(format.bits, 38);
+    bytes.writeUInt32LE(0, 40);
+    // KSDATAFORMAT_SUBTYPE_*: the tag, then 00000000-0010-8000-00aa00389b71.
+    bytes.writeUInt16LE(format.subformat ?? 1, 44);
+    Buffer.from("000000001000800000aa00389b71", "hex").copy(bytes, 46);
+  }
+  const dataAt = 20 + fmtSize;
+  bytes.write("data", dataAt, "ascii");
+  bytes.writeUInt32LE(data.length, dataAt + 4);
+  Buffer.from(data).copy(bytes, dataAt + 8);
+  return writeFileIn(work, name, bytes);
+}
+
+describe("eqp apply refuses what it cannot filter faithfully", () => {
+  const preset = presetFile("refuse.eqp", "bell 1kHz +1dB\n");
+
+  /** Exit 2, the message, and no output file: nothing half-made is left behind. */
+  function refused(input: string, message: RegExp): void {
+    const output = path.join(work, `${path.basename(input, ".wav")}-out.wav`);
+    const result = eqp("apply", preset, input, output);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /internal error|\n\s+at /);
+    assert.equal(existsSync(output), false, "an output was written");
+  }
+
+  it("refuses a float file holding a NaN, naming the channel and the frame, and writes nothing", () => {
+    const samples = Array.from({ length: 4800 }, (_, i) => 0.1 * Math.sin(i / 10));
+    samples[480] = Number.NaN;
+    const wav = new wavefile.WaveFile();
+    wav.fromScratch(1, 48000, "32f", samples);
+    const input = writeFileIn(work, "nan.wav", wav.toBuffer());
+    refused(
+      input,
+      /nan\.wav: the sample of channel 1 at frame 480 \(0\.01 s\) is NaN: eqp apply filters finite samples only/,
+    );
+  });
+
+  it("refuses an infinite sample in a 64-bit float file", () => {
+    const data = new Float64Array(2 * 100);
+    data[2 * 50 + 1] = Number.NEGATIVE_INFINITY;
+    const input = rawWav("inf.wav", { tag: 3, bits: 64, channels: 2, frames: 100, data: new Uint8Array(data.buffer) });
+    refused(input, /inf\.wav: the sample of channel 2 at frame 50 \(0\.001 s\) is -Infinity/);
+  });
+
+  it("names formats it does not read, judged by the fmt chunk and not the bit depth alone", () => {
+    refused(
+      rawWav("int64.wav", { tag: 1, bits: 64, channels: 1, frames: 16 }),
+      /int64\.wav: 64-bit integer PCM is not supported/,
+    );
+    refused(
+      rawWav("float16.wav", { tag: 3, bits: 16, channels: 1, frames: 16 }),
+      /float16\.wav: 16-bit float is not supported/,
+    );
+    refused(
+      rawWav("ext-int64.wav", { tag: 65534, subformat: 1, bits: 64, channels: 1, frames: 16 }),
+      /ext-int64\.wav: 64-bit integer PCM is not supported/,
+    );
+    refused(
+      rawWav("ext-float16.wav", { tag: 65534, subformat: 3, bits: 16, channels: 1, frames: 16 }),
+      /ext-float16\.wav: 16-bit float is not supported/,
+    );
+  });
+
+  it("still reads an extensible 24-bit PCM file", () => {
+    const input = rawWav("ext-24.wav", { tag: 65534, subformat: 1, bits: 24, channels: 2, frames: 480 });
+    const result = eqp("apply", preset, input, path.join(work, "ext-24-out.wav"));
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  it("refuses more channels than it filters, with the limit", () => {
+    refused(
+      rawWav("many.wav", { tag: 1, bits: 16, channels: 65535, frames: 1 }),
+      /many\.wav: .*65535 channels|not a WAV file/,
+    );
+    refused(
+      rawWav("65.wav", { tag: 1, bits: 16, channels: 65, frames: 4 }),
+      /65\.wav: 65 channels: eqp apply reads WAV files of 1 to 64 channels/,
+    );
+  });
+});

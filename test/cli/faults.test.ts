@@ -238,6 +238,17 @@ describe("model folder faults in the CLI", () => {
       },
       message: /model\.json: .*shape \[3\]/,
     },
+    {
+      // Loaded before, and exported as "Fc NaN Hz".
+      name: "null-centroid",
+      damage: (dir) => {
+        const file = path.join(dir, "metadata.json");
+        const json = JSON.parse(readFileSync(file, "utf8")) as { model: { words: { centroid: unknown[] }[] } };
+        json.model.words[0]!.centroid[3] = null;
+        writeFileSync(file, JSON.stringify(json));
+      },
+      message: /metadata\.json: model\.words\.\w+\.centroid\[3\] is null, expected a finite number$/m,
+    },
   ];
   for (const fault of cases) {
     it(`says what is wrong with a ${fault.name} model folder, in every command that reads one`, () => {

@@ -149,3 +149,34 @@ describe("eqp import of real-world shapes", () => {
     assert.equal(eqp("check", out).status, 0);
   });
 });
+
+describe("eqp import of unlucky files", () => {
+  it("keeps a control character of the file's name inside the header comment and the preset's name", () => {
+    // Linux allows any byte but / and NUL in a name: a line feed would end the comment and start a statement.
+    const name = "evil\nbell 1kHz +12dB\u001b]52;c;aGk=\u0007.txt";
+    const source = file(name, PARAMETRIC_EQ);
+    const result = eqp("import", source);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^# Imported from evil␊bell 1kHz \+12dB␛\]52;c;aGk=␇\.txt by eqp import\.\n\npreset "evil␊bell 1kHz \+12dB␛\]52;c;aGk=␇" \{\n/,
+    );
+    assert.doesNotMatch(result.stdout, /[\u0000-\u0009\u000b-\u001f]/);
+    const out = path.join(work, "evil.eqp");
+    writeFileIn(work, "evil.eqp", result.stdout);
+    const check = eqp("check", out);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    // The file's only bell is not joined by the name's "bell 1kHz +12dB".
+    assert.equal(eqp("print", out).stdout.match(/^ +Bell \d/gm)?.length, 3);
+  });
+
+  it("refuses --out naming the file being imported, and leaves it as it was", () => {
+    const source = file("same.txt", PARAMETRIC_EQ);
+    for (const out of [source, path.join(work, ".", "same.txt")]) {
+      const result = eqp("import", source, "--out", out);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /--out .*same\.txt is the file being imported/);
+      assert.equal(readFileSync(source, "utf8"), PARAMETRIC_EQ);
+    }
+  });
+});

@@ -111,3 +111,39 @@ describe("eqp render", () => {
     assert.ok(!existsSync(out));
   });
 });
+
+describe("names with control characters", () => {
+  // OSC 52 (ESC ] 52 ; c ; <base64> BEL) sets the clipboard of the terminal that prints it.
+  const NAME = "Clip\u001b]52;c;ZXZpbA==\u0007board\u0085\u202e";
+  const RAW = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202e]/;
+  const text = `preset "${NAME}" {\n  bell 1kHz +3dB\n}\n\npreset "${NAME}" {\n  bell 2kHz +3dB\n}\n`;
+
+  it("are printed visibly by check, print, export and render, never raw", () => {
+    const file = fixture("osc.eqp", text);
+    const svg = path.join(work, "osc.svg");
+    const runs = {
+      check: eqp("check", file),
+      print: eqp("print", file),
+      export: eqp("export", "--format", "apo", "--preset", NAME, file),
+      render: eqp("render", file, "--preset", NAME, "--svg", svg),
+    };
+    for (const [command, result] of Object.entries(runs)) {
+      assert.doesNotMatch(result.stdout + result.stderr, RAW, command);
+      assert.match(result.stdout + result.stderr, /Clip\\u001b\]52;c;ZXZpbA==\\u0007board\\u0085\\u202e/, command);
+    }
+    assert.match(runs.check.stdout, /duplicate-preset-name/);
+  });
+
+  it("never make render --svg write characters XML 1.0 forbids", () => {
+    const svg = path.join(work, "osc-title.svg");
+    const result = eqp("render", fixture("osc-title.eqp", `preset "${NAME}" {\n  bell 1kHz +3dB\n}\n`), "--svg", svg);
+    assert.equal(result.status, 0, result.stderr);
+    const xml = readFileSync(svg, "utf8");
+    assert.doesNotMatch(
+      xml,
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|&#(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01]);/,
+    );
+    assert.match(xml, /Clip␛\]52;c;ZXZpbA==␇board/);
+    parseCurveSvg(xml);
+  });
+});

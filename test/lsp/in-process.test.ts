@@ -39,6 +39,21 @@ describe("providers in process", () => {
     assert.match(JSON.stringify(hover.contents), /2\.5 kHz/);
   });
 
+  it("shows a preset's name as text in its hover, never as an image, a link or markup", async () => {
+    // A beacon from a cloned repository: the hover would fetch the image when shown.
+    const name = "![x](https://example.invalid/p.png) <img src=x> [y](https://example.invalid)";
+    const { uri, position } = await at(`pre<|>set "${name}" {\n  bell 1kHz +3dB\n}\n`);
+    const hover = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position });
+    assert.ok(hover, "no hover");
+    const markdown = (hover.contents as { value: string }).value;
+    assert.ok(markdown.includes("\\!\\[x\\]\\(https://example.invalid/p.png\\) \\<img src=x\\>"), markdown);
+    // The only image is the curve, inline: no address outside the hover is ever fetched.
+    assert.deepEqual(
+      [...markdown.matchAll(/(?<!\\)!\[(?:\\.|[^\]\\])*\]\(([^)]*)\)/g)].map((match) => match[1]!.slice(0, 19)),
+      ["data:image/svg+xml;"],
+    );
+  });
+
   it("still knows a band's gain and frequency after an edit above it moved the band", async () => {
     // The edit reparses the first preset only; the second is reused with its lines moved.
     const text = 'preset "A" {\n  bell 1kHz +1dB\n}\npreset "B" {\n  highshelf 2kHz +2dB\n}\n';

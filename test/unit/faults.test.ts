@@ -245,7 +245,45 @@ const BROKEN_MODELS: { name: string; damage: (dir: string) => void; message: Reg
       ),
     message: /metadata\.json: the centroid of '\w+' has the wrong length/,
   },
+  // Values JSON can hold but a model cannot use: each would decode as NaN ("Fc NaN Hz").
+  {
+    name: "null-in-centroid",
+    damage: (dir) => editModel(dir, (model) => (model.words[0]!.centroid[3] = null)),
+    message: /metadata\.json: model\.words\.\w+\.centroid\[3\] is null, expected a finite number/,
+  },
+  {
+    name: "string-in-output-latent",
+    damage: (dir) =>
+      editModel(dir, (model) => (model.words[1]!.outputLatent = model.words[1]!.centroid.map(() => "0.5"))),
+    message: /metadata\.json: model\.words\.\w+\.outputLatent\[0\] is "0\.5", expected a finite number/,
+  },
+  {
+    name: "string-in-bound",
+    damage: (dir) => editModel(dir, (model) => (model.bounds.ranges[1]!.min = "x")),
+    message: /metadata\.json: model\.bounds\.ranges\[1\]\.min is "x", expected a finite number/,
+  },
+  {
+    name: "null-in-flat-latent",
+    damage: (dir) => editModel(dir, (model) => (model.flatLatent[0] = null)),
+    message: /metadata\.json: model\.flatLatent\[0\] is null, expected a finite number/,
+  },
+  {
+    name: "word-not-text",
+    damage: (dir) => editModel(dir, (model) => (model.words[2]!.word = 7)),
+    message: /metadata\.json: model\.words\[2\]\.word is 7, expected a word \(text\)/,
+  },
 ];
+
+/** The "model" section of a model folder's metadata, edited as loosely as a hand or a tool might. */
+interface LooseModel {
+  words: { word: unknown; centroid: unknown[]; outputLatent?: unknown[] }[];
+  bounds: { ranges: { min: unknown }[] };
+  flatLatent: unknown[];
+}
+
+function editModel(dir: string, edit: (model: LooseModel) => void): void {
+  editJson(path.join(dir, METADATA_FILE), (json) => edit(json.model as LooseModel));
+}
 
 describe("model folder faults", () => {
   for (const broken of BROKEN_MODELS) {

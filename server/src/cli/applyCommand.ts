@@ -8,10 +8,11 @@ import type { Command } from "commander";
 import { displayFrequency, displayGain, formatDecimal, presetLabel, readQuantity } from "../core/index.js";
 import { headroom } from "../core/audio/index.js";
 import { filterChannels, peakLevel, presetBiquads, scaleChannels } from "../core/audio/index.js";
-import { ceilingOf } from "../core/audio/index.js";
+import { ceilingOf, firstNonFinite } from "../core/audio/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, ReportedError, stoppingOnReportedErrors } from "./presetInput.js";
-import { readWav, writeWav } from "./wav.js";
+import { nonFiniteSample, readWav, writeWav } from "./wav.js";
+import { printError, printOut } from "./terminal.js";
 
 interface ApplyOptions {
   preset?: string;
@@ -69,6 +70,13 @@ async function runApply(file: string, inputFile: string, outputFile: string, opt
   const preGainDb = options.pregain === "auto" ? before.suggestedPreGainDb : (options.pregain ?? 0);
   // The EQ is linear: a gain before it equals the same gain after it, so it is applied to the result.
   if (preGainDb !== 0) channels = scaleChannels(channels, preGainDb);
+  // Finite input through a stable EQ stays finite, but a float file near its largest values can
+  // overflow: a file of NaN is never written (it would play as silence or noise, and say "silence").
+  const broken = firstNonFinite(channels);
+  if (broken)
+    throw new ReportedError(
+      `${presetLabel(resolved)} makes ${inputFile} overflow: ${nonFiniteSample(broken, audio.sampleRate)} after the EQ`,
+    );
   const after = preGainDb !== 0 ? headroom(peakLevel(channels), ceiling) : before;
   const peakText = Number.isFinite(after.peakDbfs)
     ? `${after.peakDbfs > 0 ? "+" : ""}${formatDecimal(after.peakDbfs, 2)} dBFS`
@@ -80,13 +88,13 @@ async function runApply(file: string, inputFile: string, outputFile: string, opt
         `${outputFile} would clip: ${presetLabel(resolved)} peaks at ${peakText} in a ${depthLabel(audio.bitDepth)} file; use a ${advice}`,
       );
     }
-    process.stderr.write(
+    printError(
       `eqp apply: warning: ${outputFile} peaks at ${peakText}, over full scale: a float file keeps it, but playback will clip; a ${advice} avoids that\n`,
     );
   }
   writeWav(outputFile, { ...audio, channels });
   const frames = audio.channels[0]?.length ?? 0;
-  process.stdout.write(
+  printOut(
     `wrote ${outputFile}: ${presetLabel(resolved)}, ${concrete.bands.length} band${concrete.bands.length === 1 ? "" : "s"} at ${displayFrequency(audio.sampleRate)}, ` +
       `${audio.channels.length} channel${audio.channels.length === 1 ? "" : "s"}, ${depthLabel(audio.bitDepth)}, ${formatDecimal(frames / audio.sampleRate, 2)} s; ` +
       `peak ${peakText}${preGainDb !== 0 ? ` after a pre-gain of ${displayGain(preGainDb)}` : ""}\n`,

@@ -5,6 +5,7 @@ import { presetLabel } from "../core/index.js";
 import { describeConfidence, formatDescription, type MorphTermInput, type Vocabulary } from "../core/model/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, stoppingOnReportedErrors } from "./presetInput.js";
+import { printOut } from "./terminal.js";
 
 interface DescribeOptions {
   preset?: string;
@@ -53,12 +54,12 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
           return { ...term, confidence: info?.confidence ?? null, summary: info?.summary ?? null };
         }),
       }));
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      printOut(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       for (const { resolved, terms } of described) {
         const note = resolved.morph ? " (with its morph's bands)" : "";
-        process.stdout.write(`${presetLabel(resolved)}${note}: ${formatDescription(terms)}\n`);
-        for (const line of confidenceLines(terms, input.services.vocabulary)) process.stdout.write(`  ${line}\n`);
+        printOut(`${presetLabel(resolved)}${note}: ${formatDescription(terms)}\n`);
+        for (const line of confidenceLines(terms, input.services.vocabulary)) printOut(`  ${line}\n`);
       }
     }
   } finally {

@@ -22,6 +22,7 @@ import { readDocument, type EqServices } from "../core/index.js";
 import { presetFileStem } from "../core/export/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
+import { printError, printOut } from "./terminal.js";
 
 interface DiffOptions {
   format: "text" | "markdown" | "json";
@@ -112,7 +113,7 @@ function reportErrors(services: EqServices, name: string, text: string | undefin
   if (text === undefined) return;
   for (const error of services.check(readDocument(text)).filter((diagnostic) => diagnostic.severity === "error")) {
     const { line, character } = error.range.start;
-    process.stderr.write(`${name}:${line + 1}:${character + 1} error ${error.code} ${error.message}\n`);
+    printError(`${name}:${line + 1}:${character + 1} error ${error.code} ${error.message}\n`);
   }
 }
 
@@ -206,7 +207,7 @@ export function addDiffCommand(program: Command): void {
               ? `${JSON.stringify(diffJson(report, pictures), null, 2)}\n`
               : diffText(report, pictures);
         if (options.out === undefined) {
-          process.stdout.write(output);
+          printOut(output);
           return;
         }
         const reportFile = path.join(
@@ -214,7 +215,7 @@ export function addDiffCommand(program: Command): void {
           `diff.${{ markdown: "md", json: "json", text: "txt" }[options.format]}`,
         );
         writeOutputFile(reportFile, output);
-        process.stdout.write(`wrote ${reportFile} and ${pictures.size} picture${pictures.size === 1 ? "" : "s"}\n`);
+        printOut(`wrote ${reportFile} and ${pictures.size} picture${pictures.size === 1 ? "" : "s"}\n`);
       } finally {
         services.dispose();
       }

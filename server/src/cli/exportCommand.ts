@@ -15,6 +15,7 @@ import {
 import { exportJson } from "../core/export/index.js";
 import { fileError, UsageError, writeOutputFile } from "./files.js";
 import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors } from "./presetInput.js";
+import { printError, printOut } from "./terminal.js";
 
 interface ExportOptions {
   format: ExportFormat;
@@ -62,7 +63,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
 
   if (options.out === undefined) {
     if (options.format === "json") {
-      process.stdout.write(
+      printOut(
         exportJson(
           exported.map((one) => one.preset),
           context,
@@ -73,7 +74,7 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
         `${file} has ${exported.length} presets and the ${options.format} format holds one preset per file: choose one with --preset (${input.presets.map(({ resolved }) => presetLabel(resolved)).join(", ")}) or write one file each with --out <dir>`,
       );
     } else {
-      process.stdout.write(exported[0]!.text);
+      printOut(exported[0]!.text);
     }
   } else {
     try {
@@ -90,9 +91,8 @@ async function runExport(file: string, options: ExportOptions): Promise<void> {
     exported.forEach((one, index) => {
       const destination = path.join(options.out!, names[index]!);
       writeOutputFile(destination, one.text);
-      process.stdout.write(`wrote ${destination}\n`);
+      printOut(`wrote ${destination}\n`);
     });
   }
-  for (const one of exported)
-    for (const warning of one.warnings) process.stderr.write(`${warningLine(file, warning)}\n`);
+  for (const one of exported) for (const warning of one.warnings) printError(`${warningLine(file, warning)}\n`);
 }

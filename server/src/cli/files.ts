@@ -5,6 +5,7 @@
 import fg from "fast-glob";
 import { statSync } from "node:fs";
 import * as path from "node:path";
+import { printError } from "./terminal.js";
 import { writeFileAtomicSync } from "../core/files/index.js";
 import { MAX_PRESET_FILE_BYTES, presetFilesIn, readRegularFile } from "../core/index.js";
 
@@ -59,5 +60,19 @@ const warned = new Set<string>();
 export function warnOnStderr(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
-  process.stderr.write(`eqp: warning: ${message}\n`);
+  printError(`eqp: warning: ${message}\n`);
+}
+
+/**
+ * Whether `output` is `input` itself: the same path, or a link to the same file. A command whose
+ * output replaces its input before it has been read whole would lose it.
+ */
+export function isSameFile(input: string, output: string): boolean {
+  if (path.resolve(input) === path.resolve(output)) return true;
+  try {
+    const [a, b] = [statSync(input), statSync(output)];
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import type { EpochProgress } from "../core/network/index.js";
 import { runFineTuning, type TaggedExample, type TaggedWord } from "../core/network/fineTune.js";
 import { UsageError } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
+import { printOut } from "./terminal.js";
 
 export interface FineTuneCommandOptions {
   model?: string;
@@ -101,7 +102,7 @@ export async function fineTuneCommand(options: FineTuneCommandOptions): Promise<
   const baseDir = services.model.current.dir;
   const { examples, words, problems } = taggedExamples(services);
   services.dispose();
-  for (const problem of problems) process.stdout.write(`${problemLine(problem)}\n`);
+  for (const problem of problems) printOut(`${problemLine(problem)}\n`);
   if (examples.length === 0)
     throw new UsageError(
       `nothing to train on: no preset in ${workspace} is tagged with a word of its own (add "tags punchy" to a preset with bands), and no --data CSV was given (eqp train --data SAFEEqualiserUserData.csv trains from SAFE-DB)`,
@@ -115,19 +116,19 @@ export async function fineTuneCommand(options: FineTuneCommandOptions): Promise<
     seed: options.seed,
     backend: options.backend,
     onProgress: options.progress,
-    onMessage: (message) => process.stdout.write(`${message}\n`),
+    onMessage: (message) => printOut(`${message}\n`),
     shouldStop: options.shouldStop,
   });
-  process.stdout.write("team words: the decoded word against its examples (mean curve error, 20 Hz–20 kHz)\n");
+  printOut("team words: the decoded word against its examples (mean curve error, 20 Hz–20 kHz)\n");
   for (const word of result.teamWords)
-    process.stdout.write(
+    printOut(
       `  ${word.word.padEnd(14)} ${String(word.examples).padStart(3)} example${word.examples === 1 ? " " : "s"}  ${word.beforeDb.toFixed(2)} dB untrained → ${word.afterDb.toFixed(2)} dB fine-tuned (their mean curve: ${word.spreadDb.toFixed(2)} dB)\n`,
     );
   const drift = result.bundledDrift;
-  process.stdout.write(
+  printOut(
     `the model's own words moved by ${drift.medianDb.toFixed(2)} dB (median), at most ${drift.maxDb.toFixed(2)} dB ('${drift.word}'); mixes of two by ${drift.mixMedianDb.toFixed(2)} dB, at most ${drift.mixMaxDb.toFixed(2)} dB; with an eqpreset.lock committed (eqp lock), every morph that moved is reported before it sounds different\n`,
   );
-  process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
+  printOut(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
 }
 
 /** `eqp train --data … --tagged`: the workspace's tagged presets, read with the bundled model, for the CSV training. */
@@ -135,7 +136,7 @@ export async function taggedForTraining(): Promise<{ examples: TaggedExample[]; 
   const services = await cliServices(undefined, { network: true, ignoreBrokenLock: true });
   try {
     const { examples, words, problems } = taggedExamples(services);
-    for (const problem of problems) process.stdout.write(`${problemLine(problem)}\n`);
+    for (const problem of problems) printOut(`${problemLine(problem)}\n`);
     return { examples, words };
   } finally {
     services.dispose();

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { EqServices, readDocument } from "../core/index.js";
 import { parseApo } from "../core/import/index.js";
 import { apoToPreset } from "../core/import/index.js";
-import { readTextFile, writeOutputFile } from "./files.js";
+import { isSameFile, readTextFile, UsageError, writeOutputFile } from "./files.js";
+import { printError, printOut } from "./terminal.js";
 
 interface ImportOptions {
   name?: string;
@@ -29,6 +30,10 @@ export function addImportCommand(program: Command): void {
       "when the EQ cannot hold every filter, fit the five bands to the file's whole response if that is closer",
     )
     .action((file: string, options: ImportOptions) => {
+      if (options.out !== undefined && isSameFile(file, options.out))
+        throw new UsageError(
+          `--out ${options.out} is the file being imported: the Equalizer APO file would be replaced by the preset; choose another name (a .eqp file)`,
+        );
       const text = readTextFile(file);
       const name = options.name ?? (path.basename(file, path.extname(file)) || "Imported");
       const imported = apoToPreset(parseApo(text), {
@@ -39,22 +44,20 @@ export function addImportCommand(program: Command): void {
       });
       if (imported.errors.length > 0) {
         for (const error of imported.errors)
-          process.stderr.write(`${file}:${error.line}:${error.column} error ${error.message}\n`);
-        process.stderr.write(
+          printError(`${file}:${error.line}:${error.column} error ${error.message}\n`);
+        printError(
           `eqp import: ${file} has ${imported.errors.length} error${imported.errors.length === 1 ? "" : "s"}; nothing imported\n`,
         );
         process.exitCode = 1;
         return;
       }
       if (imported.presets.every((preset) => preset.bands.length === 0 && preset.outputGainDb === 0)) {
-        process.stderr.write(
-          `eqp import: ${file} has no Preamp, shelf or peaking filter to import; nothing imported\n`,
-        );
+        printError(`eqp import: ${file} has no Preamp, shelf or peaking filter to import; nothing imported\n`);
         process.exitCode = 1;
         return;
       }
       for (const warning of imported.warnings)
-        process.stderr.write(`${file}:${warning.line}:${warning.column} ${warning.severity} ${warning.message}\n`);
+        printError(`${file}:${warning.line}:${warning.column} ${warning.severity} ${warning.message}\n`);
       // The core checks its own output: an import that would not pass `eqp check` is a bug, not a file.
       const problems = new EqServices()
         .check(readDocument(imported.text))
@@ -64,14 +67,14 @@ export function addImportCommand(program: Command): void {
           `eqp import produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}\n${imported.text}`,
         );
       if (options.out === undefined) {
-        process.stdout.write(imported.text);
+        printOut(imported.text);
         return;
       }
       writeOutputFile(options.out, imported.text);
       const bands = (count: number) => `${count} band${count === 1 ? "" : "s"}`;
       const total = (preset: (typeof imported.presets)[number]) =>
         preset.total.maxDb >= 0.005 ? `, up to ${preset.total.maxDb.toFixed(2)} dB off the file's response` : "";
-      process.stdout.write(
+      printOut(
         `wrote ${options.out}: ${imported.presets.map((preset) => `"${preset.name}", ${bands(preset.bands.length)}${total(preset)}`).join("; ")}\n`,
       );
     });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { lockedCurveChange, LOCK_FILE_NAME, LOCK_TOLERANCE_DB, lockfileText, type LockedMorph } from "../core/index.js";
 import { writeOutputFile } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
+import { printOut } from "./terminal.js";
 
 export function addLockCommand(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function addLockCommand(program: Command): void {
         const file = path.join(root, LOCK_FILE_NAME);
         writeOutputFile(file, lockfileText(lock));
         const files = Object.keys(lock.presets).length;
-        process.stdout.write(
+        printOut(
           `wrote ${path.relative(process.cwd(), file) || file}: ${morphs} morph${morphs === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}, model ${lock.model.id}` +
             (previous ? `; ${changed} with new bands accepted` : "") +
             "\n",

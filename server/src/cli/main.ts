@@ -19,6 +19,7 @@ import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
 import { sarifText } from "./sarif.js";
 import { cliServices, useWorkspace } from "./services.js";
+import { printError, printOut } from "./terminal.js";
 
 interface FileResult {
   file: string;
@@ -93,9 +94,7 @@ export function buildProgram(): Command {
       const shown = (diagnostics: EqDiagnostic[]) =>
         options.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
       if (options.format === "sarif") {
-        process.stdout.write(
-          sarifText(results.map((result) => ({ ...result, diagnostics: shown(result.diagnostics) }))),
-        );
+        printOut(sarifText(results.map((result) => ({ ...result, diagnostics: shown(result.diagnostics) }))));
       } else if (options.format === "json") {
         const json = results.map((result) => ({
           file: result.file,
@@ -109,12 +108,11 @@ export function buildProgram(): Command {
             message: d.message,
           })),
         }));
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        printOut(`${JSON.stringify(json, null, 2)}\n`);
       } else {
         for (const result of results)
-          for (const diagnostic of shown(result.diagnostics))
-            process.stdout.write(`${printDiagnostic(result.file, diagnostic)}\n`);
-        process.stderr.write(`${summary(results)}\n`);
+          for (const diagnostic of shown(result.diagnostics)) printOut(`${printDiagnostic(result.file, diagnostic)}\n`);
+        printError(`${summary(results)}\n`);
       }
       if (results.some((result) => result.diagnostics.some((d) => d.severity === "error"))) process.exitCode = 1;
     });
@@ -132,7 +130,7 @@ export function buildProgram(): Command {
         const formatted = formatDocument(document, text);
         if (formatted === undefined) {
           const first = document.syntaxErrors[0]!;
-          process.stderr.write(
+          printError(
             `${file}:${first.range.start.line + 1}:${first.range.start.character + 1} error syntax-error ${first.message} (not formatted)\n`,
           );
           process.exitCode = 1;
@@ -140,7 +138,7 @@ export function buildProgram(): Command {
         }
         if (formatted === text) continue;
         unformatted++;
-        if (options.check) process.stdout.write(`${file}: not formatted\n`);
+        if (options.check) printOut(`${file}: not formatted\n`);
         else writeOutputFile(file, formatted);
       }
       if (options.check && unformatted > 0) process.exitCode = 1;
@@ -161,13 +159,13 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof MetadataError || isUserFacingError(error)) {
-      process.stderr.write(`eqp: ${(error as Error).message}\n`);
+      printError(`eqp: ${(error as Error).message}\n`);
       process.exitCode = 2;
       return;
     }
     // A bug, not the user's input: one line, and the stack only when asked for (EQP_DEBUG=1).
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
+    printError(
       `eqp: internal error: ${message}${process.env.EQP_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (EQP_DEBUG=1 shows where)"}\n`,
     );
     process.exitCode = 70;

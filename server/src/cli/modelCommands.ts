@@ -14,6 +14,7 @@ import { fineTuneCommand, taggedForTraining } from "./fineTuneCommand.js";
 import { FileWriteError } from "../core/files/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
+import { printError, printOut } from "./terminal.js";
 
 function integer(name: string, min: number) {
   return (text: string): number => {
@@ -116,9 +117,7 @@ export function addModelCommands(program: Command): void {
         const stop = () => {
           if (stopping) process.exit(130);
           stopping = true;
-          process.stderr.write(
-            "\neqp train: stopping after this step; nothing will be written (Ctrl-C again to quit at once)\n",
-          );
+          printError("\neqp train: stopping after this step; nothing will be written (Ctrl-C again to quit at once)\n");
         };
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
@@ -132,7 +131,7 @@ export function addModelCommands(program: Command): void {
               ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
               seed: options.seed,
               backend: options.backend,
-              progress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
+              progress: (phase, progress) => printOut(`${progressLine(phase, progress)}\n`),
               shouldStop: () => stopping,
             });
             return;
@@ -152,15 +151,15 @@ export function addModelCommands(program: Command): void {
             holdout: options.holdout,
             backend: options.backend,
             ...(options.tagged ? { tagged: await taggedForTraining() } : {}),
-            onProgress: (phase, progress) => process.stdout.write(`${progressLine(phase, progress)}\n`),
-            onMessage: (message) => process.stdout.write(`${message}\n`),
+            onProgress: (phase, progress) => printOut(`${progressLine(phase, progress)}\n`),
+            onMessage: (message) => printOut(`${message}\n`),
             shouldStop: () => stopping,
           });
-          if (result.evaluation) process.stdout.write(`${formatEvaluation(result.evaluation)}\n`);
-          process.stdout.write(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
+          if (result.evaluation) printOut(`${formatEvaluation(result.evaluation)}\n`);
+          printOut(`wrote ${options.out} in ${result.seconds.toFixed(1)} s\n`);
         } catch (error) {
           if (error instanceof TrainingStopped) {
-            process.stderr.write(`eqp train: ${error.message}\n`);
+            printError(`eqp train: ${error.message}\n`);
             process.exitCode = 130;
             return;
           }
@@ -203,7 +202,7 @@ export function addModelCommands(program: Command): void {
           : splitByParticipant(dataset.rows, Number(info.training.seed ?? 1));
         method = `the participant-held-out split of ${options.data}, the file the model was trained on (${split.validation.length} settings)`;
         if (info.data.trainedOn !== "training split")
-          process.stderr.write(
+          printError(
             "eqp eval: note: this model was trained on all usable data, so the held-out participants were seen in training; train with --holdout for a true held-out score\n",
           );
       } else {
@@ -214,24 +213,22 @@ export function addModelCommands(program: Command): void {
         const onlyData = [...dataWords].filter((word) => !modelWords.has(word)).sort();
         const onlyModel = [...modelWords].filter((word) => !dataWords.has(word)).sort();
         if (onlyData.length > 0 || onlyModel.length > 0)
-          process.stderr.write(
+          printError(
             `eqp eval: note: the words differ: ${onlyData.length > 0 ? `${onlyData.length} in the data but not the model (${onlyData.slice(0, 8).join(", ")}${onlyData.length > 8 ? ", …" : ""}): their settings are scored for reconstruction only` : ""}${onlyData.length > 0 && onlyModel.length > 0 ? "; " : ""}${onlyModel.length > 0 ? `${onlyModel.length} of the model's words have no example in the data (${onlyModel.slice(0, 8).join(", ")}${onlyModel.length > 8 ? ", …" : ""})` : ""}\n`,
           );
       }
       const inSample = trainedOnThisFile && info.data.trainedOn !== "training split";
       if (split.validation.length === 0) {
-        process.stderr.write(`eqp eval: ${options.data} has no usable settings to score\n`);
+        printError(`eqp eval: ${options.data} has no usable settings to score\n`);
         process.exitCode = 1;
         model.dispose();
         return;
       }
       const evaluation = { ...evaluateModel(model, split.train, split.validation), method };
       if (options.format === "json")
-        process.stdout.write(
-          `${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`,
-        );
+        printOut(`${JSON.stringify({ data: describeReport(dataset.report), inSample, evaluation }, null, 2)}\n`);
       else
-        process.stdout.write(
+        printOut(
           `data: ${describeReport(dataset.report)}\n${formatEvaluation(evaluation, { perWordBaseline: trainedOnThisFile })}\n`,
         );
       model.dispose();
@@ -258,7 +255,7 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
           .check(meaning, path.resolve(file))
           .filter((diagnostic) => diagnostic.severity === "error");
         for (const error of errors)
-          process.stderr.write(
+          printError(
             `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
           );
         if (errors.length > 0) process.exitCode = 1;
@@ -288,10 +285,9 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
         }
         const expanded = applyReplacements(text, [...expansionEdits(text, presets, generate).values()]);
         if (options.write) writeOutputFile(file, expanded);
-        else process.stdout.write(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
+        else printOut(files.length > 1 ? `# ${file}\n${expanded}` : expanded);
       }
-      if (options.format === "json")
-        process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
+      if (options.format === "json") printOut(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
       services.dispose();
     });
 }

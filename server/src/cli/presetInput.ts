@@ -21,6 +21,7 @@ import type { ConcretePreset } from "../core/export/index.js";
 import type { SemanticModel } from "../core/model/index.js";
 import { readTextFile, UsageError } from "./files.js";
 import { cliServices } from "./services.js";
+import { printError } from "./terminal.js";
 
 /** Raised after the problems were printed: the command stops with exit code 1. */
 export class ReportedError extends Error {}
@@ -107,7 +108,7 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
       .filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
     if (errors.length > 0) {
       for (const error of errors)
-        process.stderr.write(
+        printError(
           `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
         );
       throw new ReportedError(
@@ -155,7 +156,7 @@ export async function stoppingOnReportedErrors(
     await run();
   } catch (error) {
     if (!(error instanceof ReportedError)) throw error;
-    process.stderr.write(`eqp ${command}: ${error.message}${consequence ? `; ${consequence}` : ""}\n`);
+    printError(`eqp ${command}: ${error.message}${consequence ? `; ${consequence}` : ""}\n`);
     process.exitCode = 1;
   }
 }

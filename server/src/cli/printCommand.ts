@@ -16,6 +16,7 @@ import {
 } from "../core/index.js";
 import { expandInputs, readTextFile } from "./files.js";
 import { cliServices } from "./services.js";
+import { printOut } from "./terminal.js";
 
 interface PrintOptions {
   model?: string;
@@ -81,9 +82,9 @@ export function addPrintCommand(program: Command): void {
       try {
         for (const { file, meaning } of files) {
           services.prefetchMorphs(meaning.presets);
-          process.stdout.write(`${file}\n`);
+          printOut(`${file}\n`);
           for (const preset of meaning.presets)
-            for (const line of presetLines(preset, services)) process.stdout.write(`  ${line}\n`);
+            for (const line of presetLines(preset, services)) printOut(`  ${line}\n`);
         }
       } finally {
         services.dispose();

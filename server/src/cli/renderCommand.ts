@@ -5,6 +5,7 @@ import { renderCurve } from "../core/eq/index.js";
 import { presetTitle } from "../core/export/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
 import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors } from "./presetInput.js";
+import { printError, printOut } from "./terminal.js";
 
 interface RenderOptions {
   preset?: string;
@@ -63,12 +64,12 @@ async function runRender(file: string, options: RenderOptions): Promise<void> {
   });
   const skipped = bands.length - rendered.bands.length;
   if (skipped > 0)
-    process.stderr.write(
+    printError(
       `eqp render: ${skipped} band${skipped === 1 ? "" : "s"} at or above the Nyquist frequency ${displayFrequency(sampleRate / 2)} not drawn\n`,
     );
   writeOutputFile(options.svg, rendered.svg);
   const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
-  process.stdout.write(
+  printOut(
     `wrote ${options.svg}: ${presetLabel(resolved)}, ${rendered.bands.length} band${rendered.bands.length === 1 ? "" : "s"} at ${displayFrequency(sampleRate)}, peak ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)}, suggested pre-gain ${displayGain(suggestedPreGainDb)}\n`,
   );
 }

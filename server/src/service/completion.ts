@@ -20,7 +20,7 @@ import {
   type Vocabulary,
   type WordInfo,
 } from "../core/index.js";
-import { confidenceLine } from "./hover.js";
+import { confidenceLine, wordHeading } from "./hover.js";
 import type { ParsedDocument } from "./documentStore.js";
 
 interface KeywordHelp {
@@ -151,7 +151,7 @@ function wordItem(info: WordInfo, index: number): CompletionItem {
     detail: level ? `${count} · ${level} confidence` : count,
     documentation: {
       kind: MarkupKind.Markdown,
-      value: [`**${info.word}**${info.summary ? ` — ${info.summary}` : ""}`, confidenceLine(info)].join("\n\n"),
+      value: [wordHeading(info), confidenceLine(info)].join("\n\n"),
     },
     sortText: String(index).padStart(4, "0"),
   };

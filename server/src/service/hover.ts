@@ -16,6 +16,7 @@ import {
   explicitSlots,
   locate,
   logFrequencies,
+  markdownText,
   morphTerms,
   presetLabel,
   responseDb,
@@ -56,7 +57,7 @@ export class HoverProvider {
         const picture = this.picture(found.preset);
         return [
           picture.image,
-          `**Preset ${presetLabel(found.preset)}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
+          `**Preset ${markdownText(presetLabel(found.preset))}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
           presetDetails(found.preset),
           this.soundsLike(found.preset),
           ...picture.notes,
@@ -106,7 +107,9 @@ export class HoverProvider {
           return `**weight** — a plain number: 1 is the word at full strength.`;
         const percent = formatDecimal(weight.value * 100, 1);
         const direction =
-          weight.value < 0 ? `away from '${found.term.word}' (its opposite)` : `from flat towards '${found.term.word}'`;
+          weight.value < 0
+            ? `away from '${markdownText(found.term.word)}' (its opposite)`
+            : `from flat towards '${markdownText(found.term.word)}'`;
         return `**weight ${formatDecimal(weight.value, 4)}** — ${percent}% of the way ${direction}.`;
       }
       case "sampleRate": {
@@ -129,7 +132,7 @@ export class HoverProvider {
     const mix = morph.terms
       .map(
         (term) =>
-          `${term.word} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
+          `${markdownText(term.word)} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
       )
       .join(" · ");
     const heading = `**morph** ${mix || "(no words yet)"}${numbers ? ` — ${numbers}` : ""}`;
@@ -173,7 +176,7 @@ export class HoverProvider {
     });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
     const image = this.images
-      ? `![Frequency response of ${presetLabel(preset).replace(/[[\]\\]/g, "")}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
+      ? `![Frequency response of ${markdownText(presetLabel(preset))}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
       : undefined;
     const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
     const numbers =
@@ -200,8 +203,8 @@ export class HoverProvider {
 
   private describeWord(word: string, text: string): string {
     const info = new WordCatalogue(this.services).lookup(word);
-    if (!info) return `**${text}** — not a word the model knows.`;
-    const lines = [`**${info.word}**${info.summary ? ` — ${info.summary}` : ""}`, "", confidenceLine(info)];
+    if (!info) return `**${markdownText(text)}** — not a word the model knows.`;
+    const lines = [wordHeading(info), "", confidenceLine(info)];
     const model = this.services.model.semantic?.word(info.word);
     if (model) {
       const { p10, p90 } = model.percentiles;
@@ -223,7 +226,7 @@ export class HoverProvider {
       if (bands)
         lines.push(
           "",
-          `'${info.word}' at full strength:`,
+          `'${markdownText(info.word)}' at full strength:`,
           "",
           BAND_TABLE_HEADER,
           ...bands.map((band) => bandRow(band, "")),
@@ -284,7 +287,7 @@ function presetDetails(preset: ResolvedPreset): string {
   const lines: string[] = [];
   if (preset.morph)
     lines.push(
-      `Morph: ${preset.morph.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`,
+      `Morph: ${preset.morph.terms.map((term) => `${markdownText(term.word)}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`,
     );
   if (preset.bands.length > 0) {
     if (lines.length > 0) lines.push("");
@@ -296,6 +299,11 @@ function presetDetails(preset: ResolvedPreset): string {
     }
   }
   return lines.join("\n");
+}
+
+/** A word's heading in hovers and completion: the word and its summary, both from files (Markdown-escaped). */
+export function wordHeading(info: WordInfo): string {
+  return `**${markdownText(info.word)}**${info.summary ? ` — ${markdownText(info.summary)}` : ""}`;
 }
 
 /** "Confidence: high — 532 examples from SAFE-DB, 64 from SocialFX (596 in all), agreement 0.97", or the count alone. */

@@ -49,3 +49,26 @@ export function fromFloat(samples: Float64Array, format: SampleFormat): Float64A
     out[i] = Math.min(max, Math.max(min, Math.round(samples[i]! * scale) + offset));
   return out;
 }
+
+/** A sample that is not a number a signal can hold (NaN, ±Infinity), where it first occurs. */
+export interface NonFiniteSample {
+  channel: number;
+  frame: number;
+  value: number;
+}
+
+/** The earliest frame holding a non-finite sample: one NaN through a recursive filter makes every later sample NaN. */
+export function firstNonFinite(channels: readonly Float64Array[]): NonFiniteSample | undefined {
+  let found: NonFiniteSample | undefined;
+  channels.forEach((samples, channel) => {
+    const end = found ? found.frame : samples.length;
+    for (let frame = 0; frame < end; frame++) {
+      const value = samples[frame]!;
+      if (!Number.isFinite(value)) {
+        found = { channel, frame, value };
+        return;
+      }
+    }
+  });
+  return found;
+}

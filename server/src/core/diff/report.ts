@@ -10,6 +10,7 @@ import {
   type PresetDiff,
   type PresetState,
 } from "./compare.js";
+import { markdownText } from "../language/index.js";
 
 export interface FileDiff {
   /** The file's path as the user named it. */
@@ -68,15 +69,6 @@ export function diffText(report: DiffReport, pictures: Pictures = new Map()): st
   return `${out.join("\n")}\n`;
 }
 
-/**
- * Text that Markdown shows as written inside a line (names and paths may hold *, _, |, <, …). The
- * characters that only matter at the start of a line (#, +, -) are left alone: every escaped text
- * here follows a "- ", "| " or "### " of ours, and the raw comment stays readable.
- */
-export function markdownEscape(text: string): string {
-  return text.replace(/[\\`*_[\]|<>~]/g, "\\$&");
-}
-
 function pictureLink(file: string): string {
   // Angle brackets keep spaces and parentheses in a file name a valid link target.
   return `<${file.replace(/[<>]/g, encodeURIComponent)}>`;
@@ -86,19 +78,19 @@ export function diffMarkdown(report: DiffReport, pictures: Pictures = new Map())
   const files = report.files.filter((file) => changedPresets(file).length > 0);
   const count = files.reduce((sum, file) => sum + changedPresets(file).length, 0);
   const out = [
-    `## EQ presets: ${markdownEscape(report.before)} → ${markdownEscape(report.after)}`,
+    `## EQ presets: ${markdownText(report.before)} → ${markdownText(report.after)}`,
     "",
     count === 0
       ? "No preset changed."
       : `${count} preset${count === 1 ? "" : "s"} changed in ${files.length} file${files.length === 1 ? "" : "s"}.`,
   ];
   for (const file of files) {
-    out.push("", `### ${markdownEscape(file.file)}`, "", "| preset | change | largest curve change |", "|---|---|---|");
+    out.push("", `### ${markdownText(file.file)}`, "", "| preset | change | largest curve change |", "|---|---|---|");
     for (const diff of changedPresets(file)) {
       const curve = diff.curve ? curveChangeText(diff.curve).replace(/^largest change /, "") : "—";
       const what =
         diff.kind === "renamed"
-          ? `renamed from ${markdownEscape(presetName(diff.previousName))}`
+          ? `renamed from ${markdownText(presetName(diff.previousName))}`
           : diff.kind === "changed"
             ? [
                 diff.bands.length > 0 ? `${diff.bands.length} band${diff.bands.length === 1 ? "" : "s"}` : "",
@@ -107,11 +99,11 @@ export function diffMarkdown(report: DiffReport, pictures: Pictures = new Map())
                 .filter(Boolean)
                 .join(", ")
             : diff.kind;
-      out.push(`| ${markdownEscape(presetName(diff.name))} | ${what} | ${curve} |`);
+      out.push(`| ${markdownText(presetName(diff.name))} | ${what} | ${curve} |`);
     }
     for (const diff of changedPresets(file)) {
-      out.push("", `#### ${markdownEscape(headline(diff))}`, "");
-      for (const detail of detailLines(diff)) out.push(`- ${markdownEscape(detail)}`);
+      out.push("", `#### ${markdownText(headline(diff))}`, "");
+      for (const detail of detailLines(diff)) out.push(`- ${markdownText(detail)}`);
       const picture = pictures.get(diff);
       const caption =
         diff.kind === "added"
@@ -120,7 +112,7 @@ export function diffMarkdown(report: DiffReport, pictures: Pictures = new Map())
             ? "the old curve"
             : "before dashed, after solid";
       if (picture !== undefined)
-        out.push("", `![${markdownEscape(headline(diff))}: ${caption}](${pictureLink(picture)})`);
+        out.push("", `![${markdownText(headline(diff))}: ${caption}](${pictureLink(picture)})`);
     }
   }
   return `${out.join("\n")}\n`;

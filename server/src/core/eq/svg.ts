@@ -6,6 +6,7 @@
  */
 import { ABSURD_GAIN_DB, SLOTS, type EqBand, type SlotId } from "./bands.js";
 import { analyseCurve, type CurveAnalysis } from "./analysis.js";
+import { sourceText } from "../language/index.js";
 
 export interface CurveSvgOptions {
   width?: number;
@@ -64,9 +65,15 @@ export function dbAxis(extremeDb: number): { range: number; step: number } {
   return { range: Math.max(MIN_DB_RANGE, Math.ceil(need / step) * step), step };
 }
 
-/** Text for SVG content and attribute values. */
+/**
+ * Text for SVG content and attribute values. XML 1.0 forbids most control characters even as
+ * references (a name holding one made the file unreadable): they are shown as their pictures, and
+ * a lone surrogate half, which no encoder can write, as U+FFFD.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return sourceText(text)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g, "\ufffd")
+    .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** Coordinates to 0.1 px: a tenth of a pixel is invisible and keeps the picture small. */

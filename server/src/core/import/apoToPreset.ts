@@ -30,6 +30,8 @@ import {
   formatDecimal,
   formatDocument,
   parsePresetDocument,
+  quotedName,
+  sourceText,
   writeGain,
 } from "../language/index.js";
 import { bandsResponseDb, fittedBands, peakDb, totalCost, type TotalCost } from "./apoFit.js";
@@ -106,10 +108,6 @@ interface Leftover {
 }
 
 const SAMPLE_RATE = DEFAULT_SAMPLE_RATE;
-
-function quoted(name: string): string {
-  return `"${name.replace(/[\r\n]+/g, " ").replace(/["\\]/g, "\\$&")}"`;
-}
 
 function severityOf(errorDb: number | undefined): "warning" | "note" {
   return errorDb !== undefined && errorDb < AUDIBLE_ERROR_DB ? "note" : "warning";
@@ -193,15 +191,14 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   // Everything the chain runs, as APO would: the reference for every error below.
   const grid = comparisonGrid(SAMPLE_RATE);
   const reference = runResponseDb(runs, grid, SAMPLE_RATE, outputGainDb);
+  // The chain's response in dB is the sum of its filters' responses: replacing one filter changes
+  // it by exactly the difference of the two, so each cost is one filter's response, not the whole
+  // chain again (which made a file of n filters cost n² responses).
+  const silence = new Float64Array(grid.length);
   const costWith = (replace: RunFilter, by: RunFilter | undefined) =>
     maxDeviation(
-      reference,
-      runResponseDb(
-        runs.flatMap((run) => (run === replace ? (by ? [by] : []) : [run])),
-        grid,
-        SAMPLE_RATE,
-        outputGainDb,
-      ),
+      runResponseDb([replace], grid, SAMPLE_RATE, 0),
+      by ? runResponseDb([by], grid, SAMPLE_RATE, 0) : silence,
       grid,
     );
 
@@ -258,7 +255,8 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   const kept = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, outputGainDb), grid);
   let method: "kept" | "fitted" = "kept";
   let fittedMaxDb: number | undefined;
-  const cannotHoldAll = dropped > 0 || runs.some((run) => !candidates.some((candidate) => candidate.run === run));
+  const candidateRuns = new Set(candidates.map((candidate) => candidate.run));
+  const cannotHoldAll = dropped > 0 || runs.some((run) => !candidateRuns.has(run));
   if (cannotHoldAll) {
     const fitted = fittedBands(reference, grid, SAMPLE_RATE, writtenGain(outputGainDb));
     const cost = totalCost(reference, bandsResponseDb(fitted, grid, SAMPLE_RATE, writtenGain(outputGainDb)), grid);
@@ -373,8 +371,10 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
   });
   unique.sort((a, b) => a.line - b.line || a.column - b.column);
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
-  const header = `# Imported from ${options.sourceName ?? "an Equalizer APO file"} by eqp import.`;
-  const blocks = converted.map((result) => `preset ${quoted(result.preset.name)} {\n${result.body.join("\n")}\n}\n`);
+  const header = `# Imported from ${options.sourceName === undefined ? "an Equalizer APO file" : sourceText(options.sourceName)} by eqp import.`;
+  const blocks = converted.map(
+    (result) => `preset ${quotedName(result.preset.name)} {\n${result.body.join("\n")}\n}\n`,
+  );
   const draft = `${header}\n${blocks.join("\n")}`;
   const text = formatDocument(parsePresetDocument(draft), draft) ?? draft;
   const first = converted[0]?.preset;

@@ -17,4 +17,5 @@ export {
 export * as tokens from "./lexer.js";
 export * from "./numbers.js";
 export * from "./parser.js";
+export * from "./sourceText.js";
 export * from "./syntaxMessages.js";

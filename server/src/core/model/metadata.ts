@@ -31,10 +31,10 @@ export function parseModelMetadata(json: unknown, source = "metadata.json"): Mod
   if (!Array.isArray(record.vocabulary)) throw new MetadataError(`${source}: "vocabulary" must be a list`);
   const vocabulary: WordInfo[] = record.vocabulary.map((entry: unknown, index: number) => {
     const item = entry as Record<string, unknown> | null;
-    if (!item || typeof item.word !== "string" || !item.word.trim() || typeof item.examples !== "number" || !(item.examples >= 0)) {
+    if (!item || typeof item.word !== "string" || !item.word.trim() || !Number.isFinite(item.examples) || !((item.examples as number) >= 0)) {
       throw new MetadataError(`${source}: vocabulary entry ${index} needs a "word" and a non-negative "examples" count`);
     }
-    const info: WordInfo = { word: item.word, examples: item.examples };
+    const info: WordInfo = { word: item.word, examples: item.examples as number };
     if (typeof item.summary === "string") info.summary = item.summary;
     if (isConfidence(item.confidence)) info.confidence = item.confidence;
     return info;
@@ -54,6 +54,6 @@ function isConfidence(value: unknown): value is WordConfidence {
     typeof record.sources === "object" &&
     record.sources !== null &&
     (record.level === "high" || record.level === "medium" || record.level === "low") &&
-    (record.agreement === undefined || typeof record.agreement === "number")
+    (record.agreement === undefined || Number.isFinite(record.agreement))
   );
 }

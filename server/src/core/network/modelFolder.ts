@@ -22,8 +22,9 @@ import {
   type ModelMetadata,
 } from "../model/index.js";
 import { deserializeNetwork, serializeNetwork, type NetworkModelJson } from "./serialization.js";
+import { trainedModelProblems } from "./trainedModelChecks.js";
 import type { Network } from "./network.js";
-import { PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
+import type { ParameterBounds } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
 
 /** The network files' names in folders written before they were named by content. */
@@ -290,26 +291,12 @@ function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; net
   } catch (error) {
     throw new ModelFolderError(`${networkFile}: ${(error as Error).message}`);
   }
-  const latentSize = network.config.latentSize;
-  const problems: string[] = [];
-  if (info.latentSize !== latentSize) problems.push(`latentSize ${info.latentSize} ≠ the network's ${latentSize}`);
-  if (!Array.isArray(info.flatLatent) || info.flatLatent.length !== latentSize)
-    problems.push("flatLatent has the wrong length");
-  if (!info.bounds || !Array.isArray(info.bounds.ranges) || info.bounds.ranges.length !== PARAMETER_COUNT)
-    problems.push("bounds must give 13 ranges");
-  if (!Array.isArray(info.words) || info.words.length === 0) problems.push("no words");
-  for (const word of info.words ?? []) {
-    if (!Array.isArray(word.centroid) || word.centroid.length !== latentSize)
-      problems.push(`the centroid of '${word.word}' has the wrong length`);
-    if (
-      word.outputLatent !== undefined &&
-      (!Array.isArray(word.outputLatent) || word.outputLatent.length !== latentSize)
-    )
-      problems.push(`the output latent of '${word.word}' has the wrong length`);
-  }
+  const problems = trainedModelProblems(info as unknown as Record<string, unknown>, network.config.latentSize);
   if (problems.length > 0) {
     network.dispose();
-    throw new ModelFolderError(`${metadataFile}: ${problems.join("; ")}`);
+    // The first few say what is wrong; a folder broken everywhere need not list every value.
+    const more = problems.length > 5 ? `; and ${problems.length - 5} more` : "";
+    throw new ModelFolderError(`${metadataFile}: ${problems.slice(0, 5).join("; ")}${more}`);
   }
   return { metadata, network };
 }
