@@ -123,14 +123,14 @@ export function createEqNode(context: BaseAudioContext, preset: Preset): EqNode 
   return node;
 }
 
-/** Freezes a parameter at its value now, whatever ramp it was on, so that a new ramp starts there. */
+/**
+ * Freezes a parameter at its value now, whatever ramp it was on, with an explicit event there: a
+ * ramp without an event before it would start from time 0 and jump.
+ */
 function hold(param: AudioParam, now: number): void {
-  if (typeof param.cancelAndHoldAtTime === "function") {
-    param.cancelAndHoldAtTime(now);
-    return;
-  }
   const value = param.value;
-  param.cancelScheduledValues(now);
+  if (typeof param.cancelAndHoldAtTime === "function") param.cancelAndHoldAtTime(now);
+  else param.cancelScheduledValues(now);
   param.setValueAtTime(value, now);
 }
 

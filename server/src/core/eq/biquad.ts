@@ -11,7 +11,6 @@ export type { Biquad };
 
 export type FilterKind = "lowshelf" | "peaking" | "highshelf";
 
-
 export function filterKindOf(slot: SlotId): FilterKind {
   return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
 }
