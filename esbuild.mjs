@@ -1,6 +1,7 @@
 // Bundles the extension client, the language server and the CLI into dist/ (CommonJS for Node),
 // and the preview panel's page script into dist/preview.js (an IIFE for the webview's browser).
 import * as esbuild from "esbuild";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
@@ -50,6 +51,17 @@ const builds = [
     entryPoints: { preview: "client/src/preview/page/main.ts" },
     outdir: "dist",
   },
+  // The runtime package (runtime/): one ES module for browsers, React Native and Node, no dependencies.
+  {
+    bundle: true,
+    platform: "neutral",
+    target: "es2020",
+    format: "esm",
+    sourcemap: false,
+    logLevel: "warning",
+    entryPoints: { index: "runtime/src/index.ts" },
+    outdir: "runtime/dist",
+  },
 ];
 
 mkdirSync("dist", { recursive: true });
@@ -71,4 +83,8 @@ if (watch) {
   console.log("esbuild: watching");
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  // The runtime's types: declarations only, from its own tsconfig.
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const declarations = spawnSync(process.execPath, [tsc, "-p", "runtime/tsconfig.json"], { stdio: "inherit" });
+  if (declarations.status !== 0) process.exit(declarations.status ?? 1);
 }

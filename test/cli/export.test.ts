@@ -48,9 +48,9 @@ describe("eqp export", () => {
   it("prints every preset as one JSON document, and writes one file each with --out", () => {
     const printed = eqp("export", PRESETS, "--format", "json");
     assert.equal(printed.status, 0, printed.stderr);
-    const document = JSON.parse(printed.stdout) as { presets: { name: string; bands: unknown[] }[] };
+    const document = JSON.parse(printed.stdout) as { presets: { name: string; filters: unknown[] }[] };
     assert.deepEqual(
-      document.presets.map((preset) => [preset.name, preset.bands.length]),
+      document.presets.map((preset) => [preset.name, preset.filters.length]),
       [
         ["VO clean", 5],
         ["Wide warmth", 2],
@@ -86,18 +86,33 @@ describe("eqp export", () => {
   });
 
   it("exports at the sample rate asked for, and refuses bands it cannot realise there", () => {
-    const result = eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth", "--samplerate", "96kHz");
+    type Coefficients = { presets: { coefficients: Record<string, { b1: number }[]> }[] };
+    const result = eqp(
+      "export",
+      PRESETS,
+      "--format",
+      "json",
+      "--preset",
+      "Wide warmth",
+      "--coefficients",
+      "--samplerate",
+      "96kHz,44.1kHz",
+    );
     assert.equal(result.status, 0, result.stderr);
-    const [preset] = (
-      JSON.parse(result.stdout) as { presets: { sampleRate: number; bands: { biquad: { b1: number } }[] }[] }
-    ).presets;
-    assert.equal(preset!.sampleRate, 96000);
+    const [preset] = (JSON.parse(result.stdout) as Coefficients).presets;
+    assert.deepEqual(Object.keys(preset!.coefficients), ["44100", "96000"]);
     const at48 = (
-      JSON.parse(eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth").stdout) as {
-        presets: { bands: { biquad: { b1: number } }[] }[];
-      }
+      JSON.parse(
+        eqp("export", PRESETS, "--format", "json", "--preset", "Wide warmth", "--coefficients").stdout,
+      ) as Coefficients
     ).presets[0]!;
-    assert.notEqual(preset!.bands[0]!.biquad.b1, at48.bands[0]!.biquad.b1);
+    assert.deepEqual(Object.keys(at48.coefficients), ["48000"]);
+    assert.notEqual(preset!.coefficients["96000"]![0]!.b1, at48.coefficients["48000"]![0]!.b1);
+    assert.equal(
+      eqp("export", PRESETS, "--format", "apo", "--samplerate", "44100,48000").status,
+      2,
+      "one rate for apo",
+    );
     const low = eqp("export", PRESETS, "--format", "json", "--preset", "VO clean", "--samplerate", "22050");
     assert.equal(low.status, 2);
     assert.match(
@@ -206,17 +221,29 @@ describe("eqp export of morphs", () => {
         presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[];
       }
     ).presets[0]!.bands;
-    const actual = (
-      JSON.parse(exported.stdout) as {
-        presets: { bands: { slot: string; frequencyHz: number; gainDb: number; q: number }[] }[];
-      }
-    ).presets[0]!.bands;
+    type Exported = {
+      presets: {
+        filters: { type: string; frequencyHz: number; gainDb: number; q: number }[];
+        model?: { id: string; weightsHash?: string };
+      }[];
+    };
+    const [preset] = (JSON.parse(exported.stdout) as Exported).presets;
+    const actual = preset!.filters;
+    const typeOf = (slot: string) =>
+      slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
     assert.deepEqual(
-      actual.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q })),
-      expected.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q })),
+      actual.map(({ type, frequencyHz, gainDb, q }) => ({ type, frequencyHz, gainDb, q })),
+      expected.map(({ slot, frequencyHz, gainDb, q }) => ({
+        type: typeOf(slot),
+        frequencyHz,
+        gainDb,
+        q: slot.startsWith("bell") ? q : 0.71,
+      })),
     );
     assert.equal(actual.length, 5);
     // The explicit bell replaces the generated Bell 1.
-    assert.deepEqual(actual[1], { ...actual[1]!, slot: "bell1", frequencyHz: 2000, gainDb: -1, q: 2 });
+    assert.deepEqual(actual[1], { type: "peaking", frequencyHz: 2000, gainDb: -1, q: 2 });
+    // The morph was resolved by the fixture model: the document names it.
+    assert.equal(typeof preset!.model?.id, "string");
   });
 });

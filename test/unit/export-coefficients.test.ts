@@ -12,8 +12,10 @@ interface Coefficients {
 }
 
 function exported(preset: ConcretePreset): Coefficients[] {
-  const document = JSON.parse(exportJson([preset])) as { presets: { bands: { biquad: Coefficients }[] }[] };
-  return document.presets[0]!.bands.map((band) => band.biquad);
+  const document = JSON.parse(exportJson([preset], { coefficientRates: "own" })) as {
+    presets: { coefficients: Record<string, Coefficients[]> }[];
+  };
+  return document.presets[0]!.coefficients[String(preset.sampleRate)]!;
 }
 
 function assertClose(actual: Coefficients, expected: Coefficients, tolerance = 5e-9): void {

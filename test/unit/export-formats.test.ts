@@ -16,8 +16,10 @@ import {
   EXPORT_TARGETS,
   presetFileNames,
   type ConcretePreset,
+  type DocumentPreset,
 } from "../../server/src/core/export/index.js";
-import { exportJson, readJsonExport } from "../../server/src/core/export/index.js";
+import { exportJson } from "../../server/src/core/export/index.js";
+import { loadPresets } from "../../runtime/src/index.js";
 import { parseApo } from "../../server/src/core/import/index.js";
 import { apoToPreset } from "../../server/src/core/import/index.js";
 
@@ -53,7 +55,9 @@ describe("export golden files", () => {
   for (const format of EXPORT_FORMATS) {
     it(`${format}: "VO clean" matches ${presetFileNames([voClean], format, "x")[0]}`, () => {
       const golden = readFileSync(path.join(FIXTURES, presetFileNames([voClean], format, "x")[0]!), "utf8");
-      const exported = EXPORT_TARGETS[format].export(voClean, { sourceName: "presets.eqp" });
+      // The JSON document records where the preset was written, as eqp export run here does.
+      const documented: DocumentPreset = { ...voClean, source: { file: "test/fixtures/export/presets.eqp", line: 4 } };
+      const exported = EXPORT_TARGETS[format].export(documented, { sourceName: "presets.eqp" });
       assert.equal(exported.text, golden);
     });
   }
@@ -71,44 +75,42 @@ describe("export file names", () => {
 });
 
 describe("JSON export", () => {
-  it("reads back to the same presets and bands", () => {
-    const back = readJsonExport(exportJson([voClean, generatedLike]));
-    assert.deepEqual(back, [voClean, generatedLike]);
-  });
-
-  it("carries coefficients that reproduce the preset's response", () => {
-    const document = JSON.parse(exportJson([voClean])) as {
-      presets: { bands: { biquad: { b0: number; b1: number; b2: number; a1: number; a2: number } }[] }[];
-    };
-    const frequencies = logFrequencies(64, 20, 20000);
-    const expected = responseDb(voClean.bands, frequencies, 48000, voClean.outputGainDb);
-    frequencies.forEach((frequency, i) => {
-      const sum = document.presets[0]!.bands.reduce(
-        (total, band) => total + biquadMagnitudeDb(band.biquad, frequency, 48000),
-        voClean.outputGainDb,
-      );
-      assert.ok(Math.abs(sum - expected[i]!) < 1e-9, `${frequency} Hz: ${sum} vs ${expected[i]}`);
-    });
-  });
-
-  it("reports its peak and the pre-gain that keeps it at 0 dB", () => {
-    const [preset] = (
-      JSON.parse(exportJson([voClean])) as {
-        presets: { peakDb: number; suggestedPreGainDb: number; peakFrequencyHz: number }[];
-      }
-    ).presets;
-    // Bell 2 (+2.5 dB at 3 kHz) meets the others' skirts; the trim is -1 dB.
-    assert.ok(preset!.peakDb > 1 && preset!.peakDb < 2, String(preset!.peakDb));
-    assert.ok(Math.abs(preset!.peakFrequencyHz - 3000) < 150);
-    assert.equal(preset!.suggestedPreGainDb, -Math.ceil(preset!.peakDb * 10) / 10);
-  });
-
-  it("names what is wrong with a file that is not an export", () => {
-    assert.throws(() => readJsonExport("{}"), /not an eqp JSON export/);
-    assert.throws(
-      () => readJsonExport('{"format":"eqpreset-biquads","presets":[{"bands":[{"slot":"bell9"}]}]}'),
-      /presets\[0\]\.bands\[0\]\.slot/,
+  it("writes every preset's parameters, read back by the runtime as the same filters", () => {
+    const presets = loadPresets(exportJson([voClean, generatedLike]));
+    assert.deepEqual(Object.keys(presets), ["VO clean", "Generated"]);
+    assert.equal(presets["Generated"]!.outputGainDb, -1.37);
+    assert.deepEqual(
+      presets["Generated"]!.filters.map((filter) => [filter.type, filter.frequencyHz, "q" in filter ? filter.q : 0]),
+      generatedLike.bands.map((band) => [
+        band.slot === "lowShelf" ? "lowshelf" : band.slot === "highShelf" ? "highshelf" : "peaking",
+        band.frequencyHz,
+        band.q,
+      ]),
     );
+    assert.equal(presets["VO clean"]!.coefficients, undefined, "no coefficients unless asked");
+  });
+
+  it("carries coefficients at each rate asked for that reproduce the preset's response", () => {
+    const document = JSON.parse(exportJson([voClean], { coefficientRates: [44100, 96000] })) as {
+      presets: { coefficients: Record<string, { b0: number; b1: number; b2: number; a1: number; a2: number }[]> }[];
+    };
+    assert.deepEqual(Object.keys(document.presets[0]!.coefficients), ["44100", "96000"]);
+    const frequencies = logFrequencies(64, 20, 20000);
+    for (const rate of [44100, 96000]) {
+      const expected = responseDb(voClean.bands, frequencies, rate, voClean.outputGainDb);
+      frequencies.forEach((frequency, i) => {
+        const sum = document.presets[0]!.coefficients[String(rate)]!.reduce(
+          (total, biquad) => total + biquadMagnitudeDb(biquad, frequency, rate),
+          voClean.outputGainDb,
+        );
+        assert.ok(Math.abs(sum - expected[i]!) < 1e-9, `${rate}: ${frequency} Hz: ${sum} vs ${expected[i]}`);
+      });
+    }
+  });
+
+  it("names the unnamed preset after its file", () => {
+    const exported = EXPORT_TARGETS.json.export({ ...voClean, name: undefined }, { sourceName: "dialogue.eqp" });
+    assert.deepEqual(Object.keys(loadPresets(exported.text)), ["dialogue"]);
   });
 });
 

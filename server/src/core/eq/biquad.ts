@@ -2,18 +2,14 @@
  * RBJ Audio EQ Cookbook biquads (Robert Bristow-Johnson) and their magnitude responses.
  * Shelves use the SAFE plug-in's fixed Q of 0.71.
  */
+import { sectionPower } from "../../../../runtime/src/coefficients.js";
+import type { Biquad } from "../../../../runtime/src/types.js";
 import { SHELF_Q, type EqBand, type SlotId } from "./bands.js";
 
-export type FilterKind = "lowshelf" | "peaking" | "highshelf";
+/** Coefficients normalised so that a0 = 1: the runtime package's shape, which the exports write. */
+export type { Biquad };
 
-/** Coefficients normalised so that a0 = 1. */
-export interface Biquad {
-  b0: number;
-  b1: number;
-  b2: number;
-  a1: number;
-  a2: number;
-}
+export type FilterKind = "lowshelf" | "peaking" | "highshelf";
 
 export function filterKindOf(slot: SlotId): FilterKind {
   return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
@@ -60,19 +56,7 @@ export function bandBiquad(band: EqBand, sampleRate: number): Biquad {
 
 /** |H(e^{jω})| in dB of one biquad at one frequency. */
 export function biquadMagnitudeDb(filter: Biquad, frequencyHz: number, sampleRate: number): number {
-  const w = (2 * Math.PI * frequencyHz) / sampleRate;
-  const cos1 = Math.cos(w);
-  const sin1 = Math.sin(w);
-  const cos2 = Math.cos(2 * w);
-  const sin2 = Math.sin(2 * w);
-  const numeratorRe = filter.b0 + filter.b1 * cos1 + filter.b2 * cos2;
-  const numeratorIm = -(filter.b1 * sin1 + filter.b2 * sin2);
-  const denominatorRe = 1 + filter.a1 * cos1 + filter.a2 * cos2;
-  const denominatorIm = -(filter.a1 * sin1 + filter.a2 * sin2);
-  const power =
-    (numeratorRe * numeratorRe + numeratorIm * numeratorIm) /
-    (denominatorRe * denominatorRe + denominatorIm * denominatorIm);
-  return 10 * Math.log10(power);
+  return 10 * Math.log10(sectionPower(filter, (2 * Math.PI * frequencyHz) / sampleRate));
 }
 
 /** `count` frequencies spaced evenly on a log axis from `low` to `high` inclusive. */

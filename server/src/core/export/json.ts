@@ -1,123 +1,70 @@
 /**
- * The JSON export: per preset its bands with each band's normalised biquad coefficients at the
- * preset's sample rate (RBJ cookbook, a0 = 1, the same `bandBiquad` the editor and `eqp apply`
- * use), its peak and the pre-gain that keeps the peak at 0 dB. Exact: nothing is rounded, and
- * `readJsonExport` reads it back.
+ * The JSON export: one preset document (schema `runtime/schema/presets-1.schema.json`, read by the
+ * `@semantic-eq/runtime` package) for every preset asked for. Parameters first, as the runtime and
+ * any engine need them to compute exact coefficients at their own rate; coefficients (the RBJ
+ * biquads of `eq/biquad.ts`, the ones the editor and `eqp apply` run) only at the rates asked for.
  */
-import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
-import { analyseCurve } from "../eq/index.js";
-import { bandBiquad, type Biquad } from "../eq/index.js";
+import { bandBiquad, filterKindOf, SHELF_Q, type Biquad } from "../eq/index.js";
+import type { Filter, Preset, PresetDocument } from "../../../../runtime/src/types.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 
-export const JSON_EXPORT_FORMAT = "eqpreset-biquads";
-export const JSON_EXPORT_VERSION = 1;
+export const PRESET_SCHEMA_VERSION = 1;
+export const PRESET_SCHEMA_ID = "https://example.invalid/semantic-eq/runtime/schema/presets-1.schema.json";
+export const GENERATOR = "eqp";
 
-export interface JsonExportBand {
-  slot: SlotId;
-  type: "lowshelf" | "bell" | "highshelf";
-  frequencyHz: number;
-  gainDb: number;
-  q: number;
-  biquad: Biquad;
+/** A concrete preset with what the document says of its origin. */
+export interface DocumentPreset extends ConcretePreset {
+  /** The unnamed preset's name in the document (its file's name without extension). */
+  fallbackName?: string;
+  source?: { file: string; line: number };
+  /** The model that resolved the preset's morph, if it had one. */
+  model?: { id: string; weightsHash?: string };
 }
 
-export interface JsonExportPreset {
-  name: string | null;
-  sampleRate: number;
-  outputGainDb: number;
-  peakDb: number;
-  peakFrequencyHz: number;
-  suggestedPreGainDb: number;
-  bands: JsonExportBand[];
+export interface JsonExportOptions {
+  /** Sample rates to add coefficients at; "own" for each preset's own rate; none by default. */
+  coefficientRates?: readonly number[] | "own";
 }
 
-export interface JsonExport {
-  format: typeof JSON_EXPORT_FORMAT;
-  version: number;
-  source?: string;
-  /** How to run the coefficients, for whoever reads the file without this documentation. */
-  filter: string;
-  presets: JsonExportPreset[];
-}
-
-const FILTER_NOTE =
-  "Each band is one biquad, run in series: y[n] = b0 x[n] + b1 x[n-1] + b2 x[n-2] - a1 y[n-1] - a2 y[n-2] (a0 = 1); then multiply by 10^(outputGainDb/20).";
-
-export function jsonPreset(preset: ConcretePreset): JsonExportPreset {
-  const analysis = analyseCurve(preset.bands, preset.sampleRate, preset.outputGainDb);
-  return {
-    name: preset.name ?? null,
-    sampleRate: preset.sampleRate,
-    outputGainDb: preset.outputGainDb,
-    peakDb: analysis.peakDb,
-    peakFrequencyHz: analysis.peakFrequencyHz,
-    suggestedPreGainDb: analysis.suggestedPreGainDb,
-    bands: preset.bands.map((band) => ({
-      slot: band.slot,
-      type: SLOTS.find((slot) => slot.id === band.slot)!.bandType,
-      frequencyHz: band.frequencyHz,
-      gainDb: band.gainDb,
-      q: band.q,
-      biquad: bandBiquad(band, preset.sampleRate),
-    })),
-  };
-}
-
-/** One JSON document for any number of presets (one file per preset with `--out`). */
-export function exportJson(presets: readonly ConcretePreset[], context: ExportContext = {}): string {
-  const document: JsonExport = {
-    format: JSON_EXPORT_FORMAT,
-    version: JSON_EXPORT_VERSION,
-    ...(context.sourceName !== undefined ? { source: context.sourceName } : {}),
-    filter: FILTER_NOTE,
-    presets: presets.map(jsonPreset),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
-}
-
-export function exportJsonPreset(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
-  return { format: "json", preset, text: exportJson([preset], context), warnings: [] };
-}
-
-export class JsonExportError extends Error {
-  override name = "JsonExportError";
-}
-
-/** Reads an export back into concrete presets; throws JsonExportError naming what is wrong. */
-export function readJsonExport(text: string): ConcretePreset[] {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new JsonExportError(`not JSON: ${(error as Error).message}`);
-  }
-  const root = document as Partial<JsonExport> | null;
-  if (!root || root.format !== JSON_EXPORT_FORMAT)
-    throw new JsonExportError(`not an eqp JSON export (format is not "${JSON_EXPORT_FORMAT}")`);
-  if (!Array.isArray(root.presets)) throw new JsonExportError("presets is not a list");
-  return root.presets.map((preset, index) => {
-    const where = `presets[${index}]`;
-    const number = (value: unknown, name: string) => {
-      if (typeof value !== "number" || !Number.isFinite(value))
-        throw new JsonExportError(`${where}.${name} is not a number`);
-      return value;
-    };
-    if (!Array.isArray(preset.bands)) throw new JsonExportError(`${where}.bands is not a list`);
-    const bands = preset.bands.map((band, bandIndex): EqBand => {
-      if (!SLOTS.some((slot) => slot.id === band.slot))
-        throw new JsonExportError(`${where}.bands[${bandIndex}].slot is not a SAFE slot`);
-      return {
-        slot: band.slot,
-        frequencyHz: number(band.frequencyHz, `bands[${bandIndex}].frequencyHz`),
-        gainDb: number(band.gainDb, `bands[${bandIndex}].gainDb`),
-        q: number(band.q, `bands[${bandIndex}].q`),
-      };
-    });
-    return {
-      name: typeof preset.name === "string" ? preset.name : undefined,
-      sampleRate: number(preset.sampleRate, "sampleRate"),
-      outputGainDb: number(preset.outputGainDb, "outputGainDb"),
-      bands,
-    };
+export function documentFilters(preset: ConcretePreset): Filter[] {
+  return preset.bands.map((band) => {
+    const type = filterKindOf(band.slot);
+    return { type, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: type === "peaking" ? band.q : SHELF_Q };
   });
+}
+
+function coefficientsAt(preset: ConcretePreset, rates: readonly number[]): Record<string, Biquad[]> {
+  return Object.fromEntries(rates.map((rate) => [String(rate), preset.bands.map((band) => bandBiquad(band, rate))]));
+}
+
+export function documentPreset(preset: DocumentPreset, options: JsonExportOptions = {}): Preset {
+  const rates = options.coefficientRates === "own" ? [preset.sampleRate] : options.coefficientRates;
+  return {
+    name: preset.name ?? preset.fallbackName ?? "",
+    ...(preset.source ? { source: preset.source } : {}),
+    outputGainDb: preset.outputGainDb,
+    filters: documentFilters(preset),
+    ...(preset.model ? { model: preset.model } : {}),
+    ...(rates && rates.length > 0 ? { coefficients: coefficientsAt(preset, rates) } : {}),
+  };
+}
+
+export function presetDocument(presets: readonly DocumentPreset[], options: JsonExportOptions = {}): PresetDocument {
+  return {
+    $schema: PRESET_SCHEMA_ID,
+    schemaVersion: PRESET_SCHEMA_VERSION,
+    generator: GENERATOR,
+    presets: presets.map((preset) => documentPreset(preset, options)),
+  };
+}
+
+/** One JSON document for any number of presets. */
+export function exportJson(presets: readonly DocumentPreset[], options: JsonExportOptions = {}): string {
+  return `${JSON.stringify(presetDocument(presets, options), null, 2)}\n`;
+}
+
+/** A document of one preset; its source and model when the preset carries them. */
+export function exportJsonPreset(preset: DocumentPreset, context: ExportContext = {}): ExportedPreset {
+  const fallbackName = preset.fallbackName ?? context.sourceName?.replace(/\.[^.]*$/, "");
+  return { format: "json", preset, text: exportJson([{ ...preset, fallbackName }]), warnings: [] };
 }
