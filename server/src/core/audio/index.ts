@@ -2,3 +2,5 @@
 export * from "./clipping.js";
 export * from "./filtering.js";
 export * from "./pcm.js";
+export * from "./biquadRunner.js";
+export * from "./wavFormat.js";
