@@ -4,3 +4,5 @@ export * from "./filtering.js";
 export * from "./pcm.js";
 export * from "./biquadRunner.js";
 export * from "./wavFormat.js";
+export * from "./spectrum.js";
+export * from "./matchEq.js";

@@ -107,7 +107,7 @@ interface Leftover {
 
 const SAMPLE_RATE = DEFAULT_SAMPLE_RATE;
 
-function quoted(name: string): string {
+export function quoted(name: string): string {
   return `"${name.replace(/[\r\n]+/g, " ").replace(/["\\]/g, "\\$&")}"`;
 }
 
