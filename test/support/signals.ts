@@ -4,18 +4,7 @@
  * so every run hears the same "recording".
  */
 import wavefile from "wavefile";
-
-/** A small seeded generator (mulberry32): uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as seeded } from "../../server/src/core/model/index.js";
 
 /** Pink noise (Paul Kellet's refined filter of white noise), peaking near `amplitude`. */
 export function pinkNoise(frames: number, seed: number, amplitude = 0.25): Float64Array {
