@@ -81,6 +81,9 @@ describe("eqp match", () => {
     const alaw = Uint8Array.from(whole);
     alaw[20] = 6; // WAVE_FORMAT_ALAW
     const nonPcm = writeFileIn(work, "alaw.wav", alaw);
+    const manyChannels = Uint8Array.from(whole);
+    new DataView(manyChannels.buffer).setUint16(22, 4000, true);
+    const absurd = writeFileIn(work, "channels.wav", manyChannels);
     const out = path.join(work, "never.eqp");
     const cases: [string, RegExp][] = [
       [
@@ -91,6 +94,7 @@ describe("eqp match", () => {
       [short, /short\.wav: too short to analyse: 1000 frames, at least 8192/],
       [truncated, /truncated\.wav: it is truncated: its data chunk says 96000 bytes, the file holds 47978/],
       [nonPcm, /alaw\.wav: A-law is not supported/],
+      [absurd, /channels\.wav: its header says 4000 channels; eqp reads up to 256/],
       [path.join(work, "missing.wav"), /missing\.wav: cannot be read \(ENOENT\)/],
     ];
     for (const [file, message] of cases) {

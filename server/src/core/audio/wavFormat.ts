@@ -27,6 +27,12 @@ const PCM = 1;
 const FLOAT = 3;
 const EXTENSIBLE = 0xfffe;
 
+/**
+ * More channels than any production format (7th-order ambisonics is 64) is a damaged header, and
+ * a block of them would need gigabytes.
+ */
+export const MAX_CHANNELS = 256;
+
 /** Bytes a header may need to be read through before the data chunk starts (LIST/bext chunks included). */
 export const HEADER_PROBE_BYTES = 1 << 16;
 
@@ -96,6 +102,8 @@ function layoutOf(
   dataBytes: number,
 ): WavLayout {
   if (fmt.channels < 1) throw new WavFormatError("its header says it has no channels");
+  if (fmt.channels > MAX_CHANNELS)
+    throw new WavFormatError(`its header says ${fmt.channels} channels; eqp reads up to ${MAX_CHANNELS}`);
   if (fmt.sampleRate < 1) throw new WavFormatError("its header says its sample rate is 0");
   const bytesPerSample = fmt.blockAlign / fmt.channels;
   const format = Number.isInteger(bytesPerSample) ? formatOf(fmt.audioFormat, fmt.bits, bytesPerSample) : undefined;
