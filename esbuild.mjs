@@ -26,7 +26,12 @@ const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
   {
     ...common,
-    entryPoints: { "server-bundle": "server/src/server.ts", "cli-bundle": "server/src/cli/main.ts" },
+    entryPoints: {
+      "server-bundle": "server/src/server.ts",
+      "cli-bundle": "server/src/cli/main.ts",
+      // The worker threads of `eqp apply --out-dir`.
+      "apply-worker": "server/src/cli/applyWorker.ts",
+    },
     outdir: "dist",
   },
   // What `node dist/server.js` and `eqp` run: a few lines that load the bundles above through V8's

@@ -4,7 +4,7 @@
  * memory over a real LSP connection, next to yaml-language-server on the same presets as YAML
  * (with a JSON schema, so it validates and hovers too); server start-up; team words
  * (team-index.ts); training time, on SAFE-DB next to PyTorch and on both crowds; model load and
- * morph decode; the .vsix size. Prints a table and writes test-results/bench.json.
+ * morph decode; the .vsix size; `eqp apply` next to sox (audioApply.ts). Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -35,6 +35,7 @@ import { measureServer, measureStartup, packageSize, YAML_SCHEMA_URI, yamlServer
 import { median } from "./stats.js";
 import { measureTeamWords } from "./team-index.js";
 import { trainWithPyTorch } from "./trainingPeer.js";
+import { applyRows, measureApply } from "./audioApply.js";
 
 const LINES = 10_000;
 
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   Object.assign(results, model);
   const crowd = await crowdTraining();
   Object.assign(results, crowd);
+  const apply = measureApply();
+  Object.assign(results, { apply });
   const f = (value: number) => value.toFixed(value < 10 ? 2 : 1);
   const rows = [
     ["measure", "value"],
@@ -230,6 +233,7 @@ async function main(): Promise<void> {
     ["model load (metadata + network)", `${f(model.modelLoadMs)} ms`],
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
+    ...applyRows(apply),
   ];
   for (const [name, value] of rows) console.log(`| ${name!.padEnd(58)} | ${value!.padEnd(60)} |`);
   mkdirSync("test-results", { recursive: true });

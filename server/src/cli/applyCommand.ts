@@ -1,23 +1,26 @@
 /**
- * `eqp apply`: a WAV file through a preset. The coefficients are computed at the file's sample
- * rate; the file's rate, channels and bit depth are kept. It never clips silently: when the
- * filtered peak does not fit the format it stops and gives the pre-gain that would, unless
- * `--pregain` says what to do.
+ * `eqp apply`: WAV files through a preset, streamed (applyFile.ts). One file: `eqp apply p.eqp
+ * in.wav out.wav`; many: `eqp apply p.eqp in/*.wav --out-dir out/`, in worker threads
+ * (applyFolder.ts). The coefficients are computed at each file's sample rate; rate, channels and
+ * bit depth are kept. It never clips silently: when the filtered peak does not fit the format it
+ * writes nothing and gives the pre-gain that would, unless `--pregain` says what to do.
  */
 import type { Command } from "commander";
-import { displayFrequency, displayGain, formatDecimal, presetLabel, readQuantity } from "../core/index.js";
-import { headroom } from "../core/audio/index.js";
-import { filterChannels, peakLevel, presetBiquads, scaleChannels } from "../core/audio/index.js";
-import { ceilingOf, firstNonFinite } from "../core/audio/index.js";
-import { UsageError } from "./files.js";
+import fg from "fast-glob";
+import { mkdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { presetLabel, readQuantity } from "../core/index.js";
+import { applyToFile, ClipError, type ApplyJob } from "./applyFile.js";
+import { applyInWorkers, outputsIn } from "./applyFolder.js";
+import { fileError, UsageError } from "./files.js";
 import { readPresetInput, ReportedError, stoppingOnReportedErrors } from "./presetInput.js";
-import { nonFiniteSample, readWav, writeWav } from "./wav.js";
 import { printError, printOut } from "./terminal.js";
 
 interface ApplyOptions {
   preset?: string;
   pregain?: number | "auto";
   model?: string;
+  outDir?: string;
 }
 
 function preGainArgument(text: string): number | "auto" {
@@ -31,72 +34,86 @@ function preGainArgument(text: string): number | "auto" {
   return value;
 }
 
-function depthLabel(bitDepth: string): string {
-  return bitDepth.endsWith("f")
-    ? `${bitDepth.slice(0, -1)}-bit float`
-    : bitDepth === "64"
-      ? "64-bit float"
-      : `${bitDepth}-bit`;
-}
-
 export function addApplyCommand(program: Command): void {
   program
     .command("apply")
-    .description("filter a WAV file through a preset, keeping its sample rate, channels and bit depth")
+    .description(
+      "filter WAV files through a preset, keeping sample rate, channels and bit depth: <in> <out>, or <in…> --out-dir <dir>",
+    )
     .argument("<file>", "a preset file")
-    .argument("<in>", "the WAV file to filter")
-    .argument("<out>", "the WAV file to write")
+    .argument("<paths...>", "the WAV file to filter and the file to write; with --out-dir, WAV files, folders or globs")
     .option("--preset <name>", 'the preset; needed when the file has several ("" for the unnamed one)')
     .option("--pregain <dB|auto>", "gain before the EQ: auto = just enough to not clip", preGainArgument)
+    .option("--out-dir <dir>", "write each input under its own name in this folder (in parallel)")
     .option("--model <dir>", "model folder for morphs (default: the bundled model)")
-    .action((file: string, input: string, output: string, options: ApplyOptions) =>
-      stoppingOnReportedErrors("apply", "nothing written", () => runApply(file, input, output, options)),
+    .action((file: string, paths: string[], options: ApplyOptions) =>
+      stoppingOnReportedErrors("apply", "nothing written", () => runApply(file, paths, options)),
     );
 }
 
-async function runApply(file: string, inputFile: string, outputFile: string, options: ApplyOptions): Promise<void> {
-  const audio = readWav(inputFile);
+/** The WAV files of the arguments: files as given, folders' *.wav, globs expanded. */
+async function wavInputs(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const stat = statSync(input, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      const found = await fg("*.{wav,WAV,wave}", { cwd: input, onlyFiles: true });
+      files.push(...found.sort().map((file) => path.join(input, file)));
+    } else if (!stat && fg.isDynamicPattern(input)) {
+      const found = await fg(input, { onlyFiles: true });
+      if (found.length === 0) throw new UsageError(`${input}: no file matches`);
+      files.push(...found.sort());
+    } else {
+      // A missing file is one bad file among the others: its job reports it.
+      files.push(input);
+    }
+  }
+  return [...new Set(files)];
+}
+
+async function runApply(file: string, paths: string[], options: ApplyOptions): Promise<void> {
+  if (options.outDir === undefined && paths.length !== 2)
+    throw new UsageError(
+      `eqp apply takes a WAV file and the file to write (got ${paths.length} paths); for many files use --out-dir <dir>`,
+    );
   const input = await readPresetInput(file, {
     preset: options.preset,
     single: true,
     model: options.model,
-    sampleRate: audio.sampleRate,
+    // Each WAV file's own rate decides; a band above its Nyquist frequency fails that file.
+    keepAboveNyquist: true,
   });
   input.services.dispose();
   const { resolved, concrete } = input.presets[0]!;
-  let channels = filterChannels(audio.channels, presetBiquads(concrete.bands, audio.sampleRate), concrete.outputGainDb);
-  const ceiling = ceilingOf(audio.format);
-  const before = headroom(peakLevel(channels), ceiling);
-  const preGainDb = options.pregain === "auto" ? before.suggestedPreGainDb : (options.pregain ?? 0);
-  // The EQ is linear: a gain before it equals the same gain after it, so it is applied to the result.
-  if (preGainDb !== 0) channels = scaleChannels(channels, preGainDb);
-  // Finite input through a stable EQ stays finite, but a float file near its largest values can
-  // overflow: a file of NaN is never written (it would play as silence or noise, and say "silence").
-  const broken = firstNonFinite(channels);
-  if (broken)
-    throw new ReportedError(
-      `${presetLabel(resolved)} makes ${inputFile} overflow: ${nonFiniteSample(broken, audio.sampleRate)} after the EQ`,
-    );
-  const after = preGainDb !== 0 ? headroom(peakLevel(channels), ceiling) : before;
-  const peakText = Number.isFinite(after.peakDbfs)
-    ? `${after.peakDbfs > 0 ? "+" : ""}${formatDecimal(after.peakDbfs, 2)} dBFS`
-    : "silence";
-  if (after.clips) {
-    const advice = `pre-gain of ${displayGain(preGainDb + after.suggestedPreGainDb)} (--pregain ${formatDecimal(preGainDb + after.suggestedPreGainDb, 1)}) or --pregain auto`;
-    if (audio.format.kind !== "float") {
-      throw new ReportedError(
-        `${outputFile} would clip: ${presetLabel(resolved)} peaks at ${peakText} in a ${depthLabel(audio.bitDepth)} file; use a ${advice}`,
-      );
-    }
-    printError(
-      `eqp apply: warning: ${outputFile} peaks at ${peakText}, over full scale: a float file keeps it, but playback will clip; a ${advice} avoids that\n`,
-    );
+  const job = (inputFile: string, output: string): ApplyJob => ({
+    input: inputFile,
+    output,
+    label: presetLabel(resolved),
+    bands: concrete.bands,
+    outputGainDb: concrete.outputGainDb,
+    preGain: options.pregain,
+  });
+  if (options.outDir === undefined) return applyOne(job(paths[0]!, paths[1]!));
+  const inputs = await wavInputs(paths);
+  const outputs = outputsIn(options.outDir, inputs);
+  if (typeof outputs === "string") throw new UsageError(outputs);
+  try {
+    mkdirSync(options.outDir, { recursive: true });
+  } catch (error) {
+    throw fileError(options.outDir, "created", error);
   }
-  writeWav(outputFile, { ...audio, channels });
-  const frames = audio.channels[0]?.length ?? 0;
-  printOut(
-    `wrote ${outputFile}: ${presetLabel(resolved)}, ${concrete.bands.length} band${concrete.bands.length === 1 ? "" : "s"} at ${displayFrequency(audio.sampleRate)}, ` +
-      `${audio.channels.length} channel${audio.channels.length === 1 ? "" : "s"}, ${depthLabel(audio.bitDepth)}, ${formatDecimal(frames / audio.sampleRate, 2)} s; ` +
-      `peak ${peakText}${preGainDb !== 0 ? ` after a pre-gain of ${displayGain(preGainDb)}` : ""}\n`,
-  );
+  const jobs = inputs.map((inputFile) => job(inputFile, outputs.get(inputFile)!));
+  const outcome = await applyInWorkers(jobs, path.join(__dirname, "apply-worker.js"));
+  if (outcome.failed > 0) process.exitCode = 1;
+}
+
+function applyOne(job: ApplyJob): void {
+  try {
+    const report = applyToFile(job);
+    if (report.warning) printError(`eqp apply: warning: ${report.warning}\n`);
+    printOut(`${report.summary}\n`);
+  } catch (error) {
+    if (error instanceof ClipError) throw new ReportedError(error.message);
+    throw error;
+  }
 }

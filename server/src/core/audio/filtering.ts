@@ -1,35 +1,11 @@
 /**
- * Running a preset over sample buffers: its bands as a cascade of biquads (direct form I, in
- * double precision), each channel with its own filter state, then the output gain. No file IO
+ * Running a preset over whole sample buffers: its bands as a cascade of biquads (direct form I, in
+ * double precision; biquadRunner.ts), each channel with its own filter state, then the output gain. No file IO
  * here: the CLI reads and writes the WAV, this only turns samples into samples.
  */
 import type { EqBand } from "../eq/index.js";
 import { bandBiquad, type Biquad } from "../eq/index.js";
-
-/** One biquad with its own memory; direct form I, which stays well behaved for low corner frequencies. */
-class BiquadState {
-  private x1 = 0;
-  private x2 = 0;
-  private y1 = 0;
-  private y2 = 0;
-
-  constructor(private readonly filter: Biquad) {}
-
-  process(samples: Float64Array): void {
-    const { b0, b1, b2, a1, a2 } = this.filter;
-    let { x1, x2, y1, y2 } = this;
-    for (let i = 0; i < samples.length; i++) {
-      const x = samples[i]!;
-      const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-      x2 = x1;
-      x1 = x;
-      y2 = y1;
-      y1 = y;
-      samples[i] = y;
-    }
-    Object.assign(this, { x1, x2, y1, y2 });
-  }
-}
+import { BiquadRunner } from "./biquadRunner.js";
 
 /** The biquads of a preset's bands at a sample rate; bands with 0 dB gain do nothing and are skipped. */
 export function presetBiquads(bands: readonly EqBand[], sampleRate: number): Biquad[] {
@@ -53,11 +29,9 @@ export function filterChannels(
   filters: readonly Biquad[],
   gainDb = 0,
 ): Float64Array[] {
-  const gain = dbToGain(gainDb);
   return channels.map((channel) => {
     const out = Float64Array.from(channel);
-    for (const filter of filters) new BiquadState(filter).process(out);
-    if (gain !== 1) for (let i = 0; i < out.length; i++) out[i]! *= gain;
+    new BiquadRunner(filters, 1, gainDb).process(out, out.length);
     return out;
   });
 }

@@ -2,3 +2,7 @@
 export * from "./clipping.js";
 export * from "./filtering.js";
 export * from "./pcm.js";
+export * from "./biquadRunner.js";
+export * from "./wavFormat.js";
+export * from "./spectrum.js";
+export * from "./matchEq.js";

@@ -4,7 +4,14 @@
  * grid, labels, colours and size), drawn with an axis that fits both curves and the two curves put
  * where the hover has its one, so that a pull request shows the same picture people know.
  */
-import { curveSvg, extremeIndices, SVG_FREQUENCY_RANGE, type CurveSvgOptions } from "../eq/index.js";
+import {
+  curveSvg,
+  escapeXml,
+  extremeIndices,
+  SVG_FREQUENCY_RANGE,
+  type CurveSvgOptions,
+  type EqBand,
+} from "../eq/index.js";
 import { curves, presetName, type PresetDiff, type PresetState } from "./compare.js";
 
 const BEFORE_COLOUR = "#c792ea";
@@ -20,21 +27,29 @@ function extreme(values: ArrayLike<number>): number {
   return max;
 }
 
+/** One curve of a picture with several: its values on the shared grid, and how it is drawn and named. */
+export interface DrawnCurve {
+  values: Float64Array;
+  className: string;
+  colour: string;
+  dashed: boolean;
+  label: string;
+}
+
 /**
- * Draws the before and after states of a preset (either may be missing: an added or removed one).
- * Throws nothing; bands the picture cannot draw are left out as in the hover.
+ * Several curves on one grid in the hover's picture (`curveSvg`), its axis fitted to all of them,
+ * with a legend and the given band markers. Throws nothing; values beyond ±96 dB sit at the edge.
  */
-export function overlaySvg(
-  before: PresetState | undefined,
-  after: PresetState | undefined,
+export function curvesSvg(
+  frequencies: Float64Array,
+  drawn: readonly DrawnCurve[],
+  bands: readonly EqBand[],
   options: OverlayOptions = {},
 ): string {
-  const one = (before ?? after)!;
-  const { frequencies, before: old, after: now } = curves(before ?? one, after ?? one);
-  const span = Math.max(extreme(before ? old : []), extreme(after ? now : []));
-  // The hover's picture of the new bands, its axis fitted to ±span by a two-point stand-in curve, which is then replaced.
+  const span = Math.max(0, ...drawn.map((curve) => extreme(curve.values)));
+  // The hover's picture of the bands, its axis fitted to ±span by a two-point stand-in curve, which is then replaced.
   const frame = curveSvg(
-    after?.bands ?? [],
+    bands,
     {
       frequencies: Float64Array.of(SVG_FREQUENCY_RANGE.min, SVG_FREQUENCY_RANGE.max),
       responseDb: Float64Array.of(span, -span),
@@ -42,7 +57,7 @@ export function overlaySvg(
     {
       width: options.width ?? 480,
       height: options.height ?? 200,
-      title: options.title ?? "Before (dashed) and after (solid)",
+      title: options.title ?? drawn.map((curve) => curve.label).join(", "),
     },
   );
   const plot =
@@ -59,7 +74,7 @@ export function overlaySvg(
       logSpan;
   const y = (db: number) => y0 + (height * (range - Math.min(range, Math.max(-range, db)))) / (2 * range);
   const round = (value: number) => String(Math.round(value * 10) / 10);
-  const path = (values: Float64Array, className: string, colour: string, dashed: boolean) => {
+  const path = ({ values, className, colour, dashed }: DrawnCurve) => {
     const points = extremeIndices(values, options.points ?? 180)
       .filter((i) => Number.isFinite(values[i]!))
       .map((i) => `${round(x(frequencies[i]!))},${round(y(values[i]!))}`);
@@ -68,22 +83,43 @@ export function overlaySvg(
       : "";
   };
   const legendY = round(y0 + 10);
+  // Right-aligned entries, the last curve rightmost; 58 px each fits a word of about ten letters.
   const legend =
     `<g class="legend" font-size="9">` +
-    (before
-      ? `<path d="M${round(x0 + width - 118)} ${round(y0 + 7)}h16" stroke="${BEFORE_COLOUR}" stroke-width="1.6" stroke-dasharray="5 3"/><text x="${round(x0 + width - 99)}" y="${legendY}" fill="${BEFORE_COLOUR}">before</text>`
-      : "") +
-    (after
-      ? `<path d="M${round(x0 + width - 60)} ${round(y0 + 7)}h16" stroke="${AFTER_COLOUR}" stroke-width="1.6"/><text x="${round(x0 + width - 41)}" y="${legendY}" fill="${AFTER_COLOUR}">after</text>`
-      : "") +
+    drawn
+      .map((curve, index) => {
+        const left = x0 + width - 58 * (drawn.length - index) - 2;
+        return (
+          `<path d="M${round(left)} ${round(y0 + 7)}h16" stroke="${curve.colour}" stroke-width="1.6"${curve.dashed ? ' stroke-dasharray="5 3"' : ""}/>` +
+          `<text x="${round(left + 19)}" y="${legendY}" fill="${curve.colour}">${escapeXml(curve.label)}</text>`
+        );
+      })
+      .join("") +
     `</g>`;
-  const drawn =
-    (before ? path(old, "curve-before", BEFORE_COLOUR, true) : "") +
-    (after ? path(now, "curve-after", AFTER_COLOUR, false) : "") +
-    legend;
-  const replaced = frame.replace(/<path class="curve" [^>]*\/>/, drawn);
+  const replaced = frame.replace(/<path class="curve" [^>]*\/>/, drawn.map(path).join("") + legend);
   if (replaced === frame) throw new Error("curveSvg no longer draws a path of class curve");
   return replaced;
+}
+
+/**
+ * Draws the before and after states of a preset (either may be missing: an added or removed one).
+ * Throws nothing; bands the picture cannot draw are left out as in the hover.
+ */
+export function overlaySvg(
+  before: PresetState | undefined,
+  after: PresetState | undefined,
+  options: OverlayOptions = {},
+): string {
+  const one = (before ?? after)!;
+  const { frequencies, before: old, after: now } = curves(before ?? one, after ?? one);
+  const drawn: DrawnCurve[] = [];
+  if (before)
+    drawn.push({ values: old, className: "curve-before", colour: BEFORE_COLOUR, dashed: true, label: "before" });
+  if (after) drawn.push({ values: now, className: "curve-after", colour: AFTER_COLOUR, dashed: false, label: "after" });
+  return curvesSvg(frequencies, drawn, after?.bands ?? [], {
+    ...options,
+    title: options.title ?? "Before (dashed) and after (solid)",
+  });
 }
 
 /** The overlay of one preset's diff, titled with its name and what happened to it. */
