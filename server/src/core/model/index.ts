@@ -14,3 +14,5 @@ export * from "./socialfxScale.js";
 export * from "./wordConfidence.js";
 export * from "./crowdData.js";
 export * from "./curveSummary.js";
+export * from "./lessOf.js";
+export * from "./lessOfMeasures.js";
