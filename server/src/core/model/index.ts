@@ -16,3 +16,4 @@ export * from "./crowdData.js";
 export * from "./curveSummary.js";
 export * from "./lessOf.js";
 export * from "./lessOfMeasures.js";
+export * from "./timbre.js";

@@ -7,6 +7,7 @@ import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js"
 import type { Network } from "../network/index.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 import { hasLessOf, lessOfSetting } from "./lessOf.js";
+import { isTimbreWord } from "./timbre.js";
 
 export interface WordModel {
   word: string;
@@ -146,12 +147,12 @@ export class SemanticModel {
   }
 
   /**
-   * The words a description may name: those of high or medium confidence when the model measured
-   * confidence (a low-confidence word is a guess, and naming a preset after one says more than
-   * the data does), else every word.
+   * The words a description may name: timbre words (timbre.ts: "sad" or "fast" say nothing of how
+   * a preset sounds), of high or medium confidence when the model measured confidence (a
+   * low-confidence word is a guess, and naming a preset after one says more than the data does).
    */
   private describableWords(): WordModel[] {
-    const all = [...this.words.values()];
+    const all = [...this.words.values()].filter((word) => isTimbreWord(word.word));
     const trusted = all.filter((word) => word.confidence && word.confidence.level !== "low");
     return trusted.length > 0 ? trusted : all;
   }
