@@ -1,7 +1,14 @@
 /** `eqp`: the command-line face of the core, with the same diagnostics as the editor. */
 import { Command, Option } from "commander";
 import * as path from "node:path";
-import { MetadataError, formatDocument, parsePresetDocument, readDocument, type EqDiagnostic } from "../core/index.js";
+import {
+  MetadataError,
+  fixesOf,
+  formatDocument,
+  parsePresetDocument,
+  readDocument,
+  type EqDiagnostic,
+} from "../core/index.js";
 import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, writeOutputFile } from "./files.js";
 import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
@@ -84,6 +91,7 @@ export function buildProgram(): Command {
             severity: d.severity,
             code: d.code,
             message: d.message,
+            ...(d.data?.fix === "replace" ? { fixes: fixesOf(d.data) } : {}),
           })),
         }));
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -17,3 +17,4 @@ export * from "./curveSummary.js";
 export * from "./lessOf.js";
 export * from "./lessOfMeasures.js";
 export * from "./timbre.js";
+export * from "./synonyms.js";
