@@ -4,10 +4,10 @@
  * spelling suggestions only for what is a typo.
  *
  * The glossary maps each word to the shipped word whose generated curve does what glossaries of
- * EQ terms say the word means, with the region it names; the shipped-model test checks every
- * target exists and goes the way the glossary says. A word the glossary knows gets its meaning and
- * never a spelling guess: by spelling, hollow is one edit from mellow and crunchy two from punchy,
- * and both mean something else (test/unit/synonyms.test.ts).
+ * EQ terms say the word means (chosen by reading the shipped words' curve summaries), with the
+ * region it names; test/unit/synonyms.test.ts checks every target is a shipped timbre word. A
+ * word the glossary knows gets its meaning and never a spelling guess: by spelling, hollow is two
+ * edits from mellow and crunchy two from punchy, and both mean something else.
  */
 import { editDistance, type Vocabulary } from "./vocabulary.js";
 
