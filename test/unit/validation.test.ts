@@ -281,7 +281,8 @@ describe("validation details", () => {
 
   it("suggests the unknown word's nearest neighbour as a fix", () => {
     const [diagnostic] = validate("morph brigth");
-    assert.deepEqual(diagnostic!.data, { fix: "replace", replacements: ["bright"] });
+    // Since issue 21 the data also names the word to define by tagging a preset.
+    assert.deepEqual(diagnostic!.data, { fix: "replace", replacements: ["bright"], define: "brigth" });
   });
 
   it("keeps diagnostics after a broken line", () => {

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import {
   MetadataError,
   fileNotReadDiagnostic,
+  fixesOf,
   formatDocument,
   parsePresetDocument,
   readDocument,
@@ -106,6 +107,7 @@ export function buildProgram(): Command {
             severity: d.severity,
             code: d.code,
             message: d.message,
+            ...(d.data?.fix === "replace" ? { fixes: fixesOf(d.data) } : {}),
           })),
         }));
         printOut(`${JSON.stringify(json, null, 2)}\n`);

@@ -108,7 +108,7 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
     case DiagnosticCode.WrongUnit:
       if (data.fix !== "replace") return [];
       return data.replacements.map((replacement, index) =>
-        action(`Replace '${current}' with '${replacement}'`, replacement, index === 0),
+        action(data.titles?.[index] ?? `Replace '${current}' with '${replacement}'`, replacement, index === 0),
       );
     case DiagnosticCode.ShelfQ:
       return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];

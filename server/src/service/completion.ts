@@ -15,6 +15,7 @@ import {
   BAND_TYPE_INFO,
   containsPosition,
   isBefore,
+  isTimbreWord,
   KEYWORD_SPECS,
   type Keyword,
   type Vocabulary,
@@ -123,7 +124,7 @@ export class CompletionProvider {
         .filter((match) => match.index !== typed?.start)
         .map((match) => match[0].toLowerCase()),
     );
-    return rankWords(this.vocabulary().words())
+    return rankTimbreFirst(this.vocabulary().words(), typed !== undefined && typed.text.length > 0)
       .filter((info) => !used.has(info.word.toLowerCase()))
       .map((info, index) => wordItem(info, index));
   }
@@ -135,6 +136,16 @@ const LEVEL_RANK: Record<NonNullable<WordInfo["confidence"]>["level"], number> =
 export function rankWords(words: readonly WordInfo[]): WordInfo[] {
   const rank = (info: WordInfo) => (info.confidence ? LEVEL_RANK[info.confidence.level] : LEVEL_RANK.medium);
   return [...words].sort((a, b) => rank(a) - rank(b) || b.examples - a.examples || a.word.localeCompare(b.word));
+}
+
+/**
+ * Timbre words first (timbre.ts); the others (sad, love, cat) follow only once the user types a
+ * word, so that they are there for `morph sa` but do not crowd the list after `morph `.
+ */
+function rankTimbreFirst(words: readonly WordInfo[], typing: boolean): WordInfo[] {
+  const ranked = rankWords(words);
+  const timbre = ranked.filter((info) => isTimbreWord(info.word));
+  return typing ? [...timbre, ...ranked.filter((info) => !isTimbreWord(info.word))] : timbre;
 }
 
 function wordItem(info: WordInfo, index: number): CompletionItem {

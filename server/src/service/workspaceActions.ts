@@ -22,6 +22,9 @@ import {
 } from "../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
+/** What "define this word" writes into a preset without bands: a bell to shape by ear. */
+const STARTING_BELL = "bell 1kHz +3dB q 1";
+
 export class WorkspaceActionProvider {
   constructor(private readonly services: EqServices) {}
 
@@ -76,24 +79,31 @@ export class WorkspaceActionProvider {
     return actions;
   }
 
-  /** `morph punchy` in a preset with bands: make this preset punchy's first example instead. */
+  /**
+   * `morph punchy` in a preset with bands: make this preset punchy's first example instead. In a
+   * preset of the morph alone, the tag comes with a bell to shape into what the word means.
+   */
   private defineByTagging(
     parsed: ParsedDocument,
     preset: ResolvedPreset,
     diagnostic: Diagnostic,
   ): CodeAction | undefined {
-    if (preset.bands.length === 0 || !preset.morph) return undefined;
+    if (!preset.morph) return undefined;
     const term = preset.morph.terms.find((t) => t.wordRange.start.character === diagnostic.range.start.character);
     if (!term) return undefined;
     const morph = preset.morph;
     const indent = /^[ \t]*/.exec(parsed.text.split(/\r\n|\r|\n/)[morph.range.start.line] ?? "")![0];
     const others = morph.terms.filter((t) => t !== term);
+    const hasBands = preset.bands.length > 0;
+    const tags = `tags ${term.word}${hasBands ? "" : `\n${indent}${STARTING_BELL}`}`;
     const newText =
       others.length > 0
-        ? `morph ${others.map((t) => (t.weight ? `${t.word} ${t.weight.text}` : t.word)).join(" ")}\n${indent}tags ${term.word}`
-        : `tags ${term.word}`;
+        ? `morph ${others.map((t) => (t.weight ? `${t.word} ${t.weight.text}` : t.word)).join(" ")}\n${indent}${tags}`
+        : tags;
     return {
-      title: `Define '${term.word}' by tagging this preset (its bands become an example)`,
+      title: hasBands
+        ? `Define '${term.word}' by tagging this preset (its bands become an example)`
+        : `Define '${term.word}' by tagging this preset: write its bands (a bell to shape, listen in the preview)`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       edit: { changes: { [parsed.uri]: [{ range: morph.range, newText }] } },

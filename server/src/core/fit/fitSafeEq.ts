@@ -20,6 +20,12 @@ export interface FitOptions {
   weights?: ArrayLike<number>;
   /** Levenberg–Marquardt iterations of the best start after the scouting steps (default 40). */
   maxIterations?: number;
+  /**
+   * Settings to start from besides the built-in spreads (one band per SAFE slot, in slot order). A
+   * start whose response already matches the target wins, so a caller that starts from what it
+   * had gets that setting back when the target has not moved.
+   */
+  starts?: readonly (readonly EqBand[])[];
 }
 
 export interface FitResult {
@@ -283,6 +289,15 @@ function targetAt(frequencies: ArrayLike<number>, target: Float64Array, frequenc
   return target[i - 1]! + t * (target[i]! - target[i - 1]!);
 }
 
+/** The normalised coordinates of concrete bands (values outside the plug-in ranges are clamped). */
+function unitOfBands(bands: readonly EqBand[]): Float64Array {
+  return Float64Array.from(COORDINATES, (coordinate) => {
+    const band = bands[coordinate.band]!;
+    const value = coordinate.kind === "gain" ? band.gainDb : coordinate.kind === "q" ? band.q : band.frequencyHz;
+    return toUnit(coordinate, value);
+  });
+}
+
 /**
  * Deterministic starts: shelves and bells at a few spreads of frequencies, each gain from the
  * target at its frequency (a band at 0 dB would have no frequency gradient to start from).
@@ -351,7 +366,8 @@ export function fitSafeEq(
   // Every start takes a few steps; only the best one goes on to convergence. Measured on 300
   // SocialFX curves: every start to the end 16 ms per fit, mean residual 0.289 dB; 20 scouting
   // steps then 40 for the best 7.5 ms, 0.296 dB; 8 scouting steps 5.9 ms, 0.329 dB.
-  const descents: Descent[] = startsFor(frequenciesHz, target).map((u) => ({
+  const starts = [...(options.starts ?? []).map(unitOfBands), ...startsFor(frequenciesHz, target)];
+  const descents: Descent[] = starts.map((u) => ({
     u,
     cost: problem.evaluate(u),
     damping: 1e-3,

@@ -14,3 +14,7 @@ export * from "./socialfxScale.js";
 export * from "./wordConfidence.js";
 export * from "./crowdData.js";
 export * from "./curveSummary.js";
+export * from "./lessOf.js";
+export * from "./lessOfMeasures.js";
+export * from "./timbre.js";
+export * from "./synonyms.js";

@@ -6,6 +6,8 @@
 import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
 import type { Network } from "../network/index.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
+import { hasLessOf, lessOfSetting } from "./lessOf.js";
+import { isTimbreWord } from "./timbre.js";
 
 export interface WordModel {
   word: string;
@@ -82,20 +84,30 @@ export class SemanticModel {
     return this.generateMany([terms])[0]!;
   }
 
-  /** Decodes every morph not yet cached in one batch. */
+  /** Decodes every morph not yet cached in one batch; one with a negative weight is "less of" (lessOf.ts). */
   generateMany(morphs: readonly (readonly MorphTermInput[])[]): Float64Array[] {
     const keys = morphs.map(morphKey);
     const firstIndex = new Map<string, number>();
     keys.forEach((key, index) => firstIndex.set(key, firstIndex.get(key) ?? index));
-    const missing = [...firstIndex.keys()].filter((key) => !this.cache.has(key));
+    // Kept apart from the cache, which may be cleared on the way (lessOfSetting decodes through it).
+    const fresh = new Map<string, Float64Array>();
+    const missing: string[] = [];
+    for (const key of firstIndex.keys()) {
+      const terms = morphs[firstIndex.get(key)!]!;
+      const cached = this.cache.get(key);
+      if (cached) fresh.set(key, cached);
+      else if (hasLessOf(terms)) fresh.set(key, lessOfSetting(terms, (positive) => this.generate(positive)));
+      else missing.push(key);
+    }
     if (missing.length > 0) {
       const latents = new Float32Array(missing.length * this.latentSize);
       missing.forEach((key, row) => latents.set(this.morphLatent(morphs[firstIndex.get(key)!]!), row * this.latentSize));
       const decoded = this.network.decodeRows(latents, missing.length);
-      if (this.cache.size + missing.length > SemanticModel.CACHE_LIMIT) this.cache.clear();
-      missing.forEach((key, index) => this.cache.set(key, denormalise(decoded, this.bounds, index * PARAMETER_COUNT)));
+      missing.forEach((key, index) => fresh.set(key, denormalise(decoded, this.bounds, index * PARAMETER_COUNT)));
     }
-    return keys.map((key) => this.cache.get(key)!);
+    if (this.cache.size + fresh.size > SemanticModel.CACHE_LIMIT) this.cache.clear();
+    for (const [key, values] of fresh) this.cache.set(key, values);
+    return keys.map((key) => fresh.get(key)!);
   }
 
   /** The latent of concrete parameters (plug-in units). */
@@ -135,12 +147,12 @@ export class SemanticModel {
   }
 
   /**
-   * The words a description may name: those of high or medium confidence when the model measured
-   * confidence (a low-confidence word is a guess, and naming a preset after one says more than
-   * the data does), else every word.
+   * The words a description may name: timbre words (timbre.ts: "sad" or "fast" say nothing of how
+   * a preset sounds), of high or medium confidence when the model measured confidence (a
+   * low-confidence word is a guess, and naming a preset after one says more than the data does).
    */
   private describableWords(): WordModel[] {
-    const all = [...this.words.values()];
+    const all = [...this.words.values()].filter((word) => isTimbreWord(word.word));
     const trusted = all.filter((word) => word.confidence && word.confidence.level !== "low");
     return trusted.length > 0 ? trusted : all;
   }

@@ -20,6 +20,8 @@ import {
   isTeamOrigin,
   denormalise,
   morphKey,
+  hasLessOf,
+  lessOfSetting,
 } from "../model/index.js";
 import { teamWordInfos, withCentroids, type TeamWord } from "./teamWords.js";
 
@@ -199,26 +201,34 @@ export class ModelHost {
     );
   }
 
-  /** A morph with team words: z_flat + Σ wᵢ (c_wᵢ − z_flat), as the model mixes its own words. */
+  /** A morph with team words, mixed as the model mixes its own (negative weights: lessOf.ts). */
   private generateWithTeam(terms: { word: string; weight: number }[]): EqBand[] | undefined {
     const semantic = this.state.semantic;
     if (!semantic) return undefined;
     const key = morphKey(terms);
     const cached = this.teamDecoded.get(key);
     if (cached) return cached;
+    if (terms.some((term) => !semantic.word(term.word) && !this.teamWord(term.word)?.centroid)) return undefined;
+    const values = hasLessOf(terms)
+      ? lessOfSetting(terms, (positive) => this.decodeWithTeam(semantic, positive))
+      : this.decodeWithTeam(semantic, terms);
+    const bands = bandsOf(values);
+    if (this.teamDecoded.size > 2000) this.teamDecoded.clear();
+    this.teamDecoded.set(key, bands);
+    return bands;
+  }
+
+  /** z_flat + Σ wᵢ (c_wᵢ − z_flat) decoded, over bundled and team words (all known). */
+  private decodeWithTeam(semantic: SemanticModel, terms: readonly MorphTermInput[]): Float64Array {
     const flat = semantic.flatLatent;
     const latent = Float32Array.from(flat);
     for (const term of terms) {
       // What `morph word` alone decodes (see wordModels), so a mix with a team word agrees with it.
       const own = semantic.word(term.word);
-      const centroid = own ? (own.outputLatent ?? own.centroid) : this.teamWord(term.word)?.centroid;
-      if (!centroid) return undefined;
+      const centroid = own ? (own.outputLatent ?? own.centroid) : this.teamWord(term.word)!.centroid!;
       for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (centroid[k]! - flat[k]!);
     }
-    const bands = bandsOf(denormalise(semantic.network.decodeRows(latent, 1), semantic.bounds));
-    if (this.teamDecoded.size > 2000) this.teamDecoded.clear();
-    this.teamDecoded.set(key, bands);
-    return bands;
+    return denormalise(semantic.network.decodeRows(latent, 1), semantic.bounds);
   }
 
   /**

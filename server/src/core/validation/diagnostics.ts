@@ -49,7 +49,8 @@ export type Severity = "error" | "warning" | "information" | "hint";
 
 /** What a quick fix needs, carried on the diagnostic so the fix never re-derives it. */
 export type DiagnosticData =
-  | { fix: "replace"; replacements: string[] }
+  /** `titles`: what each replacement's quick fix says; `define`: an unknown word to define by tagging a preset. */
+  | { fix: "replace"; replacements: string[]; titles?: string[]; define?: string }
   | { fix: "clamp"; replacement: string; value: number }
   /** A morph whose bands moved since the lockfile: the locked bands, to keep them by expanding. */
   | { fix: "lock"; lockedBands: { slot: string; frequencyHz: number; gainDb: number; q: number }[]; preset: string };

@@ -3,3 +3,4 @@ export * from "./diagnostics.js";
 export * from "./presetCache.js";
 export * from "./tags.js";
 export * from "./validate.js";
+export * from "./fixes.js";

@@ -1,7 +1,7 @@
 /** Checks of a morph line: known words, usable weights, and how far the mix extrapolates. */
 import type { MorphStatement } from "../language/index.js";
 import { formatDecimal, writePlain } from "../language/index.js";
-import { FEW_EXAMPLES, type Vocabulary } from "../model/index.js";
+import { FEW_EXAMPLES, isTimbreWord, waysForward, type Vocabulary, type WayForward } from "../model/index.js";
 import { DiagnosticCode } from "./diagnostics.js";
 import type { DiagnosticSink } from "./sink.js";
 
@@ -46,21 +46,15 @@ export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: D
     weightSum += Math.abs(weight && Number.isFinite(weight.value) && weight.unit === undefined ? weight.value : 1);
     const info = vocabulary.lookup(term.word);
     if (!info) {
-      const suggestion = vocabulary.suggest(term.word);
-      const known = vocabulary
-        .topWords(6)
-        .map((entry) => entry.word)
-        .join(", ");
-      const message = suggestion
-        ? `Unknown word '${term.text}'. Did you mean '${suggestion}'?`
-        : `Unknown word '${term.text}': the model knows ${known}${vocabulary.size > 6 ? ", …" : ""}`;
-      out.add(
-        term.wordRange,
-        "error",
-        DiagnosticCode.UnknownWord,
-        message,
-        suggestion ? { fix: "replace", replacements: [suggestion] } : undefined,
-      );
+      const [way] = waysForward(term.word, vocabulary);
+      out.add(term.wordRange, "error", DiagnosticCode.UnknownWord, unknownWordMessage(term.text, way, vocabulary), {
+        fix: "replace",
+        replacements: way ? [way.replacement] : [],
+        ...(way?.means
+          ? { titles: [`Use '${way.replacement}', the nearest known word by meaning (${way.means})`] }
+          : {}),
+        define: term.word,
+      });
     } else if (info.examples < FEW_EXAMPLES) {
       out.add(
         term.wordRange,
@@ -78,4 +72,17 @@ export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: D
       `The weights add up to ${formatDecimal(weightSum, 3)} (absolute): beyond 1 the model extrapolates past its examples`,
     );
   }
+}
+
+/** "Did you mean" for a typo; the nearest word by meaning for a glossary word; else what the model knows. */
+function unknownWordMessage(text: string, way: WayForward | undefined, vocabulary: Vocabulary): string {
+  if (way?.why === "spelling") return `Unknown word '${text}'. Did you mean '${way.replacement}'?`;
+  if (way) return `Unknown word '${text}' (${way.means}): the nearest known word by meaning is '${way.replacement}'`;
+  const known = vocabulary
+    .topWords(12)
+    .map((entry) => entry.word)
+    .filter(isTimbreWord)
+    .slice(0, 6)
+    .join(", ");
+  return `Unknown word '${text}': the model knows ${known}${vocabulary.size > 6 ? ", …" : ""}`;
 }
