@@ -4,21 +4,27 @@
  * use), its peak and the pre-gain that keeps the peak at 0 dB. Exact: nothing is rounded, and
  * `readJsonExport` reads it back.
  */
-import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { CHAIN_BANDS, SLOTS, slotFacts, type BandId, type EqBand } from "../eq/index.js";
 import { analyseCurve } from "../eq/index.js";
-import { bandBiquad, type Biquad } from "../eq/index.js";
+import { bandSections, type Biquad } from "../eq/index.js";
+import type { BandType } from "../language/index.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 
 export const JSON_EXPORT_FORMAT = "eqpreset-biquads";
 export const JSON_EXPORT_VERSION = 1;
 
 export interface JsonExportBand {
-  slot: SlotId;
-  type: "lowshelf" | "bell" | "highshelf";
+  slot: BandId;
+  type: BandType;
   frequencyHz: number;
   gainDb: number;
   q: number;
+  /** A pass filter's slope (dB/oct). */
+  slopeDbPerOctave?: number;
+  /** The band's one biquad; a pass filter steeper than 12 dB/oct is the cascade in `sections`. */
   biquad: Biquad;
+  /** Every biquad the band runs as, in series (one for every band but the steeper pass filters). */
+  sections: Biquad[];
 }
 
 export interface JsonExportPreset {
@@ -41,7 +47,7 @@ export interface JsonExport {
 }
 
 const FILTER_NOTE =
-  "Each band is one biquad, run in series: y[n] = b0 x[n] + b1 x[n-1] + b2 x[n-2] - a1 y[n-1] - a2 y[n-2] (a0 = 1); then multiply by 10^(outputGainDb/20).";
+  "Each band is the biquads of its sections (one, but for pass filters steeper than 12 dB/oct), all run in series: y[n] = b0 x[n] + b1 x[n-1] + b2 x[n-2] - a1 y[n-1] - a2 y[n-2] (a0 = 1); then multiply by 10^(outputGainDb/20).";
 
 export function jsonPreset(preset: ConcretePreset): JsonExportPreset {
   const analysis = analyseCurve(preset.bands, preset.sampleRate, preset.outputGainDb);
@@ -52,14 +58,19 @@ export function jsonPreset(preset: ConcretePreset): JsonExportPreset {
     peakDb: analysis.peakDb,
     peakFrequencyHz: analysis.peakFrequencyHz,
     suggestedPreGainDb: analysis.suggestedPreGainDb,
-    bands: preset.bands.map((band) => ({
-      slot: band.slot,
-      type: SLOTS.find((slot) => slot.id === band.slot)!.bandType,
-      frequencyHz: band.frequencyHz,
-      gainDb: band.gainDb,
-      q: band.q,
-      biquad: bandBiquad(band, preset.sampleRate),
-    })),
+    bands: preset.bands.map((band) => {
+      const sections = bandSections(band, preset.sampleRate);
+      return {
+        slot: band.slot,
+        type: slotFacts(band.slot).bandType,
+        frequencyHz: band.frequencyHz,
+        gainDb: band.gainDb,
+        q: band.q,
+        ...(band.slopeDbPerOctave !== undefined ? { slopeDbPerOctave: band.slopeDbPerOctave } : {}),
+        biquad: sections[0]!,
+        sections,
+      };
+    }),
   };
 }
 
@@ -78,6 +89,8 @@ export function exportJson(presets: readonly ConcretePreset[], context: ExportCo
 export function exportJsonPreset(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
   return { format: "json", preset, text: exportJson([preset], context), warnings: [] };
 }
+
+const KNOWN_BANDS = new Set<string>([...SLOTS, ...CHAIN_BANDS].map((slot) => slot.id));
 
 export class JsonExportError extends Error {
   override name = "JsonExportError";
@@ -104,13 +117,16 @@ export function readJsonExport(text: string): ConcretePreset[] {
     };
     if (!Array.isArray(preset.bands)) throw new JsonExportError(`${where}.bands is not a list`);
     const bands = preset.bands.map((band, bandIndex): EqBand => {
-      if (!SLOTS.some((slot) => slot.id === band.slot))
-        throw new JsonExportError(`${where}.bands[${bandIndex}].slot is not a SAFE slot`);
+      if (!KNOWN_BANDS.has(band.slot))
+        throw new JsonExportError(`${where}.bands[${bandIndex}].slot is not a band the language has`);
       return {
         slot: band.slot,
         frequencyHz: number(band.frequencyHz, `bands[${bandIndex}].frequencyHz`),
         gainDb: number(band.gainDb, `bands[${bandIndex}].gainDb`),
         q: number(band.q, `bands[${bandIndex}].q`),
+        ...(band.slopeDbPerOctave !== undefined
+          ? { slopeDbPerOctave: number(band.slopeDbPerOctave, `bands[${bandIndex}].slopeDbPerOctave`) }
+          : {}),
       };
     });
     return {
