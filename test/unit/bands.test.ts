@@ -11,10 +11,11 @@ describe("band facts", () => {
     assert.equal(musicalNote(0), undefined);
   });
 
-  it("fills bell slots in order and stops after three", () => {
+  it("fills bell slots in order, then adds bells (any number since issue 20)", () => {
     assert.equal(slotFor("bell", 0)!.id, "bell1");
     assert.equal(slotFor("bell", 2)!.id, "bell3");
-    assert.equal(slotFor("bell", 3), undefined);
+    assert.equal(slotFor("bell", 3)!.id, "bell");
+    assert.equal(slotFor("highpass", 7)!.id, "highpass");
     assert.equal(slotFor("lowshelf", 1), undefined);
   });
 });

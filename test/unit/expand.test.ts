@@ -8,6 +8,8 @@ import {
   applyReplacements,
   effectiveBands,
   expansionEdits,
+  logFrequencies,
+  responseDb,
   parsePresetDocument,
   resolvePresets,
   roundBand,
@@ -39,9 +41,10 @@ describe("expanding a morph into bands", () => {
     assert.match(expanded, /^ {2}# morph warm 0\.5\n {2}lowshelf 120Hz \+2dB\n {2}bell 300Hz \+3dB q 1\n/m);
   });
 
+  // `bell1`: since issue 20 a plain bell adds to the morph's bands, and `bellN` replaces Bell N.
   it("keeps an explicit bell after the morph in its slot (Bell 1), writing the generated bells after it", () => {
     const { expanded, before, after } = expand(
-      'preset "A" {\n  morph warm\n  bell 1kHz +3dB q 2 # the presence lift\n  highshelf 9kHz +1dB\n}\n',
+      'preset "A" {\n  morph warm\n  bell1 1kHz +3dB q 2 # the presence lift\n  highshelf 9kHz +1dB\n}\n',
     );
     assert.deepEqual(after, before, expanded);
     assert.deepEqual(
@@ -52,19 +55,29 @@ describe("expanding a morph into bands", () => {
         ["bell3", 4000],
       ],
     );
-    assert.match(expanded, /bell 1kHz \+3dB q 2 # the presence lift\n {2}bell 1\.2kHz -1dB q 0\.8\n/);
+    assert.match(expanded, /bell1 1kHz \+3dB q 2 # the presence lift\n {2}bell 1\.2kHz -1dB q 0\.8\n/);
   });
 
   it("keeps two explicit bells before the morph in slots 1 and 2", () => {
-    const { before, after } = expand("bell 200Hz +1dB\nbell 2kHz -2dB\nmorph bright 0.7\n");
+    const { before, after } = expand("bell1 200Hz +1dB\nbell2 2kHz -2dB\nmorph bright 0.7\n");
     assert.deepEqual(after, before);
+  });
+
+  it("keeps an added bell and the filters around the five bands, which still sound the same", () => {
+    const text = 'preset "A" {\n  highpass 80Hz 24dB/oct\n  morph warm\n  bell 3kHz +3dB q 2\n  notch 50Hz\n}\n';
+    const { expanded, before, after } = expand(text);
+    assert.equal(before.length, 8, "five generated bands, the added bell and two filters");
+    const curve = (bands: EqBand[]) => Array.from(responseDb(bands, logFrequencies(64), 48000));
+    const [a, b] = [curve(before), curve(after)];
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-9, expanded);
+    assert.match(expanded, /highpass 80Hz 24dB\/oct/);
   });
 
   it("keeps Windows line endings in the text it carries over", () => {
     const { expanded, before, after } = expand(
-      'preset "A" {\r\n  morph warm\r\n  # between\r\n  bell 1kHz +3dB\r\n}\r\n',
+      'preset "A" {\r\n  morph warm\r\n  # between\r\n  bell1 1kHz +3dB\r\n}\r\n',
     );
     assert.deepEqual(after, before);
-    assert.match(expanded, /\r\n {2}# between\r\n {2}bell 1kHz \+3dB\n {2}bell 1\.2kHz/);
+    assert.match(expanded, /\r\n {2}# between\r\n {2}bell1 1kHz \+3dB\n {2}bell 1\.2kHz/);
   });
 });

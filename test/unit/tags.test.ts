@@ -59,7 +59,7 @@ describe("language facts", () => {
   it("the TextMate grammar colours every keyword of the one keyword list", () => {
     const grammar = readFileSync("syntaxes/eqpreset.tmLanguage.json", "utf8");
     const matched = new Set(
-      [...grammar.matchAll(/\\\\b\(([a-z|]+)\)\\\\b|\\\\b([a-z]+)\\\\b/g)].flatMap((m) =>
+      [...grammar.matchAll(/\\\\b\(([a-z0-9|]+)\)\\\\b|\\\\b([a-z]+)\\\\b/g)].flatMap((m) =>
         (m[1] ?? m[2] ?? "").split("|"),
       ),
     );

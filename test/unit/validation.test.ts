@@ -86,6 +86,36 @@ const cases: Case[] = [
     negative: "bell 1kHz +2dB",
   },
   {
+    code: DiagnosticCode.FilterQIgnored,
+    severity: "warning",
+    positive: "highpass 80Hz 24dB/oct «q 2»",
+    negative: "highpass 80Hz 12dB/oct q 2",
+  },
+  {
+    code: DiagnosticCode.FilterGain,
+    severity: "error",
+    positive: "lowpass 4kHz «-3dB»",
+    negative: "lowpass 4kHz 24dB/oct",
+  },
+  {
+    code: DiagnosticCode.SlopeInvalid,
+    severity: "error",
+    positive: "highpass 80Hz «30dB/oct»",
+    negative: "highpass 80Hz 36dB/oct",
+  },
+  {
+    code: DiagnosticCode.BellAdds,
+    severity: "information",
+    positive: "morph warm\n«bell» 3kHz +3dB q 2",
+    negative: "morph warm\nbell1 3kHz +3dB q 2",
+  },
+  {
+    code: DiagnosticCode.FrequencyAboveNyquist,
+    severity: "error",
+    positive: "samplerate 16kHz\nlowpass «9kHz»",
+    negative: "samplerate 16kHz\nlowpass 7kHz",
+  },
+  {
     code: DiagnosticCode.ShelfQ,
     severity: "warning",
     positive: "lowshelf 100Hz +2dB «q 2»",
@@ -216,8 +246,9 @@ const cases: Case[] = [
   {
     code: DiagnosticCode.TooManyBands,
     severity: "error",
-    positive: "bell 100Hz +1dB\nbell 1kHz +1dB\nbell 5kHz +1dB\n«bell» 8kHz +1dB",
-    negative: "bell 100Hz +1dB\nbell 1kHz +1dB\nbell 5kHz +1dB",
+    // Any number of bells: only a second `bellN` of one slot has no band left.
+    positive: "bell2 100Hz +1dB\nbell 1kHz +1dB\n«bell2» 5kHz +1dB",
+    negative: "bell 100Hz +1dB\nbell 1kHz +1dB\nbell 5kHz +1dB\nbell 8kHz +1dB",
   },
   {
     code: DiagnosticCode.TooManyBands,

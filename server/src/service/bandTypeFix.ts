@@ -28,7 +28,14 @@ const FREQUENCY_CODES: readonly string[] = [
 /** A third of an octave: as far as a clamp may move a frequency and still be the same sound. */
 const SAME_REGION_OCTAVES = 1 / 3;
 
-const TYPE_NAMES: Record<BandType, string> = { lowshelf: "a low shelf", bell: "a bell", highshelf: "a high shelf" };
+const TYPE_NAMES: Record<BandType, string> = {
+  lowshelf: "a low shelf",
+  bell: "a bell",
+  highshelf: "a high shelf",
+  highpass: "a high-pass",
+  lowpass: "a low-pass",
+  notch: "a notch",
+};
 
 /** Whether clamping `from` to `to` keeps the frequency in its region of the spectrum. */
 export function clampKeepsRegion(from: number, to: number): boolean {
@@ -54,6 +61,9 @@ function belongingType(bandType: BandType, hz: number): BandType | undefined {
     case "highshelf":
       if (hz >= highShelf.min) return undefined;
       return hz < bellMin ? "lowshelf" : "bell";
+    default:
+      // A filter's range is the audible range: no other type suits a frequency better.
+      return undefined;
   }
 }
 

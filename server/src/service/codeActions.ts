@@ -106,12 +106,18 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
     case DiagnosticCode.UnknownStatement:
     case DiagnosticCode.MissingUnit:
     case DiagnosticCode.WrongUnit:
+    case DiagnosticCode.SlopeInvalid:
+    case DiagnosticCode.BellAdds:
       if (data.fix !== "replace") return [];
       return data.replacements.map((replacement, index) =>
         action(data.titles?.[index] ?? `Replace '${current}' with '${replacement}'`, replacement, index === 0),
       );
     case DiagnosticCode.ShelfQ:
       return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];
+    case DiagnosticCode.FilterQIgnored:
+      return [action("Remove the q (Butterworth sections have their own Qs)", "", true)];
+    case DiagnosticCode.FilterGain:
+      return [action("Remove the gain (a filter has none)", "", true)];
     default: {
       if (data.fix !== "clamp") return [];
       // Another band type first when the value belongs to one; a clamp that moves a frequency to

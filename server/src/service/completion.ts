@@ -13,6 +13,7 @@ import {
 } from "vscode-languageserver";
 import {
   BAND_TYPE_INFO,
+  PASS_SLOPES,
   containsPosition,
   isBefore,
   isTimbreWord,
@@ -35,6 +36,18 @@ const KEYWORD_HELP: Record<Exclude<Keyword, "q">, KeywordHelp> = {
   lowshelf: { detail: BAND_TYPE_INFO.lowshelf.description, snippet: "lowshelf ${1:120Hz} ${2:+0dB}" },
   bell: { detail: BAND_TYPE_INFO.bell.description, snippet: "bell ${1:1kHz} ${2:+0dB} q ${3:1}" },
   highshelf: { detail: BAND_TYPE_INFO.highshelf.description, snippet: "highshelf ${1:8kHz} ${2:+0dB}" },
+  highpass: {
+    detail: `${BAND_TYPE_INFO.highpass.description} Slope 6–48 dB/oct (12 by default, Butterworth).`,
+    snippet: "highpass ${1:80Hz} ${2|12dB/oct,6dB/oct,18dB/oct,24dB/oct,36dB/oct,48dB/oct|}",
+  },
+  lowpass: {
+    detail: `${BAND_TYPE_INFO.lowpass.description} Slope 6–48 dB/oct (12 by default, Butterworth).`,
+    snippet: "lowpass ${1:8kHz} ${2|12dB/oct,6dB/oct,18dB/oct,24dB/oct,36dB/oct,48dB/oct|}",
+  },
+  notch: { detail: BAND_TYPE_INFO.notch.description, snippet: "notch ${1:50Hz} q ${2:30}" },
+  bell1: { detail: "A bell that replaces the morph's generated Bell 1", snippet: "bell1 ${1:1kHz} ${2:+0dB} q ${3:1}" },
+  bell2: { detail: "A bell that replaces the morph's generated Bell 2", snippet: "bell2 ${1:1kHz} ${2:+0dB} q ${3:1}" },
+  bell3: { detail: "A bell that replaces the morph's generated Bell 3", snippet: "bell3 ${1:1kHz} ${2:+0dB} q ${3:1}" },
   samplerate: {
     detail: "The sample rate for Nyquist checks and exports",
     snippet: "samplerate ${1|48kHz,44.1kHz,96kHz|}",
@@ -51,6 +64,7 @@ const UNITS: { label: string; detail: string }[] = [
   { label: "Hz", detail: "hertz: a frequency" },
   { label: "kHz", detail: "kilohertz: a frequency ×1000" },
   { label: "dB", detail: "decibels: a gain" },
+  { label: "dB/oct", detail: "decibels per octave: a high- or low-pass filter's slope (6, 12, 18, 24, 36, 48)" },
 ];
 
 export class CompletionProvider {
@@ -73,6 +87,9 @@ export class CompletionProvider {
       if (first === "gain") return units(["dB"], number);
       const previous = words[words.length - 2]?.toLowerCase();
       if (previous === "q") return [];
+      // A pass filter takes a frequency and a slope; a notch only a frequency.
+      if (first === "highpass" || first === "lowpass") return units(["Hz", "kHz", "dB/oct"], number);
+      if (first === "notch") return units(["Hz", "kHz"], number);
       return units(["Hz", "kHz", "dB"], number);
     }
     if (typingFirstWord) return this.keywords(isTopLevel(parsed, position));
@@ -81,17 +98,14 @@ export class CompletionProvider {
       case "tags":
         return this.words(lineText, position);
       case "bell":
-        return words.some((word) => word.toLowerCase() === "q")
-          ? []
-          : [
-              {
-                label: "q",
-                kind: CompletionItemKind.Keyword,
-                detail: "The bell's Q (0.1–10): higher is narrower",
-                insertText: "q ${1:1}",
-                insertTextFormat: InsertTextFormat.Snippet,
-              },
-            ];
+      case "bell1":
+      case "bell2":
+      case "bell3":
+      case "notch":
+        return words.some((word) => word.toLowerCase() === "q") ? [] : [qItem(first === "notch" ? "notch" : "bell")];
+      case "highpass":
+      case "lowpass":
+        return passFilterItems(words);
       case "samplerate":
         return ["44.1kHz", "48kHz", "96kHz"].map((label) => ({ label, kind: CompletionItemKind.Value }));
       default:
@@ -198,6 +212,39 @@ function wordAt(line: string, character: number): { start: number; text: string 
  * the items by that word: a plain `kHz` would not match `2` and the list would say "No suggestions".
  * So the item replaces the number with number + unit, and is filtered by that text.
  */
+function qItem(what: "bell" | "notch" | "filter"): CompletionItem {
+  const detail =
+    what === "notch"
+      ? "The notch's Q (0.1–100, 30 by default): higher is narrower"
+      : what === "filter"
+        ? "The filter's Q at 12 dB/oct (0.71, Butterworth, by default): above it, a resonant peak at the corner"
+        : "The bell's Q (0.1–10): higher is narrower";
+  return {
+    label: "q",
+    kind: CompletionItemKind.Keyword,
+    detail,
+    insertText: "q ${1:1}",
+    insertTextFormat: InsertTextFormat.Snippet,
+  };
+}
+
+/** After a pass filter's frequency: its slopes, and `q` (at 12 dB/oct only). */
+function passFilterItems(words: readonly string[]): CompletionItem[] {
+  const written = words.map((word) => word.toLowerCase());
+  if (written.includes("q")) return [];
+  const hasSlope = written.some((word) => word.endsWith("db/oct"));
+  const slopes = hasSlope
+    ? []
+    : PASS_SLOPES.map((slope, index) => ({
+        label: `${slope}dB/oct`,
+        kind: CompletionItemKind.Value,
+        detail: `${slope / 6}${slope === 6 ? "st" : slope === 12 ? "nd" : slope === 18 ? "rd" : "th"}-order Butterworth`,
+        sortText: String(index),
+      }));
+  const slope = written.find((word) => word.endsWith("db/oct"));
+  return slope === undefined || slope === "12db/oct" ? [...slopes, qItem("filter")] : slopes;
+}
+
 function units(labels: string[], number: TypedNumber | undefined): CompletionItem[] {
   return UNITS.filter((unit) => labels.includes(unit.label)).map((unit, index) => {
     const item: CompletionItem = {

@@ -13,7 +13,6 @@ import {
   displayQ,
   formatDecimal,
   effectiveBands,
-  explicitSlots,
   locate,
   logFrequencies,
   markdownText,
@@ -25,8 +24,11 @@ import {
   type EqBand,
   type Located,
   type ResolvedPreset,
-  type SlotId,
+  type BandId,
+  hasGain,
+  isSafeSlot,
 } from "../core/index.js";
+import { bandRole, filterRows } from "./bandRole.js";
 import { drawableBands } from "../core/eq/index.js";
 import { formatDescription, type WordInfo, type WordSource } from "../core/model/index.js";
 import type { ParsedDocument } from "./documentStore.js";
@@ -69,20 +71,25 @@ export class HoverProvider {
         const slot = found.resolved?.slot;
         const info = BAND_TYPE_INFO[found.band.bandType];
         if (!slot)
-          return `**${info.label}** — no band left: the SAFE EQ has ${found.band.bandType === "bell" ? "three bells" : `one ${found.band.bandType}`}.`;
-        const rows = [
-          "| | value | SAFE range |",
-          "|---|---|---|",
-          `| frequency | ${found.resolved?.frequencyHz !== undefined ? frequencyWithNote(found.resolved.frequencyHz) : "—"} | ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)} |`,
-          `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
-          slot.hasQ
-            ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
-            : `| Q | ${SHELF_Q} (fixed) | — |`,
-        ];
+          return `**${info.label}** — no band left: the SAFE EQ has ${found.band.replacesBell > 0 ? `one Bell ${found.band.replacesBell}` : `one ${found.band.bandType}`}.`;
+        const role = found.resolved && bandRole(found.preset, found.resolved);
+        const rows =
+          found.resolved && !hasGain(slot.id)
+            ? filterRows(found.resolved, found.preset.sampleRate)
+            : [
+                "| | value | SAFE range |",
+                "|---|---|---|",
+                `| frequency | ${found.resolved?.frequencyHz !== undefined ? frequencyWithNote(found.resolved.frequencyHz) : "—"} | ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)} |`,
+                `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
+                slot.hasQ
+                  ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
+                  : `| Q | ${SHELF_Q} (fixed) | — |`,
+              ];
         const picture = this.picture(found.preset, slot.id);
         return [
           picture.image,
           `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` — ${picture.numbers}` : ""}`,
+          role ? `This line ${role}.` : undefined,
           rows.join("\n"),
           slot.description,
           ...picture.notes,
@@ -148,10 +155,16 @@ export class HoverProvider {
           : "The model's network could not be loaded: no bands.";
       return [heading, explanation, why].join("\n\n");
     }
-    const explicit = explicitSlots(preset);
-    const rows = generated.map((band) =>
-      bandRow(band, explicit.has(band.slot) ? " (replaced by the explicit band)" : ""),
-    );
+    const replacing = (band: EqBand) => preset.bands.find((explicit) => explicit.slot.id === band.slot);
+    const rows = generated.map((band) => {
+      const line = replacing(band)?.statement.range.start.line;
+      return bandRow(band, line !== undefined ? ` (replaced by line ${line + 1})` : "");
+    });
+    const added = preset.bands.filter((band) => !isSafeSlot(band.slot.id));
+    if (added.length > 0)
+      rows.push(
+        `| + ${added.map((band) => `${band.slot.label} (line ${band.statement.range.start.line + 1})`).join(", ")} | added | | |`,
+      );
     const bands = effectiveBands(preset, generated);
     const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
     const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
@@ -167,7 +180,7 @@ export class HoverProvider {
    * the URI free of spaces and brackets that would end the markdown link. The image comes first in
    * every hover because VS Code clips hovers at about 250 px: below a table it would be out of sight.
    */
-  private picture(preset: ResolvedPreset, highlight?: SlotId, notePending = true): HoverPicture {
+  private picture(preset: ResolvedPreset, highlight?: BandId, notePending = true): HoverPicture {
     const curve = presetCurve(preset, this.services);
     if (curve.pending) return { notes: notePending && curve.message ? [`_${curve.message}_`] : [] };
     const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {

@@ -17,6 +17,8 @@ import {
   type EqBand,
   type ResolvedPreset,
   type SlotId,
+  type BandId,
+  isSafeSlot,
 } from "../core/index.js";
 import { filterKindOf } from "../core/eq/index.js";
 import { renderCurve, type RenderedCurve } from "../core/eq/index.js";
@@ -80,7 +82,7 @@ export class CurveRenderer {
     bands: readonly EqBand[],
     sampleRate: number,
     outputGainDb: number,
-    options: { highlight?: SlotId; title?: string } = {},
+    options: { highlight?: BandId; title?: string } = {},
   ): RenderedCurve {
     const key = JSON.stringify([bands, sampleRate, outputGainDb, options.highlight ?? null, options.title ?? null]);
     const cached = this.cache.get(key);
@@ -134,13 +136,16 @@ export class PreviewProvider {
       range: preset.range,
       sampleRate: preset.sampleRate,
       outputGainDb: preset.outputGainDb,
-      bands: rendered.bands.map((band) => ({
-        slot: band.slot,
-        type: filterKindOf(band.slot),
-        frequencyHz: band.frequencyHz,
-        gainDb: band.gainDb,
-        q: band.q,
-      })),
+      // The panel's handles and audio chain hold SAFE's five slots; the filters around them are in the curve.
+      bands: rendered.bands
+        .filter((band) => isSafeSlot(band.slot))
+        .map((band) => ({
+          slot: band.slot as SlotId,
+          type: filterKindOf(band.slot),
+          frequencyHz: band.frequencyHz,
+          gainDb: band.gainDb,
+          q: band.q,
+        })),
       frequencies: Array.from(frequencies),
       responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
       peakDb: rendered.analysis.peakDb,
@@ -156,5 +161,5 @@ export class PreviewProvider {
 /** Slots a morph's generated bands fill: those the preset does not set explicitly. */
 export function generatedSlotsShown(preset: ResolvedPreset, generated: readonly EqBand[]): EqBand[] {
   const explicit = explicitSlots(preset);
-  return generated.filter((band) => !explicit.has(band.slot));
+  return generated.filter((band) => !explicit.has(band.slot as SlotId));
 }

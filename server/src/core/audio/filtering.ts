@@ -4,12 +4,14 @@
  * here: the CLI reads and writes the WAV, this only turns samples into samples.
  */
 import type { EqBand } from "../eq/index.js";
-import { bandBiquad, type Biquad } from "../eq/index.js";
+import { bandSections, hasGain, type Biquad } from "../eq/index.js";
 import { BiquadRunner } from "./biquadRunner.js";
 
 /** The biquads of a preset's bands at a sample rate; bands with 0 dB gain do nothing and are skipped. */
 export function presetBiquads(bands: readonly EqBand[], sampleRate: number): Biquad[] {
-  return bands.filter((band) => band.gainDb !== 0).map((band) => bandBiquad(band, sampleRate));
+  return bands
+    .filter((band) => band.gainDb !== 0 || !hasGain(band.slot))
+    .flatMap((band) => bandSections(band, sampleRate));
 }
 
 export function dbToGain(db: number): number {

@@ -4,15 +4,22 @@
  */
 import { sectionPower } from "../../../../runtime/src/coefficients.js";
 import type { Biquad } from "../../../../runtime/src/types.js";
-import { SHELF_Q, type EqBand, type SlotId } from "./bands.js";
+import { SHELF_Q, type BandId, type EqBand } from "./bands.js";
+import { isPassFilter, passSections, secondOrderSection } from "./filters.js";
 
 /** Coefficients normalised so that a0 = 1: the runtime package's shape, which the exports write. */
 export type { Biquad };
 
 export type FilterKind = "lowshelf" | "peaking" | "highshelf";
 
-export function filterKindOf(slot: SlotId): FilterKind {
+/** The cookbook filter of a gain-bearing band (shelves and bells; the pass filters and notches are in filters.ts). */
+export function filterKindOf(slot: BandId): FilterKind {
   return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
+}
+
+/** Whether a band changes the sound at 0 dB gain: a pass filter or notch always does, a shelf or bell does not. */
+export function hasGain(slot: BandId): boolean {
+  return !isPassFilter(slot) && slot !== "notch";
 }
 
 export function biquad(kind: FilterKind, frequencyHz: number, gainDb: number, q: number, sampleRate: number): Biquad {
@@ -49,6 +56,14 @@ export function biquad(kind: FilterKind, frequencyHz: number, gainDb: number, q:
   return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 };
 }
 
+/** The biquads a band runs as, in series: one for a shelf, bell or notch, a cascade for a pass filter. */
+export function bandSections(band: EqBand, sampleRate: number): Biquad[] {
+  if (isPassFilter(band.slot)) return passSections(band.slot, band, sampleRate);
+  if (band.slot === "notch") return [secondOrderSection("notch", band.frequencyHz, band.q, sampleRate)];
+  return [bandBiquad(band, sampleRate)];
+}
+
+/** The one biquad of a shelf or bell. */
 export function bandBiquad(band: EqBand, sampleRate: number): Biquad {
   const kind = filterKindOf(band.slot);
   return biquad(kind, band.frequencyHz, band.gainDb, kind === "peaking" ? band.q : SHELF_Q, sampleRate);
@@ -76,9 +91,9 @@ export function responseDb(
 ): Float64Array {
   const out = new Float64Array(frequencies.length).fill(outputGainDb);
   for (const band of bands) {
-    if (band.gainDb === 0) continue;
-    const filter = bandBiquad(band, sampleRate);
-    for (let i = 0; i < frequencies.length; i++) out[i]! += biquadMagnitudeDb(filter, frequencies[i]!, sampleRate);
+    if (band.gainDb === 0 && hasGain(band.slot)) continue;
+    for (const filter of bandSections(band, sampleRate))
+      for (let i = 0; i < frequencies.length; i++) out[i]! += biquadMagnitudeDb(filter, frequencies[i]!, sampleRate);
   }
   return out;
 }

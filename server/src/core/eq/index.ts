@@ -2,4 +2,5 @@
 export * from "./analysis.js";
 export * from "./bands.js";
 export * from "./biquad.js";
+export * from "./filters.js";
 export * from "./svg.js";

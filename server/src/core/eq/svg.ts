@@ -4,7 +4,8 @@
  * carries its own background so that it reads on light and dark editor themes alike, and nothing
  * external (no fonts, no links), so that it works as a `data:` image.
  */
-import { ABSURD_GAIN_DB, SLOTS, type EqBand, type SlotId } from "./bands.js";
+import { ABSURD_GAIN_DB, slotFacts, type BandId, type EqBand } from "./bands.js";
+import { isPassFilter } from "./filters.js";
 import { analyseCurve, type CurveAnalysis } from "./analysis.js";
 import { sourceText } from "../language/index.js";
 
@@ -12,7 +13,7 @@ export interface CurveSvgOptions {
   width?: number;
   height?: number;
   /** The band whose marker stands out (the band under the cursor). */
-  highlight?: SlotId;
+  highlight?: BandId;
   /** Accessible title, for example the preset's name. */
   title?: string;
   /** Points of the drawn curve; the analysis is reduced to about this many. */
@@ -190,11 +191,11 @@ export function curveSvg(
     (a, b) => Number(a.slot === options.highlight) - Number(b.slot === options.highlight),
   );
   for (const band of ordered) {
-    const slot = SLOTS.find((candidate) => candidate.id === band.slot);
-    if (!slot) continue;
+    const slot = slotFacts(band.slot);
     const highlighted = band.slot === options.highlight;
     const cx = x(band.frequencyHz);
-    const cy = y(band.gainDb);
+    // A pass filter's marker sits at its corner, 3 dB down; a notch's at its frequency on the 0 dB line.
+    const cy = y(isPassFilter(band.slot) ? -3 : band.gainDb);
     const textY = band.gainDb >= 0 ? Math.max(9, cy - 6) : Math.min(height - 2, cy + 12);
     parts.push(
       `<g class="band-marker${highlighted ? " highlight" : ""}" data-slot="${band.slot}">` +

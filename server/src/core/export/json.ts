@@ -4,8 +4,8 @@
  * any engine need them to compute exact coefficients at their own rate; coefficients (the RBJ
  * biquads of `eq/biquad.ts`, the ones the editor and `eqp apply` run) only at the rates asked for.
  */
-import { bandBiquad, filterKindOf, SHELF_Q, type Biquad } from "../eq/index.js";
-import type { Filter, Preset, PresetDocument } from "../../../../runtime/src/types.js";
+import { bandSections, filterKindOf, isPassFilter, SHELF_Q, type Biquad } from "../eq/index.js";
+import type { Filter, PassSlope, Preset, PresetDocument } from "../../../../runtime/src/types.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 
 export const PRESET_SCHEMA_VERSION = 1;
@@ -27,14 +27,26 @@ export interface JsonExportOptions {
 }
 
 export function documentFilters(preset: ConcretePreset): Filter[] {
-  return preset.bands.map((band) => {
+  return preset.bands.map((band): Filter => {
+    if (isPassFilter(band.slot)) {
+      const slopeDbPerOct = (band.slopeDbPerOctave ?? 12) as PassSlope;
+      return {
+        type: band.slot,
+        frequencyHz: band.frequencyHz,
+        slopeDbPerOct,
+        ...(slopeDbPerOct === 12 ? { q: band.q } : {}),
+      };
+    }
+    if (band.slot === "notch") return { type: "notch", frequencyHz: band.frequencyHz, q: band.q };
     const type = filterKindOf(band.slot);
     return { type, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: type === "peaking" ? band.q : SHELF_Q };
   });
 }
 
 function coefficientsAt(preset: ConcretePreset, rates: readonly number[]): Record<string, Biquad[]> {
-  return Object.fromEntries(rates.map((rate) => [String(rate), preset.bands.map((band) => bandBiquad(band, rate))]));
+  return Object.fromEntries(
+    rates.map((rate) => [String(rate), preset.bands.flatMap((band) => bandSections(band, rate))]),
+  );
 }
 
 export function documentPreset(preset: DocumentPreset, options: JsonExportOptions = {}): Preset {

@@ -3,7 +3,7 @@
  * bands), the file it produces, and the warnings it raises where the target cannot express the
  * preset, each with the size of the error in dB.
  */
-import type { EqBand, SlotId } from "../eq/index.js";
+import type { BandId, EqBand } from "../eq/index.js";
 
 export const EXPORT_FORMATS = ["json", "apo", "easyeffects", "webaudio", "fmod", "wwise"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -34,7 +34,7 @@ export interface ExportWarning {
   /** The preset's name, undefined for the unnamed preset. */
   preset: string | undefined;
   /** The band concerned; undefined for the output gain or the preset as a whole. */
-  slot?: SlotId;
+  slot?: BandId;
   severity: ExportSeverity;
   message: string;
   /** The largest difference between the target's response and the preset's, on a log grid. */

@@ -6,7 +6,7 @@
  * of their own. A line APO would skip (a Q of 0) is skipped here too, with a warning, and the rest
  * of the file is imported.
  */
-import { biquad, biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, type Biquad } from "../eq/index.js";
+import { biquad, biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, secondOrderSection } from "../eq/index.js";
 import type { TargetFilter } from "../export/index.js";
 import { displayFrequency, formatDecimal } from "../language/index.js";
 import { APO_FILTER_KINDS, type ApoFilterLine } from "./apoParser.js";
@@ -159,28 +159,6 @@ export function readFilter(line: ApoFilterLine): FilterReading {
   return { candidate, run, ...(note ? { note } : {}) };
 }
 
-/** Cookbook coefficients of the types SAFE has no band for (gain plays no part in them). */
-function passBiquad(
-  kind: Exclude<RunKind, TargetFilter["kind"]>,
-  frequencyHz: number,
-  q: number,
-  sampleRate: number,
-): Biquad {
-  const w0 = (2 * Math.PI * frequencyHz) / sampleRate;
-  const cos = Math.cos(w0);
-  const alpha = Math.sin(w0) / (2 * q);
-  const numerators: Record<typeof kind, [number, number, number]> = {
-    lowpass: [(1 - cos) / 2, 1 - cos, (1 - cos) / 2],
-    highpass: [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2],
-    bandpass: [alpha, 0, -alpha],
-    notch: [1, -2 * cos, 1],
-    allpass: [1 - alpha, -2 * cos, 1 + alpha],
-  };
-  const [b0, b1, b2] = numerators[kind];
-  const a0 = 1 + alpha;
-  return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
-}
-
 /** The response in dB of what APO runs, preamp included; filters at or above Nyquist are left out, as they cannot run. */
 export function runResponseDb(
   filters: readonly RunFilter[],
@@ -203,7 +181,7 @@ export function runResponseDb(
     const coefficients =
       filter.kind === "peaking" || filter.kind === "lowshelf" || filter.kind === "highshelf"
         ? biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate)
-        : passBiquad(filter.kind, filter.frequencyHz, filter.q, sampleRate);
+        : secondOrderSection(filter.kind, filter.frequencyHz, filter.q, sampleRate);
     for (let i = 0; i < frequencies.length; i++)
       out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
   }

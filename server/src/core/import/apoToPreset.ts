@@ -11,7 +11,15 @@
  * imported (apoChains.ts). Values are kept to 0.01 Hz, 0.01 dB and 0.001 of Q, the precision
  * `eqp export --format apo` writes, so that import → export → import gives the same file.
  */
-import { ABSURD_GAIN_DB, AUDIBLE_RANGE, DEFAULT_SAMPLE_RATE, SHELF_Q, type EqBand, type SlotId } from "../eq/index.js";
+import {
+  ABSURD_GAIN_DB,
+  AUDIBLE_RANGE,
+  DEFAULT_SAMPLE_RATE,
+  SHELF_Q,
+  type BandId,
+  type EqBand,
+  type SlotId,
+} from "../eq/index.js";
 import {
   AUDIBLE_ERROR_DB,
   comparisonGrid,
@@ -203,7 +211,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     );
 
   let bands: EqBand[] = [];
-  const notes = new Map<SlotId, string>();
+  const notes = new Map<BandId, string>();
   for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
     const candidate = slotted.get(slot);
     if (!candidate) continue;

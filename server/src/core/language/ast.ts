@@ -10,7 +10,7 @@ export interface Range {
   readonly end: Position;
 }
 
-export type Unit = "Hz" | "kHz" | "dB" | undefined;
+export type Unit = "Hz" | "kHz" | "dB" | "dB/oct" | undefined;
 
 /** A number as written, with its unit, and its value in the unit's base (Hz or dB). */
 export interface Quantity {
@@ -42,10 +42,11 @@ export interface MorphStatement {
   range: Range;
 }
 
-export type BandType = "lowshelf" | "bell" | "highshelf";
+/** SAFE's band types, then the filters around them (high-pass, low-pass, notch). */
+export type BandType = "lowshelf" | "bell" | "highshelf" | "highpass" | "lowpass" | "notch";
 
-/** What a band's parameter stands for: its first frequency, gain or Q value. */
-export type BandSlot = "frequency" | "gain" | "q";
+/** What a band's parameter stands for: its first frequency, gain, Q or slope (dB/oct) value. */
+export type BandSlot = "frequency" | "gain" | "q" | "slope";
 
 /** One argument of a band line: a quantity, or `q` with its value. */
 export type BandParameter =
@@ -64,12 +65,16 @@ export interface BandStatement {
   readonly gain?: Quantity;
   /** The first `q` value among the parameters. */
   readonly q?: Quantity;
+  /** The first slope (dB/oct) among the parameters. */
+  readonly slope?: Quantity;
+  /** For `bell1`…`bell3`: which generated bell (1–3) the line replaces; 0 for every other band. */
+  readonly replacesBell: number;
   readonly range: Range;
-  /** Which of frequency, gain and q the parameter at `index` is, if any. */
+  /** Which of frequency, gain, q and slope the parameter at `index` is, if any. */
   slotOf(index: number): BandSlot | undefined;
-  /** Whether the band has a frequency, gain or q (without making the quantity's node). */
+  /** Whether the band has a frequency, gain, q or slope (without making the quantity's node). */
   hasSlot(slot: BandSlot): boolean;
-  /** The slot's value (`frequency`, `gain` or `q` .value) without making the quantity's node. */
+  /** The slot's value (`frequency`, `gain`, `q` or `slope` .value) without making the quantity's node. */
   slotValue(slot: BandSlot): number | undefined;
 }
 

@@ -191,9 +191,9 @@ export class TreeBuilder {
     this.parts.add({ kind: "morphTerm", text, word: text.toLowerCase(), wordRange: headRange, weight: value, range });
   }
 
-  beginBand(keyword: IToken, bandType: BandType): void {
+  beginBand(keyword: IToken, bandType: BandType, replacesBell = 0): void {
     this.begin(undefined, keyword);
-    if (hasPosition(keyword)) this.band = new BandDraft(this.table, bandType, keyword);
+    if (hasPosition(keyword)) this.band = new BandDraft(this.table, bandType, keyword, replacesBell);
   }
 
   bandValue(token: IToken): void {

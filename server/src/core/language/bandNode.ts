@@ -33,10 +33,10 @@ const ROW = 11;
 const VALUE_ROW = 0;
 const Q_ROW = 1;
 
-const UNITS: readonly Unit[] = [undefined, "Hz", "kHz", "dB"];
+const UNITS: readonly Unit[] = [undefined, "Hz", "kHz", "dB", "dB/oct"];
 
 function unitCode(unit: Unit): number {
-  return unit === "Hz" ? 1 : unit === "kHz" ? 2 : unit === "dB" ? 3 : 0;
+  return unit === "Hz" ? 1 : unit === "kHz" ? 2 : unit === "dB" ? 3 : unit === "dB/oct" ? 4 : 0;
 }
 
 /** A quantity token as the scanner makes it: its number and unit already read. */
@@ -257,6 +257,8 @@ export class BandNode implements BandStatement {
     private readonly frequencyIndex: number,
     private readonly gainIndex: number,
     private readonly qIndex: number,
+    private readonly slopeIndex: number,
+    readonly replacesBell: number,
   ) {}
 
   get keywordRange(): SourceRange {
@@ -286,6 +288,10 @@ export class BandNode implements BandStatement {
     return this.slotQuantity(this.qIndex);
   }
 
+  get slope(): Quantity | undefined {
+    return this.slotQuantity(this.slopeIndex);
+  }
+
   hasSlot(slot: BandSlot): boolean {
     return this.slotIndex(slot) >= 0;
   }
@@ -296,10 +302,11 @@ export class BandNode implements BandStatement {
     return index < 0 ? undefined : this.table.value(this.firstRow + index);
   }
 
-  /** The slot the parameter at `index` fills, if any: the first frequency, gain or Q value of the band. */
+  /** The slot the parameter at `index` fills, if any: the first frequency, gain, Q or slope value of the band. */
   slotOf(index: number): BandSlot | undefined {
     if (index === this.frequencyIndex) return "frequency";
     if (index === this.gainIndex) return "gain";
+    if (index === this.slopeIndex) return "slope";
     return index === this.qIndex ? "q" : undefined;
   }
 
@@ -318,16 +325,20 @@ export class BandNode implements BandStatement {
       this.frequencyIndex,
       this.gainIndex,
       this.qIndex,
+      this.slopeIndex,
+      this.replacesBell,
     );
   }
 
   toJSON(): Omit<BandStatement, "slotOf" | "hasSlot" | "slotValue"> & { range: Range } {
-    const { kind, bandType, keywordRange, parameters, frequency, gain, q, range } = this;
-    return { kind, bandType, keywordRange, parameters, frequency, gain, q, range };
+    const { kind, bandType, keywordRange, parameters, frequency, gain, q, slope, replacesBell, range } = this;
+    return { kind, bandType, keywordRange, parameters, frequency, gain, q, slope, replacesBell, range };
   }
 
   private slotIndex(slot: BandSlot): number {
-    return slot === "frequency" ? this.frequencyIndex : slot === "gain" ? this.gainIndex : this.qIndex;
+    if (slot === "frequency") return this.frequencyIndex;
+    if (slot === "gain") return this.gainIndex;
+    return slot === "q" ? this.qIndex : this.slopeIndex;
   }
 
   private slotQuantity(index: number): Quantity | undefined {
@@ -340,12 +351,15 @@ export class BandDraft {
   private frequencyIndex = -1;
   private gainIndex = -1;
   private qIndex = -1;
+  private slopeIndex = -1;
   private readonly firstRow: number;
 
   constructor(
     private readonly table: BandParameterTable,
     private readonly bandType: BandType,
     private readonly keyword: IToken,
+    /** 1–3 for `bell1`…`bell3`, else 0. */
+    private readonly replacesBell: number,
   ) {
     this.firstRow = table.size;
   }
@@ -356,6 +370,7 @@ export class BandDraft {
     const index = row - this.firstRow;
     if ((unit === "Hz" || unit === "kHz") && this.frequencyIndex < 0) this.frequencyIndex = index;
     else if (unit === "dB" && this.gainIndex < 0) this.gainIndex = index;
+    else if (unit === "dB/oct" && this.slopeIndex < 0) this.slopeIndex = index;
   }
 
   q(keyword: IToken, value: IToken | undefined): void {
@@ -381,6 +396,8 @@ export class BandDraft {
       this.frequencyIndex,
       this.gainIndex,
       this.qIndex,
+      this.slopeIndex,
+      this.replacesBell,
     );
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The canonical layout: one statement per line, two-space indentation inside presets, lower-case
- * keywords and words, units written as `250Hz`, `2.5kHz`, `+3dB`, bands as frequency, gain, Q.
+ * keywords and words, units written as `250Hz`, `2.5kHz`, `+3dB`, bands as frequency, slope, gain, Q.
  * Comments and anything the formatter does not understand are kept. Values are written so they
  * read back exactly. A document with syntax errors is left alone.
  */
@@ -137,8 +137,9 @@ class LayoutWriter {
 }
 
 function renderBand(band: BandStatement): string {
-  const parts: string[] = [band.bandType];
+  const parts: string[] = [bandKeyword(band)];
   if (band.frequency) parts.push(writeAs(band.frequency, "frequency"));
+  if (band.slope) parts.push(writeAs(band.slope, "slope"));
   if (band.gain) parts.push(writeAs(band.gain, "gain"));
   if (band.q) parts.push(`q ${writeAs(band.q, "plain")}`);
   // Anything else (a value without a unit, a second frequency) is kept as written for the user to fix.
@@ -150,17 +151,23 @@ function renderBand(band: BandStatement): string {
   return parts.join(" ");
 }
 
+/** The keyword a band line starts with: its type, or `bell1`…`bell3` for a bell that replaces a generated one. */
+export function bandKeyword(band: Pick<BandStatement, "bandType" | "replacesBell">): string {
+  return band.replacesBell > 0 ? `bell${band.replacesBell}` : band.bandType;
+}
+
 function writeWeight(weight: Quantity): string {
   return weight.unit === undefined && Number.isFinite(weight.value) ? writePlain(weight.value) : weight.text;
 }
 
 /** Writes a value in canonical form when it has the expected unit (or none, for sample rates), else as written. */
-function writeAs(quantity: Quantity, as: "frequency" | "gain" | "plain"): string {
+function writeAs(quantity: Quantity, as: "frequency" | "gain" | "plain" | "slope"): string {
   if (!Number.isFinite(quantity.value)) return quantity.text;
   if (as === "frequency" && (quantity.unit === "Hz" || quantity.unit === "kHz" || quantity.unit === undefined))
     return writeFrequency(quantity.value);
   if (as === "gain" && quantity.unit === "dB") return writeGain(quantity.value);
   if (as === "plain" && quantity.unit === undefined) return writePlain(quantity.value);
+  if (as === "slope" && quantity.unit === "dB/oct") return `${writePlain(quantity.value)}dB/oct`;
   return quantity.text;
 }
 

@@ -24,6 +24,13 @@ export const Morph = keyword("Morph", "morph");
 export const LowShelf = keyword("LowShelf", "lowshelf");
 export const Bell = keyword("Bell", "bell");
 export const HighShelf = keyword("HighShelf", "highshelf");
+export const HighPass = keyword("HighPass", "highpass");
+export const LowPass = keyword("LowPass", "lowpass");
+export const Notch = keyword("Notch", "notch");
+/** `bell1`…`bell3`: a bell that replaces the morph's generated Bell 1, 2 or 3 (a plain `bell` adds). */
+export const Bell1 = keyword("Bell1", "bell1");
+export const Bell2 = keyword("Bell2", "bell2");
+export const Bell3 = keyword("Bell3", "bell3");
 export const SampleRate = keyword("SampleRate", "samplerate");
 export const Gain = keyword("Gain", "gain");
 export const QKeyword = keyword("QKeyword", "q");
@@ -31,12 +38,13 @@ export const Tags = keyword("Tags", "tags");
 
 /**
  * A number with an optional unit glued to it or separated by spaces: `250Hz`, `2.5 kHz`, `-3dB`,
- * `+1.5 db`, `0.7`. One token, so that `2.5kHz` never splits into a number and a word.
+ * `+1.5 db`, `0.7`, a filter's slope `24dB/oct`. One token, so that `2.5kHz` never splits into a
+ * number and a word.
  */
 export const Quantity = createToken({
   name: "Quantity",
   pattern:
-    /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[ \t]*(?:[kK][hH][zZ]|[hH][zZ]|[dD][bB]|[kK])(?![A-Za-z0-9_]))?/,
+    /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[ \t]*(?:[kK][hH][zZ]|[hH][zZ]|[dD][bB]\/[oO][cC][tT]|[dD][bB]|[kK])(?![A-Za-z0-9_]))?/,
 });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 /** An opening quote with no closing quote on the same line: lexed so the parser can say what is wrong. */
@@ -50,11 +58,18 @@ export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
  * TextMate grammar's test all read this list.
  */
 export const KEYWORD_SPECS = [
+  // `bell1`…`bell3` before `bell`: a keyword's pattern would otherwise match their first letters.
   { token: Preset, word: "preset", statement: false, topLevelOnly: true },
   { token: Morph, word: "morph", statement: true, topLevelOnly: false },
   { token: LowShelf, word: "lowshelf", statement: true, topLevelOnly: false },
+  { token: Bell1, word: "bell1", statement: true, topLevelOnly: false },
+  { token: Bell2, word: "bell2", statement: true, topLevelOnly: false },
+  { token: Bell3, word: "bell3", statement: true, topLevelOnly: false },
   { token: Bell, word: "bell", statement: true, topLevelOnly: false },
   { token: HighShelf, word: "highshelf", statement: true, topLevelOnly: false },
+  { token: HighPass, word: "highpass", statement: true, topLevelOnly: false },
+  { token: LowPass, word: "lowpass", statement: true, topLevelOnly: false },
+  { token: Notch, word: "notch", statement: true, topLevelOnly: false },
   { token: SampleRate, word: "samplerate", statement: true, topLevelOnly: false },
   { token: Gain, word: "gain", statement: true, topLevelOnly: false },
   { token: Tags, word: "tags", statement: true, topLevelOnly: false },

@@ -98,6 +98,7 @@ function unitOf(text: string, at: number): Unit | null {
   if (rest === 2 && a === 100 && b === 98) return "dB";
   if (rest === 1 && a === 107) return "kHz";
   if (rest === 3 && a === 107 && b === 104 && c === 122) return "kHz";
+  if (rest === 6 && a === 100 && b === 98 && text.slice(at + 2).toLowerCase() === "/oct") return "dB/oct";
   return /^[A-Za-z]*$/.test(text.slice(at)) ? undefined : null;
 }
 

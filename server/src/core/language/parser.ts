@@ -200,6 +200,12 @@ class EqPresetParser extends GatedRepetitionsParser {
     { ALT: () => this.CONSUME(t.LowShelf) },
     { ALT: () => this.CONSUME(t.Bell) },
     { ALT: () => this.CONSUME(t.HighShelf) },
+    { ALT: () => this.CONSUME(t.HighPass) },
+    { ALT: () => this.CONSUME(t.LowPass) },
+    { ALT: () => this.CONSUME(t.Notch) },
+    { ALT: () => this.CONSUME(t.Bell1) },
+    { ALT: () => this.CONSUME(t.Bell2) },
+    { ALT: () => this.CONSUME(t.Bell3) },
   ];
 
   private readonly qValue = { GATE: () => this.sameLine(), DEF: () => this.CONSUME2(t.Quantity) };
@@ -224,7 +230,7 @@ class EqPresetParser extends GatedRepetitionsParser {
 
   public band = this.RULE("band", () => {
     const keyword = this.OR(this.bandKeywords) as IToken;
-    if (this.building) this.tree.beginBand(keyword, bandTypeOf(keyword));
+    if (this.building) this.tree.beginBand(keyword, bandTypeOf(keyword), replacedBellOf(keyword));
     this.MANY(this.bandParameters);
   });
 
@@ -261,9 +267,23 @@ class EqPresetParser extends GatedRepetitionsParser {
   });
 }
 
+/** The band type of each band keyword (`bell1`…`bell3` are bells), by the token type's index. */
+const BAND_TYPES = new Map<TokenType, BandType>([
+  [t.LowShelf, "lowshelf"],
+  [t.HighShelf, "highshelf"],
+  [t.HighPass, "highpass"],
+  [t.LowPass, "lowpass"],
+  [t.Notch, "notch"],
+]);
+
 function bandTypeOf(keyword: IToken): BandType {
-  if (keyword.tokenType === t.LowShelf) return "lowshelf";
-  return keyword.tokenType === t.HighShelf ? "highshelf" : "bell";
+  return BAND_TYPES.get(keyword.tokenType) ?? "bell";
+}
+
+/** 1–3 for `bell1`…`bell3`: the generated bell the line replaces; 0 for every other keyword. */
+function replacedBellOf(keyword: IToken): number {
+  const type = keyword.tokenType;
+  return type === t.Bell1 ? 1 : type === t.Bell2 ? 2 : type === t.Bell3 ? 3 : 0;
 }
 
 /** The one parser instance: Chevrotain parsers are built once and reset per input. */

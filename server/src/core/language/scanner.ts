@@ -71,7 +71,7 @@ function hasLetters(text: string, at: number, lower: string): boolean {
 }
 
 /**
- * `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?([ \t]*(khz|hz|db|k)(?![A-Za-z0-9_]))?` (units in any
+ * `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?([ \t]*(khz|hz|db/oct|db|k)(?![A-Za-z0-9_]))?` (units in any
  * case): the end of a Quantity at `at`, or `at` when none starts there. Every part after the
  * number is optional, so the regular expression's first success is the greedy one; a unit that
  * fails its look-ahead is tried as the next alternative, and with no unit the spaces before it
@@ -107,8 +107,8 @@ function quantityEnd(text: string, start: number): number {
   return at;
 }
 
-const UNITS = ["khz", "hz", "db", "k"];
-const UNIT_NAMES: Unit[] = ["kHz", "Hz", "dB", "kHz"];
+const UNITS = ["khz", "hz", "db/oct", "db", "k"];
+const UNIT_NAMES: Unit[] = ["kHz", "Hz", "dB/oct", "dB", "kHz"];
 
 /** Where the number of the Quantity {@link quantityEnd} found last ends, and its unit (variables, as `foundType`). */
 let foundNumberEnd = 0;

@@ -4,9 +4,19 @@
  * same (rounded) values.
  */
 import type { MorphStatement, Range } from "../language/index.js";
-import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import {
+  BUTTERWORTH_Q,
+  DEFAULT_NOTCH_Q,
+  DEFAULT_PASS_SLOPE,
+  isPassFilter,
+  isSafeSlot,
+  slotFacts,
+  SLOTS,
+  type EqBand,
+  type SlotId,
+} from "../eq/index.js";
 import { formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
-import type { ResolvedPreset } from "./presets.js";
+import type { ResolvedBand, ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */
 export function morphTerms(morph: MorphStatement): { word: string; weight: number }[] | undefined {
@@ -19,38 +29,73 @@ export function morphTerms(morph: MorphStatement): { word: string; weight: numbe
   return terms.length > 0 ? terms : undefined;
 }
 
-/** Slots that the preset sets explicitly (with both a frequency and a gain). */
+/** A resolved band line as a band of the EQ, when it has what it needs (a frequency, and a gain where it takes one). */
+export function explicitBand(band: ResolvedBand): EqBand | undefined {
+  if (band.frequencyHz === undefined || band.gainDb === undefined) return undefined;
+  const eqBand: EqBand = { slot: band.slot.id, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q };
+  if (band.slopeDbPerOctave !== undefined) eqBand.slopeDbPerOctave = band.slopeDbPerOctave;
+  return eqBand;
+}
+
+/** Slots of SAFE's five that the preset sets explicitly (with both a frequency and a gain). */
 export function explicitSlots(preset: ResolvedPreset): Map<SlotId, EqBand> {
   const explicit = new Map<SlotId, EqBand>();
   for (const band of preset.bands) {
-    if (band.frequencyHz === undefined || band.gainDb === undefined) continue;
-    explicit.set(band.slot.id, { slot: band.slot.id, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: band.q });
+    const eqBand = isSafeSlot(band.slot.id) ? explicitBand(band) : undefined;
+    if (eqBand) explicit.set(band.slot.id as SlotId, eqBand);
   }
   return explicit;
 }
 
-/** The preset's bands: explicit ones, and generated ones for the slots left free. */
+/** The bands around SAFE's five (added bells, pass filters, notches), in source order. */
+export function chainBands(preset: ResolvedPreset): EqBand[] {
+  const chain: EqBand[] = [];
+  for (const band of preset.bands) {
+    const eqBand = isSafeSlot(band.slot.id) ? undefined : explicitBand(band);
+    if (eqBand) chain.push(eqBand);
+  }
+  return chain;
+}
+
+/**
+ * The preset's bands: SAFE's five slots (explicit ones, and generated ones for the slots left
+ * free), then the bands around them in source order.
+ */
 export function effectiveBands(preset: ResolvedPreset, generated: readonly EqBand[] | undefined): EqBand[] {
   const explicit = explicitSlots(preset);
   const bySlot = new Map((generated ?? []).map((band) => [band.slot, band]));
-  return SLOTS.map((slot) => explicit.get(slot.id) ?? bySlot.get(slot.id)).filter(
+  const safe = SLOTS.map((slot) => explicit.get(slot.id as SlotId) ?? bySlot.get(slot.id)).filter(
     (band): band is EqBand => band !== undefined,
   );
+  return [...safe, ...chainBands(preset)];
 }
 
 /** Rounded the way a person would write it: 3 significant digits of frequency, 0.1 dB, Q to 2 decimals. */
 export function roundBand(band: EqBand): EqBand {
-  return {
+  const rounded: EqBand = {
     slot: band.slot,
     frequencyHz: Number(band.frequencyHz.toPrecision(3)),
     gainDb: Math.round(band.gainDb * 10) / 10 || 0,
-    q: Math.round(band.q * 100) / 100,
+    // The Butterworth Q stays exact: rounded to 0.71 it would be a 12 dB/oct filter with a user Q.
+    q: band.q === BUTTERWORTH_Q ? band.q : Math.round(band.q * 100) / 100,
   };
+  if (band.slopeDbPerOctave !== undefined) rounded.slopeDbPerOctave = band.slopeDbPerOctave;
+  return rounded;
 }
 
+/** The line that writes a band: only what differs from its type's defaults besides frequency and gain. */
 export function bandLine(band: EqBand): string {
-  const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
-  const parts = [slot.bandType, writeFrequency(band.frequencyHz), writeGain(band.gainDb)];
+  const slot = slotFacts(band.slot);
+  const parts = [slot.bandType, writeFrequency(band.frequencyHz)];
+  if (isPassFilter(band.slot)) {
+    const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
+    if (slope !== DEFAULT_PASS_SLOPE) parts.push(`${slope}dB/oct`);
+    else if (Math.abs(band.q - BUTTERWORTH_Q) > 1e-9) parts.push(`q ${writePlain(band.q)}`);
+    return parts.join(" ");
+  }
+  if (band.slot === "notch")
+    return band.q === DEFAULT_NOTCH_Q ? parts.join(" ") : `${parts.join(" ")} q ${writePlain(band.q)}`;
+  parts.push(writeGain(band.gainDb));
   if (slot.hasQ) parts.push(`q ${writePlain(band.q)}`);
   return parts.join(" ");
 }
@@ -59,7 +104,7 @@ export function bandLine(band: EqBand): string {
 export function expansionLines(morph: MorphStatement, preset: ResolvedPreset, generated: readonly EqBand[]): string[] {
   const explicit = explicitSlots(preset);
   const lines = [morphComment(morph)];
-  for (const band of generated) if (!explicit.has(band.slot)) lines.push(bandLine(roundBand(band)));
+  for (const band of generated) if (!explicit.has(band.slot as SlotId)) lines.push(bandLine(roundBand(band)));
   return lines;
 }
 
@@ -67,7 +112,7 @@ function morphComment(morph: MorphStatement): string {
   return `# morph ${morph.terms.map((term) => (term.weight ? `${term.word} ${term.weight.text}` : term.word)).join(" ")}`;
 }
 
-const BELL_SLOTS: readonly SlotId[] = ["bell1", "bell2", "bell3"];
+const BELL_SLOTS: readonly string[] = ["bell1", "bell2", "bell3"];
 
 /** The offset of a line/character position, counting \r\n, \r and \n as line ends. */
 function offsetAt(text: string, position: { line: number; character: number }): number {
@@ -99,7 +144,7 @@ function expansionReplacement(
     return { range: morph.range, newText: expansionLines(morph, preset, generated).join(`\n${indent}`) };
   }
   const explicit = explicitSlots(preset);
-  const free = generated.filter((band) => !explicit.has(band.slot));
+  const free = generated.filter((band) => !explicit.has(band.slot as SlotId));
   const [bells, others] = [
     free.filter((band) => BELL_SLOTS.includes(band.slot)),
     free.filter((band) => !BELL_SLOTS.includes(band.slot)),

@@ -1,6 +1,7 @@
 /** What sits at a position of a document: the preset, the statement, and which part of it. */
 import {
   containsPosition,
+  type BandSlot,
   type BandStatement,
   type MorphTerm,
   type Position,
@@ -20,7 +21,7 @@ export type Located =
       band: BandStatement;
       resolved?: ResolvedBand;
       quantity: Quantity;
-      role: "frequency" | "gain" | "q" | "other";
+      role: BandSlot | "other";
       range: Range;
     }
   | { kind: "morphKeyword"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "morph" }>; range: Range }

@@ -14,15 +14,26 @@ import {
   type Statement,
   type TagWord,
 } from "../language/index.js";
-import { DEFAULT_BELL_Q, DEFAULT_SAMPLE_RATE, SHELF_Q, slotFor, type SlotFacts } from "../eq/index.js";
+import {
+  DEFAULT_PASS_SLOPE,
+  DEFAULT_SAMPLE_RATE,
+  defaultQ,
+  isPassFilter,
+  SHELF_Q,
+  slotFacts,
+  slotFor,
+  type SlotFacts,
+} from "../eq/index.js";
 
 export interface ResolvedBand {
   slot: SlotFacts;
   statement: BandStatement;
   frequencyHz?: number;
   gainDb?: number;
-  /** The effective Q: fixed for shelves, default for bells without one. */
+  /** The effective Q: fixed for shelves, the band type's default when the line has none. */
   q: number;
+  /** A pass filter's slope (dB/oct), 12 when the line has none; undefined for other bands. */
+  slopeDbPerOctave?: number;
 }
 
 export interface ResolvedPreset {
@@ -36,9 +47,12 @@ export interface ResolvedPreset {
   sampleRateExplicit: boolean;
   outputGainDb: number;
   morph?: MorphStatement;
-  /** Explicit bands that fit a slot, in source order. */
+  /**
+   * Explicit bands, in source order: in one of SAFE's five slots (a shelf, `bell1`…`bell3`, or
+   * without a morph the first three bells) or around them (added bells, pass filters, notches).
+   */
   bands: ResolvedBand[];
-  /** Band lines beyond what the EQ has (a second low shelf, a fourth bell). */
+  /** Band lines beyond what the EQ has (a second low shelf, a second `bell2`). */
   extraBands: BandStatement[];
   /** The words of every `tags` line, in source order: the preset is an example of each. */
   tags: TagWord[];
@@ -84,7 +98,7 @@ function resolve(
   const bands: ResolvedBand[] = [];
   const extraBands: BandStatement[] = [];
   const tags: TagWord[] = [];
-  const countByType = { lowshelf: 0, bell: 0, highshelf: 0 };
+  const slots = new BandSlots(statements);
   for (const statement of statements) {
     switch (statement.kind) {
       case "samplerate":
@@ -101,18 +115,9 @@ function resolve(
         for (const tag of statement.tags) tags.push(tag);
         break;
       case "band": {
-        const slot = slotFor(statement.bandType, countByType[statement.bandType]++);
-        if (!slot) {
-          extraBands.push(statement);
-          break;
-        }
-        bands.push({
-          slot,
-          statement,
-          frequencyHz: statement.slotValue("frequency"),
-          gainDb: statement.slotValue("gain"),
-          q: slot.hasQ ? (statement.slotValue("q") ?? DEFAULT_BELL_Q) : SHELF_Q,
-        });
+        const slot = slots.next(statement);
+        if (slot) bands.push(resolveBand(slot, statement));
+        else extraBands.push(statement);
         break;
       }
       default:
@@ -132,6 +137,60 @@ function resolve(
     extraBands,
     tags,
   };
+}
+
+function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
+  const band: ResolvedBand = {
+    slot,
+    statement,
+    frequencyHz: statement.slotValue("frequency"),
+    gainDb: isPassFilter(slot.id) || slot.id === "notch" ? 0 : statement.slotValue("gain"),
+    q: slot.hasQ ? (statement.slotValue("q") ?? defaultQ(slot.id)) : SHELF_Q,
+  };
+  if (isPassFilter(slot.id)) band.slopeDbPerOctave = statement.slotValue("slope") ?? DEFAULT_PASS_SLOPE;
+  return band;
+}
+
+/**
+ * Which slot each band line of a preset takes. With a morph, a plain `bell` adds to the five
+ * generated bands and `bell1`…`bell3` replace the generated Bell 1–3 (shelves replace the generated
+ * shelves, as SAFE has one of each). Without a morph, `bell1`…`bell3` take their slot and plain
+ * bells fill the bell slots no `bellN` line claims, in order, then are added bells.
+ */
+class BandSlots {
+  private readonly hasMorph: boolean;
+  private readonly claimed = new Set<number>();
+  private readonly taken = new Set<string>();
+  private readonly countByType = new Map<string, number>();
+
+  constructor(statements: readonly Statement[]) {
+    this.hasMorph = statements.some((statement) => statement.kind === "morph");
+    for (const statement of statements)
+      if (statement.kind === "band" && statement.replacesBell > 0) this.claimed.add(statement.replacesBell);
+  }
+
+  /** The slot of the next band line, or undefined when the EQ has no room for it. */
+  next(statement: BandStatement): SlotFacts | undefined {
+    if (statement.bandType === "bell") return this.bell(statement.replacesBell);
+    const count = this.countByType.get(statement.bandType) ?? 0;
+    this.countByType.set(statement.bandType, count + 1);
+    return slotFor(statement.bandType, count);
+  }
+
+  private bell(replaces: number): SlotFacts | undefined {
+    if (replaces > 0) return this.take(slotFacts(`bell${replaces}` as "bell1"));
+    if (this.hasMorph) return slotFacts("bell");
+    for (let number = 1; number <= 3; number++)
+      if (!this.claimed.has(number) && !this.taken.has(`bell${number}`))
+        return this.take(slotFacts(`bell${number}` as "bell1"));
+    return slotFacts("bell");
+  }
+
+  private take(slot: SlotFacts): SlotFacts | undefined {
+    if (this.taken.has(slot.id)) return undefined;
+    this.taken.add(slot.id);
+    return slot;
+  }
 }
 
 export function presetLabel(preset: ResolvedPreset): string {

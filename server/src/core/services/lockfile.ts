@@ -6,7 +6,7 @@
  * Without a lockfile nothing is checked: locking is the team's decision, made once by `eqp lock`.
  */
 import { curveChange } from "../diff/index.js";
-import { SLOTS, type EqBand, type SlotId } from "../eq/index.js";
+import { SLOTS, slotFacts, type BandId, type EqBand } from "../eq/index.js";
 import { displayFrequency, formatDecimal, type MorphStatement } from "../language/index.js";
 import { presetLabel, roundBand, type ResolvedPreset } from "../presets/index.js";
 import { DiagnosticCode, type EqDiagnostic } from "../validation/index.js";
@@ -104,7 +104,7 @@ export function lockedCurveChange(before: readonly EqBand[], after: readonly EqB
 }
 
 function describeBands(bands: readonly EqBand[]): string {
-  const label = (slot: SlotId) => SLOTS.find((s) => s.id === slot)!.label;
+  const label = (slot: BandId) => slotFacts(slot).label;
   return bands
     .map((band) => `${label(band.slot)} ${formatDecimal(band.gainDb, 1)} dB@${displayFrequency(band.frequencyHz)}`)
     .join(", ");

@@ -1,5 +1,16 @@
 /** Checks of one band line: units, repeated parameters, and each value against the SAFE plug-in's ranges. */
-import { ABSURD_GAIN_DB, AUDIBLE_RANGE, GAIN_RANGE, Q_RANGE, clamp, inRange, type NumericRange } from "../eq/index.js";
+import {
+  ABSURD_GAIN_DB,
+  AUDIBLE_RANGE,
+  DEFAULT_PASS_SLOPE,
+  GAIN_RANGE,
+  NOTCH_Q_RANGE,
+  PASS_SLOPES,
+  Q_RANGE,
+  clamp,
+  inRange,
+  type NumericRange,
+} from "../eq/index.js";
 import type { BandStatement, Quantity } from "../language/index.js";
 import { displayFrequency, writeFrequency, writeGain, writePlain } from "../language/index.js";
 import { DiagnosticCode } from "./diagnostics.js";
@@ -56,7 +67,17 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
         continue;
       }
       seenQ = true;
-      if (band.bandType !== "bell") {
+      if (isPass(band) && (band.slotValue("slope") ?? DEFAULT_PASS_SLOPE) !== DEFAULT_PASS_SLOPE) {
+        out.add(
+          parameter.range,
+          "warning",
+          DiagnosticCode.FilterQIgnored,
+          `A q sets a pass filter's resonance at 12 dB/oct only: at ${writePlain(band.slotValue("slope")!)} dB/oct the Butterworth sections have their own Qs, and this q is ignored`,
+          { fix: "replace", replacements: [""] },
+        );
+        continue;
+      }
+      if (band.bandType === "lowshelf" || band.bandType === "highshelf") {
         out.add(
           parameter.range,
           "warning",
@@ -66,10 +87,14 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
         );
         continue;
       }
-      checkQ(parameter.quantity, out);
+      checkQ(parameter.quantity, out, band.bandType === "notch" ? NOTCH_Q_RANGE : Q_RANGE);
       continue;
     }
     const quantity = parameter.quantity;
+    if (quantity.unit === "dB/oct") {
+      checkSlope(band, quantity, out);
+      continue;
+    }
     if (quantity.unit === undefined) {
       out.add(
         quantity.range,
@@ -97,28 +122,34 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
       );
       continue;
     }
-    if (isGain) {
+    if (isGain && !takesGain(band)) {
+      out.add(
+        quantity.range,
+        "error",
+        DiagnosticCode.FilterGain,
+        `A ${band.bandType} has no gain: ${quantity.text} does nothing`,
+        {
+          fix: "replace",
+          replacements: [""],
+        },
+      );
+    } else if (isGain) {
       seenGain = true;
       checkBandGain(quantity, out);
     } else {
       seenFrequency = true;
     }
   }
-  const example =
-    band.bandType === "bell"
-      ? "bell 2.5kHz +3dB q 1.2"
-      : band.bandType === "lowshelf"
-        ? "lowshelf 120Hz -2dB"
-        : "highshelf 8kHz +2dB";
+  const example = EXAMPLES[band.bandType];
   if (!band.hasSlot("frequency")) {
-    const what = band.hasSlot("gain") ? "a frequency" : "a frequency and a gain";
+    const what = band.hasSlot("gain") || !takesGain(band) ? "a frequency" : "a frequency and a gain";
     out.add(
       band.keywordRange,
       "error",
       DiagnosticCode.MissingFrequency,
       `This ${band.bandType} needs ${what}, e.g. ${example}`,
     );
-  } else if (!band.hasSlot("gain")) {
+  } else if (!band.hasSlot("gain") && takesGain(band)) {
     out.add(
       band.keywordRange,
       "error",
@@ -128,7 +159,46 @@ export function checkBandParameters(band: BandStatement, out: DiagnosticSink): v
   }
 }
 
-function checkQ(value: Quantity, out: DiagnosticSink): void {
+const EXAMPLES: Record<BandStatement["bandType"], string> = {
+  bell: "bell 2.5kHz +3dB q 1.2",
+  lowshelf: "lowshelf 120Hz -2dB",
+  highshelf: "highshelf 8kHz +2dB",
+  highpass: "highpass 80Hz 24dB/oct",
+  lowpass: "lowpass 8kHz 12dB/oct",
+  notch: "notch 50Hz q 30",
+};
+
+function isPass(band: BandStatement): boolean {
+  return band.bandType === "highpass" || band.bandType === "lowpass";
+}
+
+/** Shelves and bells take a gain; pass filters and notches have none. */
+function takesGain(band: BandStatement): boolean {
+  return !isPass(band) && band.bandType !== "notch";
+}
+
+/** A slope belongs on a pass filter, once, and is one of the Butterworth orders' slopes. */
+function checkSlope(band: BandStatement, value: Quantity, out: DiagnosticSink): void {
+  if (!isPass(band)) {
+    out.add(value.range, "error", DiagnosticCode.WrongUnit, `Only a highpass or lowpass has a slope: ${value.text}`);
+    return;
+  }
+  if (band.slope && band.slope.range.start.character !== value.range.start.character) {
+    out.add(value.range, "error", DiagnosticCode.DuplicateParameter, "This filter already has a slope");
+    return;
+  }
+  if (PASS_SLOPES.includes(value.value)) return;
+  const nearest = [...PASS_SLOPES].sort((a, b) => Math.abs(a - value.value) - Math.abs(b - value.value));
+  out.add(
+    value.range,
+    "error",
+    DiagnosticCode.SlopeInvalid,
+    `${value.text} is not a slope the filters have: ${PASS_SLOPES.join(", ")} dB/oct (Butterworth, 6 dB/oct per order)`,
+    { fix: "replace", replacements: nearest.slice(0, 2).map((slope) => `${slope}dB/oct`) },
+  );
+}
+
+function checkQ(value: Quantity, out: DiagnosticSink, range: NumericRange = Q_RANGE): void {
   if (value.unit !== undefined) {
     out.add(value.range, "error", DiagnosticCode.WrongUnit, `Q is a plain number, not ${value.text}`, {
       fix: "replace",
@@ -141,22 +211,22 @@ function checkQ(value: Quantity, out: DiagnosticSink): void {
       value.range,
       "error",
       DiagnosticCode.QInvalid,
-      `Q must be a positive number; the SAFE EQ allows ${Q_RANGE.min}–${Q_RANGE.max}`,
+      `Q must be a positive number; the SAFE EQ allows ${range.min}–${range.max}`,
       {
         fix: "clamp",
-        replacement: writePlain(Q_RANGE.min),
-        value: Q_RANGE.min,
+        replacement: writePlain(range.min),
+        value: range.min,
       },
     );
     return;
   }
-  if (!inRange(value.value, Q_RANGE)) {
-    const clamped = clamp(value.value, Q_RANGE);
+  if (!inRange(value.value, range)) {
+    const clamped = clamp(value.value, range);
     out.add(
       value.range,
       "warning",
       DiagnosticCode.QOutOfRange,
-      `Q ${value.text} is outside the SAFE EQ's range ${Q_RANGE.min}–${Q_RANGE.max}`,
+      `Q ${value.text} is outside the SAFE EQ's range ${range.min}–${range.max}`,
       {
         fix: "clamp",
         replacement: writePlain(clamped),

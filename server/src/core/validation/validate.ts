@@ -124,7 +124,7 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
   }
   checkTags(preset, (range, severity, code, message) => out.add(range, severity, code, message));
   for (const extra of preset.extraBands) {
-    const max = extra.bandType === "bell" ? "three bells" : `one ${extra.bandType}`;
+    const max = extra.replacesBell > 0 ? `one Bell ${extra.replacesBell}` : `one ${extra.bandType}`;
     out.add(
       extra.keywordRange,
       "error",
@@ -137,7 +137,28 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
     const frequency = band.statement.frequency;
     if (frequency) checkFrequency(frequency, band.slot.frequency, band.slot.label, preset.sampleRate, out);
   }
+  if (morphSeen) checkAddedBells(preset, out);
   if (morphSeen && context.generatedBands) checkGenerated(morphSeen, preset, context, out);
+}
+
+/**
+ * A plain `bell` in a preset with a morph adds to the five generated bands; until this rule, the
+ * first three replaced the generated Bell 1, 2, 3 in order. Each of those gets a note, with the fix
+ * `bellN` that keeps the sound the file had.
+ */
+function checkAddedBells(preset: ResolvedPreset, out: DiagnosticSink): void {
+  let plainBells = 0;
+  for (const band of preset.bands) {
+    if (band.slot.id !== "bell" || ++plainBells > 3) continue;
+    const replaced = `bell${plainBells}`;
+    out.add(
+      band.statement.keywordRange,
+      "information",
+      DiagnosticCode.BellAdds,
+      `This bell adds to the morph's five bands. Before, it replaced the generated Bell ${plainBells}: write '${replaced}' to keep that sound`,
+      { fix: "replace", replacements: [replaced] },
+    );
+  }
 }
 
 function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
