@@ -145,6 +145,5 @@ async function runExport(files: string[], options: ExportOptions): Promise<void>
       `${files.join(", ")} ${files.length === 1 ? "has" : "have"} ${exported.length} presets and the ${options.format} format holds one preset per file: choose one with --preset (${labels}) or write one file each with --out <dir>`,
     );
   } else printOut(exported[0]!.text);
-  for (const one of exported)
-    for (const warning of one.warnings) printError(`${warningLine(one.file, warning)}\n`);
+  for (const one of exported) for (const warning of one.warnings) printError(`${warningLine(one.file, warning)}\n`);
 }
