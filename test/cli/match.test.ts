@@ -94,7 +94,7 @@ describe("eqp match", () => {
       [short, /short\.wav: too short to analyse: 1000 frames, at least 8192/],
       [truncated, /truncated\.wav: it is truncated: its data chunk says 96000 bytes, the file holds 47978/],
       [nonPcm, /alaw\.wav: A-law is not supported/],
-      [absurd, /channels\.wav: its header says 4000 channels; eqp reads up to 256/],
+      [absurd, /channels\.wav: 4000 channels: eqp apply reads WAV files of 1 to 64 channels/],
       [path.join(work, "missing.wav"), /missing\.wav: cannot be read \(ENOENT\)/],
     ];
     for (const [file, message] of cases) {

@@ -3,7 +3,14 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { applyReplacements, bundledModelDir, expansionEdits, morphTerms, readDocument, SLOTS } from "../core/index.js";
+import {
+  applyReplacements,
+  bundledModelDir,
+  expansionEdits,
+  morphTerms,
+  readDocument,
+  slotFacts,
+} from "../core/index.js";
 import { initBackend } from "../core/network/backend.js";
 import { DatasetError, describeReport, loadDataset, splitByParticipant } from "../core/model/index.js";
 import { evaluateModel, type Evaluation } from "../core/model/index.js";
@@ -272,11 +279,12 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
                 outputGainDb: preset.outputGainDb,
                 morph: terms ?? null,
                 bands: bands.map((band) => ({
-                  type: SLOTS.find((slot) => slot.id === band.slot)!.bandType,
+                  type: slotFacts(band.slot).bandType,
                   slot: band.slot,
                   frequencyHz: band.frequencyHz,
                   gainDb: band.gainDb,
                   q: band.q,
+                  ...(band.slopeDbPerOctave !== undefined ? { slopeDbPerOctave: band.slopeDbPerOctave } : {}),
                 })),
               };
             }),

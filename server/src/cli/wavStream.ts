@@ -15,6 +15,7 @@ import {
   WavFormatError,
   type WavLayout,
 } from "../core/audio/index.js";
+import { formatDecimal } from "../core/index.js";
 import { fileError, UsageError } from "./files.js";
 
 /** Frames per block: 64k frames of stereo float64 is 1 MB, small next to Node's own footprint. */
@@ -70,7 +71,7 @@ export class WavReader {
       if (bad >= 0) {
         const frame = done + Math.floor(bad / channels);
         throw new UsageError(
-          `${this.file}: sample ${frame} of channel ${(bad % channels) + 1} is not a finite number (at ${(frame / this.layout.sampleRate).toFixed(3)} s)`,
+          `${this.file}: the sample of channel ${(bad % channels) + 1} at frame ${frame} (${formatDecimal(frame / this.layout.sampleRate, 3)} s) is ${samples[bad]}: eqp apply filters finite samples only`,
         );
       }
       done += count;

@@ -31,7 +31,7 @@ const EXTENSIBLE = 0xfffe;
  * More channels than any production format (7th-order ambisonics is 64) is a damaged header, and
  * a block of them would need gigabytes.
  */
-export const MAX_CHANNELS = 256;
+export const MAX_CHANNELS = 64;
 
 /** Bytes a header may need to be read through before the data chunk starts (LIST/bext chunks included). */
 export const HEADER_PROBE_BYTES = 1 << 16;
@@ -46,6 +46,16 @@ function formatOf(audioFormat: number, bits: number, bytesPerSample: number): Sa
     return { kind: "int", bits: 8 * bytesPerSample };
   }
   return undefined;
+}
+
+/**
+ * A format eqp does not read, by name: judged from the fmt chunk's tag (an extensible file's
+ * sub-format) and its bits, since a 64-bit integer is not a 64-bit float, nor a 16-bit float an int16.
+ */
+function formatName(audioFormat: number, bits: number): string {
+  if (audioFormat === PCM) return `${bits}-bit integer PCM`;
+  if (audioFormat === FLOAT) return `${bits}-bit float`;
+  return FORMAT_NAMES[audioFormat] ?? `format ${audioFormat}, ${bits} bit`;
 }
 
 function depthCode(format: SampleFormat): string {
@@ -103,14 +113,14 @@ function layoutOf(
 ): WavLayout {
   if (fmt.channels < 1) throw new WavFormatError("its header says it has no channels");
   if (fmt.channels > MAX_CHANNELS)
-    throw new WavFormatError(`its header says ${fmt.channels} channels; eqp reads up to ${MAX_CHANNELS}`);
+    throw new WavFormatError(`${fmt.channels} channels: eqp apply reads WAV files of 1 to ${MAX_CHANNELS} channels`);
   if (fmt.sampleRate < 1) throw new WavFormatError("its header says its sample rate is 0");
   const bytesPerSample = fmt.blockAlign / fmt.channels;
   const format = Number.isInteger(bytesPerSample) ? formatOf(fmt.audioFormat, fmt.bits, bytesPerSample) : undefined;
-  if (!format) {
-    const name = FORMAT_NAMES[fmt.audioFormat] ?? `format ${fmt.audioFormat}, ${fmt.bits} bit`;
-    throw new WavFormatError(`${name} is not supported: eqp reads PCM (8–32 bit) and float (32, 64 bit) WAV files`);
-  }
+  if (!format)
+    throw new WavFormatError(
+      `${formatName(fmt.audioFormat, fmt.bits)} is not supported: eqp reads PCM (8–32 bit) and float (32, 64 bit) WAV files`,
+    );
   return {
     sampleRate: fmt.sampleRate,
     channels: fmt.channels,
@@ -169,8 +179,8 @@ export function decodeSamples(bytes: Uint8Array, format: SampleFormat, count: nu
     const stored = floatView(bytes, format.bits, count);
     for (let i = 0; i < count; i++) {
       const value = stored[i]!;
-      if (value - value !== 0) return i;
       out[i] = value;
+      if (value - value !== 0) return i;
     }
     return -1;
   }
