@@ -10,3 +10,4 @@ export * from "./eq/index.js";
 export * from "./model/index.js";
 export * from "./protocol/index.js";
 export * from "./services/index.js";
+export * from "./lockfile/index.js";

@@ -4,4 +4,3 @@ export * from "./services.js";
 export * from "./teamWords.js";
 export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
-export * from "./lockfile.js";

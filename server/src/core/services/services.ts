@@ -16,7 +16,7 @@ import {
 } from "../validation/index.js";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "./lockfile.js";
+import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "../lockfile/index.js";
 import { ModelHost } from "./modelHost.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
