@@ -5,9 +5,15 @@
  * same diagnostics and the same bands everywhere.
  */
 import type { EqBand } from "../eq/index.js";
-import { parsePresetDocument, type MorphStatement, type PresetDocument } from "../language/index.js";
+import type { MorphStatement } from "../language/index.js";
 import type { Vocabulary } from "../model/index.js";
-import { effectiveBands, morphTerms, resolvePresets, type ResolvedPreset } from "../presets/index.js";
+import {
+  effectiveBands,
+  morphTerms,
+  readDocument,
+  type DocumentMeaning,
+  type ResolvedPreset,
+} from "../presets/index.js";
 import {
   PresetDiagnosticsCache,
   sortDiagnostics,
@@ -21,21 +27,6 @@ import { ModelHost } from "./modelHost.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
 import { WorkspaceIndex } from "./workspace.js";
-
-/** A document's meaning, computed once per text: the tree, its presets and the diagnostics. */
-export interface DocumentMeaning {
-  text: string;
-  ast: PresetDocument;
-  presets: ResolvedPreset[];
-  /** The offset at which each line of `text` starts, when the reader has them (saves a scan per check). */
-  lineStarts?: readonly number[];
-}
-
-/** Parses and resolves a document's text; needs no model. */
-export function readDocument(text: string): DocumentMeaning {
-  const ast = parsePresetDocument(text);
-  return { text, ast, presets: resolvePresets(ast) };
-}
 
 export interface MorphTermValue {
   word: string;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import ignore, { type Ignore } from "ignore";
-import { readDocument, type DocumentMeaning } from "./services.js";
+import { readDocument, type DocumentMeaning } from "../presets/index.js";
 
 /** The path of a `file:` URI; undefined for other schemes (untitled documents) and malformed URIs. */
 export function pathOfUri(uri: string): string | undefined {
