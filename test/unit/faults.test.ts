@@ -36,13 +36,14 @@ import {
 } from "../../server/src/core/network/modelFolder.js";
 import { PARAMETERS } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
+import type { Network } from "../../server/src/core/network/index.js";
 import { ModelHost } from "../../server/src/core/index.js";
 import { loadFixtureModel } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "eqp-faults-"));
 let modelDir: string;
-let model: SemanticModel;
+let model: SemanticModel<Network>;
 
 before(async () => {
   ({ dir: modelDir, model } = await loadFixtureModel());

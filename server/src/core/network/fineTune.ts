@@ -88,7 +88,7 @@ export const FINE_TUNE = {
 } as const;
 
 /** Settings decoded around every base word's output: what the base model knew, without its data. */
-function rehearsalRows(base: SemanticModel, words: readonly WordModel[], seed: number): DatasetRow[] {
+function rehearsalRows(base: SemanticModel<Network>, words: readonly WordModel[], seed: number): DatasetRow[] {
   const random = new SeededRandom(seed + 104_729);
   const size = base.latentSize;
   const latents = new Float32Array(words.length * FINE_TUNE.rehearsalPerWord * size);
@@ -124,7 +124,7 @@ function repeatedTeamRows(rows: readonly DatasetRow[]): DatasetRow[] {
   );
 }
 
-function normalisedRows(rows: readonly ArrayLike<number>[], base: SemanticModel): Float32Array {
+function normalisedRows(rows: readonly ArrayLike<number>[], base: SemanticModel<Network>): Float32Array {
   const matrix = new Float32Array(rows.length * PARAMETER_COUNT);
   rows.forEach((row, i) => normalise(row, base.bounds, matrix, i * PARAMETER_COUNT));
   return matrix;
@@ -232,13 +232,13 @@ export async function runFineTuning(options: FineTuneOptions): Promise<FineTuneR
 /** The fine-tuned model: bundled words keep their statistics from real data, team words get the workspace's. */
 function tunedModel(
   network: Network,
-  base: SemanticModel,
+  base: SemanticModel<Network>,
   baseWords: readonly WordModel[],
   rehearsal: readonly DatasetRow[],
   team: readonly DatasetRow[],
   measured: readonly TaggedWord[],
   flatParameters: readonly number[],
-): SemanticModel {
+): SemanticModel<Network> {
   const teamWords = [...new Set(team.map((row) => row.word))];
   const counts = teamWords.map((word) => ({ word, examples: team.filter((row) => row.word === word).length }));
   // A base word's centroid is where its rehearsal settings now encode (its output is anchored below).

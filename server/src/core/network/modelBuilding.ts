@@ -149,7 +149,7 @@ export function buildSemanticModel(
   rows: readonly DatasetRow[],
   words: readonly { word: string; examples: number }[],
   bounds: ParameterBounds,
-): SemanticModel {
+): SemanticModel<Network> {
   const flat = flatParameters(rows);
   const flatLatent = network.encodeRows(normalise(flat, bounds), 1);
   return new SemanticModel(network, bounds, flatLatent, wordModels(network, rows, words, bounds));

@@ -232,7 +232,7 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
   return { metadata, network };
 }
 
-export function loadSemanticModel(dir: string): { model: SemanticModel; metadata: TrainedModelMetadata } {
+export function loadSemanticModel(dir: string): { model: SemanticModel<Network>; metadata: TrainedModelMetadata } {
   const { metadata, network } = readModelFolder(dir);
   const info = metadata.model;
   return { model: new SemanticModel(network, info.bounds, Float32Array.from(info.flatLatent), info.words), metadata };

@@ -273,7 +273,7 @@ interface RunFacts {
 }
 
 /** The metadata's vocabulary: each word with its confidence (both crowds) and what its curve does. */
-function vocabularyEntries(model: SemanticModel, data: TrainingData) {
+function vocabularyEntries(model: SemanticModel<Network>, data: TrainingData) {
   return model.vocabulary.words().map((info) => {
     const summary = curveRegionsSummary(
       EVALUATION_FREQUENCIES,
@@ -317,7 +317,7 @@ function socialFxFileName(data: TrainingData): string | undefined {
 
 function save(
   options: TrainJobOptions,
-  model: SemanticModel,
+  model: SemanticModel<Network>,
   data: TrainingData,
   facts: RunFacts,
   split: { validationParticipants: string[] },
