@@ -9,7 +9,7 @@ import { initBackend } from "../../server/src/core/network/backend.js";
 import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
 import type { Network } from "../../server/src/core/network/index.js";
-import { runTrainingJob } from "../../server/src/core/network/trainingRun.js";
+import { runTrainingJob } from "../../server/src/core/training/trainingRun.js";
 import { generateRows, toCsv } from "./safeCsv.js";
 
 let cached: Promise<string> | undefined;

@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bundledModelDir, MetadataError } from "../../server/src/core/index.js";
-import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/model/index.js";
+import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/training/index.js";
 import {
   DISK_WRITER,
   loadSemanticModel,

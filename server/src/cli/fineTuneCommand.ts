@@ -6,8 +6,8 @@
  */
 import { flatParametersOf, parameterValuesOf, presetLabel, TEAM_DISAGREEMENT_DB } from "../core/index.js";
 import type { EqServices } from "../core/services/index.js";
-import type { EpochProgress } from "../core/network/index.js";
-import { runFineTuning, type TaggedExample, type TaggedWord } from "../core/network/fineTune.js";
+import type { EpochProgress } from "../core/training/index.js";
+import { runFineTuning, type TaggedExample, type TaggedWord } from "../core/training/fineTune.js";
 import { UsageError } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
 

@@ -9,7 +9,7 @@
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { DatasetError, isJunkLabel, readDataFile, SINGLE_WORD, type SkippedRow } from "./dataset.js";
-import { normaliseWord } from "./vocabulary.js";
+import { normaliseWord } from "../model/vocabulary.js";
 
 export const SOCIALFX_BANDS = 40;
 /** descriptor, language, n, ratings_consistency, then the bands. */

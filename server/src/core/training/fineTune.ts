@@ -11,23 +11,23 @@
  * model's) and how close each team word comes to its examples before and after; the lockfile then
  * makes any moved morph a diagnostic before anything sounds different.
  */
-import { initBackend } from "./backend.js";
+import { initBackend } from "../network/backend.js";
 import {
   denormalise,
-  isTeamOrigin,
   normalise,
   PARAMETER_COUNT,
   SeededRandom,
   SemanticModel,
-  type DatasetRow,
   type WordConfidence,
   type WordModel,
 } from "../model/index.js";
-import { checkModelFolderTarget, loadSemanticModel, newMetadataBase, saveModelFolder } from "./modelFolder.js";
+import { isTeamOrigin } from "./wordConfidence.js";
+import { type DatasetRow } from "./dataset.js";
+import { checkModelFolderTarget, loadSemanticModel, newMetadataBase, saveModelFolder } from "../network/modelFolder.js";
 import { round, taggedRows, withCoverageRows, wordModels } from "./modelBuilding.js";
 import { bestSetting, measure, meanCurveError, type FineTuneMeasures } from "./fineTuneMeasures.js";
 import { anchorLatents } from "./latentAnchor.js";
-import type { Network } from "./network.js";
+import type { Network } from "../network/network.js";
 import { trainNetwork } from "./trainingLoop.js";
 import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "./trainOptions.js";
 import { TrainingStopped } from "./trainingRun.js";

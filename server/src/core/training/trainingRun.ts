@@ -5,35 +5,35 @@
  * confidence and summary, bounds, centroids, provenance, evaluation per source).
  */
 import * as path from "node:path";
-import { initBackend } from "./backend.js";
+import { initBackend } from "../network/backend.js";
 import {
   curveRegionsSummary,
-  describeReport,
-  describeSocialFxReport,
-  evaluateModel,
-  evaluationCurve,
-  EVALUATION_FREQUENCIES,
   fixedBounds,
-  heldOutResults,
-  highShelfCheck,
-  loadDataset,
-  loadSocialFx,
-  modelChecks,
-  participantFolds,
-  prepareCrowdData,
-  splitByParticipant,
-  summariseHeldOut,
   type BoundsScheme,
-  type CrowdData,
-  type Dataset,
-  type DatasetRow,
-  type Evaluation,
-  type HeldOutResult,
   type ParameterBounds,
   type SemanticModel,
-  type SocialFxDataset,
 } from "../model/index.js";
-import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "./modelFolder.js";
+import {
+  describeReport,
+  loadDataset,
+  participantFolds,
+  splitByParticipant,
+  type Dataset,
+  type DatasetRow,
+} from "./dataset.js";
+import { describeSocialFxReport, loadSocialFx, type SocialFxDataset } from "./socialfx.js";
+import {
+  evaluateModel,
+  heldOutResults,
+  highShelfCheck,
+  modelChecks,
+  summariseHeldOut,
+  type Evaluation,
+  type HeldOutResult,
+} from "./evaluation.js";
+import { evaluationCurve, EVALUATION_FREQUENCIES } from "./metrics.js";
+import { prepareCrowdData, type CrowdData } from "./crowdData.js";
+import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "../network/modelFolder.js";
 import {
   buildSemanticModel,
   flatParameters,
@@ -44,7 +44,7 @@ import {
   withCoverageRows,
   AUGMENTATION,
 } from "./modelBuilding.js";
-import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "./network.js";
+import { DEFAULT_NETWORK_CONFIG, type Network, type NetworkConfig } from "../network/network.js";
 import type { TaggedExample, TaggedWord } from "./fineTune.js";
 import { trainNetwork } from "./trainingLoop.js";
 import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "./trainOptions.js";

@@ -15,7 +15,7 @@
  * one seed gives bit-identical weights.
  */
 import { contrastiveTargets } from "./backprop.js";
-import type { DenseLayer, HiddenActivation, NetworkConfig, NetworkLayout, ResidualBlock } from "./network.js";
+import type { DenseLayer, HiddenActivation, NetworkConfig, NetworkLayout, ResidualBlock } from "../network/network.js";
 import type { TrainingStepInputs } from "./trainOptions.js";
 import { ACTIVATION, instantiateKernels, type Kernels } from "./trainKernels.js";
 

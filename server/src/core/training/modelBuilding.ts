@@ -2,21 +2,14 @@
  * From rows to what the network and the model folder need: the normalised matrix and labels, the
  * coverage rows, the flat setting, and each word's latent centroid and parameter percentiles.
  */
-import type { DatasetRow } from "../model/index.js";
-import {
-  curveError,
-  denormalise,
-  evaluationCurve,
-  EVALUATION_FREQUENCIES,
-  fittedSetting,
-  normalise,
-  PARAMETER_COUNT,
-  type ParameterBounds,
-} from "../model/index.js";
+import type { DatasetRow } from "./dataset.js";
+import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
+import { curveError, evaluationCurve, EVALUATION_FREQUENCIES } from "./metrics.js";
+import { fittedSetting } from "./crowdData.js";
 import { SeededRandom } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
 import type { TaggedExample } from "./fineTune.js";
-import type { Network } from "./network.js";
+import type { Network } from "../network/network.js";
 
 export function toMatrix(rows: readonly DatasetRow[], bounds: ParameterBounds): Float32Array {
   const matrix = new Float32Array(rows.length * PARAMETER_COUNT);

@@ -7,7 +7,7 @@
 import { responseDb } from "../eq/index.js";
 import { fitSafeEq } from "../fit/index.js";
 import type { Dataset, DatasetRow } from "./dataset.js";
-import { bandsOf, PARAMETERS, sortBells } from "./parameters.js";
+import { bandsOf, PARAMETERS, sortBells } from "../model/parameters.js";
 import type { SocialFxDataset } from "./socialfx.js";
 import {
   calibrateSocialFxScale,
@@ -18,7 +18,7 @@ import {
   type Calibration,
   type SharedWord,
 } from "./socialfxScale.js";
-import type { WordSource } from "./vocabulary.js";
+import type { WordSource } from "../model/vocabulary.js";
 import { judgeWord, type Contributor, type ContributorPools, type WordVerdict } from "./wordConfidence.js";
 
 /** Shared words calibrate the scale when SAFE-DB has this many settings from 2+ people and SocialFX 2+ curves. */
@@ -29,7 +29,20 @@ export const COMPARATIVE_MERGE_CORRELATION = 0.5;
  * Words that name what was equalised (an instrument, a voice), not how it should sound: SAFE-DB's
  * users often typed the track's name. They never ship, whatever their agreement.
  */
-export const SOURCE_WORDS: readonly string[] = ["vocals", "vocal", "voice", "guitar", "guitarriche", "guitars", "piano", "drum", "drums", "kick", "snare", "trumpet"];
+export const SOURCE_WORDS: readonly string[] = [
+  "vocals",
+  "vocal",
+  "voice",
+  "guitar",
+  "guitarriche",
+  "guitars",
+  "piano",
+  "drum",
+  "drums",
+  "kick",
+  "snare",
+  "trumpet",
+];
 /** Two SAFE participants' curves closer than this (RMS dB) are one preset loaded twice, one opinion. */
 const DUPLICATE_CURVE_DB = 0.1;
 
@@ -121,7 +134,11 @@ export interface CrowdOptions {
  * Builds the training data. `safe` should be loaded with minExamples 1: which words are usable is
  * decided here, over both crowds, not per file.
  */
-export function prepareCrowdData(safe: Dataset, socialfx: SocialFxDataset | undefined, options: CrowdOptions): CrowdData {
+export function prepareCrowdData(
+  safe: Dataset,
+  socialfx: SocialFxDataset | undefined,
+  options: CrowdOptions,
+): CrowdData {
   const safeCurves = new Map<DatasetRow, Float64Array>(safe.rows.map((row) => [row, settingCurve(row.values)]));
   const socialRows = socialfx?.rows ?? [];
   // Each word's examples per crowd, by word (after comparatives are merged below).
@@ -143,7 +160,8 @@ export function prepareCrowdData(safe: Dataset, socialfx: SocialFxDataset | unde
 
   // The dB scale of SocialFX, from the words both crowds share.
   let calibration: Calibration | undefined;
-  const interpolated = (shape: number[]) => Float64Array.from(CURVE_FREQUENCIES, (f) => shapeAt(shape, socialfx!.frequencies, f));
+  const interpolated = (shape: number[]) =>
+    Float64Array.from(CURVE_FREQUENCIES, (f) => shapeAt(shape, socialfx!.frequencies, f));
   if (socialfx) {
     const shared: SharedWord[] = [...safeBy.entries()]
       .filter(([word, rows]) => {

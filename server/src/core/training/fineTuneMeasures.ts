@@ -3,17 +3,10 @@
  * (through the base encoder, as team words resolve untrained) and after, and how far the base
  * model's words and two-word mixes moved. Mean absolute curve errors over 20 Hz–20 kHz.
  */
-import {
-  curveError,
-  denormalise,
-  evaluationCurve,
-  EVALUATION_FREQUENCIES,
-  fittedSetting,
-  type DatasetRow,
-  type MorphTermInput,
-  type SemanticModel,
-  type WordModel,
-} from "../model/index.js";
+import { denormalise, type MorphTermInput, type SemanticModel, type WordModel } from "../model/index.js";
+import { curveError, evaluationCurve, EVALUATION_FREQUENCIES } from "./metrics.js";
+import { fittedSetting } from "./crowdData.js";
+import { type DatasetRow } from "./dataset.js";
 import { round } from "./modelBuilding.js";
 
 /** A team word's decoded curve against its examples' curves (mean absolute dB, 20 Hz–20 kHz). */

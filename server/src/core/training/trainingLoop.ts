@@ -26,8 +26,8 @@
  * backend. The two differ in the last bits (different summation orders, exp implementations).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { backendStatus, initBackend } from "./backend.js";
-import { registerFusedAdamKernel } from "./fusedAdam.js";
+import { backendStatus, initBackend } from "../network/backend.js";
+import { registerFusedAdamKernel } from "../network/fusedAdam.js";
 import {
   Network,
   initialParameterValues,
@@ -35,7 +35,7 @@ import {
   validateNetworkConfig,
   type NetworkConfig,
   type NetworkLayout,
-} from "./network.js";
+} from "../network/network.js";
 import { TfjsTrainingStep } from "./tfjsTrainingStep.js";
 import { NativeTrainingStep, registerTrainingStepKernel } from "./trainingStepKernel.js";
 import {

@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { NativeTrainer, type NativeStepLosses } from "./nativeTrainer.js";
-import type { NetworkConfig, NetworkLayout } from "./network.js";
+import type { NetworkConfig, NetworkLayout } from "../network/network.js";
 import { nativeKernelsUnavailable } from "./trainKernels.js";
 import type { TrainingStepInputs } from "./trainOptions.js";
 

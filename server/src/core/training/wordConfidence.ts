@@ -12,9 +12,9 @@
  * as many random contributors from the same crowds, and a word's `chance` is the fraction of those
  * draws that agree at least as well as its own contributors (a permutation p-value).
  */
-import { SeededRandom } from "./random.js";
+import { SeededRandom } from "../model/random.js";
 import { pearson } from "./socialfxScale.js";
-import type { WordConfidence, WordSource } from "./vocabulary.js";
+import type { WordConfidence, WordSource } from "../model/vocabulary.js";
 
 export interface Contributor {
   source: WordSource;

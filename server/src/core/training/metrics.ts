@@ -4,7 +4,7 @@
  * fs 44.1 kHz), and per-parameter errors in dB and octaves.
  */
 import { logFrequencies, responseDb } from "../eq/index.js";
-import { bandsOf, PARAMETERS } from "./parameters.js";
+import { bandsOf, PARAMETERS } from "../model/parameters.js";
 
 export const EVALUATION_SAMPLE_RATE = 44100;
 export const EVALUATION_FREQUENCIES = logFrequencies(200, 20, 20000);
@@ -43,7 +43,11 @@ export function parameterErrors(actual: ArrayLike<number>, expected: ArrayLike<n
       sums.qCount++;
     }
   }
-  return { gainDb: sums.gain / sums.gainCount, frequencyOctaves: sums.frequency / sums.frequencyCount, qOctaves: sums.q / sums.qCount };
+  return {
+    gainDb: sums.gain / sums.gainCount,
+    frequencyOctaves: sums.frequency / sums.frequencyCount,
+    qOctaves: sums.q / sums.qCount,
+  };
 }
 
 /** Mean silhouette coefficient of labelled points (Euclidean), in [-1, 1]. */

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 // The gradients of the ops below (tfjs-core alone registers none; the training loop needs none).
 import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
-import type { Network } from "./network.js";
+import type { Network } from "../network/network.js";
 
 export interface AnchorOptions {
   steps?: number;

@@ -6,9 +6,9 @@
  */
 import type { DatasetRow } from "./dataset.js";
 import { curveError, evaluationCurve, parameterErrors, silhouette } from "./metrics.js";
-import { denormalise, normalise, PARAMETER_COUNT, PARAMETERS } from "./parameters.js";
-import type { SemanticModel } from "./semanticModel.js";
-import { mulberry32 } from "./random.js";
+import { denormalise, normalise, PARAMETER_COUNT, PARAMETERS } from "../model/parameters.js";
+import type { SemanticModel } from "../model/semanticModel.js";
+import { mulberry32 } from "../model/random.js";
 
 export interface Evaluation {
   /** How the held-out numbers were made: one participant split, or k folds of participants. */
@@ -18,8 +18,20 @@ export interface Evaluation {
   /** Models over two crowds: the held-out scores of each source's rows (SAFE-DB's also for its 5+ setting words). */
   heldOutBySource?: Record<string, { rows: number } & Omit<HeldOutResult, "highShelf">>;
   silhouette: { warmBright: number; allWords: number };
-  words: { word: string; examples: number; outputCurveErrorDb: number; meanParametersCurveErrorDb: number; meanCurveErrorDb: number }[];
-  highShelfAbove10k: { set: string; rows: number; meanErrorOctaves: number; maxErrorOctaves: number; withinQuarterOctave: number }[];
+  words: {
+    word: string;
+    examples: number;
+    outputCurveErrorDb: number;
+    meanParametersCurveErrorDb: number;
+    meanCurveErrorDb: number;
+  }[];
+  highShelfAbove10k: {
+    set: string;
+    rows: number;
+    meanErrorOctaves: number;
+    maxErrorOctaves: number;
+    withinQuarterOctave: number;
+  }[];
   outputRange: { decodedSamples: number; valuesOutsidePluginRange: number; highestHighShelfHz: number };
 }
 
@@ -51,7 +63,15 @@ function meanParameters(model: SemanticModel, rows: readonly DatasetRow[]): Map<
     entry.count++;
     sums.set(row.word, entry);
   }
-  return new Map([...sums].map(([word, { sum, count }]) => [word, denormalise(sum.map((value) => value / count), model.bounds)]));
+  return new Map(
+    [...sums].map(([word, { sum, count }]) => [
+      word,
+      denormalise(
+        sum.map((value) => value / count),
+        model.bounds,
+      ),
+    ]),
+  );
 }
 
 /** What one held-out setting scores: its reconstruction next to the baselines. */
@@ -68,7 +88,11 @@ export interface HeldOutResult {
 const FLAT_CURVE = new Float64Array(200);
 
 /** Reconstructs each held-out setting with a model that never saw its participant. */
-export function heldOutResults(model: SemanticModel, trainRows: readonly DatasetRow[], heldOutRows: readonly DatasetRow[]): HeldOutResult[] {
+export function heldOutResults(
+  model: SemanticModel,
+  trainRows: readonly DatasetRow[],
+  heldOutRows: readonly DatasetRow[],
+): HeldOutResult[] {
   const reconstructed = reconstruct(model, heldOutRows);
   const means = meanParameters(model, trainRows);
   return heldOutRows.map((row, index) => {
@@ -101,19 +125,29 @@ export function summariseHeldOut(results: readonly HeldOutResult[]): Evaluation[
 }
 
 /** How settings with a high shelf above 10 kHz come back (octaves). */
-export function highShelfCheck(set: string, pairs: readonly { expected: number; reconstructed: number }[]): Evaluation["highShelfAbove10k"][number] {
-  const errors = pairs.filter((pair) => pair.expected > 10000).map((pair) => Math.abs(Math.log2(pair.reconstructed / pair.expected)));
+export function highShelfCheck(
+  set: string,
+  pairs: readonly { expected: number; reconstructed: number }[],
+): Evaluation["highShelfAbove10k"][number] {
+  const errors = pairs
+    .filter((pair) => pair.expected > 10000)
+    .map((pair) => Math.abs(Math.log2(pair.reconstructed / pair.expected)));
   return {
     set,
     rows: errors.length,
     meanErrorOctaves: round(mean(errors)),
     maxErrorOctaves: round(errors.length ? Math.max(...errors) : Number.NaN),
-    withinQuarterOctave: round(errors.length ? errors.filter((error) => error <= 0.25).length / errors.length : Number.NaN),
+    withinQuarterOctave: round(
+      errors.length ? errors.filter((error) => error <= 0.25).length / errors.length : Number.NaN,
+    ),
   };
 }
 
 /** Checks of a model against the rows it was built from: latent silhouette, word outputs, output range. */
-export function modelChecks(model: SemanticModel, rows: readonly DatasetRow[]): Pick<Evaluation, "silhouette" | "words" | "outputRange"> {
+export function modelChecks(
+  model: SemanticModel,
+  rows: readonly DatasetRow[],
+): Pick<Evaluation, "silhouette" | "words" | "outputRange"> {
   const latents = model.network.encodeRows(
     (() => {
       const matrix = new Float32Array(rows.length * PARAMETER_COUNT);
@@ -126,7 +160,9 @@ export function modelChecks(model: SemanticModel, rows: readonly DatasetRow[]): 
   const labels = rows.map((row) => wordIds.get(row.word) ?? -1);
   const size = model.latentSize;
   const pick = (keep: (row: DatasetRow) => boolean) => {
-    const indices = labels.map((label, index) => (label >= 0 && keep(rows[index]!) ? index : -1)).filter((index) => index >= 0);
+    const indices = labels
+      .map((label, index) => (label >= 0 && keep(rows[index]!) ? index : -1))
+      .filter((index) => index >= 0);
     const points = new Float32Array(indices.length * size);
     indices.forEach((index, row) => points.set(latents.subarray(index * size, (index + 1) * size), row * size));
     return { points, labels: indices.map((index) => labels[index]!) };
@@ -142,7 +178,8 @@ export function modelChecks(model: SemanticModel, rows: readonly DatasetRow[]): 
     const output = evaluationCurve(model.generate([{ word, weight: 1 }]));
     const meanSetting = evaluationCurve(meanParameters(model, examples).get(word)!);
     const meanCurve = new Float64Array(output.length);
-    for (const curve of exampleCurves) for (let i = 0; i < curve.length; i++) meanCurve[i]! += curve[i]! / exampleCurves.length;
+    for (const curve of exampleCurves)
+      for (let i = 0; i < curve.length; i++) meanCurve[i]! += curve[i]! / exampleCurves.length;
     return {
       word,
       examples: examples.length,
@@ -168,20 +205,40 @@ export function modelChecks(model: SemanticModel, rows: readonly DatasetRow[]): 
     highestHighShelf = Math.max(highestHighShelf, values[12]!);
   }
   return {
-    silhouette: { warmBright: round(silhouette(warmBright.points, size, warmBright.labels)), allWords: round(silhouette(every.points, size, every.labels)) },
+    silhouette: {
+      warmBright: round(silhouette(warmBright.points, size, warmBright.labels)),
+      allWords: round(silhouette(every.points, size, every.labels)),
+    },
     words,
-    outputRange: { decodedSamples: samples, valuesOutsidePluginRange: outside, highestHighShelfHz: Math.round(highestHighShelf) },
+    outputRange: {
+      decodedSamples: samples,
+      valuesOutsidePluginRange: outside,
+      highestHighShelfHz: Math.round(highestHighShelf),
+    },
   };
 }
 
 /** The whole evaluation of one model on one participant split. */
-export function evaluateModel(model: SemanticModel, trainRows: readonly DatasetRow[], heldOutRows: readonly DatasetRow[]): Evaluation {
+export function evaluateModel(
+  model: SemanticModel,
+  trainRows: readonly DatasetRow[],
+  heldOutRows: readonly DatasetRow[],
+): Evaluation {
   const results = heldOutResults(model, trainRows, heldOutRows);
-  const training = reconstruct(model, trainRows).map((values, index) => ({ expected: trainRows[index]!.values[12]!, reconstructed: values[12]! }));
+  const training = reconstruct(model, trainRows).map((values, index) => ({
+    expected: trainRows[index]!.values[12]!,
+    reconstructed: values[12]!,
+  }));
   return {
     heldOut: summariseHeldOut(results),
     ...modelChecks(model, [...trainRows, ...heldOutRows]),
-    highShelfAbove10k: [highShelfCheck("held-out", results.map((result) => result.highShelf)), highShelfCheck("training", training)],
+    highShelfAbove10k: [
+      highShelfCheck(
+        "held-out",
+        results.map((result) => result.highShelf),
+      ),
+      highShelfCheck("training", training),
+    ],
   };
 }
 

@@ -7,9 +7,9 @@
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { normaliseWord, type WordSource } from "./vocabulary.js";
-import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
-import { SeededRandom } from "./random.js";
+import { normaliseWord, type WordSource } from "../model/vocabulary.js";
+import { PARAMETER_COUNT, PARAMETERS, sortBells } from "../model/parameters.js";
+import { SeededRandom } from "../model/random.js";
 
 export const COLUMN_COUNT = 25;
 const FIRST_PARAMETER_COLUMN = 5;
@@ -93,14 +93,28 @@ export function readDataFile(file: string): Buffer {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a CSV file" : code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE" ? "not a usable file name" : `cannot be read (${code ?? String(error)})`;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a folder, not a CSV file"
+          : code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE"
+            ? "not a usable file name"
+            : `cannot be read (${code ?? String(error)})`;
     // Control characters (a NUL from a broken setting) are shown, not printed raw.
-    const shown = file.replace(/[\u0000-\u001f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const shown = file.replace(
+      /[\u0000-\u001f]/g,
+      (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     throw new DatasetError(`${shown}: ${reason}`);
   }
 }
 
-export function parseDataset(text: string, source: string, options: LoadOptions = {}, checksum = createHash("sha256").update(text).digest("hex")): Dataset {
+export function parseDataset(
+  text: string,
+  source: string,
+  options: LoadOptions = {},
+  checksum = createHash("sha256").update(text).digest("hex"),
+): Dataset {
   const minExamples = options.minExamples ?? 5;
   if (text.trim() === "") throw new DatasetError(`${source}: the file is empty`);
   let records: { record: string[]; info: { lines: number } }[];
@@ -110,11 +124,22 @@ export function parseDataset(text: string, source: string, options: LoadOptions 
     const { code, lines, records: complete } = error as { code?: string; lines?: number; records?: number };
     // csv-parse names the line where it gave up (the end of the file), not where the quote opened.
     if (code === "CSV_QUOTE_NOT_CLOSED") {
-      throw new DatasetError(`${source}:${openingQuoteLine(text, complete ?? 0) ?? lines}: not readable as CSV (a quote opens in this row and never closes)`);
+      throw new DatasetError(
+        `${source}:${openingQuoteLine(text, complete ?? 0) ?? lines}: not readable as CSV (a quote opens in this row and never closes)`,
+      );
     }
     throw new DatasetError(`${source}${lines ? `:${lines}` : ""}: not readable as CSV (${(error as Error).message})`);
   }
-  const report: LoadReport = { source, rowsRead: records.length, rowsUsed: 0, skipped: [], junkLabels: {}, rareWords: {}, notSingleWord: 0, unsortedBells: 0 };
+  const report: LoadReport = {
+    source,
+    rowsRead: records.length,
+    rowsUsed: 0,
+    skipped: [],
+    junkLabels: {},
+    rareWords: {},
+    notSingleWord: 0,
+    unsortedBells: 0,
+  };
   const candidates: DatasetRow[] = [];
   for (const { record, info } of records) {
     const line = info.lines;
@@ -133,7 +158,11 @@ export function parseDataset(text: string, source: string, options: LoadOptions 
       continue;
     }
     const values = record.slice(FIRST_PARAMETER_COLUMN, FIRST_PARAMETER_COLUMN + PARAMETER_COUNT).map(Number);
-    for (const parameter of PARAMETERS) values[parameter.index] = Math.min(parameter.pluginRange.max, Math.max(parameter.pluginRange.min, values[parameter.index]!));
+    for (const parameter of PARAMETERS)
+      values[parameter.index] = Math.min(
+        parameter.pluginRange.max,
+        Math.max(parameter.pluginRange.min, values[parameter.index]!),
+      );
     const before = [values[3], values[6], values[9]].join();
     sortBells(values);
     if ([values[3], values[6], values[9]].join() !== before) report.unsortedBells++;
@@ -182,10 +211,12 @@ function rowProblem(record: string[]): string | undefined {
     const text = record[column]!.trim();
     const value = Number(text);
     // Number() also reads "0x1F", "0b1" and "Infinity": a SAFE export only ever has decimals.
-    if (!DECIMAL.test(text) || !Number.isFinite(value)) return `column ${column + 1} (${parameter.name}) is not a number: ${JSON.stringify(record[column])}`;
+    if (!DECIMAL.test(text) || !Number.isFinite(value))
+      return `column ${column + 1} (${parameter.name}) is not a number: ${JSON.stringify(record[column])}`;
     const { min, max } = parameter.pluginRange;
     const slack = RANGE_SLACK * Math.max(1, Math.abs(max));
-    if (value < min - slack || value > max + slack) return `column ${column + 1} (${parameter.name}) = ${value} is outside the plug-in range ${min}–${max}`;
+    if (value < min - slack || value > max + slack)
+      return `column ${column + 1} (${parameter.name}) = ${value} is outside the plug-in range ${min}–${max}`;
   }
   return undefined;
 }
@@ -193,7 +224,10 @@ function rowProblem(record: string[]): string | undefined {
 export function describeReport(report: LoadReport): string {
   const reasons = new Map<string, number>();
   for (const skipped of report.skipped) {
-    const kind = skipped.reason.replace(/: .*$/, "").replace(/ = .*$/, "").replace(/found \d+/, "found another count");
+    const kind = skipped.reason
+      .replace(/: .*$/, "")
+      .replace(/ = .*$/, "")
+      .replace(/found \d+/, "found another count");
     reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
   }
   const junk = Object.values(report.junkLabels).reduce((a, b) => a + b, 0);
@@ -202,7 +236,11 @@ export function describeReport(report: LoadReport): string {
     `${report.rowsRead} rows read`,
     `${report.rowsUsed} used`,
     `${report.skipped.length} malformed${reasons.size ? ` (${[...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).join("; ")})` : ""}`,
-    `${junk} junk labels (${Object.entries(report.junkLabels).map(([word, count]) => `${word} ${count}`).join(", ") || "none"})`,
+    `${junk} junk labels (${
+      Object.entries(report.junkLabels)
+        .map(([word, count]) => `${word} ${count}`)
+        .join(", ") || "none"
+    })`,
     `${report.notSingleWord} not a single word`,
     `${rare} rows of ${Object.keys(report.rareWords).length} words with too few examples`,
     `${report.unsortedBells} rows with bells re-sorted by frequency`,

@@ -14,7 +14,7 @@ import {
   type HiddenActivation,
   type NetworkLayout,
   type ResidualBlock,
-} from "./network.js";
+} from "../network/network.js";
 import type { ContrastiveBalance } from "./trainOptions.js";
 
 /** SupCon temperatures below this would underflow exp() in float32. */

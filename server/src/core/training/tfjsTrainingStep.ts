@@ -6,8 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { computeBatchGradients, contrastiveTargets, type BatchInputs } from "./backprop.js";
-import { adamUpdate } from "./fusedAdam.js";
-import type { HiddenActivation, NetworkLayout } from "./network.js";
+import { adamUpdate } from "../network/fusedAdam.js";
+import type { HiddenActivation, NetworkLayout } from "../network/network.js";
 import type { TrainingStepInputs } from "./trainOptions.js";
 
 export class TfjsTrainingStep {

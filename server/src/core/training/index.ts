@@ -1,0 +1,14 @@
+/** The core's training: data, crowds, evaluation, the trainer and its kernels, fine-tuning (see ARCHITECTURE.md). */
+export * from "./backprop.js";
+export * from "./crowdData.js";
+export * from "./dataset.js";
+export * from "./evaluation.js";
+export * from "./fineTune.js";
+export * from "./metrics.js";
+export * from "./modelBuilding.js";
+export * from "./socialfx.js";
+export * from "./socialfxScale.js";
+export * from "./trainingLoop.js";
+export * from "./trainingRun.js";
+export * from "./trainOptions.js";
+export * from "./wordConfidence.js";
