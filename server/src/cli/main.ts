@@ -137,7 +137,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof MetadataError || isUserFacingError(error)) {
+    if (error instanceof MetadataError || (await isUserFacingError(error))) {
       process.stderr.write(`eqp: ${(error as Error).message}\n`);
       process.exitCode = 2;
       return;

@@ -17,8 +17,8 @@ import {
   type ModelMetadata,
   type MorphTermInput,
   type SemanticModel,
+  isTeamOrigin,
 } from "../model/index.js";
-import { isTeamOrigin } from "../training/wordConfidence.js";
 import { teamWordInfos, withCentroids, type TeamWord } from "./teamWords.js";
 
 export interface ModelState {

@@ -14,6 +14,7 @@
 import { initBackend } from "../network/backend.js";
 import {
   denormalise,
+  isTeamOrigin,
   normalise,
   PARAMETER_COUNT,
   SeededRandom,
@@ -21,7 +22,6 @@ import {
   type WordConfidence,
   type WordModel,
 } from "../model/index.js";
-import { isTeamOrigin } from "./wordConfidence.js";
 import { type DatasetRow } from "./dataset.js";
 import { checkModelFolderTarget, loadSemanticModel, newMetadataBase, saveModelFolder } from "../network/modelFolder.js";
 import { round, taggedRows, withCoverageRows, wordModels } from "./modelBuilding.js";
