@@ -23,14 +23,14 @@ const common = {
 
 /**
  * `eqp train` and `eqp eval` live in a bundle of their own (dist/cli-training.js): the CLI's import
- * of server/src/cli/trainingCommands.ts stays an import of that file, made only by those commands,
+ * of cli/src/trainingCommands.ts stays an import of that file, made only by those commands,
  * so every other command neither loads nor compiles the training code.
  */
 const trainingApart = {
   name: "training-apart",
   setup(build) {
     build.onResolve({ filter: /^\.\/trainingCommands\.js$/ }, (args) =>
-      args.importer.endsWith(path.join("server", "src", "cli", "modelCommands.ts"))
+      args.importer.endsWith(path.join("cli", "src", "modelCommands.ts"))
         ? { path: "./cli-training.js", external: true }
         : undefined,
     );
@@ -41,14 +41,14 @@ const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
   {
     ...common,
-    entryPoints: { "server-bundle": "server/src/server.ts", "cli-bundle": "server/src/cli/main.ts" },
+    entryPoints: { "server-bundle": "server/src/lsp/server.ts", "cli-bundle": "cli/src/main.ts" },
     outdir: "dist",
     plugins: [trainingApart],
     // The bundles run through vm.Script (boot/codeCache.ts), which has no dynamic import():
     // the import of cli-training.js becomes a require.
     supported: { "dynamic-import": false },
   },
-  { ...common, entryPoints: { "cli-training": "server/src/cli/trainingCommands.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { "cli-training": "cli/src/trainingCommands.ts" }, outdir: "dist" },
   // What `node dist/server.js` and `eqp` run: a few lines that load the bundles above through V8's
   // code cache (server/src/boot/codeCache.ts).
   {

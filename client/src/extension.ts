@@ -13,11 +13,11 @@ import {
 } from "vscode-languageclient/node.js";
 import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
-import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#core/protocol/index.js";
+import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#protocol/index.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
 import { modelStatusText } from "./modelLabel.js";
-import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#core/protocol/index.js";
+import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#protocol/index.js";
 
 const LANGUAGE_ID = "eqpreset";
 
