@@ -185,10 +185,58 @@ export function prepareCrowdData(
     ...(safeBy.get(word) ?? []).map((row) => safeCurves.get(row)!),
     ...(socialBy.get(word) ?? []).map(socialCurve),
   ];
+  const { comparatives, merges } = measureComparatives(
+    [...new Set([...safeBy.keys(), ...socialBy.keys()])],
+    (word) => safeBy.has(word) || socialBy.has(word),
+    allCurves,
+  );
+  labelOf = (word) => merges.get(word) ?? word;
+  ({ safeBy, socialBy } = collect());
+
+  const judged = judgeWords({ safeBy, socialBy }, safeCurves, socialCurve, options.seed);
+  for (const verdict of judged) if (SOURCE_WORDS.includes(verdict.word)) verdict.ships = false;
+  const verdicts = new Map(judged.filter((verdict) => verdict.ships).map((verdict) => [verdict.word, verdict]));
+
+  // The rows: SAFE as read, SocialFX fitted; only shipped words.
+  const rows: DatasetRow[] = safe.rows
+    .filter((row) => verdicts.has(labelOf(row.word)))
+    .map((row) => ({ ...row, word: labelOf(row.word), source: "safe" as WordSource }));
+  let fit: FitSummary | undefined;
+  if (socialfx) {
+    const started = performance.now();
+    const residuals: number[] = [];
+    for (const row of socialfx.rows) {
+      const word = labelOf(row.word);
+      if (!verdicts.has(word)) continue;
+      const { values, rmsDb } = fittedSetting(socialCurve(row.shape));
+      residuals.push(rmsDb);
+      rows.push({ line: row.line, word, participant: `socialfx:${row.line}`, values, source: "socialfx" });
+    }
+    fit = {
+      contributions: residuals.length,
+      meanRmsDb: round(residuals.reduce((a, b) => a + b, 0) / Math.max(1, residuals.length)),
+      maxRmsDb: round(Math.max(0, ...residuals)),
+      seconds: round((performance.now() - started) / 1000, 1),
+    };
+  }
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.word, (counts.get(row.word) ?? 0) + 1);
+  const shipped = [...counts.entries()]
+    .map(([word, examples]) => ({ word, examples }))
+    .sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
+  return { rows, words: shipped, verdicts, judged, calibration, comparatives, fit };
+}
+
+/** Comparatives ("warmer"): measured against their base word, merged into it when their curves agree. */
+function measureComparatives(
+  words: readonly string[],
+  known: (word: string) => boolean,
+  allCurves: (word: string) => Float64Array[],
+): { comparatives: ComparativeMeasure[]; merges: Map<string, string> } {
   const comparatives: ComparativeMeasure[] = [];
   const merges = new Map<string, string>();
-  for (const word of [...new Set([...safeBy.keys(), ...socialBy.keys()])].sort()) {
-    const base = comparativeBases(word).find((candidate) => safeBy.has(candidate) || socialBy.has(candidate));
+  for (const word of [...words].sort()) {
+    const base = comparativeBases(word).find(known);
     if (!base) continue;
     const mine = meanCurve(allCurves(word));
     const theirs = meanCurve(allCurves(base));
@@ -210,9 +258,22 @@ export function prepareCrowdData(
       merged,
     });
   }
-  labelOf = (word) => merges.get(word) ?? word;
-  ({ safeBy, socialBy } = collect());
+  return { comparatives, merges };
+}
 
+/** Each word's examples per crowd. */
+interface CrowdRows {
+  safeBy: Map<string, DatasetRow[]>;
+  socialBy: Map<string, number[][]>;
+}
+
+/** Every word with two contributors or more, judged on how far its contributors agree (wordConfidence.ts). */
+function judgeWords(
+  { safeBy, socialBy }: CrowdRows,
+  safeCurves: Map<DatasetRow, Float64Array>,
+  socialCurve: (shape: number[]) => Float64Array,
+  seed: number,
+): WordVerdict[] {
   // Contributors: one curve per SAFE participant (near-identical ones once), one per SocialFX contribution.
   const contributorsOf = (word: string): Contributor[] => {
     const byPerson = new Map<string, Float64Array[]>();
@@ -250,39 +311,9 @@ export function prepareCrowdData(
     const examples: Partial<Record<WordSource, number>> = {};
     if (safeBy.has(word)) examples.safe = safeBy.get(word)!.length;
     if (socialBy.has(word)) examples.socialfx = socialBy.get(word)!.length;
-    judged.push(judgeWord({ word, contributors: list.map(centred), examples }, pools, options.seed * 100003 + index));
+    judged.push(judgeWord({ word, contributors: list.map(centred), examples }, pools, seed * 100003 + index));
   }
-  for (const verdict of judged) if (SOURCE_WORDS.includes(verdict.word)) verdict.ships = false;
-  const verdicts = new Map(judged.filter((verdict) => verdict.ships).map((verdict) => [verdict.word, verdict]));
-
-  // The rows: SAFE as read, SocialFX fitted; only shipped words.
-  const rows: DatasetRow[] = safe.rows
-    .filter((row) => verdicts.has(labelOf(row.word)))
-    .map((row) => ({ ...row, word: labelOf(row.word), source: "safe" as WordSource }));
-  let fit: FitSummary | undefined;
-  if (socialfx) {
-    const started = performance.now();
-    const residuals: number[] = [];
-    for (const row of socialfx.rows) {
-      const word = labelOf(row.word);
-      if (!verdicts.has(word)) continue;
-      const { values, rmsDb } = fittedSetting(socialCurve(row.shape));
-      residuals.push(rmsDb);
-      rows.push({ line: row.line, word, participant: `socialfx:${row.line}`, values, source: "socialfx" });
-    }
-    fit = {
-      contributions: residuals.length,
-      meanRmsDb: round(residuals.reduce((a, b) => a + b, 0) / Math.max(1, residuals.length)),
-      maxRmsDb: round(Math.max(0, ...residuals)),
-      seconds: round((performance.now() - started) / 1000, 1),
-    };
-  }
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(row.word, (counts.get(row.word) ?? 0) + 1);
-  const shipped = [...counts.entries()]
-    .map(([word, examples]) => ({ word, examples }))
-    .sort((a, b) => b.examples - a.examples || a.word.localeCompare(b.word));
-  return { rows, words: shipped, verdicts, judged, calibration, comparatives, fit };
+  return judged;
 }
 
 function round(value: number, decimals = 3): number {
