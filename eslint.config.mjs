@@ -55,6 +55,11 @@ export default tseslint.config(
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
     },
   },
+  // Functions short enough to read at once.
+  {
+    files: ["server/src/**/*.ts", "client/src/**/*.ts", "cli/src/**/*.ts"],
+    rules: { "max-lines-per-function": ["error", { max: 120 }] },
+  },
   {
     files: ["server/src/core/**/*.ts"],
     rules: {
