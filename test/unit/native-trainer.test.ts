@@ -67,7 +67,7 @@ describe("the EqpTrainingStep kernel (trainingStepKernel.ts, nativeTrainer.ts)",
   });
 
   it("the embedded module is built from the C source in the repository", () => {
-    const source = readFileSync(path.resolve("server", "src", "core", "network", "trainKernels.c"));
+    const source = readFileSync(path.resolve("server", "src", "core", "training", "trainKernels.c"));
     assert.equal(
       createHash("sha256").update(source).digest("hex").slice(0, 16),
       TRAIN_KERNELS_SOURCE_SHA256,
