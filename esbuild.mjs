@@ -22,18 +22,39 @@ const common = {
   mainFields: ["module", "main"],
 };
 
+/**
+ * `eqp train` and `eqp eval` live in a bundle of their own (dist/cli-training.js): the CLI's import
+ * of cli/src/trainingCommands.ts stays an import of that file, made only by those commands,
+ * so every other command neither loads nor compiles the training code.
+ */
+const trainingApart = {
+  name: "training-apart",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/trainingCommands\.js$/ }, (args) =>
+      args.importer.endsWith(path.join("cli", "src", "modelCommands.ts"))
+        ? { path: "./cli-training.js", external: true }
+        : undefined,
+    );
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
   {
     ...common,
     entryPoints: {
-      "server-bundle": "server/src/server.ts",
-      "cli-bundle": "server/src/cli/main.ts",
+      "server-bundle": "server/src/lsp/server.ts",
+      "cli-bundle": "cli/src/main.ts",
       // The worker threads of `eqp apply --out-dir`.
-      "apply-worker": "server/src/cli/applyWorker.ts",
+      "apply-worker": "cli/src/applyWorker.ts",
     },
     outdir: "dist",
+    plugins: [trainingApart],
+    // The bundles run through vm.Script (boot/codeCache.ts), which has no dynamic import():
+    // the import of cli-training.js becomes a require.
+    supported: { "dynamic-import": false },
   },
+  { ...common, entryPoints: { "cli-training": "cli/src/trainingCommands.ts" }, outdir: "dist" },
   // What `node dist/server.js` and `eqp` run: a few lines that load the bundles above through V8's
   // code cache (server/src/boot/codeCache.ts).
   {
@@ -72,7 +93,7 @@ const builds = [
 mkdirSync("dist", { recursive: true });
 // dist/ holds CommonJS bundles inside an ES-module package.
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
-// The tfjs wasm backend loads its binaries from next to the bundle (see server/src/core/model/backend.ts).
+// The tfjs wasm backend loads its binaries from next to the bundle (see server/src/core/network/backend.ts).
 const wasmDist = path.join(
   path.dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")),
   "dist",

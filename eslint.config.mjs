@@ -39,7 +39,7 @@ export default tseslint.config(
   // Type-aware rules: promises that are neither awaited nor voided, awaits of non-promises,
   // switches that miss a case of a union.
   {
-    files: ["server/src/**/*.ts", "client/src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
+    files: ["server/src/**/*.ts", "client/src/**/*.ts", "cli/src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": [
@@ -54,6 +54,11 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
     },
+  },
+  // Functions short enough to read at once.
+  {
+    files: ["server/src/**/*.ts", "client/src/**/*.ts", "cli/src/**/*.ts"],
+    rules: { "max-lines-per-function": ["error", { max: 120 }] },
   },
   {
     files: ["server/src/core/**/*.ts"],

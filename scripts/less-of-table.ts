@@ -4,7 +4,7 @@
 //
 // Usage: node --import tsx scripts/less-of-table.ts [model folder]   (default: model/)
 import * as path from "node:path";
-import { lessOfMeasures, lessOfTable } from "../server/src/core/model/lessOfMeasures.js";
+import { lessOfMeasures, lessOfTable } from "../server/src/core/training/lessOfMeasures.js";
 import { initBackend } from "../server/src/core/network/backend.js";
 import { loadSemanticModel } from "../server/src/core/network/modelFolder.js";
 

@@ -13,11 +13,11 @@ import {
 } from "vscode-languageclient/node.js";
 import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
 import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
-import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#core/protocol/index.js";
+import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#protocol/index.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
 import { modelStatusText } from "./modelLabel.js";
-import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#core/protocol/index.js";
+import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#protocol/index.js";
 
 const LANGUAGE_ID = "eqpreset";
 
@@ -46,39 +46,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     initializationOptions: { modelPath: resolvedModelPath() },
   };
 
-  const status = vscode.window.createStatusBarItem("eqpreset.model", vscode.StatusBarAlignment.Right, 100);
-  status.name = "EQ preset model";
-  status.text = "$(pulse) EQ model: starting";
-  // The model picker: bundled / this workspace's / a folder, plus the server output.
-  status.command = "eqpreset.pickModel";
-  context.subscriptions.push(status);
-  const showStatus = (editor: vscode.TextEditor | undefined) => {
-    if (editor?.document.languageId === LANGUAGE_ID) status.show();
-    else status.hide();
-  };
-  showStatus(vscode.window.activeTextEditor);
-  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+  const status = createModelStatusItem(context);
 
   client = new LanguageClient(LANGUAGE_ID, "EQ Preset Language Server", serverOptions, clientOptions);
   const languageClient = client;
   const started = languageClient.start();
 
   // Registered before the server is up: a preview opened meanwhile waits for it (or shows why not).
-  const previews = new PreviewController(context.extensionUri, {
-    preview: async (params: PreviewParams) => {
-      await started;
-      return languageClient.sendRequest(PREVIEW_REQUEST, params);
-    },
-    editBand: async (params) => {
-      await started;
-      return languageClient.sendRequest(EDIT_BAND_REQUEST, params);
-    },
-    previewText: async (params) => {
-      await started;
-      return languageClient.sendRequest(PREVIEW_TEXT_REQUEST, params);
-    },
-    log: (message) => languageClient.outputChannel.appendLine(message),
-  });
+  const previews = createPreviews(context, languageClient, started);
   context.subscriptions.push(
     previews,
     // Not in the manifest: the path a page message takes, for the end-to-end test of a drag's edit
@@ -150,6 +125,47 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     }),
   );
   return client;
+}
+
+/** The status bar item of the model in use, shown with .eqp editors; its text comes from the server. */
+function createModelStatusItem(context: vscode.ExtensionContext): vscode.StatusBarItem {
+  const status = vscode.window.createStatusBarItem("eqpreset.model", vscode.StatusBarAlignment.Right, 100);
+  status.name = "EQ preset model";
+  status.text = "$(pulse) EQ model: starting";
+  // The model picker: bundled / this workspace's / a folder, plus the server output.
+  status.command = "eqpreset.pickModel";
+  context.subscriptions.push(status);
+  const showStatus = (editor: vscode.TextEditor | undefined) => {
+    if (editor?.document.languageId === LANGUAGE_ID) status.show();
+    else status.hide();
+  };
+  showStatus(vscode.window.activeTextEditor);
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+
+  return status;
+}
+
+/** The preview panels, whose requests wait until the server has started. */
+function createPreviews(
+  context: vscode.ExtensionContext,
+  languageClient: LanguageClient,
+  started: Promise<void>,
+): PreviewController {
+  return new PreviewController(context.extensionUri, {
+    preview: async (params: PreviewParams) => {
+      await started;
+      return languageClient.sendRequest(PREVIEW_REQUEST, params);
+    },
+    editBand: async (params) => {
+      await started;
+      return languageClient.sendRequest(EDIT_BAND_REQUEST, params);
+    },
+    previewText: async (params) => {
+      await started;
+      return languageClient.sendRequest(PREVIEW_TEXT_REQUEST, params);
+    },
+    log: (message) => languageClient.outputChannel.appendLine(message),
+  });
 }
 
 /** The `eqpreset.modelPath` setting, relative paths taken from the first workspace folder. */

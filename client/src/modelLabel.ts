@@ -4,7 +4,7 @@
  * itself is the server's `eqpreset/modelStatus` notification.
  */
 import * as path from "node:path";
-import type { ModelStatus } from "#core/protocol/index.js";
+import type { ModelStatus } from "#protocol/index.js";
 import { isInside, samePath, toWorkspaceSetting } from "./settingsPaths.js";
 
 export interface ModelPlaces {

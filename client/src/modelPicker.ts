@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ModelStatus } from "#core/protocol/index.js";
+import type { ModelStatus } from "#protocol/index.js";
 import { modelName, type ModelPlaces } from "./modelLabel.js";
 import { pickOne, separator } from "./quickPick.js";
 import { resolveSetting, samePath, toWorkspaceSetting } from "./settingsPaths.js";

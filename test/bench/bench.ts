@@ -11,23 +11,14 @@ import { performance } from "node:perf_hooks";
 import type * as Core from "../../server/src/core/index.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import {
-  DEFAULT_NETWORK_CONFIG,
-  DEFAULT_TRAIN_OPTIONS,
-  initBackend,
-  labelsOf,
-  loadSemanticModel,
-  toMatrix,
-  trainNetwork,
-  withCoverageRows,
-} from "../../server/src/core/network/index.js";
-import {
-  fixedBounds,
-  loadDataset,
-  loadSocialFx,
-  parseDataset,
-  prepareCrowdData,
-} from "../../server/src/core/model/index.js";
+import { DEFAULT_NETWORK_CONFIG, initBackend, loadSemanticModel } from "../../server/src/core/network/index.js";
+import { DEFAULT_TRAIN_OPTIONS } from "../../server/src/core/training/index.js";
+import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/training/index.js";
+import { trainNetwork } from "../../server/src/core/training/index.js";
+import { fixedBounds } from "../../server/src/core/model/index.js";
+import { loadDataset, parseDataset } from "../../server/src/core/training/index.js";
+import { loadSocialFx } from "../../server/src/core/training/index.js";
+import { prepareCrowdData } from "../../server/src/core/training/index.js";
 import { generateRows, toCsv } from "../support/safeCsv.js";
 import { generatePresets, toErrorHeavyText, toJsonText, toPresetText, toYamlText } from "./generate.js";
 import { measureServer, measureStartup, packageSize, YAML_SCHEMA_URI, yamlServerOptions } from "./servers.js";

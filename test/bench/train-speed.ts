@@ -24,17 +24,11 @@ import * as path from "node:path";
 import { backendStatus, initBackend } from "../../server/src/core/network/backend.js";
 import { DEFAULT_NETWORK_CONFIG, Network } from "../../server/src/core/network/network.js";
 import { SeededRandom } from "../../server/src/core/model/index.js";
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  TRAINING_STEP_ENV,
-  Trainer,
-  labelsOf,
-  toMatrix,
-  trainNetwork,
-  withCoverageRows,
-  type TrainOptions,
-} from "../../server/src/core/network/index.js";
-import { fixedBounds, loadDataset } from "../../server/src/core/model/index.js";
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from "../../server/src/core/training/index.js";
+import { TRAINING_STEP_ENV, Trainer, trainNetwork } from "../../server/src/core/training/index.js";
+import { labelsOf, toMatrix, withCoverageRows } from "../../server/src/core/training/index.js";
+import { fixedBounds } from "../../server/src/core/model/index.js";
+import { loadDataset } from "../../server/src/core/training/index.js";
 import { trainWithPyTorch } from "./trainingPeer.js";
 
 const WIDTH = 13;

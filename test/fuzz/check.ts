@@ -13,8 +13,8 @@ import {
   resolvePresets,
   type ResolvedPreset,
 } from "../../server/src/core/index.js";
-import type { ParsedDocument } from "../../server/src/service/documentStore.js";
-import type { EqLanguageService } from "../../server/src/service/languageService.js";
+import type { ParsedDocument } from "../../server/src/lsp/features/documentStore.js";
+import type { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { probePositions, type FuzzDocument } from "./generate.js";
 
 export class FuzzFailure extends Error {

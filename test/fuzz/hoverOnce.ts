@@ -5,7 +5,7 @@
  * Prints the hover's size in characters of JSON.
  */
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 
 const [textJson, line, character] = process.argv.slice(2);
 const document = TextDocument.create("file:///hover-once.eqp", "eqpreset", 1, JSON.parse(textJson ?? '""') as string);

@@ -3,7 +3,7 @@
  * through the linearity check. Shared by the fixed-seed test and `npm run fuzz`.
  */
 import { performance } from "node:perf_hooks";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { checkDocument, FuzzFailure } from "./check.js";
 import {
   DEFAULT_GENERATE_OPTIONS,

@@ -6,14 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { applyReplacements } from "../../server/src/core/index.js";
 import {
-  applyReplacements,
   EDIT_BAND_REQUEST,
   PREVIEW_TEXT_REQUEST,
   type EditBandParams,
   type EditBandResult,
   type PreviewTextResult,
-} from "../../server/src/core/index.js";
+} from "../../server/src/protocol/index.js";
 import { openWithCursor } from "../support/lspExpect.js";
 import { bandsOfText, previewAt, useVisualClient, VO_CLEAN } from "../support/visualLsp.js";
 

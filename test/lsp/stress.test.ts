@@ -17,7 +17,7 @@ import {
 } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { SeededRandom } from "../../server/src/core/model/index.js";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { EqServices, ModelHost } from "../../server/src/core/index.js";
 import { editText, readSamples } from "../fuzz/generate.js";
 import { LspTestClient } from "../support/lspClient.js";

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { initBackend } from "../../server/src/core/network/backend.js";
 import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
-import { runTrainingJob } from "../../server/src/core/network/trainingRun.js";
+import type { Network } from "../../server/src/core/network/index.js";
+import { runTrainingJob } from "../../server/src/core/training/trainingRun.js";
 import { generateRows, toCsv } from "./safeCsv.js";
 
 let cached: Promise<string> | undefined;
@@ -26,7 +27,7 @@ export function fixtureModelDir(): Promise<string> {
 }
 
 /** The fixture model loaded and ready (the wasm backend initialised); the caller disposes the model. */
-export async function loadFixtureModel(): Promise<{ dir: string; model: SemanticModel }> {
+export async function loadFixtureModel(): Promise<{ dir: string; model: SemanticModel<Network> }> {
   await initBackend();
   const dir = await fixtureModelDir();
   return { dir, model: loadSemanticModel(dir).model };

@@ -11,7 +11,7 @@ import {
   StreamMessageReader as ServerStreamReader,
   StreamMessageWriter as ServerStreamWriter,
 } from "vscode-languageserver/node.js";
-import { createLanguageServer } from "../../server/src/lspServer.js";
+import { createLanguageServer } from "../../server/src/lsp/lspServer.js";
 import {
   createMessageConnection,
   StreamMessageReader,

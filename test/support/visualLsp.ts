@@ -2,7 +2,7 @@
  * Shared by the "see it" LSP tests (test/lsp/visual*.test.ts): one server per test file with the
  * fixture model, and helpers to read its pictures and previews back.
  */
-import type { PreviewData } from "../../server/src/core/protocol/index.js";
+import type { PreviewData } from "../../server/src/protocol/index.js";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before } from "node:test";

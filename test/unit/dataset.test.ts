@@ -9,7 +9,7 @@ import {
   loadDataset,
   parseDataset,
   splitByParticipant,
-} from "../../server/src/core/model/index.js";
+} from "../../server/src/core/training/index.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 describe("dataset loader", () => {

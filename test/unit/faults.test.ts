@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bundledModelDir, MetadataError } from "../../server/src/core/index.js";
-import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/model/index.js";
+import { COLUMN_COUNT, DatasetError, loadDataset, parseDataset } from "../../server/src/core/training/index.js";
 import {
   DISK_WRITER,
   loadSemanticModel,
@@ -36,13 +36,14 @@ import {
 } from "../../server/src/core/network/modelFolder.js";
 import { PARAMETERS } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
+import type { Network } from "../../server/src/core/network/index.js";
 import { ModelHost } from "../../server/src/core/index.js";
 import { loadFixtureModel, networkFilesOf } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "eqp-faults-"));
 let modelDir: string;
-let model: SemanticModel;
+let model: SemanticModel<Network>;
 
 before(async () => {
   ({ dir: modelDir, model } = await loadFixtureModel());

@@ -9,14 +9,11 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { fitSafeEq, FitError } from "../../server/src/core/fit/index.js";
 import { logFrequencies, responseDb, SLOTS, type EqBand } from "../../server/src/core/eq/index.js";
-import {
-  CURVE_FREQUENCIES,
-  loadDataset,
-  loadSocialFx,
-  settingCurve,
-  socialFxCurveDb,
-  SeededRandom,
-} from "../../server/src/core/model/index.js";
+import { SeededRandom } from "../../server/src/core/model/index.js";
+import { CURVE_FREQUENCIES, socialFxCurveDb } from "../../server/src/core/training/index.js";
+import { loadDataset } from "../../server/src/core/training/index.js";
+import { loadSocialFx } from "../../server/src/core/training/index.js";
+import { settingCurve } from "../../server/src/core/training/index.js";
 
 const GRID = logFrequencies(64, 20, 20000);
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FrameSanitiser, MAX_FRAME_BYTES } from "../../server/src/framing.js";
+import { FrameSanitiser, MAX_FRAME_BYTES } from "../../server/src/lsp/framing.js";
 
 const frame = (body: string, header = `Content-Length: ${Buffer.byteLength(body)}`) => `${header}\r\n\r\n${body}`;
 const GOOD = frame('{"jsonrpc":"2.0","id":1,"method":"ping"}');

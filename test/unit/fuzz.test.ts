@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { fuzzDocument, readSamples } from "../fuzz/generate.js";
 import { describeFailure, runFuzz } from "../fuzz/runner.js";
 import { isLinear } from "../fuzz/scaling.js";

@@ -10,8 +10,8 @@ import { before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { EqServices, parsePresetDocument, resolvePresets, validateDocument } from "../../server/src/core/index.js";
 import { mulberry32 } from "../../server/src/core/model/index.js";
-import { toLspDiagnostic } from "../../server/src/service/diagnostics.js";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { toLspDiagnostic } from "../../server/src/lsp/features/diagnostics.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { generatePresets, toPresetText } from "../bench/generate.js";
 import { plain } from "../support/plain.js";
 

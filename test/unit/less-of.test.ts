@@ -10,11 +10,10 @@ import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js"
 import {
   evaluationCurve,
   EVALUATION_FREQUENCIES,
-  lessOfMeasures,
-  type LessOfMeasure,
   type MorphTermInput,
   type SemanticModel,
 } from "../../server/src/core/model/index.js";
+import { lessOfMeasures, type LessOfMeasure } from "../../server/src/core/training/index.js";
 
 /** The largest |a − b| over the evaluation grid, dB. */
 function largestDifference(a: Float64Array, b: Float64Array): number {

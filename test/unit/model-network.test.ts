@@ -13,16 +13,10 @@ import {
 } from "../../server/src/core/network/network.js";
 import { SeededRandom, mulberry32 } from "../../server/src/core/model/index.js";
 import { SMALL_CONFIG, sameBits } from "../support/networkFixtures.js";
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  adamUpdate,
-  batchSizes,
-  computeBatchGradients,
-  contrastiveTargets,
-  contrastiveWeightAt,
-  trainNetwork,
-  type TrainOptions,
-} from "../../server/src/core/network/index.js";
+import { adamUpdate } from "../../server/src/core/network/index.js";
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from "../../server/src/core/training/index.js";
+import { batchSizes, contrastiveWeightAt, trainNetwork } from "../../server/src/core/training/index.js";
+import { computeBatchGradients, contrastiveTargets } from "../../server/src/core/training/index.js";
 
 const WIDTH = 13;
 

@@ -8,17 +8,12 @@ import {
   networkLayout,
   type NetworkConfig,
 } from "../../server/src/core/network/network.js";
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  TRAINING_STEP_ENV,
-  computeBatchGradients,
-  contrastiveTargets,
-  Trainer,
-  trainNetwork,
-} from "../../server/src/core/network/index.js";
-import { NativeTrainingStep, TRAINING_STEP_KERNEL } from "../../server/src/core/network/trainingStepKernel.js";
-import { instantiateKernels } from "../../server/src/core/network/trainKernels.js";
-import { TRAIN_KERNELS_SOURCE_SHA256 } from "../../server/src/core/network/trainKernelsWasm.js";
+import { DEFAULT_TRAIN_OPTIONS } from "../../server/src/core/training/index.js";
+import { TRAINING_STEP_ENV, Trainer, trainNetwork } from "../../server/src/core/training/index.js";
+import { computeBatchGradients, contrastiveTargets } from "../../server/src/core/training/index.js";
+import { NativeTrainingStep, TRAINING_STEP_KERNEL } from "../../server/src/core/training/trainingStepKernel.js";
+import { instantiateKernels } from "../../server/src/core/training/trainKernels.js";
+import { TRAIN_KERNELS_SOURCE_SHA256 } from "../../server/src/core/training/trainKernelsWasm.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -72,11 +67,11 @@ describe("the EqpTrainingStep kernel (trainingStepKernel.ts, nativeTrainer.ts)",
   });
 
   it("the embedded module is built from the C source in the repository", () => {
-    const source = readFileSync(path.resolve("server", "src", "core", "network", "trainKernels.c"));
+    const source = readFileSync(path.resolve("server", "src", "core", "training", "trainKernels.c"));
     assert.equal(
       createHash("sha256").update(source).digest("hex").slice(0, 16),
       TRAIN_KERNELS_SOURCE_SHA256,
-      "trainKernels.c changed: run server/src/core/network/trainKernels.sh",
+      "trainKernels.c changed: run server/src/core/training/trainKernels.sh",
     );
   });
 

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { DiagnosticCode } from "../../server/src/core/index.js";
-import { RULE_HELP, ruleIds } from "../../server/src/cli/sarif.js";
+import { RULE_HELP, ruleIds } from "../../cli/src/sarif.js";
 import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 
 // The official schema, vendored (see test/fixtures/sarif/NOTICE.md): validation needs no network.

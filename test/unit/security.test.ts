@@ -21,7 +21,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { bundledModelDir, resolvePresets, parsePresetDocument } from "../../server/src/core/index.js";
 import { initBackend } from "../../server/src/core/network/backend.js";
 import { ModelFolderError, readModelFolder } from "../../server/src/core/network/modelFolder.js";
-import { EqLanguageService } from "../../server/src/service/languageService.js";
+import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
 import { EqServices, ModelHost } from "../../server/src/core/index.js";
 import { fixtureModelDir } from "../support/fixtureModel.js";
 

@@ -18,11 +18,12 @@ import {
 } from "../../server/src/core/network/modelFolder.js";
 import { bandsOf } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
+import type { Network } from "../../server/src/core/network/index.js";
 import { loadFixtureModel } from "../support/fixtureModel.js";
 
 const FREQUENCIES = logFrequencies(200);
 let dir: string;
-let model: SemanticModel;
+let model: SemanticModel<Network>;
 const scratch = mkdtempSync(path.join(tmpdir(), "eqp-semantic-"));
 
 /** Mean |dB| between the responses of two parameter vectors. */

@@ -8,17 +8,13 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { initBackend } from "../../server/src/core/network/backend.js";
-import {
-  evaluationCurve,
-  loadDataset,
-  loadSocialFx,
-  pearson,
-  prepareCrowdData,
-  SHIP_RULE,
-  type CrowdData,
-  type Dataset,
-} from "../../server/src/core/model/index.js";
-import { reconstruct } from "../../server/src/core/model/index.js";
+import { evaluationCurve } from "../../server/src/core/model/index.js";
+import { loadDataset, type Dataset } from "../../server/src/core/training/index.js";
+import { loadSocialFx } from "../../server/src/core/training/index.js";
+import { pearson } from "../../server/src/core/training/index.js";
+import { prepareCrowdData, type CrowdData } from "../../server/src/core/training/index.js";
+import { SHIP_RULE } from "../../server/src/core/training/index.js";
+import { reconstruct } from "../../server/src/core/training/index.js";
 import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
 import { PARAMETERS } from "../../server/src/core/model/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";

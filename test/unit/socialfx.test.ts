@@ -11,13 +11,12 @@ import { describe, it } from "node:test";
 import {
   calibrateSocialFxScale,
   CURVE_FREQUENCIES,
-  DatasetError,
   fitScale,
-  loadSocialFx,
-  parseSocialFx,
   socialFxCurveDb,
   type SharedWord,
-} from "../../server/src/core/model/index.js";
+} from "../../server/src/core/training/index.js";
+import { DatasetError } from "../../server/src/core/training/index.js";
+import { loadSocialFx, parseSocialFx } from "../../server/src/core/training/index.js";
 
 const FREQUENCIES = [20, 50, 83, 120, 161, 208, 259, 318, 383, 455, 537, 628, 729, 843, 971, 1114, 1273, 1452, 1652];
 const BANDS = [...FREQUENCIES, 1875, 2126, 2406, 2719, 3070, 3462, 3901, 4392, 4941, 5556, 6244, 7014];

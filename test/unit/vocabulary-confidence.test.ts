@@ -5,17 +5,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  comparativeBases,
   curveRegionsSummary,
   describeConfidence,
-  judgeWord,
   logFrequencies,
   parseModelMetadata,
   SeededRandom,
-  splitHalfReliability,
   Vocabulary,
-  type Contributor,
 } from "../../server/src/core/index.js";
+import {
+  comparativeBases,
+  judgeWord,
+  splitHalfReliability,
+  type Contributor,
+} from "../../server/src/core/training/index.js";
 
 const GRID = logFrequencies(48, 20, 20000);
 

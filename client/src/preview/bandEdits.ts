@@ -5,7 +5,7 @@
  * again here, just before applying: an edit made for an older text is never applied to a newer one.
  */
 import * as vscode from "vscode";
-import type { EditBandParams } from "#core/protocol/index.js";
+import type { EditBandParams } from "#protocol/index.js";
 import type { BandEditMessage, PreviewData } from "./protocol.js";
 
 export interface BandEditServer {

@@ -8,9 +8,9 @@
  */
 import { SLOTS, type SlotId } from "#core/eq/index.js";
 
-export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#core/protocol/index.js";
-export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "#core/protocol/index.js";
-import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "#core/protocol/index.js";
+export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#protocol/index.js";
+export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "#protocol/index.js";
+import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "#protocol/index.js";
 import type { FilterKind as FilterType } from "#core/eq/index.js";
 export type { FilterType };
 

@@ -8,6 +8,6 @@ export * from "./presets/index.js";
 export * from "./validation/index.js";
 export * from "./eq/index.js";
 export * from "./model/index.js";
-export * from "./protocol/index.js";
 export * from "./services/index.js";
 export * from "./files/index.js";
+export * from "./lockfile/index.js";

@@ -18,8 +18,7 @@ import {
   type SlotId,
 } from "../eq/index.js";
 import { displayFrequency, displayGain, displayQ } from "../language/index.js";
-import type { ResolvedPreset } from "../presets/index.js";
-import type { DocumentMeaning } from "../services/index.js";
+import type { DocumentMeaning, ResolvedPreset } from "../presets/index.js";
 
 /** The services a diff needs: read a text, and a preset's bands with its morph resolved. */
 export interface DiffServices {

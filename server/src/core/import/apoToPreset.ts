@@ -127,44 +127,8 @@ function describeTotal(total: TotalCost): string {
 
 /** One chain (the lines of some channels) as one preset. */
 function convertChain(lines: readonly ApoLine[], name: string, channels: string[], fit: boolean) {
-  const errors: Problem[] = [];
-  const warnings: ImportWarning[] = [];
-  const leftovers: Leftover[] = [];
-  const candidates: Candidate[] = [];
-  const runs: RunFilter[] = [];
-  let outputGainDb = 0;
+  const { errors, warnings, leftovers, candidates, runs, outputGainDb } = readChain(lines);
   const preamps = lines.filter((line) => line.kind === "preamp");
-  for (const line of lines) {
-    if (line.kind === "preamp") outputGainDb += line.gainDb;
-    else if (line.kind === "ignored") leftovers.push({ line, column: line.column, reason: line.reason });
-    else if (line.kind === "other") {
-      if (isStructureLine(line))
-        leftovers.push({
-          line,
-          column: 1,
-          reason: `'${line.command}' structures Equalizer APO's chain; the import follows it (a preset per channel, the first branch of an If:)`,
-          note: true,
-        });
-      else
-        leftovers.push({ line, column: 1, reason: `the APO command '${line.command}' has no place in a SAFE preset` });
-    } else if (line.kind === "filter") {
-      const reading = readFilter(line);
-      if (reading.problem) errors.push({ line: line.line, ...reading.problem });
-      if (reading.skipped) warnings.push({ line: line.line, ...reading.skipped, severity: "warning" });
-      if (reading.note) warnings.push({ line: line.line, ...reading.note, severity: "note" });
-      if (reading.run) runs.push(reading.run);
-      if (reading.leftover) leftovers.push({ line, ...reading.leftover, ...(reading.run ? { run: reading.run } : {}) });
-      if (reading.candidate && reading.run)
-        candidates.push({ source: line, filter: reading.candidate, run: reading.run });
-      if (line.thousandsSeparator)
-        warnings.push({
-          line: line.line,
-          column: line.frequencyHz!.column,
-          message: `Fc read as ${formatDecimal(line.frequencyHz!.value, 2)} Hz: Equalizer APO reads three decimals as a thousands separator`,
-          severity: "warning",
-        });
-    }
-  }
   if (preamps.length > 1)
     warnings.push({
       line: preamps[0]!.line,
@@ -174,27 +138,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     });
 
   // Slots: the first low and high shelf; of the bells, the three largest (a zero-gain bell does nothing), sorted by frequency.
-  const slotted = new Map<SlotId, Candidate>();
-  const lowShelf = candidates.find((candidate) => candidate.filter.kind === "lowshelf");
-  const highShelf = candidates.find((candidate) => candidate.filter.kind === "highshelf");
-  if (lowShelf) slotted.set("lowShelf", lowShelf);
-  if (highShelf) slotted.set("highShelf", highShelf);
-  const keptBells = candidates
-    .filter((candidate) => candidate.filter.kind === "peaking")
-    .sort((a, b) => Math.abs(b.filter.gainDb) - Math.abs(a.filter.gainDb))
-    .slice(0, 3)
-    .sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
-  keptBells.forEach((bell, index) => slotted.set((["bell1", "bell2", "bell3"] as const)[index]!, bell));
-  let dropped = 0;
-  for (const candidate of candidates) {
-    if ([...slotted.values()].includes(candidate)) continue;
-    dropped++;
-    const reason =
-      candidate.filter.kind === "peaking"
-        ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
-        : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
-    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.run });
-  }
+  const { slotted, dropped } = chooseSlots(candidates, leftovers);
 
   // Everything the chain runs, as APO would: the reference for every error below.
   const grid = comparisonGrid(SAMPLE_RATE);
@@ -215,37 +159,11 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
     const candidate = slotted.get(slot);
     if (!candidate) continue;
-    const { filter, source, run } = candidate;
-    const changes: string[] = [];
-    let frequencyHz = writtenFrequency(filter.frequencyHz);
-    if (frequencyHz < AUDIBLE_RANGE.min || frequencyHz > AUDIBLE_RANGE.max) {
-      const clamped = Math.min(AUDIBLE_RANGE.max, Math.max(AUDIBLE_RANGE.min, frequencyHz));
-      changes.push(
-        `Fc ${displayFrequency(frequencyHz)} moved to ${displayFrequency(clamped)}, the edge of the audible range a preset allows`,
-      );
-      frequencyHz = clamped;
-    }
-    let gainDb = writtenGain(filter.gainDb);
-    if (Math.abs(gainDb) > ABSURD_GAIN_DB) {
-      const clamped = Math.sign(gainDb) * ABSURD_GAIN_DB;
-      changes.push(`Gain ${displayGain(gainDb)} limited to ${displayGain(clamped)}`);
-      gainDb = clamped;
-    }
-    let q = writtenQ(filter.q);
-    if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005)
-      changes.push(`shelf Q ${formatDecimal(filter.q, 3)} becomes SAFE's fixed ${SHELF_Q}`);
-    if (filter.kind !== "peaking") q = SHELF_Q;
-    bands.push({ slot, frequencyHz, gainDb, q });
-    if (changes.length > 0) {
-      const deviation = costWith(run, { kind: filter.kind, frequencyHz, gainDb, q });
-      warnings.push({
-        line: source.line,
-        column: source.type.column,
-        message: `${changes.join("; ")}: ${describeDeviation(deviation)}`,
-        errorDb: deviation.errorDb,
-        severity: severityOf(deviation.errorDb),
-      });
-      notes.set(slot, `was: ${source.text.trim()}`);
+    const written = slotBand(slot, candidate, costWith);
+    bands.push(written.band);
+    if (written.warning) {
+      warnings.push(written.warning);
+      notes.set(slot, `was: ${candidate.source.text.trim()}`);
     }
   }
   for (const leftover of leftovers) {
@@ -316,6 +234,116 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     ...(fittedMaxDb !== undefined ? { fittedMaxDb } : {}),
   };
   return { preset, body, errors, warnings, hasFilters: runs.length > 0 || leftovers.some((leftover) => leftover.run) };
+}
+
+/** What each line of a chain gives: problems, filters to run and to slot, what is left out. */
+function readChain(lines: readonly ApoLine[]) {
+  const errors: Problem[] = [];
+  const warnings: ImportWarning[] = [];
+  const leftovers: Leftover[] = [];
+  const candidates: Candidate[] = [];
+  const runs: RunFilter[] = [];
+  let outputGainDb = 0;
+  for (const line of lines) {
+    if (line.kind === "preamp") outputGainDb += line.gainDb;
+    else if (line.kind === "ignored") leftovers.push({ line, column: line.column, reason: line.reason });
+    else if (line.kind === "other") {
+      if (isStructureLine(line))
+        leftovers.push({
+          line,
+          column: 1,
+          reason: `'${line.command}' structures Equalizer APO's chain; the import follows it (a preset per channel, the first branch of an If:)`,
+          note: true,
+        });
+      else
+        leftovers.push({ line, column: 1, reason: `the APO command '${line.command}' has no place in a SAFE preset` });
+    } else if (line.kind === "filter") {
+      const reading = readFilter(line);
+      if (reading.problem) errors.push({ line: line.line, ...reading.problem });
+      if (reading.skipped) warnings.push({ line: line.line, ...reading.skipped, severity: "warning" });
+      if (reading.note) warnings.push({ line: line.line, ...reading.note, severity: "note" });
+      if (reading.run) runs.push(reading.run);
+      if (reading.leftover) leftovers.push({ line, ...reading.leftover, ...(reading.run ? { run: reading.run } : {}) });
+      if (reading.candidate && reading.run)
+        candidates.push({ source: line, filter: reading.candidate, run: reading.run });
+      if (line.thousandsSeparator)
+        warnings.push({
+          line: line.line,
+          column: line.frequencyHz!.column,
+          message: `Fc read as ${formatDecimal(line.frequencyHz!.value, 2)} Hz: Equalizer APO reads three decimals as a thousands separator`,
+          severity: "warning",
+        });
+    }
+  }
+  return { errors, warnings, leftovers, candidates, runs, outputGainDb };
+}
+
+/** The first low and high shelf; of the bells, the three largest, sorted by frequency. The rest are left over. */
+function chooseSlots(candidates: readonly Candidate[], leftovers: Leftover[]) {
+  const slotted = new Map<SlotId, Candidate>();
+  const lowShelf = candidates.find((candidate) => candidate.filter.kind === "lowshelf");
+  const highShelf = candidates.find((candidate) => candidate.filter.kind === "highshelf");
+  if (lowShelf) slotted.set("lowShelf", lowShelf);
+  if (highShelf) slotted.set("highShelf", highShelf);
+  const keptBells = candidates
+    .filter((candidate) => candidate.filter.kind === "peaking")
+    .sort((a, b) => Math.abs(b.filter.gainDb) - Math.abs(a.filter.gainDb))
+    .slice(0, 3)
+    .sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
+  keptBells.forEach((bell, index) => slotted.set((["bell1", "bell2", "bell3"] as const)[index]!, bell));
+  let dropped = 0;
+  for (const candidate of candidates) {
+    if ([...slotted.values()].includes(candidate)) continue;
+    dropped++;
+    const reason =
+      candidate.filter.kind === "peaking"
+        ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
+        : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
+    leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.run });
+  }
+
+  return { slotted, dropped };
+}
+
+/** A slotted filter as the band a preset can hold, with the warning when it had to change. */
+function slotBand(
+  slot: SlotId,
+  candidate: Candidate,
+  costWith: (replace: RunFilter, by: RunFilter | undefined) => ReturnType<typeof maxDeviation>,
+): { band: EqBand; warning?: ImportWarning } {
+  const { filter, source, run } = candidate;
+  const changes: string[] = [];
+  let frequencyHz = writtenFrequency(filter.frequencyHz);
+  if (frequencyHz < AUDIBLE_RANGE.min || frequencyHz > AUDIBLE_RANGE.max) {
+    const clamped = Math.min(AUDIBLE_RANGE.max, Math.max(AUDIBLE_RANGE.min, frequencyHz));
+    changes.push(
+      `Fc ${displayFrequency(frequencyHz)} moved to ${displayFrequency(clamped)}, the edge of the audible range a preset allows`,
+    );
+    frequencyHz = clamped;
+  }
+  let gainDb = writtenGain(filter.gainDb);
+  if (Math.abs(gainDb) > ABSURD_GAIN_DB) {
+    const clamped = Math.sign(gainDb) * ABSURD_GAIN_DB;
+    changes.push(`Gain ${displayGain(gainDb)} limited to ${displayGain(clamped)}`);
+    gainDb = clamped;
+  }
+  let q = writtenQ(filter.q);
+  if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005)
+    changes.push(`shelf Q ${formatDecimal(filter.q, 3)} becomes SAFE's fixed ${SHELF_Q}`);
+  if (filter.kind !== "peaking") q = SHELF_Q;
+  const band: EqBand = { slot, frequencyHz, gainDb, q };
+  if (changes.length === 0) return { band };
+  const deviation = costWith(run, { kind: filter.kind, frequencyHz, gainDb, q });
+  return {
+    band,
+    warning: {
+      line: source.line,
+      column: source.type.column,
+      message: `${changes.join("; ")}: ${describeDeviation(deviation)}`,
+      errorDb: deviation.errorDb,
+      severity: severityOf(deviation.errorDb),
+    },
+  };
 }
 
 /**

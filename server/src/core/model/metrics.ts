@@ -43,7 +43,11 @@ export function parameterErrors(actual: ArrayLike<number>, expected: ArrayLike<n
       sums.qCount++;
     }
   }
-  return { gainDb: sums.gain / sums.gainCount, frequencyOctaves: sums.frequency / sums.frequencyCount, qOctaves: sums.q / sums.qCount };
+  return {
+    gainDb: sums.gain / sums.gainCount,
+    frequencyOctaves: sums.frequency / sums.frequencyCount,
+    qOctaves: sums.q / sums.qCount,
+  };
 }
 
 /** Mean silhouette coefficient of labelled points (Euclidean), in [-1, 1]. */

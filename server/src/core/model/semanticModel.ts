@@ -4,10 +4,21 @@
  * to a flat EQ. Deterministic, cached per morph, batched per document.
  */
 import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
-import type { Network } from "../network/index.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 import { hasLessOf, lessOfSetting } from "./lessOf.js";
 import { isTimbreWord } from "./timbre.js";
+
+/**
+ * What inference needs of a network: latents to normalised parameters and back, in row-major
+ * batches. The tfjs `Network` (core/network) implements it; inference never imports tfjs.
+ */
+export interface LatentDecoder {
+  /** `n` latents (row-major) → `n` rows of normalised parameters. */
+  decodeRows(latents: Float32Array, n: number): Float32Array;
+  /** `n` rows of normalised parameters → `n` latents. */
+  encodeRows(rows: Float32Array, n: number): Float32Array;
+  dispose(): void;
+}
 
 export interface WordModel {
   word: string;
@@ -36,14 +47,15 @@ export class UnknownWordError extends Error {
 /** See {@link SemanticModel.describe}. */
 export const DESCRIBE_RARITY_PENALTY = 0.1;
 
-export class SemanticModel {
+export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   readonly vocabulary: Vocabulary;
   private readonly words: Map<string, WordModel>;
   private readonly cache = new Map<string, Float64Array>();
   private static readonly CACHE_LIMIT = 5000;
+  private extraTargets: (word: string) => ArrayLike<number> | undefined = () => undefined;
 
   constructor(
-    readonly network: Network,
+    readonly network: Decoder,
     readonly bounds: ParameterBounds,
     readonly flatLatent: Float32Array,
     words: WordModel[],
@@ -67,16 +79,31 @@ export class SemanticModel {
     return this.words.get(word.trim().toLowerCase());
   }
 
+  /**
+   * Lets morphs use words the model does not own (a team's tagged words), by their latent target;
+   * the model's own words keep theirs. Forgets decoded morphs, since a team word's target may move.
+   */
+  useExtraWords(targetOf: (word: string) => ArrayLike<number> | undefined): void {
+    this.extraTargets = targetOf;
+    this.cache.clear();
+  }
+
+  /** What `morph word` alone decodes: the model's own target (see wordModels), else an extra word's. */
+  private targetOf(word: string): ArrayLike<number> | undefined {
+    const own = this.word(word);
+    return own ? (own.outputLatent ?? own.centroid) : this.extraTargets(word.trim().toLowerCase());
+  }
+
   /** The latent of a morph. Throws UnknownWordError for a word the model does not know. */
   morphLatent(terms: readonly MorphTermInput[]): Float32Array {
-    const latent = Float32Array.from(this.flatLatent);
-    for (const term of terms) {
-      const model = this.word(term.word);
-      if (!model) throw new UnknownWordError(`unknown word '${term.word}'`);
-      const target = model.outputLatent ?? model.centroid;
-      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (target[k]! - this.flatLatent[k]!);
-    }
-    return latent;
+    const latent = mixLatent(this.flatLatent, terms, (word) => this.targetOf(word));
+    if (latent) return latent;
+    throw this.unknownWord(terms);
+  }
+
+  private unknownWord(terms: readonly MorphTermInput[]): UnknownWordError {
+    const unknown = terms.find((term) => !this.targetOf(term.word));
+    return new UnknownWordError(`unknown word '${unknown?.word}'`);
   }
 
   /** The 13 parameters (plug-in units, in range) of a morph. */
@@ -86,28 +113,39 @@ export class SemanticModel {
 
   /** Decodes every morph not yet cached in one batch; one with a negative weight is "less of" (lessOf.ts). */
   generateMany(morphs: readonly (readonly MorphTermInput[])[]): Float64Array[] {
+    return this.generateKnown(morphs).map((values, index) => {
+      if (!values) throw this.unknownWord(morphs[index]!);
+      return values;
+    });
+  }
+
+  /** As generateMany, with undefined for a morph that names a word the model does not know. */
+  generateKnown(morphs: readonly (readonly MorphTermInput[])[]): (Float64Array | undefined)[] {
     const keys = morphs.map(morphKey);
     const firstIndex = new Map<string, number>();
     keys.forEach((key, index) => firstIndex.set(key, firstIndex.get(key) ?? index));
     // Kept apart from the cache, which may be cleared on the way (lessOfSetting decodes through it).
-    const fresh = new Map<string, Float64Array>();
-    const missing: string[] = [];
-    for (const key of firstIndex.keys()) {
-      const terms = morphs[firstIndex.get(key)!]!;
+    const fresh = new Map<string, Float64Array | undefined>();
+    const latents = new Map<string, Float32Array>();
+    for (const [key, index] of firstIndex) {
+      const terms = morphs[index]!;
       const cached = this.cache.get(key);
       if (cached) fresh.set(key, cached);
+      else if (terms.some((term) => !this.targetOf(term.word))) fresh.set(key, undefined);
       else if (hasLessOf(terms)) fresh.set(key, lessOfSetting(terms, (positive) => this.generate(positive)));
-      else missing.push(key);
+      else latents.set(key, mixLatent(this.flatLatent, terms, (word) => this.targetOf(word))!);
     }
-    if (missing.length > 0) {
-      const latents = new Float32Array(missing.length * this.latentSize);
-      missing.forEach((key, row) => latents.set(this.morphLatent(morphs[firstIndex.get(key)!]!), row * this.latentSize));
-      const decoded = this.network.decodeRows(latents, missing.length);
-      missing.forEach((key, index) => fresh.set(key, denormalise(decoded, this.bounds, index * PARAMETER_COUNT)));
+    if (latents.size > 0) {
+      const rows = new Float32Array(latents.size * this.latentSize);
+      [...latents.values()].forEach((latent, row) => rows.set(latent, row * this.latentSize));
+      const decoded = this.network.decodeRows(rows, latents.size);
+      [...latents.keys()].forEach((key, index) =>
+        fresh.set(key, denormalise(decoded, this.bounds, index * PARAMETER_COUNT)),
+      );
     }
     if (this.cache.size + fresh.size > SemanticModel.CACHE_LIMIT) this.cache.clear();
-    for (const [key, values] of fresh) this.cache.set(key, values);
-    return keys.map((key) => fresh.get(key)!);
+    for (const [key, values] of fresh) if (values) this.cache.set(key, values);
+    return keys.map((key) => fresh.get(key));
   }
 
   /** The latent of concrete parameters (plug-in units). */
@@ -161,6 +199,24 @@ export class SemanticModel {
     this.network.dispose();
     this.cache.clear();
   }
+}
+
+/**
+ * The latent of a morph: z_flat + Σ wᵢ (c_wᵢ − z_flat), weights being intensities relative to a
+ * flat EQ. The one mixing rule for the model's words and a team's; undefined when a word has no target.
+ */
+export function mixLatent(
+  flat: Float32Array,
+  terms: readonly MorphTermInput[],
+  targetOf: (word: string) => ArrayLike<number> | undefined,
+): Float32Array | undefined {
+  const latent = Float32Array.from(flat);
+  for (const term of terms) {
+    const target = targetOf(term.word);
+    if (!target) return undefined;
+    for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (target[k]! - flat[k]!);
+  }
+  return latent;
 }
 
 export function morphKey(terms: readonly MorphTermInput[]): string {

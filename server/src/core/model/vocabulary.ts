@@ -164,3 +164,9 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** A word a model learnt from tagged presets only (fine-tuning), not from a crowd's data. */
+export function isTeamOrigin(info: { confidence?: { sources: Partial<Record<WordSource, number>> } }): boolean {
+  const sources = info.confidence?.sources;
+  return sources?.team !== undefined && Object.keys(sources).every((key) => key === "team");
+}

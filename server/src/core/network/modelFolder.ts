@@ -301,7 +301,7 @@ function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; net
   return { metadata, network };
 }
 
-export function loadSemanticModel(dir: string): { model: SemanticModel; metadata: TrainedModelMetadata } {
+export function loadSemanticModel(dir: string): { model: SemanticModel<Network>; metadata: TrainedModelMetadata } {
   const { metadata, network } = readModelFolder(dir);
   const info = metadata.model;
   return { model: new SemanticModel(network, info.bounds, Float32Array.from(info.flatLatent), info.words), metadata };

@@ -2,3 +2,4 @@
 export * from "./expand.js";
 export * from "./locate.js";
 export * from "./presets.js";
+export * from "./document.js";

@@ -5,4 +5,3 @@ export * from "./teamWords.js";
 export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
 export * from "./walk.js";
-export * from "./lockfile.js";

@@ -18,10 +18,6 @@ import {
   type MorphTermInput,
   type SemanticModel,
   isTeamOrigin,
-  denormalise,
-  morphKey,
-  hasLessOf,
-  lessOfSetting,
 } from "../model/index.js";
 import { teamWordInfos, withCentroids, type TeamWord } from "./teamWords.js";
 
@@ -47,8 +43,6 @@ export class ModelHost {
   private team = new Map<string, TeamWord>();
   private ownWordsOf: { source: Vocabulary; own: Vocabulary | undefined } | undefined;
   private merged: Vocabulary | undefined;
-  /** Decoded morphs that use team words, per morph key; cleared when the team words change. */
-  private readonly teamDecoded = new Map<string, EqBand[]>();
 
   constructor(private readonly bundledDir: string = bundledModelDir()) {
     this.state = this.readVocabulary(undefined);
@@ -99,7 +93,6 @@ export class ModelHost {
    */
   setTeamWords(words: Map<string, TeamWord>): void {
     this.team = words;
-    this.teamDecoded.clear();
     this.descriptions.clear();
     const bundled = this.bundledVocabulary;
     const infos = teamWordInfos(words, (word) => bundled.lookup(word) !== undefined);
@@ -107,7 +100,10 @@ export class ModelHost {
       infos.length > 0 || bundled !== this.state.vocabulary
         ? new Vocabulary([...bundled.words(), ...infos])
         : undefined;
-    if (this.state.semantic) withCentroids(words, this.state.semantic, flatParametersOf(this.state.metadata));
+    if (this.state.semantic) {
+      withCentroids(words, this.state.semantic, flatParametersOf(this.state.metadata));
+      this.state.semantic.useExtraWords((word) => this.team.get(word)?.centroid);
+    }
   }
 
   get semantic(): SemanticModel | undefined {
@@ -189,46 +185,11 @@ export class ModelHost {
     return this.generateMany([terms])[0];
   }
 
-  /** Batches every morph of a document into one decode. */
+  /** Batches every morph of a document into one decode; team words mix as the model's own. */
   generateMany(morphs: { word: string; weight: number }[][]): (EqBand[] | undefined)[] {
     const semantic = this.state.semantic;
     if (!semantic) return morphs.map(() => undefined);
-    const bundledOnly = morphs.map((terms) => terms.every((term) => semantic.word(term.word) !== undefined));
-    const decoded = semantic.generateMany(morphs.filter((_, index) => bundledOnly[index]));
-    let next = 0;
-    return morphs.map((terms, index) =>
-      bundledOnly[index] ? bandsOf(decoded[next++]!) : this.generateWithTeam(terms),
-    );
-  }
-
-  /** A morph with team words, mixed as the model mixes its own (negative weights: lessOf.ts). */
-  private generateWithTeam(terms: { word: string; weight: number }[]): EqBand[] | undefined {
-    const semantic = this.state.semantic;
-    if (!semantic) return undefined;
-    const key = morphKey(terms);
-    const cached = this.teamDecoded.get(key);
-    if (cached) return cached;
-    if (terms.some((term) => !semantic.word(term.word) && !this.teamWord(term.word)?.centroid)) return undefined;
-    const values = hasLessOf(terms)
-      ? lessOfSetting(terms, (positive) => this.decodeWithTeam(semantic, positive))
-      : this.decodeWithTeam(semantic, terms);
-    const bands = bandsOf(values);
-    if (this.teamDecoded.size > 2000) this.teamDecoded.clear();
-    this.teamDecoded.set(key, bands);
-    return bands;
-  }
-
-  /** z_flat + Σ wᵢ (c_wᵢ − z_flat) decoded, over bundled and team words (all known). */
-  private decodeWithTeam(semantic: SemanticModel, terms: readonly MorphTermInput[]): Float64Array {
-    const flat = semantic.flatLatent;
-    const latent = Float32Array.from(flat);
-    for (const term of terms) {
-      // What `morph word` alone decodes (see wordModels), so a mix with a team word agrees with it.
-      const own = semantic.word(term.word);
-      const centroid = own ? (own.outputLatent ?? own.centroid) : this.teamWord(term.word)!.centroid!;
-      for (let k = 0; k < latent.length; k++) latent[k]! += term.weight * (centroid[k]! - flat[k]!);
-    }
-    return denormalise(semantic.network.decodeRows(latent, 1), semantic.bounds);
+    return semantic.generateKnown(morphs).map((values) => values && bandsOf(values));
   }
 
   /**

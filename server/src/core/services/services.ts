@@ -5,9 +5,16 @@
  * same diagnostics and the same bands everywhere.
  */
 import type { EqBand } from "../eq/index.js";
-import { parsePresetDocument, type MorphStatement, type PresetDocument } from "../language/index.js";
+import type { MorphStatement } from "../language/index.js";
 import type { Vocabulary } from "../model/index.js";
-import { effectiveBands, morphTerms, resolvePresets, type ResolvedPreset } from "../presets/index.js";
+import {
+  effectiveBands,
+  morphTerms,
+  isTooLarge,
+  readDocument,
+  type DocumentMeaning,
+  type ResolvedPreset,
+} from "../presets/index.js";
 import {
   capDiagnostics,
   DiagnosticCode,
@@ -18,27 +25,12 @@ import {
 } from "../validation/index.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "./lockfile.js";
+import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "../lockfile/index.js";
 import { ModelHost } from "./modelHost.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
 import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile } from "./walk.js";
 import { WorkspaceIndex } from "./workspace.js";
-
-/** A document's meaning, computed once per text: the tree, its presets and the diagnostics. */
-export interface DocumentMeaning {
-  text: string;
-  ast: PresetDocument;
-  presets: ResolvedPreset[];
-  /** The offset at which each line of `text` starts, when the reader has them (saves a scan per check). */
-  lineStarts?: readonly number[];
-}
-
-/** Parses and resolves a document's text; needs no model. */
-export function readDocument(text: string): DocumentMeaning {
-  const ast = parsePresetDocument(isTooLarge(text) ? "" : text);
-  return { text, ast, presets: resolvePresets(ast) };
-}
 
 export interface MorphTermValue {
   word: string;
@@ -207,14 +199,6 @@ export class EqServices {
   dispose(): void {
     this.model.dispose();
   }
-}
-
-/**
- * A document over MAX_PRESET_FILE_BYTES is not analysed (read as empty): parsing 50 MB would hold
- * the editor's server for half a minute. Characters stand for bytes: the same order, no encoding.
- */
-export function isTooLarge(text: string): boolean {
-  return text.length > MAX_PRESET_FILE_BYTES;
 }
 
 /** The one diagnostic of a document too large to analyse. */

@@ -15,7 +15,7 @@ import {
   type WordInfo,
 } from "../model/index.js";
 import { effectiveBands, morphTerms, presetLabel, type ResolvedPreset } from "../presets/index.js";
-import type { DocumentMeaning } from "./services.js";
+import type { DocumentMeaning } from "../presets/index.js";
 
 /** One tagged preset, as an example of one word. */
 export interface TeamExample {

@@ -21,8 +21,9 @@ import {
 import * as path from "node:path";
 import { isIgnored, parseGitignore, type IgnoreRule } from "./gitignore.js";
 
-/** The largest preset file read or analysed (bytes): far above real preset files, and analysed in seconds. */
-export const MAX_PRESET_FILE_BYTES = 8 * 1024 * 1024;
+import { MAX_PRESET_FILE_BYTES } from "../presets/index.js";
+
+export { MAX_PRESET_FILE_BYTES };
 /** The largest `.gitignore`, lockfile or model metadata read (bytes). */
 export const MAX_SIDE_FILE_BYTES = 4 * 1024 * 1024;
 

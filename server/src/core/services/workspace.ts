@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readDocument, type DocumentMeaning } from "./services.js";
+import { readDocument, type DocumentMeaning } from "../presets/index.js";
 import { MAX_PRESET_FILE_BYTES, readRegularFile } from "./walk.js";
 
 /** The path of a `file:` URI; undefined for other schemes (untitled documents) and malformed URIs. */

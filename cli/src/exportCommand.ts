@@ -1,0 +1,149 @@
+/** `eqp export`: presets out to an engine or a tool, with a warning wherever the target falls short. */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import { presetLabel } from "../../server/src/core/index.js";
+import {
+  EXPORT_FORMATS,
+  EXPORT_TARGETS,
+  exportJson,
+  presetFileNames,
+  type DocumentPreset,
+  type ExportedPreset,
+  type ExportFormat,
+  type ExportWarning,
+} from "../../server/src/core/export/index.js";
+import { expandInputs, fileError, UsageError, writeOutputFile } from "./files.js";
+import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors, type PresetInput } from "./presetInput.js";
+import { printError, printOut } from "./terminal.js";
+
+interface ExportOptions {
+  format: ExportFormat;
+  samplerate?: number[];
+  coefficients?: boolean;
+  preset?: string;
+  out?: string;
+  model?: string;
+}
+
+/** One exported preset with where it came from. */
+interface Exported extends ExportedPreset {
+  file: string;
+  label: string;
+  document: DocumentPreset;
+}
+
+export function warningLine(file: string, warning: ExportWarning): string {
+  return `${file}: ${warning.severity} ${warning.format} ${warning.preset !== undefined ? `"${warning.preset}"` : "(unnamed preset)"}: ${warning.message}`;
+}
+
+function sampleRatesArgument(text: string): number[] {
+  return text.split(",").map(sampleRateArgument);
+}
+
+export function addExportCommand(program: Command): void {
+  program
+    .command("export")
+    .description(
+      "export presets for an engine or tool: the preset JSON document (all files in one), C tables, Equalizer APO, EasyEffects, Web Audio, FMOD, Wwise",
+    )
+    .argument("<files...>", "preset files or folders")
+    .addOption(new Option("--format <format>", "the target").choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .option(
+      "--samplerate <rates>",
+      "export at this sample rate instead of each preset's (48000 or 48kHz); for json --coefficients a list (44100,48000)",
+      sampleRatesArgument,
+    )
+    .option("--coefficients", "json: add each filter's biquads at the --samplerate rates (default: each preset's own)")
+    .option("--preset <name>", 'only this preset ("" for the unnamed one)')
+    .option("--out <dir>", "write one file per preset into this folder instead of printing")
+    .option("--model <dir>", "model folder for morphs (default: the bundled model)")
+    .action((files: string[], options: ExportOptions) =>
+      stoppingOnReportedErrors("export", "nothing exported", () => runExport(files, options)),
+    );
+}
+
+/** Where a file's presets came from, as the document records it: relative to here when inside it. */
+function sourceFile(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return (relative.startsWith("..") || path.isAbsolute(relative) ? file : relative).split(path.sep).join("/");
+}
+
+function exportedOf(input: PresetInput, options: ExportOptions): Exported[] {
+  const context = { sourceName: path.basename(input.file) };
+  const model = input.services.modelIdentity();
+  return input.presets.map(({ resolved, concrete }) => {
+    const document: DocumentPreset = {
+      ...concrete,
+      fallbackName: path.basename(input.file, path.extname(input.file)),
+      source: { file: sourceFile(input.file), line: resolved.range.start.line + 1 },
+      ...(resolved.morph
+        ? { model: { id: model.id, ...(model.weightsSha256 ? { weightsHash: model.weightsSha256 } : {}) } }
+        : {}),
+    };
+    const exported = EXPORT_TARGETS[options.format].export(document, context);
+    return { ...exported, file: input.file, label: presetLabel(resolved), document };
+  });
+}
+
+async function readAll(files: string[], options: ExportOptions): Promise<Exported[]> {
+  const rates = options.samplerate ?? [];
+  if (rates.length > 1 && !(options.format === "json" && options.coefficients))
+    throw new UsageError("--samplerate takes one rate, except with --format json --coefficients");
+  const exported: Exported[] = [];
+  for (const file of await expandInputs(files)) {
+    const input = await readPresetInput(file, {
+      preset: options.preset,
+      model: options.model,
+      // The lowest rate: a band at or above its Nyquist frequency stops the export.
+      sampleRate: rates.length > 0 ? Math.min(...rates) : undefined,
+    });
+    try {
+      exported.push(...exportedOf(input, options));
+    } finally {
+      input.services.dispose();
+    }
+  }
+  return exported;
+}
+
+function jsonText(exported: readonly Exported[], options: ExportOptions): string {
+  const coefficientRates = options.coefficients ? (options.samplerate ?? "own") : undefined;
+  return exportJson(
+    exported.map((one) => one.document),
+    { coefficientRates },
+  );
+}
+
+function writeEach(exported: readonly Exported[], options: ExportOptions & { out: string }, files: string[]): void {
+  try {
+    mkdirSync(options.out, { recursive: true });
+  } catch (error) {
+    throw fileError(options.out, "created", error);
+  }
+  const fallback = path.basename(files[0]!, path.extname(files[0]!)) || "preset";
+  const names = presetFileNames(
+    exported.map((one) => one.preset),
+    options.format,
+    fallback,
+  );
+  exported.forEach((one, index) => {
+    const destination = path.join(options.out, names[index]!);
+    writeOutputFile(destination, options.format === "json" ? jsonText([one], options) : one.text);
+    printOut(`wrote ${destination}\n`);
+  });
+}
+
+async function runExport(files: string[], options: ExportOptions): Promise<void> {
+  const exported = await readAll(files, options);
+  if (options.out !== undefined) writeEach(exported, { ...options, out: options.out }, files);
+  else if (options.format === "json") printOut(jsonText(exported, options));
+  else if (exported.length > 1) {
+    const labels = exported.map((one) => one.label).join(", ");
+    throw new UsageError(
+      `${files.join(", ")} ${files.length === 1 ? "has" : "have"} ${exported.length} presets and the ${options.format} format holds one preset per file: choose one with --preset (${labels}) or write one file each with --out <dir>`,
+    );
+  } else printOut(exported[0]!.text);
+  for (const one of exported) for (const warning of one.warnings) printError(`${warningLine(one.file, warning)}\n`);
+}

@@ -1,0 +1,88 @@
+/**
+ * `eqp match REFERENCE.wav CURRENT.wav`: the preset that gives CURRENT the tonal balance of
+ * REFERENCE (core/audio/matchEq.ts), written as a preset, with its error against the measured
+ * difference and its description in the model's words.
+ */
+import type { Command } from "commander";
+import * as path from "node:path";
+import { EqServices, formatDecimal, formatDocument, parsePresetDocument, readDocument } from "../../server/src/core/index.js";
+import { MATCH_DEFAULTS, matchSpectra, MatchError, type MatchResult } from "../../server/src/core/audio/index.js";
+import { bandLine } from "../../server/src/core/presets/index.js";
+import { quotedName as quoted } from "../../server/src/core/language/index.js";
+import { formatDescription } from "../../server/src/core/model/index.js";
+import { writeGain } from "../../server/src/core/language/index.js";
+import { UsageError, writeOutputFile } from "./files.js";
+import { fileSpectrum, sameRate, smoothingArgument } from "./fileSpectrum.js";
+import { cliServices } from "./services.js";
+import { printError, printOut } from "./terminal.js";
+
+interface MatchOptions {
+  out?: string;
+  name?: string;
+  smoothing: number;
+  model?: string;
+}
+
+export function addMatchCommand(program: Command): void {
+  program
+    .command("match")
+    .description(
+      "the preset that makes CURRENT sound like REFERENCE in tonal balance (long-term spectra, 5 bands fitted)",
+    )
+    .argument("<reference>", "the WAV file whose balance to match")
+    .argument("<current>", "the WAV file the preset is for")
+    .option("--out <file>", "write the .eqp file instead of printing it")
+    .option("--name <name>", 'the preset\'s name (default: "Match <reference>")')
+    .option(
+      "--smoothing <1/N>",
+      "fractional-octave smoothing of the spectra",
+      smoothingArgument,
+      MATCH_DEFAULTS.fraction,
+    )
+    .option("--model <dir>", "model folder for the description (default: the bundled model)")
+    .action((reference: string, current: string, options: MatchOptions) => runMatch(reference, current, options));
+}
+
+function presetText(result: MatchResult, name: string, note: string): string {
+  const body = result.bands.map((band) => `  ${bandLine(band)}`);
+  if (result.outputGainDb !== 0) body.push(`  gain ${writeGain(result.outputGainDb)}`);
+  const draft = `# ${note}\npreset ${quoted(name)} {\n${body.join("\n")}\n}\n`;
+  return formatDocument(parsePresetDocument(draft), draft) ?? draft;
+}
+
+async function runMatch(referenceFile: string, currentFile: string, options: MatchOptions): Promise<void> {
+  const reference = fileSpectrum(referenceFile);
+  const current = fileSpectrum(currentFile);
+  sameRate(reference, current);
+  const settings = { ...MATCH_DEFAULTS, fraction: options.smoothing };
+  let result: MatchResult;
+  try {
+    result = matchSpectra(reference.power, current.power, reference.sampleRate, settings);
+  } catch (error) {
+    if (error instanceof MatchError) throw new UsageError(`${referenceFile} and ${currentFile}: ${error.message}`);
+    throw error;
+  }
+  const name = options.name ?? `Match ${path.basename(referenceFile, path.extname(referenceFile))}`;
+  const errorText = `mean ${formatDecimal(result.meanErrorDb, 2)} dB, max ${formatDecimal(result.maxErrorDb, 2)} dB off the measured difference`;
+  const text = presetText(
+    result,
+    name,
+    `eqp match ${path.basename(referenceFile)} ${path.basename(currentFile)}: 1/${settings.fraction}-octave smoothing, ${settings.lowHz} Hz–${settings.highHz / 1000} kHz, ${errorText}`,
+  );
+  // The core checks its own output: a match that would not pass `eqp check` is a bug, not a file.
+  const problems = new EqServices().check(readDocument(text)).filter((diagnostic) => diagnostic.severity === "error");
+  if (problems.length > 0)
+    throw new Error(`eqp match produced an invalid preset: ${problems.map((problem) => problem.message).join("; ")}`);
+  const services = await cliServices(options.model, { network: true, workspace: false });
+  const words = formatDescription(services.model.describe(result.bands, 3) ?? []);
+  services.dispose();
+  if (options.out === undefined) printOut(text);
+  else writeOutputFile(options.out, text);
+  // Printed presets go to stdout alone, so that `eqp match a.wav b.wav > m.eqp` is a preset file.
+  (options.out === undefined ? printError : printOut)(
+    `${options.out === undefined ? "" : `wrote ${options.out}: `}${quoted(name)}, ${result.bands.filter((band) => band.gainDb !== 0).length} bands` +
+      `${result.outputGainDb !== 0 ? `, gain ${writeGain(result.outputGainDb)}` : ""}; curve error ${errorText} ` +
+      `(1/${settings.fraction} octave, ${settings.lowHz} Hz–${settings.highHz / 1000} kHz, ±${settings.maxGainDb} dB)\n` +
+      `sounds like: ${words}\n`,
+  );
+}

@@ -1,0 +1,2 @@
+/** `eqpreset.lock`: the bands each morph of a workspace was accepted with. */
+export * from "./lockfile.js";

@@ -1,0 +1,351 @@
+/** Hover: what a band, a value, a word or a preset is, with the allowed range and the musical note. */
+import type { Hover, Position } from "vscode-languageserver";
+import {
+  AUDIBLE_RANGE,
+  BAND_TYPE_INFO,
+  GAIN_RANGE,
+  OUTPUT_GAIN_RANGE,
+  Q_RANGE,
+  SHELF_Q,
+  describeNote,
+  displayFrequency,
+  displayGain,
+  displayQ,
+  formatDecimal,
+  effectiveBands,
+  locate,
+  logFrequencies,
+  markdownText,
+  morphTerms,
+  presetLabel,
+  responseDb,
+  SLOTS,
+  summariseCurve,
+  type EqBand,
+  type Located,
+  type ResolvedPreset,
+  type BandId,
+  hasGain,
+  isSafeSlot,
+} from "../../core/index.js";
+import { bandRole, filterRows } from "./bandRole.js";
+import { drawableBands } from "../../core/eq/index.js";
+import { formatDescription, type WordInfo, type WordSource } from "../../core/model/index.js";
+import type { ParsedDocument } from "./documentStore.js";
+import type { EqServices } from "../../core/index.js";
+import { presetCurve, type CurveRenderer } from "./preview.js";
+import { WordCatalogue } from "./wordInfo.js";
+
+export class HoverProvider {
+  /** Whether hovers carry the curve as an image; editors that show markdown as text would show base64. */
+  images = true;
+
+  constructor(
+    private readonly services: EqServices,
+    private readonly curves: CurveRenderer,
+  ) {}
+
+  hover(parsed: ParsedDocument, position: Position): Hover | null {
+    const found = locate(parsed.ast, position, parsed.presets);
+    if (!found) return null;
+    const markdown = this.describe(found);
+    return markdown ? { contents: { kind: "markdown", value: markdown }, range: found.range } : null;
+  }
+
+  private describe(found: Located): string | undefined {
+    switch (found.kind) {
+      case "presetKeyword":
+      case "presetName": {
+        const picture = this.picture(found.preset);
+        return [
+          picture.image,
+          `**Preset ${markdownText(presetLabel(found.preset))}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
+          presetDetails(found.preset),
+          this.soundsLike(found.preset),
+          ...picture.notes,
+        ]
+          .filter(Boolean)
+          .join("\n\n");
+      }
+      case "bandKeyword": {
+        const slot = found.resolved?.slot;
+        const info = BAND_TYPE_INFO[found.band.bandType];
+        if (!slot)
+          return `**${info.label}** — no band left: the SAFE EQ has ${found.band.replacesBell > 0 ? `one Bell ${found.band.replacesBell}` : `one ${found.band.bandType}`}.`;
+        const role = found.resolved && bandRole(found.preset, found.resolved);
+        const rows =
+          found.resolved && !hasGain(slot.id)
+            ? filterRows(found.resolved, found.preset.sampleRate)
+            : [
+                "| | value | SAFE range |",
+                "|---|---|---|",
+                `| frequency | ${found.resolved?.frequencyHz !== undefined ? frequencyWithNote(found.resolved.frequencyHz) : "—"} | ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)} |`,
+                `| gain | ${found.resolved?.gainDb !== undefined ? displayGain(found.resolved.gainDb) : "—"} | ±${GAIN_RANGE.max} dB |`,
+                slot.hasQ
+                  ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
+                  : `| Q | ${SHELF_Q} (fixed) | — |`,
+              ];
+        const picture = this.picture(found.preset, slot.id);
+        return [
+          picture.image,
+          `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` — ${picture.numbers}` : ""}`,
+          role ? `This line ${role}.` : undefined,
+          rows.join("\n"),
+          slot.description,
+          ...picture.notes,
+        ]
+          .filter(Boolean)
+          .join("\n\n");
+      }
+      case "bandValue":
+        return describeBandValue(found);
+      case "morphKeyword": {
+        // The morph's own text already says when the network is still loading.
+        const picture = this.picture(found.preset, undefined, false);
+        return [picture.image, this.describeMorph(found.statement, found.preset, picture.numbers), ...picture.notes]
+          .filter(Boolean)
+          .join("\n\n");
+      }
+      case "word":
+        return this.describeWord(found.term.word, found.term.text);
+      case "weight": {
+        const weight = found.term.weight!;
+        if (weight.unit !== undefined || !Number.isFinite(weight.value))
+          return `**weight** — a plain number: 1 is the word at full strength.`;
+        const percent = formatDecimal(weight.value * 100, 1);
+        const direction =
+          weight.value < 0
+            ? `away from '${markdownText(found.term.word)}' (its opposite)`
+            : `from flat towards '${markdownText(found.term.word)}'`;
+        return `**weight ${formatDecimal(weight.value, 4)}** — ${percent}% of the way ${direction}.`;
+      }
+      case "sampleRate": {
+        const value = found.statement.value;
+        if (!value) return "**samplerate** — the sample rate the preset is checked and exported at.";
+        return `**Sample rate** ${displayFrequency(value.value)} — Nyquist frequency ${displayFrequency(value.value / 2)}: bands at or above it cannot be realised.${found.preset ? "" : " Applies to every preset of this file that sets none."}`;
+      }
+      case "outputGain": {
+        const value = found.statement.value;
+        return `**Output gain**${value ? ` ${displayGain(value.value)}` : ""} — a trim applied after the EQ, to keep headroom or match loudness (range ±${OUTPUT_GAIN_RANGE.max} dB).`;
+      }
+    }
+  }
+
+  private describeMorph(
+    morph: Extract<Located, { kind: "morphKeyword" }>["statement"],
+    preset: ResolvedPreset,
+    numbers: string | undefined,
+  ): string {
+    const mix = morph.terms
+      .map(
+        (term) =>
+          `${markdownText(term.word)} ${formatDecimal(term.weight?.unit === undefined && term.weight ? term.weight.value : 1, 3)}`,
+      )
+      .join(" · ");
+    const heading = `**morph** ${mix || "(no words yet)"}${numbers ? ` — ${numbers}` : ""}`;
+    const explanation =
+      "The words' EQs mixed by the model, each weight relative to a flat EQ (1 = the word at full strength, negative = its opposite).";
+    const terms = morphTerms(morph);
+    const generated = terms ? this.services.resolveTerms(terms) : undefined;
+    if (!generated) {
+      const why = this.services.model.semantic
+        ? "Fix the words and weights to see the bands."
+        : this.services.model.networkLoading
+          ? "The model's network is loading: the bands and the curve appear when it is ready."
+          : "The model's network could not be loaded: no bands.";
+      return [heading, explanation, why].join("\n\n");
+    }
+    const replacing = (band: EqBand) => preset.bands.find((explicit) => explicit.slot.id === band.slot);
+    const rows = generated.map((band) => {
+      const line = replacing(band)?.statement.range.start.line;
+      return bandRow(band, line !== undefined ? ` (replaced by line ${line + 1})` : "");
+    });
+    const added = preset.bands.filter((band) => !isSafeSlot(band.slot.id));
+    if (added.length > 0)
+      rows.push(
+        `| + ${added.map((band) => `${band.slot.label} (line ${band.statement.range.start.line + 1})`).join(", ")} | added | | |`,
+      );
+    const bands = effectiveBands(preset, generated);
+    const frequencies = logFrequencies(200, 20, Math.min(20000, preset.sampleRate * 0.49));
+    const summary = summariseCurve(frequencies, responseDb(bands, frequencies, preset.sampleRate));
+    // Without the output gain: this line describes the EQ's shape, the heading's peak what reaches the output.
+    const shape = `Curve: ${summary} (the EQ alone, output gain not included).`;
+    return [heading, `${BAND_TABLE_HEADER}\n${rows.join("\n")}`, shape, explanation].join("\n\n");
+  }
+
+  /**
+   * The preset's response as an image, its numbers in one line (peak and pre-gain, output gain
+   * included, and saying so: the morph's shape line does not include it) and notes. A base64
+   * `data:` URI: VS Code's hover renders data images whatever the markdown's trust, and base64 keeps
+   * the URI free of spaces and brackets that would end the markdown link. The image comes first in
+   * every hover because VS Code clips hovers at about 250 px: below a table it would be out of sight.
+   */
+  private picture(preset: ResolvedPreset, highlight?: BandId, notePending = true): HoverPicture {
+    const curve = presetCurve(preset, this.services);
+    if (curve.pending) return { notes: notePending && curve.message ? [`_${curve.message}_`] : [] };
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+      highlight,
+      title: preset.name ?? "Preset",
+    });
+    const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
+    const image = this.images
+      ? `![Frequency response of ${markdownText(presetLabel(preset))}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
+      : undefined;
+    const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
+    const numbers =
+      peakDb > 0
+        ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
+        : `No boost above 0 dB (highest ${displayGain(peakDb)}, ${withTrim}): no pre-gain needed`;
+    const skipped = curve.bands.length - rendered.bands.length;
+    const notes = [
+      curve.message,
+      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined,
+    ].filter((note): note is string => Boolean(note));
+    return { image, numbers, notes };
+  }
+
+  /** For a preset of explicit bands: the words of the model nearest to it. */
+  private soundsLike(preset: ResolvedPreset): string | undefined {
+    if (preset.morph) return undefined;
+    const bands = drawableBands(effectiveBands(preset, undefined), preset.sampleRate);
+    if (bands.length === 0) return undefined;
+    const terms = this.services.model.describe(bands);
+    if (!terms) return undefined;
+    return `Sounds like: ${formatDescription(terms)}`;
+  }
+
+  private describeWord(word: string, text: string): string {
+    const info = new WordCatalogue(this.services).lookup(word);
+    if (!info) return `**${markdownText(text)}** — not a word the model knows.`;
+    const lines = [wordHeading(info), "", confidenceLine(info)];
+    const model = this.services.model.semantic?.word(info.word);
+    if (model) {
+      const { p10, p90 } = model.percentiles;
+      const gainRange = (index: number) => `${displayGain(p10[index]!)} … ${displayGain(p90[index]!)}`;
+      const frequencyRange = (index: number) => `${displayFrequency(p10[index]!)} … ${displayFrequency(p90[index]!)}`;
+      lines.push(
+        "",
+        "Typical settings in the data (10th–90th percentile):",
+        "",
+        "| band | gain | frequency |",
+        "|---|---|---|",
+        `| Low shelf | ${gainRange(0)} | ${frequencyRange(1)} |`,
+        `| Bell 1 | ${gainRange(2)} | ${frequencyRange(3)} |`,
+        `| Bell 2 | ${gainRange(5)} | ${frequencyRange(6)} |`,
+        `| Bell 3 | ${gainRange(8)} | ${frequencyRange(9)} |`,
+        `| High shelf | ${gainRange(11)} | ${frequencyRange(12)} |`,
+      );
+      const bands = this.services.resolveTerms([{ word: info.word, weight: 1 }]);
+      if (bands)
+        lines.push(
+          "",
+          `'${markdownText(info.word)}' at full strength:`,
+          "",
+          BAND_TABLE_HEADER,
+          ...bands.map((band) => bandRow(band, "")),
+        );
+    }
+    return lines.join("\n");
+  }
+}
+
+interface HoverPicture {
+  image?: string;
+  /** One line: the peak and the pre-gain, output gain included. */
+  numbers?: string;
+  notes: string[];
+}
+
+const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
+
+function bandRow(band: EqBand, note: string): string {
+  const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
+  return `| ${slot.label}${note} | ${displayFrequency(band.frequencyHz)} | ${displayGain(band.gainDb)} | ${slot.hasQ ? displayQ(band.q) : "—"} |`;
+}
+
+function describeBandValue(found: Extract<Located, { kind: "bandValue" }>): string {
+  const slot = found.resolved?.slot;
+  const value = found.quantity.value;
+  switch (found.role) {
+    case "frequency": {
+      const range = slot
+        ? `${slot.label} range: ${displayFrequency(slot.frequency.min)}–${displayFrequency(slot.frequency.max)}.`
+        : "";
+      const nyquist = `Nyquist at ${displayFrequency(found.preset.sampleRate)}: ${displayFrequency(found.preset.sampleRate / 2)}.`;
+      const audible =
+        value < AUDIBLE_RANGE.min || value > AUDIBLE_RANGE.max ? " Outside the audible range 20 Hz–20 kHz." : "";
+      return `**Frequency** ${frequencyWithNote(value)}\n\n${range} ${nyquist}${audible}`.trim();
+    }
+    case "gain": {
+      const factor = Math.pow(10, value / 20);
+      return `**Gain** ${displayGain(value)} — ${value >= 0 ? "boost" : "cut"}, ×${formatDecimal(factor, 2)} in amplitude.\n\nRange ±${GAIN_RANGE.max} dB.`;
+    }
+    case "q":
+      if (found.band.bandType !== "bell")
+        return `**Q** — shelves in the SAFE EQ have a fixed Q of ${SHELF_Q}; this value is ignored.`;
+      return `**Q** ${displayQ(value)} — bandwidth ${formatDecimal(bandwidthOctaves(value), 2)} octaves; higher is narrower.\n\nRange ${Q_RANGE.min}–${Q_RANGE.max}.`;
+    default:
+      return `**${found.quantity.text}** — not used: a band takes one frequency (Hz/kHz), one gain (dB) and, for bells, one q.`;
+  }
+}
+
+/** The preset's settings in a few words, for the hover's one line of numbers. */
+function presetFacts(preset: ResolvedPreset): string {
+  // The output gain is in the peak's figure that follows ("incl. output gain …").
+  return `${displayFrequency(preset.sampleRate)}${preset.sampleRateExplicit ? "" : " (default)"}`;
+}
+
+/** The preset's morph and explicit bands, below the picture and the numbers. */
+function presetDetails(preset: ResolvedPreset): string {
+  const lines: string[] = [];
+  if (preset.morph)
+    lines.push(
+      `Morph: ${preset.morph.terms.map((term) => `${markdownText(term.word)}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ") || "(empty)"}`,
+    );
+  if (preset.bands.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push(BAND_TABLE_HEADER);
+    for (const band of preset.bands) {
+      lines.push(
+        `| ${band.slot.label} | ${band.frequencyHz !== undefined ? displayFrequency(band.frequencyHz) : "—"} | ${band.gainDb !== undefined ? displayGain(band.gainDb) : "—"} | ${displayQ(band.q)} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** A word's heading in hovers and completion: the word and its summary, both from files (Markdown-escaped). */
+export function wordHeading(info: WordInfo): string {
+  return `**${markdownText(info.word)}**${info.summary ? ` — ${markdownText(info.summary)}` : ""}`;
+}
+
+/** "Confidence: high — 532 examples from SAFE-DB, 64 from SocialFX (596 in all), agreement 0.97", or the count alone. */
+export function confidenceLine(info: WordInfo): string {
+  const count = `${info.examples} example${info.examples === 1 ? "" : "s"}`;
+  const confidence = info.confidence;
+  if (!confidence)
+    return `${count} in SAFE-DB${info.examples < 10 ? " (few: a rough guess)" : ""}; no confidence measured for this model.`;
+  const sources = Object.entries(confidence.sources).filter(
+    (entry): entry is [string, number] => typeof entry[1] === "number" && entry[1] > 0,
+  );
+  const parts = sources.map(
+    ([source, n], index) =>
+      `${n}${index === 0 ? ` example${n === 1 ? "" : "s"}` : ""} from ${SOURCE_NAMES[source as WordSource] ?? source}`,
+  );
+  const where =
+    parts.length === 0 ? count : `${parts.join(", ")}${parts.length > 1 ? ` (${info.examples} in all)` : ""}`;
+  const agreement = confidence.agreement !== undefined ? `, agreement ${formatDecimal(confidence.agreement, 2)}` : "";
+  return `Confidence: **${confidence.level}** — ${where}${agreement}.`;
+}
+
+const SOURCE_NAMES: Record<WordSource, string> = { safe: "SAFE-DB", socialfx: "SocialFX", team: "team presets" };
+
+function frequencyWithNote(hz: number): string {
+  const note = describeNote(hz);
+  return note ? `${displayFrequency(hz)} (${note})` : displayFrequency(hz);
+}
+
+/** Bandwidth in octaves of a peaking filter of this Q (RBJ cookbook definition). */
+export function bandwidthOctaves(q: number): number {
+  return (2 / Math.LN2) * Math.asinh(1 / (2 * q));
+}

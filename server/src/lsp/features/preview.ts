@@ -1,0 +1,165 @@
+/**
+ * What a preset sounds like, in numbers and as a picture: its effective bands (explicit ones, plus the
+ * model's for a morph), the response and the SVG. Shared by the hover, the inlay hints and the
+ * `eqpreset/preview` request of the preview panel.
+ */
+import type { Position } from "vscode-languageserver";
+import {
+  parsePresetDocument,
+  presetAt,
+  resolvePresets,
+  effectiveBands,
+  explicitSlots,
+  logFrequencies,
+  morphTerms,
+  responseDb,
+  topFrequency,
+  type EqBand,
+  type ResolvedPreset,
+  type SlotId,
+  type BandId,
+  isSafeSlot,
+} from "../../core/index.js";
+import { filterKindOf } from "../../core/eq/index.js";
+import { renderCurve, type RenderedCurve } from "../../core/eq/index.js";
+import type { ParsedDocument } from "./documentStore.js";
+import type { EqServices } from "../../core/index.js";
+
+/** Points of the response the preview panel draws. */
+export const PREVIEW_POINTS = 200;
+
+export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../../protocol/index.js";
+export type { PreviewBand, PreviewParams, PreviewResult };
+import type {
+  PreviewBand,
+  PreviewParams,
+  PreviewData as PreviewResult,
+  PreviewTextResult,
+} from "../../protocol/index.js";
+
+export interface PresetCurve {
+  /** The bands the preset's EQ has now: explicit ones and, once the model has spoken, generated ones. */
+  bands: EqBand[];
+  /** The model's bands for the morph (before explicit bands replace their slots), when it has them. */
+  generated?: EqBand[];
+  pending: boolean;
+  /** Why the curve is incomplete, if it is. */
+  message?: string;
+}
+
+/** The effective bands of a preset as the model currently allows. */
+export function presetCurve(preset: ResolvedPreset, services: EqServices): PresetCurve {
+  if (!preset.morph) return { bands: effectiveBands(preset, undefined), pending: false };
+  const terms = morphTerms(preset.morph);
+  const generated = terms ? services.resolveTerms(terms) : undefined;
+  if (generated) return { bands: effectiveBands(preset, generated), generated, pending: false };
+  const explicitOnly = effectiveBands(preset, undefined);
+  if (services.model.networkLoading)
+    return {
+      bands: explicitOnly,
+      pending: true,
+      message: "The model's network is loading: the morph's bands appear when it is ready.",
+    };
+  if (!services.model.semantic)
+    return {
+      bands: explicitOnly,
+      pending: false,
+      message: "The model's network could not be loaded: the morph gives no bands.",
+    };
+  return {
+    bands: explicitOnly,
+    pending: false,
+    message: "The morph gives no bands until its words and weights are fixed.",
+  };
+}
+
+/** Draws curves, remembering the last few: a hover, its preview and the panel ask for the same picture. */
+export class CurveRenderer {
+  private readonly cache = new Map<string, RenderedCurve>();
+  private static readonly LIMIT = 64;
+
+  render(
+    bands: readonly EqBand[],
+    sampleRate: number,
+    outputGainDb: number,
+    options: { highlight?: BandId; title?: string } = {},
+  ): RenderedCurve {
+    const key = JSON.stringify([bands, sampleRate, outputGainDb, options.highlight ?? null, options.title ?? null]);
+    const cached = this.cache.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest is the one dropped.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const rendered = renderCurve(bands, sampleRate, outputGainDb, options);
+    if (this.cache.size >= CurveRenderer.LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, rendered);
+    return rendered;
+  }
+}
+
+export class PreviewProvider {
+  constructor(
+    private readonly services: EqServices,
+    private readonly curves: CurveRenderer,
+  ) {}
+
+  preview(parsed: ParsedDocument, position: Position): PreviewResult | null {
+    const preset = presetAt(parsed.presets, position);
+    return preset ? this.previewPreset(parsed.uri, parsed.version, preset) : null;
+  }
+
+  /** Every preset of a text that is no open document: the file at git HEAD, another file (to compare with). */
+  previewText(uri: string, text: string): PreviewTextResult {
+    const presets = resolvePresets(parsePresetDocument(text));
+    return { presets: presets.map((preset) => this.previewPreset(uri, undefined, preset)) };
+  }
+
+  private previewPreset(uri: string, version: number | undefined, preset: ResolvedPreset): PreviewResult {
+    const curve = presetCurve(preset, this.services);
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+      title: preset.name ?? "Preset",
+    });
+    const frequencies = logFrequencies(PREVIEW_POINTS, 20, topFrequency(preset.sampleRate));
+    const skipped = curve.bands.length - rendered.bands.length;
+    const message = [
+      curve.message,
+      skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const result: PreviewResult = {
+      uri,
+      ...(version !== undefined ? { version } : {}),
+      presetName: preset.name ?? null,
+      range: preset.range,
+      sampleRate: preset.sampleRate,
+      outputGainDb: preset.outputGainDb,
+      // The panel's handles and audio chain hold SAFE's five slots; the filters around them are in the curve.
+      bands: rendered.bands
+        .filter((band) => isSafeSlot(band.slot))
+        .map((band) => ({
+          slot: band.slot as SlotId,
+          type: filterKindOf(band.slot),
+          frequencyHz: band.frequencyHz,
+          gainDb: band.gainDb,
+          q: band.q,
+        })),
+      frequencies: Array.from(frequencies),
+      responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
+      peakDb: rendered.analysis.peakDb,
+      suggestedPreGainDb: rendered.analysis.suggestedPreGainDb,
+      svg: rendered.svg,
+      pending: curve.pending,
+    };
+    if (message) result.message = message;
+    return result;
+  }
+}
+
+/** Slots a morph's generated bands fill: those the preset does not set explicitly. */
+export function generatedSlotsShown(preset: ResolvedPreset, generated: readonly EqBand[]): EqBand[] {
+  const explicit = explicitSlots(preset);
+  return generated.filter((band) => !explicit.has(band.slot as SlotId));
+}
