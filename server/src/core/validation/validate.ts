@@ -19,6 +19,13 @@ export interface ValidationContext {
   generatedBands?: (morph: MorphStatement, preset: ResolvedPreset) => EqBand[] | undefined;
 }
 
+/** True when every generated band's gain, frequency and Q is a finite number (a broken decoder gives NaN). */
+export function bandsAreFinite(bands: readonly EqBand[]): boolean {
+  return bands.every(
+    (band) => Number.isFinite(band.gainDb) && Number.isFinite(band.frequencyHz) && Number.isFinite(band.q),
+  );
+}
+
 /** `presets`: the document's resolved presets, when the caller has them already (the server caches them per version). */
 export function validateDocument(
   document: PresetDocument,
@@ -265,6 +272,15 @@ function checkGenerated(
 ): void {
   const bands = context.generatedBands?.(morph, preset);
   if (!bands) return;
+  if (!bandsAreFinite(bands)) {
+    out.add(
+      morph.range,
+      "error",
+      DiagnosticCode.GeneratedNotFinite,
+      "The model gives no usable number for this morph's bands (NaN or infinite): its weights or metadata are broken, so this preset has no bands and is not exported",
+    );
+    return;
+  }
   const nyquist = preset.sampleRate / 2;
   for (const band of bands) {
     if (band.frequencyHz >= nyquist) {
