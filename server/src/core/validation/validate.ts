@@ -9,7 +9,7 @@ import { presetLabel, resolvePresets, type ResolvedPreset } from "../presets/ind
 import { closest, type Vocabulary } from "../model/index.js";
 import { checkAbsurdGain, checkBandParameters, checkFrequency, checkUnit } from "./bandChecks.js";
 import { DiagnosticCode, sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
-import { checkMorph } from "./morphChecks.js";
+import { checkMorph, onceFewExamplesPerWord } from "./morphChecks.js";
 import { DiagnosticSink } from "./sink.js";
 import { checkTags } from "./tags.js";
 
@@ -34,7 +34,7 @@ export function validateDocument(
 ): EqDiagnostic[] {
   const out = new DiagnosticSink(fileDiagnostics(document, presets));
   for (const preset of presets) validatePreset(preset, context, out);
-  return sortDiagnostics(out.diagnostics);
+  return onceFewExamplesPerWord(sortDiagnostics(out.diagnostics));
 }
 
 /**
