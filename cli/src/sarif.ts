@@ -26,6 +26,12 @@ export const RULE_HELP: Readonly<Record<string, string>> = {
   "missing-gain": "A band needs a gain: 'bell 1kHz +2dB'.",
   "duplicate-parameter": "A band gives the same parameter twice; only one can apply.",
   "shelf-q-ignored": "The shelves of the SAFE EQ have a fixed Q of 0.71; a 'q' on a shelf has no effect. Remove it.",
+  "filter-q-ignored":
+    "A 'q' on a highpass or lowpass filter whose slope is not 12 dB/oct has no effect: only the 12 dB/oct filter has a resonance. Remove it.",
+  "filter-gain": "A highpass, lowpass or notch filter has no gain; remove the gain or use a bell or a shelf.",
+  "slope-invalid": "A filter's slope is one of 6, 12, 18, 24, 36 or 48 dB/oct; the quick fix offers the nearest ones.",
+  "bell-adds-to-morph":
+    "A plain 'bell' in a preset with a morph adds to the morph's five bands; it once replaced the generated Bell N, so write 'bellN' to keep that sound.",
   "frequency-outside-band-range":
     "The frequency lies outside the band's range in the SAFE plug-in; the quick fix clamps it.",
   "frequency-outside-audible-range": "The frequency lies outside 20 Hz to 20 kHz.",
@@ -49,6 +55,8 @@ export const RULE_HELP: Readonly<Record<string, string>> = {
   "empty-preset": "The preset has no band, no morph and no gain: it does nothing.",
   "generated-frequency-above-nyquist":
     "A band the morph generates lies at or above half the preset's sample rate; set a higher sample rate or write the band out.",
+  "generated-not-finite":
+    "The model gives no usable number (NaN or infinite) for a band of this morph: its weights or metadata are broken, so the preset is not exported; retrain or use another model folder.",
   "empty-tags": "'tags' needs at least one word: 'tags punchy intimate'.",
   "duplicate-tag": "The tag is given twice in one preset.",
   "tag-circular": "A preset tagged with a word its own morph uses cannot serve as an example of that word.",
@@ -59,6 +67,10 @@ export const RULE_HELP: Readonly<Record<string, string>> = {
     "The presets tagged with a team word sound unlike each other, so a morph of that word averages unlike sounds; the message names the furthest one.",
   "lock-changed":
     "The bands of a locked morph moved since the lock file recorded them (a new model): accept them with eqp lock, or expand the morph to keep the locked bands.",
+  "file-not-read":
+    "The file was not read or not analysed (not a regular file, unreadable, or over the size limit); the message says why.",
+  "too-many-diagnostics":
+    "The document has more diagnostics than are shown (at most 1000 per document); fix the first ones and check again.",
   "lock-missing": "The morph is not in the lock file, or changed since: run eqp lock to record its bands.",
 };
 

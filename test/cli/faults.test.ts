@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PARAMETERS } from "../../server/src/core/model/index.js";
-import { fixtureModelDir, networkFilesOf } from "../support/fixtureModel.js";
+import { fixtureModelDir, networkFilesOf, rewriteWeights } from "../support/fixtureModel.js";
 import { csvLine, generateRows, toCsv } from "../support/safeCsv.js";
 
 const CLI = path.resolve("bin", "eqp.js");
@@ -268,4 +268,23 @@ describe("model folder faults in the CLI", () => {
       else assert.equal(bandsOnly.status, 0, bandsOnly.stderr);
     });
   }
+});
+
+describe("a model whose decoder gives NaN", () => {
+  it("fails eqp check with generated-not-finite and exports nothing, never NaN", () => {
+    const dir = path.join(work, "models", "overflowing");
+    cpSync(modelDir, dir, { recursive: true });
+    // Finite weights (the loader refuses NaN ones) so large that the decoder's sums overflow to
+    // +∞ and −∞ and add up to NaN.
+    rewriteWeights(dir, (index) => (index % 2 === 0 ? 3e38 : -3e38));
+    const file = path.join(work, "nan-morph.eqp");
+    writeFileSync(file, 'preset "Warmish" {\n  morph warm 0.5\n}\n');
+    const check = eqp(["check", "--model", dir, file]);
+    assert.equal(check.status, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /nan-morph\.eqp:2:3 error generated-not-finite /);
+    const exported = eqp(["export", "--format", "apo", "--model", dir, file]);
+    assert.equal(exported.status, 1, exported.stdout + exported.stderr);
+    assert.match(exported.stderr, /"Warmish" has errors; nothing exported/);
+    assert.doesNotMatch(exported.stdout, /NaN|Fc/);
+  });
 });

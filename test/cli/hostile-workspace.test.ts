@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { CLI } from "../support/cli.js";
@@ -35,5 +35,21 @@ describe("eqp in a hostile workspace", () => {
     assert.equal(lock.status, 0, `signal ${lock.signal}: ${lock.stdout}${lock.stderr}`);
     const written = JSON.parse(readFileSync(path.join(root, "eqpreset.lock"), "utf8")) as { presets: object };
     assert.deepEqual(Object.keys(written.presets), ["b.eqp"]);
+  });
+});
+
+describe("a model folder whose metadata.json is a FIFO", () => {
+  it("gives a clear error instead of blocking eqp", () => {
+    const models = path.join(root, "fifo-model");
+    mkdirSync(models, { recursive: true });
+    spawnSync("mkfifo", [path.join(models, "metadata.json")]);
+    const preset = path.join(root, "fifo-model-check.eqp");
+    writeFileSync(preset, 'preset "A" {\n  morph warm 0.5\n}\n');
+    // Before: readFileSync on the FIFO waited for a writer forever (the timeout kills it).
+    const check = eqpIn("check", "--model", models, preset);
+    assert.equal(check.signal, null, "eqp blocked on the FIFO");
+    assert.equal(check.status, 2, check.stdout + check.stderr);
+    assert.match(check.stderr, /^eqp: .*fifo-model\/metadata\.json: is not a regular file: not read$/m);
+    assert.doesNotMatch(check.stderr, /^\s+at /m);
   });
 });

@@ -63,13 +63,15 @@ describe("LSP with a trained model", () => {
   });
 
   it("shows a word's examples, its typical settings and its own bands", async () => {
-    await expectHover(
+    const text = await expectHover(
       client,
       "morph wa<|>rm\n",
       "60 examples",
       "Typical settings in the data",
       "'warm' at full strength",
     );
+    // The word's curve first, as on the morph (issue 21: the word hover had no picture).
+    assert.match(text, /^!\[Frequency response of 'warm'\]\(data:image\/svg\+xml;base64,/);
   });
 
   it("expands a morph into five band lines that read back to the generated values", async () => {

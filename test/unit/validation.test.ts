@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import {
   DiagnosticCode,
   parsePresetDocument,
+  PresetDiagnosticsCache,
+  resolvePresets,
   validateDocument,
   type DiagnosticCode as Code,
   type EqDiagnostic,
@@ -285,6 +287,11 @@ describe("validation: each code has a positive and a negative case", () => {
       (code) =>
         !covered.has(code) &&
         code !== DiagnosticCode.GeneratedFrequencyAboveNyquist &&
+        // A decoder giving NaN: test/cli/faults.test.ts. Not validateDocument's: EqServices.check's
+        // (file-not-read: test/cli/hostile-workspace.test.ts; too-many-diagnostics: capDiagnostics).
+        code !== DiagnosticCode.GeneratedNotFinite &&
+        code !== DiagnosticCode.FileNotRead &&
+        code !== DiagnosticCode.TooManyDiagnostics &&
         !code.startsWith("team-word-") &&
         !code.startsWith("lock-"),
     );
@@ -329,5 +336,43 @@ describe("validation details", () => {
       positions,
       [...positions].sort((a, b) => a - b),
     );
+  });
+});
+
+describe("few-examples: once per word and file", () => {
+  const context = { vocabulary: testVocabulary };
+  const presetUsing = (name: string, morph: string) => `preset "${name}" {\n  morph ${morph}\n}\n`;
+  const fewExamplesNotes = (diagnostics: EqDiagnostic[]) =>
+    diagnostics
+      .filter((diagnostic) => diagnostic.code === DiagnosticCode.FewExamples)
+      .map((diagnostic) => `${diagnostic.range.start.line}:${diagnostic.message.split("'")[1]}`);
+
+  it("notes a low-confidence word at its first use only, each such word once", () => {
+    // Before: a note on every use (three for 'clear' here).
+    const text = [
+      presetUsing("A", "warm 0.5"),
+      presetUsing("B", "clear 0.5"),
+      presetUsing("C", "clear 0.3 airy 0.2"),
+      presetUsing("D", "airy 0.4 clear 0.1"),
+    ].join("");
+    assert.deepEqual(fewExamplesNotes(validate(text)), ["4:clear", "7:airy"]);
+  });
+
+  it("stays right when the preset cache reuses presets across edits", () => {
+    const cache = new PresetDiagnosticsCache();
+    const check = (text: string) => {
+      const document = parsePresetDocument(text);
+      const presets = resolvePresets(document);
+      const cached = cache.validate(text, document, presets, context, [testVocabulary]);
+      assert.deepEqual(plain(cached), plain(validateDocument(document, context, presets)));
+      return fewExamplesNotes(cached);
+    };
+    const first = presetUsing("B", "clear 0.5");
+    const rest = presetUsing("C", "clear 0.3") + presetUsing("D", "clear 0.2");
+    assert.deepEqual(check(first + rest), ["1:clear"]);
+    // The first use removed: the note moves to the next use, which the cache had kept without one.
+    assert.deepEqual(check(rest), ["1:clear"]);
+    assert.deepEqual(check(presetUsing("A", "warm 1") + rest), ["4:clear"]);
+    assert.deepEqual(check(first + rest), ["1:clear"]);
   });
 });

@@ -1,1 +1,2 @@
 export * from "./atomicWrite.js";
+export * from "./regularFile.js";

@@ -1,6 +1,7 @@
 /** Finding and reading a model folder on disk (shared by the server and the CLI). */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { MAX_MODEL_FILE_BYTES, readRegularFile } from "../files/index.js";
 import { MetadataError, parseModelMetadata, type ModelMetadata } from "./metadata.js";
 
 /** The model folder shipped with the extension: `model/` next to `dist/`, found by walking up. */
@@ -29,16 +30,12 @@ function whyUnreadable(modelDir: string, code: string | undefined): string {
 
 export function readModelMetadata(modelDir: string): ModelMetadata {
   const file = path.join(modelDir, "metadata.json");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new MetadataError(`${shownPath(file)}: cannot be read (${code ?? String(error)})${whyUnreadable(modelDir, code)}`);
-  }
+  // Through the regular-file reader: a FIFO named metadata.json must not block the server or eqp.
+  const read = readRegularFile(file, MAX_MODEL_FILE_BYTES);
+  if ("problem" in read) throw new MetadataError(`${shownPath(file)}: ${read.problem}${whyUnreadable(modelDir, read.code)}`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(read.text);
   } catch (error) {
     throw new MetadataError(`${file}: not valid JSON (${(error as Error).message})`);
   }

@@ -11,9 +11,15 @@
  * folder is touched, and a folder that holds other files but no model is refused.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import * as path from "node:path";
-import { FileWriteError, writeFileAtomicSync } from "../files/index.js";
+import {
+  FileWriteError,
+  MAX_MODEL_FILE_BYTES,
+  readRegularBytes,
+  readRegularFile,
+  writeFileAtomicSync,
+} from "../files/index.js";
 import {
   METADATA_FORMAT,
   METADATA_FORMAT_VERSION,
@@ -71,12 +77,17 @@ function isPlainFileName(name: unknown): name is string {
   return typeof name === "string" && name !== "" && name !== ".." && path.basename(name) === name;
 }
 
+/** A model file's text, undefined when it cannot be read (read never blocks: a FIFO is refused). */
 function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file, MAX_MODEL_FILE_BYTES);
+  return "text" in read ? read.text : undefined;
+}
+
+/** A model file's bytes, or an error (with the system's code, e.g. ENOENT) naming the file and why not. */
+function readModelFile(file: string): Buffer {
+  const read = readRegularBytes(file, MAX_MODEL_FILE_BYTES);
+  if ("problem" in read) throw Object.assign(new Error(`${path.basename(file)} ${read.problem}`), { code: read.code });
+  return read.bytes;
 }
 
 function readJson(file: string): unknown {
@@ -247,15 +258,15 @@ export function readModelFolder(dir: string): { metadata: TrainedModelMetadata; 
 
 function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; network: Network } {
   const metadataFile = path.join(dir, METADATA_FILE);
+  const read = readRegularFile(metadataFile, MAX_MODEL_FILE_BYTES);
+  if ("problem" in read)
+    throw new ModelFolderError(`${metadataFile}: ${read.code === "ENOENT" ? "missing" : read.problem}`);
+  const metadataText = read.text;
   let json: unknown;
-  let metadataText: string;
   try {
-    metadataText = readFileSync(metadataFile, "utf8");
     json = JSON.parse(metadataText);
   } catch (error) {
-    throw new ModelFolderError(
-      `${metadataFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable (${(error as Error).message})`}`,
-    );
+    throw new ModelFolderError(`${metadataFile}: unreadable (${(error as Error).message})`);
   }
   const metadata = parseModelMetadata(json, metadataFile) as TrainedModelMetadata;
   const info = metadata.model;
@@ -272,9 +283,9 @@ function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; net
   let modelJson: unknown;
   let weights: Buffer;
   try {
-    modelJson = JSON.parse(readFileSync(networkFile, "utf8"));
+    modelJson = JSON.parse(readModelFile(networkFile).toString("utf8"));
     weightsFile = path.join(dir, weightsFileOf(modelJson));
-    weights = readFileSync(weightsFile);
+    weights = readModelFile(weightsFile);
   } catch (error) {
     const replaced = (error as NodeJS.ErrnoException).code === "ENOENT" && readText(metadataFile) !== metadataText;
     if (replaced) throw new ModelReplacedError(`${dir}: the model was replaced while it was read`);

@@ -18,6 +18,7 @@ import {
 import {
   capDiagnostics,
   DiagnosticCode,
+  bandsAreFinite,
   PresetDiagnosticsCache,
   sortDiagnostics,
   type EqDiagnostic,
@@ -60,15 +61,23 @@ export class EqServices {
     return readDocument(text);
   }
 
-  /** The five generated bands of a morph, or undefined (unknown word, unusable weight, no network). */
+  /**
+   * The five generated bands of a morph, or undefined (unknown word, unusable weight, no network,
+   * or a decoder that gave a non-finite value: validation reports that one, nothing else may see it).
+   */
   resolveMorph(morph: MorphStatement): EqBand[] | undefined {
-    const terms = morphTerms(morph);
-    return terms ? this.model.generate(terms) : undefined;
+    return usableBands(this.decodeMorph(morph));
   }
 
-  /** The generated bands of terms, or undefined (unknown word, no network). */
+  /** The generated bands of terms, or undefined (unknown word, no network, non-finite values). */
   resolveTerms(terms: readonly MorphTermValue[]): EqBand[] | undefined {
-    return this.model.generate([...terms]);
+    return usableBands(this.model.generate([...terms]));
+  }
+
+  /** What the decoder gives for a morph, unchecked: for validation, which reports bands that are not finite. */
+  private decodeMorph(morph: MorphStatement): EqBand[] | undefined {
+    const terms = morphTerms(morph);
+    return terms ? this.model.generate(terms) : undefined;
   }
 
   /** A preset's EQ as it sounds: generated bands with the explicit ones replacing their slots. */
@@ -85,7 +94,7 @@ export class EqServices {
   }
 
   validationContext(): ValidationContext {
-    return { vocabulary: this.model.vocabulary, generatedBands: (morph) => this.resolveMorph(morph) };
+    return { vocabulary: this.model.vocabulary, generatedBands: (morph) => this.decodeMorph(morph) };
   }
 
   /** The workspace's preset files: their tags are the team's words. */
@@ -158,7 +167,7 @@ export class EqServices {
       collectTeamWords({
         documents: this.workspace.documents(),
         isBundled,
-        resolveBundled: (terms) => this.model.generate(terms),
+        resolveBundled: (terms) => usableBands(this.model.generate(terms)),
       }),
     );
   }
@@ -199,6 +208,10 @@ export class EqServices {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+function usableBands(bands: EqBand[] | undefined): EqBand[] | undefined {
+  return bands && bandsAreFinite(bands) ? bands : undefined;
 }
 
 /** The one diagnostic of a document too large to analyse. */

@@ -1,66 +1,22 @@
 /**
- * The one walk over a workspace, for the CLI and the language server, and the one way they read a
- * file they did not write. A cloned repository can hold anything: links in a cycle (`x → .`), a
+ * The one walk over a workspace, for the CLI and the language server, reading files through
+ * core/files' regular-file reader. A cloned repository can hold anything: links in a cycle (`x → .`), a
  * FIFO or a device named like a preset (`zero.eqp → /dev/zero`), a folder named `.gitignore`, a
  * 50 MB file. So the walk looks at entries with `lstat`, follows a link only to a real path it has
  * not visited (each folder and file is seen once), and yields only regular files; a read opens
  * with O_NONBLOCK (a FIFO can never block it), checks on the open file that it is a regular file
  * under a size cap, and says why when it refuses.
  */
-import {
-  closeSync,
-  type Dirent,
-  constants,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  statSync,
-} from "node:fs";
+import { type Dirent, readdirSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { MAX_SIDE_FILE_BYTES, readRegularFile } from "../files/regularFile.js";
 import { isIgnored, parseGitignore, type IgnoreRule } from "./gitignore.js";
 
 import { MAX_PRESET_FILE_BYTES } from "../presets/index.js";
 
 export { MAX_PRESET_FILE_BYTES };
-/** The largest `.gitignore`, lockfile or model metadata read (bytes). */
-export const MAX_SIDE_FILE_BYTES = 4 * 1024 * 1024;
-
-export type ReadOutcome = { text: string } | { problem: string };
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? String(error);
-}
-
-/** A regular file's text, or why it was not read (never blocks, never reads more than `cap` bytes). */
-export function readRegularFile(file: string, cap: number): ReadOutcome {
-  let descriptor: number;
-  try {
-    descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { problem: `cannot be read (${errorCode(error)})` };
-  }
-  try {
-    const stat = fstatSync(descriptor);
-    if (!stat.isFile()) return { problem: "is not a regular file: not read" };
-    if (stat.size > cap)
-      return { problem: `is ${megabytes(stat.size)} MB, over the ${megabytes(cap)} MB limit: not read` };
-    const buffer = Buffer.alloc(stat.size);
-    let filled = 0;
-    for (let read = 1; read > 0 && filled < buffer.length; filled += read)
-      read = readSync(descriptor, buffer, filled, buffer.length - filled, filled);
-    return { text: buffer.subarray(0, filled).toString("utf8") };
-  } catch (error) {
-    return { problem: `cannot be read (${errorCode(error)})` };
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-export function megabytes(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
-}
+// The reader lives in core/files, where the model folder's reads reach it too; re-exported for the walk's callers.
+export { MAX_SIDE_FILE_BYTES, megabytes, readRegularFile, type ReadOutcome } from "../files/regularFile.js";
 
 const ALWAYS_SKIPPED = new Set(["node_modules", ".git", ".vscode-test", ".cache"]);
 

@@ -35,6 +35,7 @@ export const DiagnosticCode = {
   TooManyBands: "too-many-bands",
   EmptyPreset: "empty-preset",
   GeneratedFrequencyAboveNyquist: "generated-frequency-above-nyquist",
+  GeneratedNotFinite: "generated-not-finite",
   EmptyTags: "empty-tags",
   DuplicateTag: "duplicate-tag",
   TagCircular: "tag-circular",

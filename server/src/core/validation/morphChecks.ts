@@ -2,7 +2,7 @@
 import type { MorphStatement } from "../language/index.js";
 import { formatDecimal, writePlain } from "../language/index.js";
 import { FEW_EXAMPLES, isTimbreWord, waysForward, type Vocabulary, type WayForward } from "../model/index.js";
-import { DiagnosticCode } from "./diagnostics.js";
+import { DiagnosticCode, type EqDiagnostic } from "./diagnostics.js";
 import type { DiagnosticSink } from "./sink.js";
 
 export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: DiagnosticSink): void {
@@ -62,6 +62,7 @@ export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: D
         DiagnosticCode.FewExamples,
         `'${info.word}' is backed by only ${info.examples} example${info.examples === 1 ? "" : "s"}: its EQ is a rough guess`,
       );
+      // One per use here; onceFewExamplesPerWord keeps the first of each word in the file.
     }
   }
   if (weightSum > 1 + 1e-9) {
@@ -85,4 +86,22 @@ function unknownWordMessage(text: string, way: WayForward | undefined, vocabular
     .slice(0, 6)
     .join(", ");
   return `Unknown word '${text}': the model knows ${known}${vocabulary.size > 6 ? ", …" : ""}`;
+}
+
+/**
+ * The sorted diagnostics of a file with only the first `few-examples` note of each word: the note
+ * informs once, where the word is first used, instead of nagging on every line that uses it. Run on
+ * the whole file after the per-preset checks (which a cache keeps per preset), so it stays right
+ * under incremental edits. A word's note has one message (it names the word and its count), so
+ * the message tells the words apart.
+ */
+export function onceFewExamplesPerWord(sorted: EqDiagnostic[]): EqDiagnostic[] {
+  if (!sorted.some((diagnostic) => diagnostic.code === DiagnosticCode.FewExamples)) return sorted;
+  const noted = new Set<string>();
+  return sorted.filter((diagnostic) => {
+    if (diagnostic.code !== DiagnosticCode.FewExamples) return true;
+    if (noted.has(diagnostic.message)) return false;
+    noted.add(diagnostic.message);
+    return true;
+  });
 }

@@ -17,6 +17,7 @@
 import { lineStartsOf, type PresetDocument, type Range, type Statement, type SyntaxError } from "../language/index.js";
 import type { ResolvedPreset } from "../presets/index.js";
 import { sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
+import { onceFewExamplesPerWord } from "./morphChecks.js";
 import { fileDiagnostics, presetDiagnostics, type ValidationContext } from "./validate.js";
 
 interface Entry {
@@ -88,7 +89,8 @@ export class PresetDiagnosticsCache {
       }
       for (const diagnostic of own) diagnostics.push(diagnostic);
     });
-    return sortDiagnostics(diagnostics);
+    // Per file, after the per-preset part: the cache keeps every preset's notes, the file shows the first.
+    return onceFewExamplesPerWord(sortDiagnostics(diagnostics));
   }
 
   private fileDiagnostics(document: PresetDocument, presets: readonly ResolvedPreset[]): EqDiagnostic[] {

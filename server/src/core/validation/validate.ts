@@ -9,7 +9,7 @@ import { presetLabel, resolvePresets, type ResolvedPreset } from "../presets/ind
 import { closest, type Vocabulary } from "../model/index.js";
 import { checkAbsurdGain, checkBandParameters, checkFrequency, checkUnit } from "./bandChecks.js";
 import { DiagnosticCode, sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
-import { checkMorph } from "./morphChecks.js";
+import { checkMorph, onceFewExamplesPerWord } from "./morphChecks.js";
 import { DiagnosticSink } from "./sink.js";
 import { checkTags } from "./tags.js";
 
@@ -17,6 +17,13 @@ export interface ValidationContext {
   vocabulary: Vocabulary;
   /** The bands the model generates for a morph, when a model is loaded. */
   generatedBands?: (morph: MorphStatement, preset: ResolvedPreset) => EqBand[] | undefined;
+}
+
+/** True when every generated band's gain, frequency and Q is a finite number (a broken decoder gives NaN). */
+export function bandsAreFinite(bands: readonly EqBand[]): boolean {
+  return bands.every(
+    (band) => Number.isFinite(band.gainDb) && Number.isFinite(band.frequencyHz) && Number.isFinite(band.q),
+  );
 }
 
 /** `presets`: the document's resolved presets, when the caller has them already (the server caches them per version). */
@@ -27,7 +34,7 @@ export function validateDocument(
 ): EqDiagnostic[] {
   const out = new DiagnosticSink(fileDiagnostics(document, presets));
   for (const preset of presets) validatePreset(preset, context, out);
-  return sortDiagnostics(out.diagnostics);
+  return onceFewExamplesPerWord(sortDiagnostics(out.diagnostics));
 }
 
 /**
@@ -266,6 +273,15 @@ function checkGenerated(
 ): void {
   const bands = context.generatedBands?.(morph, preset);
   if (!bands) return;
+  if (!bandsAreFinite(bands)) {
+    out.add(
+      morph.range,
+      "error",
+      DiagnosticCode.GeneratedNotFinite,
+      "The model gives no usable number for this morph's bands (NaN or infinite): its weights or metadata are broken, so this preset has no bands and is not exported",
+    );
+    return;
+  }
   const nyquist = preset.sampleRate / 2;
   for (const band of bands) {
     if (band.frequencyHz >= nyquist) {

@@ -107,7 +107,7 @@ export class HoverProvider {
           .join("\n\n");
       }
       case "word":
-        return this.describeWord(found.term.word, found.term.text);
+        return this.describeWord(found.term.word, found.term.text, found.preset.sampleRate);
       case "weight": {
         const weight = found.term.weight!;
         if (weight.unit !== undefined || !Number.isFinite(weight.value))
@@ -188,9 +188,7 @@ export class HoverProvider {
       title: preset.name ?? "Preset",
     });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
-    const image = this.images
-      ? `![Frequency response of ${markdownText(presetLabel(preset))}](data:image/svg+xml;base64,${Buffer.from(rendered.svg, "utf8").toString("base64")})`
-      : undefined;
+    const image = this.images ? svgImage(rendered.svg, presetLabel(preset)) : undefined;
     const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
     const numbers =
       peakDb > 0
@@ -204,6 +202,15 @@ export class HoverProvider {
     return { image, numbers, notes };
   }
 
+  /** The curve of `morph word` at full strength, drawn like a preset's; undefined without images or bands. */
+  private wordImage(word: string, sampleRate: number): string | undefined {
+    if (!this.images) return undefined;
+    const bands = this.services.resolveTerms([{ word, weight: 1 }]);
+    if (!bands) return undefined;
+    const rendered = this.curves.render(bands, sampleRate, 0, { title: word });
+    return svgImage(rendered.svg, `'${word}'`);
+  }
+
   /** For a preset of explicit bands: the words of the model nearest to it. */
   private soundsLike(preset: ResolvedPreset): string | undefined {
     if (preset.morph) return undefined;
@@ -214,10 +221,13 @@ export class HoverProvider {
     return `Sounds like: ${formatDescription(terms)}`;
   }
 
-  private describeWord(word: string, text: string): string {
+  private describeWord(word: string, text: string, sampleRate: number): string {
     const info = new WordCatalogue(this.services).lookup(word);
     if (!info) return `**${markdownText(text)}** — not a word the model knows.`;
     const lines = [wordHeading(info), "", confidenceLine(info)];
+    const image = this.wordImage(info.word, sampleRate);
+    // First, as in the morph hover: VS Code clips hovers, and the curve is what a designer reads first.
+    if (image) lines.unshift(image, "");
     const model = this.services.model.semantic?.word(info.word);
     if (model) {
       const { p10, p90 } = model.percentiles;
@@ -254,6 +264,14 @@ interface HoverPicture {
   /** One line: the peak and the pre-gain, output gain included. */
   numbers?: string;
   notes: string[];
+}
+
+/**
+ * An SVG as a markdown image: a base64 `data:` URI, which VS Code's hover renders whatever the
+ * markdown's trust, and which has no spaces or brackets to end the markdown link.
+ */
+function svgImage(svg: string, label: string): string {
+  return `![Frequency response of ${markdownText(label)}](data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")})`;
 }
 
 const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
