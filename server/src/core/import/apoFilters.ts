@@ -6,12 +6,12 @@
  * of their own. A line APO would skip (a Q of 0) is skipped here too, with a warning, and the rest
  * of the file is imported.
  */
-import { biquad, biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, secondOrderSection } from "../eq/index.js";
-import type { TargetFilter } from "../export/index.js";
+import { biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, secondOrderSection } from "../eq/index.js";
+import { isGainless, targetBiquad, type TargetFilter, type TargetKind } from "../export/index.js";
 import { displayFrequency, formatDecimal } from "../language/index.js";
 import { APO_FILTER_KINDS, type ApoFilterLine } from "./apoParser.js";
 
-export type RunKind = TargetFilter["kind"] | "lowpass" | "highpass" | "bandpass" | "notch" | "allpass";
+export type RunKind = TargetKind | "bandpass" | "allpass";
 
 /** A filter as APO runs it; shelves carry their cookbook Q. */
 export interface RunFilter {
@@ -169,19 +169,15 @@ export function runResponseDb(
   const out = new Float64Array(frequencies.length).fill(gainDb);
   for (const filter of filters) {
     if (!(filter.frequencyHz < sampleRate / 2)) continue;
-    if (
-      filter.kind !== "lowpass" &&
-      filter.kind !== "highpass" &&
-      filter.kind !== "bandpass" &&
-      filter.kind !== "notch" &&
-      filter.kind !== "allpass" &&
-      filter.gainDb === 0
-    )
+    const kind = filter.kind;
+    if (kind === "bandpass" || kind === "allpass") {
+      const coefficients = secondOrderSection(kind, filter.frequencyHz, filter.q, sampleRate);
+      for (let i = 0; i < frequencies.length; i++)
+        out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
       continue;
-    const coefficients =
-      filter.kind === "peaking" || filter.kind === "lowshelf" || filter.kind === "highshelf"
-        ? biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate)
-        : secondOrderSection(filter.kind, filter.frequencyHz, filter.q, sampleRate);
+    }
+    if (!isGainless(kind) && filter.gainDb === 0) continue;
+    const coefficients = targetBiquad({ ...filter, kind }, sampleRate);
     for (let i = 0; i < frequencies.length; i++)
       out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
   }
