@@ -100,7 +100,7 @@ export function readFilter(line: ApoFilterLine): FilterReading {
   if (line.family === "other") {
     const leftover = {
       column: line.type.column,
-      reason: `a ${kind.description} filter: SAFE has shelves and bells only`,
+      reason: `a ${kind.description} filter: a preset has no such band`,
     };
     if (!other || !line.frequencyHz) return { leftover };
     const frequencyHz = line.frequencyHz.value;
@@ -109,7 +109,11 @@ export function readFilter(line: ApoFilterLine): FilterReading {
     const q = widthOf(line, frequencyHz) ?? (other === "notch" ? 30 : other === "allpass" ? 0 : Math.SQRT1_2);
     if (!(q > 0) || !Number.isFinite(q))
       return skip(line.q ?? line.bandwidthOctaves, "the width must give a Q above 0");
-    return { leftover, run: { kind: other, frequencyHz, gainDb: 0, q } };
+    const run: RunFilter = { kind: other, frequencyHz, gainDb: 0, q };
+    // The language has high-pass, low-pass (12 dB/oct, with this Q) and notch: these are bands as they are.
+    if (other === "highpass" || other === "lowpass" || other === "notch")
+      return { run, candidate: { kind: other, frequencyHz, gainDb: 0, q } };
+    return { leftover, run };
   }
   if (!line.frequencyHz)
     return {

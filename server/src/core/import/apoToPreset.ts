@@ -13,6 +13,7 @@
  */
 import {
   ABSURD_GAIN_DB,
+  isPassFilter,
   AUDIBLE_RANGE,
   DEFAULT_SAMPLE_RATE,
   SHELF_Q,
@@ -179,20 +180,22 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   const highShelf = candidates.find((candidate) => candidate.filter.kind === "highshelf");
   if (lowShelf) slotted.set("lowShelf", lowShelf);
   if (highShelf) slotted.set("highShelf", highShelf);
-  const keptBells = candidates
+  const bellsByGain = candidates
     .filter((candidate) => candidate.filter.kind === "peaking")
-    .sort((a, b) => Math.abs(b.filter.gainDb) - Math.abs(a.filter.gainDb))
-    .slice(0, 3)
-    .sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
+    .sort((a, b) => Math.abs(b.filter.gainDb) - Math.abs(a.filter.gainDb));
+  const keptBells = bellsByGain.slice(0, 3).sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
   keptBells.forEach((bell, index) => slotted.set((["bell1", "bell2", "bell3"] as const)[index]!, bell));
+  // Every other bell, pass filter and notch is a band of its own after SAFE's five, in the file's order.
+  const added: [BandId, Candidate][] = candidates.flatMap((candidate): [BandId, Candidate][] => {
+    const kind = candidate.filter.kind;
+    if (kind === "highpass" || kind === "lowpass" || kind === "notch") return [[kind, candidate]];
+    return kind === "peaking" && !keptBells.includes(candidate) ? [["bell", candidate]] : [];
+  });
   let dropped = 0;
   for (const candidate of candidates) {
-    if ([...slotted.values()].includes(candidate)) continue;
+    if ([...slotted.values()].includes(candidate) || added.some(([, other]) => other === candidate)) continue;
     dropped++;
-    const reason =
-      candidate.filter.kind === "peaking"
-        ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
-        : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
+    const reason = `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
     leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.run });
   }
 
@@ -211,11 +214,15 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     );
 
   let bands: EqBand[] = [];
-  const notes = new Map<BandId, string>();
-  for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
-    const candidate = slotted.get(slot);
-    if (!candidate) continue;
-    const { filter, source, run } = candidate;
+  const notes = new Map<EqBand, string>();
+  const placed: [BandId, Candidate][] = [
+    ...(["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const).flatMap((slot): [BandId, Candidate][] => {
+      const candidate = slotted.get(slot);
+      return candidate ? [[slot, candidate]] : [];
+    }),
+    ...added,
+  ];
+  for (const [slot, { filter, source, run }] of placed) {
     const changes: string[] = [];
     let frequencyHz = writtenFrequency(filter.frequencyHz);
     if (frequencyHz < AUDIBLE_RANGE.min || frequencyHz > AUDIBLE_RANGE.max) {
@@ -231,11 +238,13 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
       changes.push(`Gain ${displayGain(gainDb)} limited to ${displayGain(clamped)}`);
       gainDb = clamped;
     }
-    let q = writtenQ(filter.q);
-    if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005)
+    const shelf = filter.kind === "lowshelf" || filter.kind === "highshelf";
+    let q = isPassFilter(slot) ? filter.q : writtenQ(filter.q);
+    if (shelf && Math.abs(filter.q - SHELF_Q) >= 0.0005)
       changes.push(`shelf Q ${formatDecimal(filter.q, 3)} becomes SAFE's fixed ${SHELF_Q}`);
-    if (filter.kind !== "peaking") q = SHELF_Q;
-    bands.push({ slot, frequencyHz, gainDb, q });
+    if (shelf) q = SHELF_Q;
+    const band: EqBand = { slot, frequencyHz, gainDb, q, ...(isPassFilter(slot) ? { slopeDbPerOctave: 12 } : {}) };
+    bands.push(band);
     if (changes.length > 0) {
       const deviation = costWith(run, { kind: filter.kind, frequencyHz, gainDb, q });
       warnings.push({
@@ -245,7 +254,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
         errorDb: deviation.errorDb,
         severity: severityOf(deviation.errorDb),
       });
-      notes.set(slot, `was: ${source.text.trim()}`);
+      notes.set(band, `was: ${source.text.trim()}`);
     }
   }
   for (const leftover of leftovers) {
@@ -292,7 +301,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   }
   const total = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, gainDb), grid);
 
-  const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band.slot) ? ` # ${notes.get(band.slot)}` : ""}`);
+  const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band) ? ` # ${notes.get(band)}` : ""}`);
   if (gainDb !== 0) body.push(`  gain ${writeGain(gainDb)}`);
   for (const leftover of [...leftovers].sort((a, b) => a.line.line - b.line.line))
     body.push(`  # not imported (line ${leftover.line.line}): ${leftover.line.text.trim()}`);
