@@ -47,6 +47,7 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
   try {
     const described = input.presets.map(({ resolved, concrete }) => ({
       resolved,
+      bands: concrete.bands,
       terms: input.services.model.describe(concrete.bands, options.words) ?? [],
     }));
     if (options.format === "json") {
@@ -61,9 +62,9 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
       }));
       printOut(`${JSON.stringify(json, null, 2)}\n`);
     } else {
-      for (const { resolved, terms } of described) {
+      for (const { resolved, terms, bands } of described) {
         const note = resolved.morph ? " (with its morph's bands)" : "";
-        printOut(`${presetLabel(resolved)}${note}: ${formatDescription(terms)}\n`);
+        printOut(`${presetLabel(resolved)}${note}: ${formatDescription(terms, bands)}\n`);
         for (const line of confidenceLines(terms, input.services.vocabulary)) printOut(`  ${line}\n`);
       }
     }

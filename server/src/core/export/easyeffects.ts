@@ -4,9 +4,12 @@
  * the textbook cookbook biquads as Equalizer APO runs them, with Q on the shelves too, so the curve
  * is the preset's own at whatever rate PipeWire runs. Bands: type "Lo-shelf" / "Bell" /
  * "Hi-shelf", frequency, gain, q; gains are limited to ±36 dB, the plug-in's range.
+ *
+ * The plug-in's pass and notch band types are not written: their names and their slope modes are
+ * not confirmed by anything eqp has checked against EasyEffects (the band types above are). A
+ * high-pass, low-pass or notch is fitted as a deep shelf or bell instead, and its cost reported.
  */
-import { SHELF_Q } from "../eq/index.js";
-import { filterKindOf, type FilterKind } from "../eq/index.js";
+import { SHELF_Q, type FilterKind } from "../eq/index.js";
 import { assessRealisation, realiseWithin, type TargetLimits } from "./fidelity.js";
 import type { ConcretePreset, ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
@@ -23,8 +26,8 @@ export const EASYEFFECTS_LIMITS: TargetLimits = {
 export function exportEasyEffects(preset: ConcretePreset): ExportedPreset {
   const realisation = realiseWithin(preset, "EasyEffects", EASYEFFECTS_LIMITS);
   const channel: Record<string, unknown> = {};
-  realisation.bands.forEach((realised, index) => {
-    const filter = realised.filter!;
+  const filters = realisation.bands.flatMap((realised) => realised.filters);
+  filters.forEach((filter, index) => {
     channel[`band${index}`] = {
       frequency: writtenFrequency(filter.frequencyHz),
       gain: writtenGain(filter.gainDb),
@@ -33,12 +36,12 @@ export function exportEasyEffects(preset: ConcretePreset): ExportedPreset {
       q: writtenQ(filter.q),
       slope: "x1",
       solo: false,
-      type: BAND_TYPES[filterKindOf(realised.band.slot)],
+      type: BAND_TYPES[filter.kind as FilterKind],
       width: 4.0,
     };
   });
   // EasyEffects' equalizer has at least one band: a preset of gain alone gets one switched off.
-  if (realisation.bands.length === 0)
+  if (filters.length === 0)
     channel.band0 = {
       frequency: 1000,
       gain: 0,
@@ -56,7 +59,7 @@ export function exportEasyEffects(preset: ConcretePreset): ExportedPreset {
     "input-gain": 0.0,
     left: channel,
     mode: "IIR",
-    "num-bands": Math.max(1, preset.bands.length),
+    "num-bands": Math.max(1, filters.length),
     "output-gain": writtenGain(realisation.outputGainDb),
     "pitch-left": 0.0,
     "pitch-right": 0.0,

@@ -7,12 +7,20 @@
 import { SHELF_Q, slotFacts, type EqBand, type NumericRange } from "../eq/index.js";
 import { ANALYSIS_POINTS, topFrequency } from "../eq/index.js";
 import { biquad, biquadMagnitudeDb, filterKindOf, logFrequencies, responseDb, type FilterKind } from "../eq/index.js";
+import { butterworthQs, DEFAULT_PASS_SLOPE, firstOrderSection, isPassFilter, passOrder } from "../eq/index.js";
+import { secondOrderSection, type Biquad } from "../eq/index.js";
 import { displayFrequency, displayGain, formatDecimal } from "../language/index.js";
 import type { ConcretePreset, ExportFormat, ExportWarning } from "./types.js";
 
-/** A filter as a target runs it: the shelves' Q is explicit, because targets differ there. */
+/**
+ * The sections a target can run: the cookbook's gain-bearing filters, its gainless second-order
+ * high-pass, low-pass and notch (gain 0), and the first-order Butterworth high- and low-pass.
+ */
+export type TargetKind = FilterKind | "highpass" | "lowpass" | "notch" | "highpass1" | "lowpass1";
+
+/** A filter as a target runs it, one section: the shelves' Q is explicit, because targets differ there. */
 export interface TargetFilter {
-  kind: FilterKind;
+  kind: TargetKind;
   frequencyHz: number;
   gainDb: number;
   q: number;
@@ -35,6 +43,8 @@ export interface TargetLimits {
   /** Why the shelves differ from SAFE's, when `shelfQ` is not SHELF_Q. */
   shelfQReason?: string;
   outputGain?: NumericRange;
+  /** The gainless sections the target runs (second-order high/low-pass and notch with Q, first-order); none when absent. */
+  gainlessKinds?: readonly TargetKind[];
 }
 
 /**
@@ -49,15 +59,46 @@ export function slopeOneShelves(ignoring: string, assumed = false): Pick<TargetL
   };
 }
 
-export function exactFilter(band: EqBand): TargetFilter {
-  const kind = filterKindOf(band.slot);
-  return { kind, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: kind === "peaking" ? band.q : SHELF_Q };
+/** Whether a section changes the sound at 0 dB gain (the pass sections and the notch do). */
+export function isGainless(kind: TargetKind): boolean {
+  return kind !== "lowshelf" && kind !== "peaking" && kind !== "highshelf";
 }
 
-/** One band of the preset and what the target makes of it: undefined = dropped. */
+/** The sections a band runs as, exactly: one for a shelf, bell or notch, the Butterworth cascade for a pass filter. */
+export function exactFilters(band: EqBand): TargetFilter[] {
+  const at = { frequencyHz: band.frequencyHz, gainDb: 0 };
+  if (band.slot === "notch") return [{ ...at, kind: "notch", q: band.q }];
+  if (isPassFilter(band.slot)) {
+    const order = passOrder(band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE);
+    if (order === 2) return [{ ...at, kind: band.slot, q: band.q }];
+    const sections: TargetFilter[] = butterworthQs(order).map((q) => ({ ...at, kind: band.slot as "highpass", q }));
+    if (order % 2 === 1) sections.push({ ...at, kind: `${band.slot}1`, q: Math.SQRT1_2 });
+    return sections;
+  }
+  const kind = filterKindOf(band.slot);
+  return [{ kind, frequencyHz: band.frequencyHz, gainDb: band.gainDb, q: kind === "peaking" ? band.q : SHELF_Q }];
+}
+
+/** The biquad of one section at a sample rate. */
+export function targetBiquad(filter: TargetFilter, sampleRate: number): Biquad {
+  switch (filter.kind) {
+    case "highpass1":
+      return firstOrderSection("highpass", filter.frequencyHz, sampleRate);
+    case "lowpass1":
+      return firstOrderSection("lowpass", filter.frequencyHz, sampleRate);
+    case "highpass":
+    case "lowpass":
+    case "notch":
+      return secondOrderSection(filter.kind, filter.frequencyHz, filter.q, sampleRate);
+    default:
+      return biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate);
+  }
+}
+
+/** One band of the preset and what the target makes of it, section by section: none = dropped. */
 export interface RealisedBand {
   band: EqBand;
-  filter: TargetFilter | undefined;
+  filters: TargetFilter[];
   /** Why the target's filter differs from the band ("Q 0.3 raised to Wwise's minimum 0.5"). */
   changes: string[];
 }
@@ -80,8 +121,8 @@ export function filtersResponseDb(
 ): Float64Array {
   const out = new Float64Array(frequencies.length).fill(outputGainDb);
   for (const filter of filters) {
-    if (filter.gainDb === 0) continue;
-    const coefficients = biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate);
+    if (filter.gainDb === 0 && !isGainless(filter.kind)) continue;
+    const coefficients = targetBiquad(filter, sampleRate);
     for (let i = 0; i < frequencies.length; i++)
       out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
   }
@@ -110,7 +151,7 @@ export function maxDeviation(reference: Float64Array, other: Float64Array, frequ
 export function realisationDeviation(preset: ConcretePreset, realisation: Realisation): Deviation {
   const grid = comparisonGrid(preset.sampleRate);
   const exact = responseDb(preset.bands, grid, preset.sampleRate, preset.outputGainDb);
-  const filters = realisation.bands.flatMap((realised) => (realised.filter ? [realised.filter] : []));
+  const filters = realisation.bands.flatMap((realised) => realised.filters);
   return maxDeviation(exact, filtersResponseDb(filters, grid, preset.sampleRate, realisation.outputGainDb), grid);
 }
 
@@ -124,8 +165,8 @@ export function assessRealisation(
   realisation: Realisation,
 ): ExportWarning[] {
   const grid = comparisonGrid(preset.sampleRate);
-  const exactFilters = preset.bands.map(exactFilter);
-  const exact = filtersResponseDb(exactFilters, grid, preset.sampleRate, preset.outputGainDb);
+  const exactByBand = preset.bands.map(exactFilters);
+  const exact = filtersResponseDb(exactByBand.flat(), grid, preset.sampleRate, preset.outputGainDb);
   const warnings: ExportWarning[] = [];
   const push = (message: string, deviation: Deviation, slot?: EqBand["slot"]) => {
     if (deviation.errorDb < NEGLIGIBLE_ERROR_DB) return;
@@ -141,9 +182,7 @@ export function assessRealisation(
   };
   realisation.bands.forEach((realised, index) => {
     if (realised.changes.length === 0) return;
-    const filters = exactFilters
-      .map((filter, other) => (other === index ? realised.filter : filter))
-      .filter((filter): filter is TargetFilter => filter !== undefined);
+    const filters = exactByBand.flatMap((sections, other) => (other === index ? realised.filters : sections));
     const label = `${slotFacts(realised.band.slot).label} (${bandSummary(realised.band)})`;
     push(
       `${label}: ${realised.changes.join("; ")}`,
@@ -188,17 +227,19 @@ export function clampInto(
 }
 
 /**
- * The usual realisation: each band's gain, frequency and Q clamped into the target's ranges, and
- * the shelves at the target's shelf Q.
+ * The usual realisation: each band's gain, frequency and Q clamped into the target's ranges, the
+ * shelves at the target's shelf Q, and each pass filter or notch as the sections the target runs
+ * (fitted where it has no such section, the cost reported like any other change).
  */
 export function realiseWithin(preset: ConcretePreset, target: string, limits: TargetLimits): Realisation {
   const bands = preset.bands.map((band): RealisedBand => {
-    const exact = exactFilter(band);
+    const [exact] = exactFilters(band);
+    if (isGainless(exact!.kind)) return realiseGainless(band, preset.sampleRate, target, limits);
     const changes: string[] = [];
     const gain = clampInto(band.gainDb, limits.gain, "gain", target, " dB");
     const frequency = clampInto(band.frequencyHz, limits.frequency, "frequency", target, " Hz");
-    let q = exact.q;
-    if (exact.kind === "peaking") {
+    let q = exact!.q;
+    if (exact!.kind === "peaking") {
       const clamped = clampInto(band.q, limits.q, "Q", target);
       q = clamped.value;
       if (clamped.change) changes.push(clamped.change);
@@ -207,10 +248,101 @@ export function realiseWithin(preset: ConcretePreset, target: string, limits: Ta
       changes.push(limits.shelfQReason ?? `shelf Q ${SHELF_Q} becomes ${formatDecimal(limits.shelfQ, 3)}`);
     }
     for (const change of [gain.change, frequency.change]) if (change) changes.push(change);
-    return { band, filter: { kind: exact.kind, frequencyHz: frequency.value, gainDb: gain.value, q }, changes };
+    return { band, filters: [{ kind: exact!.kind, frequencyHz: frequency.value, gainDb: gain.value, q }], changes };
   });
   const output = limits.outputGain
     ? clampInto(preset.outputGainDb, limits.outputGain, "output gain", target, " dB")
     : { value: preset.outputGainDb };
   return { bands, outputGainDb: output.value, outputChanges: output.change ? [output.change] : [] };
+}
+
+/** A pass filter or notch as the target runs it: its own sections where the target has them, fitted ones where not. */
+function realiseGainless(band: EqBand, sampleRate: number, target: string, limits: TargetLimits): RealisedBand {
+  const sections = exactFilters(band);
+  const runs = limits.gainlessKinds ?? [];
+  if (!sections.every((section) => runs.includes(section.kind) || runs.includes(secondOrderOf(section.kind))))
+    return substituteBand(band, sampleRate, target, limits);
+  const changes = new Set<string>();
+  const filters = sections.map((section): TargetFilter => {
+    const frequency = clampInto(section.frequencyHz, limits.frequency, "frequency", target, " Hz");
+    if (frequency.change) changes.add(frequency.change);
+    const placed = { ...section, frequencyHz: frequency.value };
+    if (runs.includes(section.kind)) {
+      if (section.kind.endsWith("1")) return placed;
+      const q = clampInto(section.q, limits.q, "Q", target);
+      if (q.change) changes.add(q.change);
+      return { ...placed, q: q.value };
+    }
+    const kind = secondOrderOf(section.kind);
+    const fitted = fitSection(placed, { ...placed, kind }, sampleRate, limits.q);
+    changes.add(
+      `${target} has no first-order section: the 6 dB/oct part runs as a 12 dB/oct section at ${formatDecimal(fitted.frequencyHz, 1)} Hz, Q ${formatDecimal(fitted.q, 3)}`,
+    );
+    return fitted;
+  });
+  return { band, filters, changes: [...changes] };
+}
+
+function secondOrderOf(kind: TargetKind): TargetKind {
+  return kind === "highpass1" ? "highpass" : kind === "lowpass1" ? "lowpass" : kind;
+}
+
+/**
+ * A pass filter or notch on a target with no such filter: the closest one gain-bearing filter at
+ * the target's lowest gain (a deep bell for a notch, a deep shelf for a pass filter).
+ */
+function substituteBand(band: EqBand, sampleRate: number, target: string, limits: TargetLimits): RealisedBand {
+  const kind: FilterKind = band.slot === "notch" ? "peaking" : band.slot === "highpass" ? "lowshelf" : "highshelf";
+  const start: TargetFilter = {
+    kind,
+    frequencyHz: clampInto(band.frequencyHz, limits.frequency, "", target).value,
+    gainDb: limits.gain.min,
+    q: kind === "peaking" ? clampInto(band.q, limits.q, "", target).value : limits.shelfQ,
+  };
+  const fitted = fitSection(exactFilters(band), start, sampleRate, kind === "peaking" ? limits.q : undefined);
+  const name = kind === "peaking" ? "bell" : "shelf";
+  return {
+    band,
+    filters: [fitted],
+    changes: [
+      `${target} has no ${band.slot} filter: it runs as a ${formatDecimal(fitted.gainDb, 1)} dB ${name} at ${formatDecimal(fitted.frequencyHz, 1)} Hz${kind === "peaking" ? `, Q ${formatDecimal(fitted.q, 3)}` : ""}`,
+    ],
+  };
+}
+
+/** Frequencies tried by a fit: a sixteenth of an octave apart, two octaves either side. */
+const FIT_STEPS = 32;
+/** Qs tried by a fit, log-spaced over the target's range (at most 0.1 to 30). */
+const FIT_QS = 40;
+
+/**
+ * The section of `start`'s kind and gain whose response is closest (smallest largest error, on a
+ * coarse grid) to `reference`'s, over frequency and, when `qRange` is given, Q.
+ */
+export function fitSection(
+  reference: TargetFilter | readonly TargetFilter[],
+  start: TargetFilter,
+  sampleRate: number,
+  qRange?: NumericRange,
+): TargetFilter {
+  const grid = comparisonGrid(sampleRate).filter((_, index) => index % 4 === 0);
+  const wanted = filtersResponseDb(([] as TargetFilter[]).concat(reference), grid, sampleRate);
+  const low = Math.max(qRange?.min ?? start.q, 0.1);
+  const high = Math.min(qRange?.max ?? start.q, 30);
+  const qs = qRange ? Array.from({ length: FIT_QS }, (_, i) => low * (high / low) ** (i / (FIT_QS - 1))) : [start.q];
+  let best = start;
+  let bestError = Infinity;
+  for (let step = -FIT_STEPS; step <= FIT_STEPS; step++) {
+    const frequencyHz = start.frequencyHz * 2 ** (step / 16);
+    if (frequencyHz >= sampleRate / 2) continue;
+    for (const q of qs) {
+      const candidate = { ...start, frequencyHz, q };
+      const error = maxDeviation(wanted, filtersResponseDb([candidate], grid, sampleRate), grid).errorDb;
+      if (error < bestError) {
+        best = candidate;
+        bestError = error;
+      }
+    }
+  }
+  return best;
 }

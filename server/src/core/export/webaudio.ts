@@ -6,9 +6,8 @@
  * 0.71; the warning gives what that costs in dB (a few hundredths).
  */
 import { slotFacts } from "../eq/index.js";
-import { filterKindOf } from "../eq/index.js";
 import { formatDecimal } from "../language/index.js";
-import { assessRealisation, realiseWithin, slopeOneShelves } from "./fidelity.js";
+import { assessRealisation, realiseWithin, slopeOneShelves, type TargetFilter } from "./fidelity.js";
 import { presetTitle, type ConcretePreset, type ExportContext, type ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
 
@@ -26,13 +25,48 @@ export function functionName(name: string | undefined): string {
   return `create${/^[A-Za-z]/.test(pascal) ? pascal : `Preset${pascal}`}Eq`;
 }
 
+/**
+ * The node of one section. Web Audio's low- and high-pass read Q in dB (the specification's
+ * alpha = sin ω0 / (2·10^(Q/20))), its notch and peaking read it as the cookbook's Q; a first-order
+ * section is an IIRFilterNode whose coefficients the snippet computes at the context's rate.
+ */
+function nodeText(filter: TargetFilter): string {
+  const frequency = formatDecimal(writtenFrequency(filter.frequencyHz), 2);
+  if (filter.kind === "highpass1" || filter.kind === "lowpass1")
+    return `firstOrder(context, "${filter.kind === "highpass1" ? "highpass" : "lowpass"}", ${frequency})`;
+  const options = [`type: "${filter.kind}"`, `frequency: ${frequency}`];
+  if (filter.kind === "highpass" || filter.kind === "lowpass")
+    options.push(`Q: ${formatDecimal(20 * Math.log10(filter.q), 6)}`);
+  else if (filter.kind === "notch") options.push(`Q: ${formatDecimal(writtenQ(filter.q), 3)}`);
+  else {
+    options.push(`gain: ${formatDecimal(writtenGain(filter.gainDb), 2)}`);
+    if (filter.kind === "peaking") options.push(`Q: ${formatDecimal(writtenQ(filter.q), 3)}`);
+  }
+  return `new BiquadFilterNode(context, { ${options.join(", ")} })`;
+}
+
+/** The helper a snippet with a first-order section needs: the bilinear Butterworth section, corner prewarped. */
+const FIRST_ORDER_HELPER = [
+  "",
+  "/** A first-order Butterworth high- or low-pass at the context's rate (Web Audio's biquads are second-order). */",
+  "function firstOrder(context, type, frequency) {",
+  "  const k = Math.tan((Math.PI * frequency) / context.sampleRate);",
+  '  const feedforward = type === "lowpass" ? [k, k] : [1, -1];',
+  "  return new IIRFilterNode(context, { feedforward, feedback: [1 + k, k - 1] });",
+  "}",
+];
+
 export function exportWebAudio(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
   const realisation = realiseWithin(preset, "Web Audio", {
     gain: UNLIMITED,
     frequency: { min: 0, max: Infinity },
     q: { min: 0.0001, max: 1000 },
     ...slopeOneShelves("Web Audio shelves ignore Q"),
+    gainlessKinds: ["highpass", "lowpass", "notch", "highpass1", "lowpass1"],
   });
+  const sections = realisation.bands.flatMap((realised) =>
+    realised.filters.map((filter) => ({ filter, label: slotFacts(realised.band.slot).label })),
+  );
   const warnings = assessRealisation("webaudio", preset, realisation);
   const title = JSON.stringify(presetTitle(preset));
   const lines = [
@@ -42,27 +76,18 @@ export function exportWebAudio(preset: ConcretePreset, context: ExportContext = 
     "",
     `/** Builds ${title}: connect a source to \`input\` and \`output\` to the destination. */`,
     `export function ${functionName(preset.name)}(context) {`,
-    ...(realisation.bands.length === 0
+    ...(sections.length === 0
       ? ["  const filters = [];"]
       : [
           "  const filters = [",
-          ...realisation.bands.map((realised) => {
-            const filter = realised.filter!;
-            const kind = filterKindOf(realised.band.slot);
-            const options = [
-              `type: "${kind}"`,
-              `frequency: ${formatDecimal(writtenFrequency(filter.frequencyHz), 2)}`,
-              `gain: ${formatDecimal(writtenGain(filter.gainDb), 2)}`,
-            ];
-            if (kind === "peaking") options.push(`Q: ${formatDecimal(writtenQ(filter.q), 3)}`);
-            return `    new BiquadFilterNode(context, { ${options.join(", ")} }), // ${slotFacts(realised.band.slot).label}`;
-          }),
+          ...sections.map(({ filter, label }) => `    ${nodeText(filter)}, // ${label}`),
           "  ];",
         ]),
     `  const output = new GainNode(context, { gain: ${formatDecimal(Math.pow(10, realisation.outputGainDb / 20), 6)} }); // ${formatDecimal(realisation.outputGainDb, 2)} dB`,
     "  filters.forEach((filter, index) => filter.connect(filters[index + 1] ?? output));",
     "  return { input: filters[0] ?? output, output, filters };",
     "}",
+    ...(sections.some(({ filter }) => filter.kind.endsWith("1")) ? FIRST_ORDER_HELPER : []),
   ];
   return { format: "webaudio", preset, text: `${lines.join("\n")}\n`, warnings };
 }

@@ -6,12 +6,12 @@
  * of their own. A line APO would skip (a Q of 0) is skipped here too, with a warning, and the rest
  * of the file is imported.
  */
-import { biquad, biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, secondOrderSection } from "../eq/index.js";
-import type { TargetFilter } from "../export/index.js";
+import { biquadMagnitudeDb, DEFAULT_SAMPLE_RATE, secondOrderSection } from "../eq/index.js";
+import { isGainless, targetBiquad, type TargetFilter, type TargetKind } from "../export/index.js";
 import { displayFrequency, formatDecimal } from "../language/index.js";
 import { APO_FILTER_KINDS, type ApoFilterLine } from "./apoParser.js";
 
-export type RunKind = TargetFilter["kind"] | "lowpass" | "highpass" | "bandpass" | "notch" | "allpass";
+export type RunKind = TargetKind | "bandpass" | "allpass";
 
 /** A filter as APO runs it; shelves carry their cookbook Q. */
 export interface RunFilter {
@@ -100,7 +100,7 @@ export function readFilter(line: ApoFilterLine): FilterReading {
   if (line.family === "other") {
     const leftover = {
       column: line.type.column,
-      reason: `a ${kind.description} filter: SAFE has shelves and bells only`,
+      reason: `a ${kind.description} filter: a preset has no such band`,
     };
     if (!other || !line.frequencyHz) return { leftover };
     const frequencyHz = line.frequencyHz.value;
@@ -109,7 +109,11 @@ export function readFilter(line: ApoFilterLine): FilterReading {
     const q = widthOf(line, frequencyHz) ?? (other === "notch" ? 30 : other === "allpass" ? 0 : Math.SQRT1_2);
     if (!(q > 0) || !Number.isFinite(q))
       return skip(line.q ?? line.bandwidthOctaves, "the width must give a Q above 0");
-    return { leftover, run: { kind: other, frequencyHz, gainDb: 0, q } };
+    const run: RunFilter = { kind: other, frequencyHz, gainDb: 0, q };
+    // The language has high-pass, low-pass (12 dB/oct, with this Q) and notch: these are bands as they are.
+    if (other === "highpass" || other === "lowpass" || other === "notch")
+      return { run, candidate: { kind: other, frequencyHz, gainDb: 0, q } };
+    return { leftover, run };
   }
   if (!line.frequencyHz)
     return {
@@ -169,19 +173,15 @@ export function runResponseDb(
   const out = new Float64Array(frequencies.length).fill(gainDb);
   for (const filter of filters) {
     if (!(filter.frequencyHz < sampleRate / 2)) continue;
-    if (
-      filter.kind !== "lowpass" &&
-      filter.kind !== "highpass" &&
-      filter.kind !== "bandpass" &&
-      filter.kind !== "notch" &&
-      filter.kind !== "allpass" &&
-      filter.gainDb === 0
-    )
+    const kind = filter.kind;
+    if (kind === "bandpass" || kind === "allpass") {
+      const coefficients = secondOrderSection(kind, filter.frequencyHz, filter.q, sampleRate);
+      for (let i = 0; i < frequencies.length; i++)
+        out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
       continue;
-    const coefficients =
-      filter.kind === "peaking" || filter.kind === "lowshelf" || filter.kind === "highshelf"
-        ? biquad(filter.kind, filter.frequencyHz, filter.gainDb, filter.q, sampleRate)
-        : secondOrderSection(filter.kind, filter.frequencyHz, filter.q, sampleRate);
+    }
+    if (!isGainless(kind) && filter.gainDb === 0) continue;
+    const coefficients = targetBiquad({ ...filter, kind }, sampleRate);
     for (let i = 0; i < frequencies.length; i++)
       out[i]! += biquadMagnitudeDb(coefficients, frequencies[i]!, sampleRate);
   }

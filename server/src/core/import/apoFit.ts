@@ -4,7 +4,7 @@
  * response (core/fit). The import keeps whichever is closer and reports both.
  */
 import { SLOTS, type EqBand } from "../eq/index.js";
-import { filtersResponseDb, exactFilter, writtenFrequency, writtenGain, writtenQ } from "../export/index.js";
+import { filtersResponseDb, exactFilters, writtenFrequency, writtenGain, writtenQ } from "../export/index.js";
 import { fitSafeEq } from "../fit/index.js";
 
 export interface TotalCost {
@@ -36,7 +36,7 @@ export function bandsResponseDb(
   sampleRate: number,
   gainDb: number,
 ): Float64Array {
-  return filtersResponseDb(bands.map(exactFilter), grid, sampleRate, gainDb);
+  return filtersResponseDb(bands.flatMap(exactFilters), grid, sampleRate, gainDb);
 }
 
 /** Points the fit works on: an eighth of the comparison grid (128 points) follows the filters' shapes, at an eighth of the cost. */

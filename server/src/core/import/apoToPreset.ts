@@ -13,6 +13,7 @@
  */
 import {
   ABSURD_GAIN_DB,
+  isPassFilter,
   AUDIBLE_RANGE,
   DEFAULT_SAMPLE_RATE,
   SHELF_Q,
@@ -138,7 +139,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     });
 
   // Slots: the first low and high shelf; of the bells, the three largest (a zero-gain bell does nothing), sorted by frequency.
-  const { slotted, dropped } = chooseSlots(candidates, leftovers);
+  const { slotted, added, dropped } = chooseSlots(candidates, leftovers);
 
   // Everything the chain runs, as APO would: the reference for every error below.
   const grid = comparisonGrid(SAMPLE_RATE);
@@ -155,15 +156,20 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
     );
 
   let bands: EqBand[] = [];
-  const notes = new Map<BandId, string>();
-  for (const slot of ["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const) {
-    const candidate = slotted.get(slot);
-    if (!candidate) continue;
+  const notes = new Map<EqBand, string>();
+  const placed: [BandId, Candidate][] = [
+    ...(["lowShelf", "bell1", "bell2", "bell3", "highShelf"] as const).flatMap((slot): [BandId, Candidate][] => {
+      const candidate = slotted.get(slot);
+      return candidate ? [[slot, candidate]] : [];
+    }),
+    ...added,
+  ];
+  for (const [slot, candidate] of placed) {
     const written = slotBand(slot, candidate, costWith);
     bands.push(written.band);
     if (written.warning) {
       warnings.push(written.warning);
-      notes.set(slot, `was: ${candidate.source.text.trim()}`);
+      notes.set(written.band, `was: ${candidate.source.text.trim()}`);
     }
   }
   for (const leftover of leftovers) {
@@ -210,7 +216,7 @@ function convertChain(lines: readonly ApoLine[], name: string, channels: string[
   }
   const total = totalCost(reference, bandsResponseDb(bands, grid, SAMPLE_RATE, gainDb), grid);
 
-  const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band.slot) ? ` # ${notes.get(band.slot)}` : ""}`);
+  const body = bands.map((band) => `  ${bandLine(band)}${notes.has(band) ? ` # ${notes.get(band)}` : ""}`);
   if (gainDb !== 0) body.push(`  gain ${writeGain(gainDb)}`);
   for (const leftover of [...leftovers].sort((a, b) => a.line.line - b.line.line))
     body.push(`  # not imported (line ${leftover.line.line}): ${leftover.line.text.trim()}`);
@@ -278,7 +284,11 @@ function readChain(lines: readonly ApoLine[]) {
   return { errors, warnings, leftovers, candidates, runs, outputGainDb };
 }
 
-/** The first low and high shelf; of the bells, the three largest, sorted by frequency. The rest are left over. */
+/**
+ * The first low and high shelf; of the bells, the three largest, sorted by frequency. Every other
+ * bell, pass filter and notch is a band of its own after SAFE's five, in the file's order; only a
+ * second shelf is left over.
+ */
 function chooseSlots(candidates: readonly Candidate[], leftovers: Leftover[]) {
   const slotted = new Map<SlotId, Candidate>();
   const lowShelf = candidates.find((candidate) => candidate.filter.kind === "lowshelf");
@@ -291,23 +301,24 @@ function chooseSlots(candidates: readonly Candidate[], leftovers: Leftover[]) {
     .slice(0, 3)
     .sort((a, b) => a.filter.frequencyHz - b.filter.frequencyHz);
   keptBells.forEach((bell, index) => slotted.set((["bell1", "bell2", "bell3"] as const)[index]!, bell));
+  const added: [BandId, Candidate][] = candidates.flatMap((candidate): [BandId, Candidate][] => {
+    const kind = candidate.filter.kind;
+    if (kind === "highpass" || kind === "lowpass" || kind === "notch") return [[kind, candidate]];
+    return kind === "peaking" && !keptBells.includes(candidate) ? [["bell", candidate]] : [];
+  });
   let dropped = 0;
   for (const candidate of candidates) {
-    if ([...slotted.values()].includes(candidate)) continue;
+    if ([...slotted.values()].includes(candidate) || added.some(([, other]) => other === candidate)) continue;
     dropped++;
-    const reason =
-      candidate.filter.kind === "peaking"
-        ? "a fourth peaking filter: SAFE has three bells (the three largest are kept)"
-        : `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
+    const reason = `a second ${candidate.filter.kind === "lowshelf" ? "low" : "high"} shelf: SAFE has one`;
     leftovers.push({ line: candidate.source, column: candidate.source.type.column, reason, run: candidate.run });
   }
-
-  return { slotted, dropped };
+  return { slotted, added, dropped };
 }
 
 /** A slotted filter as the band a preset can hold, with the warning when it had to change. */
 function slotBand(
-  slot: SlotId,
+  slot: BandId,
   candidate: Candidate,
   costWith: (replace: RunFilter, by: RunFilter | undefined) => ReturnType<typeof maxDeviation>,
 ): { band: EqBand; warning?: ImportWarning } {
@@ -327,11 +338,12 @@ function slotBand(
     changes.push(`Gain ${displayGain(gainDb)} limited to ${displayGain(clamped)}`);
     gainDb = clamped;
   }
-  let q = writtenQ(filter.q);
-  if (filter.kind !== "peaking" && Math.abs(filter.q - SHELF_Q) >= 0.0005)
+  const shelf = filter.kind === "lowshelf" || filter.kind === "highshelf";
+  let q = isPassFilter(slot) ? filter.q : writtenQ(filter.q);
+  if (shelf && Math.abs(filter.q - SHELF_Q) >= 0.0005)
     changes.push(`shelf Q ${formatDecimal(filter.q, 3)} becomes SAFE's fixed ${SHELF_Q}`);
-  if (filter.kind !== "peaking") q = SHELF_Q;
-  const band: EqBand = { slot, frequencyHz, gainDb, q };
+  if (shelf) q = SHELF_Q;
+  const band: EqBand = { slot, frequencyHz, gainDb, q, ...(isPassFilter(slot) ? { slopeDbPerOctave: 12 } : {}) };
   if (changes.length === 0) return { band };
   const deviation = costWith(run, { kind: filter.kind, frequencyHz, gainDb, q });
   return {

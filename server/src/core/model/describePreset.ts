@@ -3,9 +3,9 @@
  * `SemanticModel.describe` → "0.7 warm, 0.2 bright". Shared by `eqp describe` and the editor's
  * hover on explicit presets, so both name the same words.
  */
-import { clamp, DEFAULT_BELL_Q, type EqBand } from "../eq/index.js";
+import { clamp, DEFAULT_BELL_Q, isPassFilter, type EqBand } from "../eq/index.js";
 import type { ModelMetadata } from "./metadata.js";
-import { formatDecimal } from "../language/index.js";
+import { displayFrequency, formatDecimal } from "../language/index.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
 import type { MorphTermInput, SemanticModel } from "./semanticModel.js";
 
@@ -50,8 +50,30 @@ export function describeBands(model: SemanticModel, bands: readonly EqBand[], op
   return model.describe(parameterValuesOf(bands, options.flat), options.maxWords ?? 3);
 }
 
-/** "0.7 warm, 0.2 bright"; "no word of the model comes close" for none. */
-export function formatDescription(terms: readonly MorphTermInput[]): string {
-  if (terms.length === 0) return "no word of the model comes close";
-  return terms.map((term) => `${formatDecimal(term.weight, 1)} ${term.word}`).join(", ");
+/**
+ * "0.7 warm, 0.2 bright"; "no word of the model comes close" for none. The pass filters and
+ * notches, which no word describes, are named as filters after the words: "0.8 thin, with a 300 Hz
+ * high-pass and a 3.4 kHz low-pass".
+ */
+export function formatDescription(terms: readonly MorphTermInput[], bands: readonly EqBand[] = []): string {
+  const words =
+    terms.length === 0
+      ? "no word of the model comes close"
+      : terms.map((term) => `${formatDecimal(term.weight, 1)} ${term.word}`).join(", ");
+  const filters = filterPhrase(bands);
+  return filters ? `${words}, with ${filters}` : words;
+}
+
+/** "a 300 Hz high-pass and an 8 kHz low-pass"; empty when the bands have no pass filter or notch. */
+export function filterPhrase(bands: readonly EqBand[]): string {
+  const named = bands.flatMap((band) => {
+    const kind = isPassFilter(band.slot) ? (band.slot === "highpass" ? "high-pass" : "low-pass") : band.slot;
+    if (kind !== "high-pass" && kind !== "low-pass" && kind !== "notch") return [];
+    const frequency = displayFrequency(band.frequencyHz);
+    // "an 80 Hz", "an 11 kHz", "an 18 kHz" (but "a 110 Hz"): the article follows the number as it is spoken.
+    const article = /^(8|1[18](?!\d))/.test(frequency) ? "an" : "a";
+    return [`${article} ${frequency} ${kind}`];
+  });
+  if (named.length <= 1) return named.join("");
+  return `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
 }
