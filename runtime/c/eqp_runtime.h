@@ -178,7 +178,8 @@ static int eqp__pass_sections(const eqp_filter *filter, double w0, eqp_biquad *o
   int odd = order % 2 == 1;
   int count = order / 2 + odd;
   int k;
-  if (filter->slope_db_per_oct % 6 != 0 || order < 1 || order > 8) return EQP_ERROR_FILTER;
+  /* The document's slopes only (6, 12, 18, 24, 36, 48), as the JavaScript runtime accepts. */
+  if (filter->slope_db_per_oct % 6 != 0 || order < 1 || order > 8 || order == 5 || order == 7) return EQP_ERROR_FILTER;
   if ((size_t)count > capacity) return EQP_ERROR_TOO_MANY_SECTIONS;
   if (order == 2) {
     out[0] = eqp__pass_section(filter->type, w0, filter->q > 0.0 ? filter->q : EQP_BUTTERWORTH_Q);
@@ -272,6 +273,7 @@ void eqp_process_f32(eqp_state *state, float *interleaved, size_t frames, int ch
   int channel, filtered = channels < EQP_MAX_CHANNELS ? channels : EQP_MAX_CHANNELS;
   eqp_chain *current = &state->chains[state->active];
   eqp_chain *previous = &state->chains[1 - state->active];
+  if (channels <= 0) return;
   for (frame = 0; frame < frames; frame++) {
     float *samples = interleaved + frame * (size_t)channels;
     double fade = 1.0;

@@ -111,8 +111,33 @@ static void switched(const char *from, const char *to, double ramp_ms, size_t at
   free(sine);
 }
 
+/* What eqp_init and eqp_set_preset say of presets they cannot run, and that they keep the state. */
+static void errors(void) {
+  static const eqp_filter too_high[] = {{EQP_PEAKING, 30000.0, 3.0, 1.0, 0}};
+  static const eqp_filter bad_slope[] = {{EQP_HIGHPASS, 100.0, 0.0, 0.0, 30}};
+  static eqp_filter many[EQP_MAX_SECTIONS / 4 + 1]; /* 4 sections each: one too many */
+  eqp_preset preset = {"x", 0.0, 1, too_high};
+  eqp_state state;
+  size_t i;
+  for (i = 0; i < EQP_MAX_SECTIONS / 4 + 1; i++) {
+    many[i].type = EQP_LOWPASS;
+    many[i].frequency_hz = 1000.0;
+    many[i].slope_db_per_oct = 48;
+  }
+  printf("%d ", eqp_init(&state, &preset, 48000.0));
+  printf("%d ", eqp_init(&state, &preset, 96000.0));
+  preset.filters = bad_slope;
+  printf("%d ", eqp_set_preset(&state, &preset, 10.0));
+  preset.filters = many;
+  preset.filter_count = EQP_MAX_SECTIONS / 4 + 1;
+  printf("%d ", eqp_set_preset(&state, &preset, 10.0));
+  printf("%d ", eqp_init(&state, &preset, 0.0));
+  printf("%d %g\\n", (int)state.chains[state.active].section_count, state.sample_rate);
+}
+
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "impulses") == 0) impulses(atof(argv[2]));
+  if (argc == 2 && strcmp(argv[1], "errors") == 0) errors();
+  else if (argc == 3 && strcmp(argv[1], "impulses") == 0) impulses(atof(argv[2]));
   else if (argc == 7 && strcmp(argv[1], "file") == 0) raw_file(argv[2], atof(argv[3]), atoi(argv[4]), argv[5], argv[6]);
   else if (argc == 6 && strcmp(argv[1], "switch") == 0) switched(argv[2], argv[3], atof(argv[4]), (size_t)atol(argv[5]));
   else return 1;
@@ -253,6 +278,11 @@ describe("the C runtime with exported presets", { skip: compilerMissing }, () =>
       process.stderr.write(`C runtime vs eqp apply ("${name}"): largest sample difference ${worst.toExponential(2)}\n`);
     });
   }
+
+  it("refuses a filter above Nyquist, an unknown slope, too many sections and no rate, keeping the state", () => {
+    // 48 kHz: the 30 kHz bell is above Nyquist; 96 kHz: it is fine, and stays when the rest fail.
+    assert.equal(run("errors").toString(), "-2 0 -2 -3 -1 1 96000\n");
+  });
 
   it("switches presets on a sine with no step larger than the steady signal's", () => {
     // A 200 Hz sine at its peak when the switch comes (0.5 s + a quarter period).
