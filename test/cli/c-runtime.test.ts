@@ -135,8 +135,28 @@ static void errors(void) {
   printf("%d %g\\n", (int)state.chains[state.active].section_count, state.sample_rate);
 }
 
+/* An impulse, then a minute of silence: after how many blocks the filter memory held subnormals. */
+static void silence(const char *name) {
+  eqp_state state;
+  size_t block, s;
+  int i, subnormal_blocks = 0;
+  check(eqp_init(&state, named(name), 48000.0), "eqp_init");
+  for (block = 0; block < 60 * 48000 / 256; block++) {
+    int subnormal = 0;
+    memset(buffer, 0, 256 * sizeof(float));
+    buffer[0] = block == 0 ? 1.0f : 0.0f;
+    eqp_process_f32(&state, buffer, 256, 1);
+    for (s = 0; s < state.chains[state.active].section_count; s++)
+      for (i = 0; i < 4; i++)
+        if (fpclassify(state.chains[state.active].memory[0][s][i]) == FP_SUBNORMAL) subnormal = 1;
+    subnormal_blocks += subnormal;
+  }
+  printf("%d\\n", subnormal_blocks);
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "errors") == 0) errors();
+  else if (argc == 3 && strcmp(argv[1], "silence") == 0) silence(argv[2]);
   else if (argc == 3 && strcmp(argv[1], "impulses") == 0) impulses(atof(argv[2]));
   else if (argc == 7 && strcmp(argv[1], "file") == 0) raw_file(argv[2], atof(argv[3]), atoi(argv[4]), argv[5], argv[6]);
   else if (argc == 6 && strcmp(argv[1], "switch") == 0) switched(argv[2], argv[3], atof(argv[4]), (size_t)atol(argv[5]));
@@ -282,6 +302,10 @@ describe("the C runtime with exported presets", { skip: compilerMissing }, () =>
   it("refuses a filter above Nyquist, an unknown slope, too many sections and no rate, keeping the state", () => {
     // 48 kHz: the 30 kHz bell is above Nyquist; 96 kHz: it is fine, and stays when the rest fail.
     assert.equal(run("errors").toString(), "-2 0 -2 -3 -1 1 96000\n");
+  });
+
+  it("never leaves subnormal numbers in the filter memory through a minute of silence", () => {
+    assert.equal(run("silence", 'Passes ?? "odd" Émile').toString(), "0\n");
   });
 
   it("switches presets on a sine with no step larger than the steady signal's", () => {

@@ -145,7 +145,7 @@ function writeEach(exported: readonly Exported[], options: ExportOptions & { out
 
 async function runExport(files: string[], options: ExportOptions): Promise<void> {
   const exported = await readAll(files, options);
-  const allInOne = allInOneText(exported, options);
+  const allInOne = options.out === undefined ? allInOneText(exported, options) : undefined;
   if (options.out !== undefined) writeEach(exported, { ...options, out: options.out }, files);
   else if (allInOne !== undefined) printOut(allInOne);
   else if (exported.length > 1) {
