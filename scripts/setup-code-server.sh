@@ -16,7 +16,7 @@ CODE_SERVER_VERSION="4.100.3" # = VS Code 1.100.3; newer releases need Node 22+.
 # cache under $TMPDIR. These match the @vscode/ripgrep that code-server 4.100.3 depends on.
 RIPGREP_CACHE_DIR_NAME="vscode-ripgrep-cache-1.15.11"
 RIPGREP_ARCHIVE_NAME="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
-APT_PACKAGES=(chromium fonts-dejavu-core libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep strace)
+APT_PACKAGES=(chromium fonts-dejavu-core libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep strace gcc libc6-dev)
 
 CACHE_ROOT="${EQP_CACHE:-$HOME/.cache/eqpreset}"
 INSTALL_DIR="$CACHE_ROOT/code-server"
@@ -46,7 +46,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
   done
 else
   # Not Debian: we can only check the commands the tests run.
-  for command in chromium rg strace; do
+  for command in chromium rg strace cc; do
     command -v "$command" >/dev/null 2>&1 || missing_packages+=("$command")
   done
 fi

@@ -7,6 +7,7 @@ import { presetLabel } from "../../server/src/core/index.js";
 import {
   EXPORT_FORMATS,
   EXPORT_TARGETS,
+  exportC,
   exportJson,
   presetFileNames,
   type DocumentPreset,
@@ -116,6 +117,13 @@ function jsonText(exported: readonly Exported[], options: ExportOptions): string
   );
 }
 
+/** The formats that hold every preset in one file: the JSON document and the C header. */
+function allInOneText(exported: readonly Exported[], options: ExportOptions): string | undefined {
+  if (options.format === "json") return jsonText(exported, options);
+  if (options.format === "c") return exportC(exported.map((one) => one.document));
+  return undefined;
+}
+
 function writeEach(exported: readonly Exported[], options: ExportOptions & { out: string }, files: string[]): void {
   try {
     mkdirSync(options.out, { recursive: true });
@@ -137,8 +145,9 @@ function writeEach(exported: readonly Exported[], options: ExportOptions & { out
 
 async function runExport(files: string[], options: ExportOptions): Promise<void> {
   const exported = await readAll(files, options);
+  const allInOne = options.out === undefined ? allInOneText(exported, options) : undefined;
   if (options.out !== undefined) writeEach(exported, { ...options, out: options.out }, files);
-  else if (options.format === "json") printOut(jsonText(exported, options));
+  else if (allInOne !== undefined) printOut(allInOne);
   else if (exported.length > 1) {
     const labels = exported.map((one) => one.label).join(", ");
     throw new UsageError(

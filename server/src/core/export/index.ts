@@ -1,6 +1,7 @@
 /** The export targets by name, with the file each writes per preset. */
 import { createHash } from "node:crypto";
 import { exportApo } from "./apo.js";
+import { exportCPreset } from "./c.js";
 import { exportEasyEffects } from "./easyeffects.js";
 import { exportFmod } from "./fmod.js";
 import { exportJsonPreset } from "./json.js";
@@ -10,6 +11,7 @@ import { exportWwise } from "./wwise.js";
 
 export * from "./types.js";
 export * from "./apo.js";
+export * from "./c.js";
 export * from "./easyeffects.js";
 export * from "./fidelity.js";
 export * from "./fmod.js";
@@ -36,6 +38,7 @@ export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
   webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
   fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
   wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
+  c: { label: "C tables for runtime/c/eqp_runtime.h", extension: ".h", export: exportCPreset },
 };
 
 /** Longer stems are cut: a file name may hold 255 bytes, and a folder path comes before it. */
