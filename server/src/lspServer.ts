@@ -29,6 +29,10 @@ import { EqLanguageService } from "./service/languageService.js";
 import {
   EqServices,
   EXPAND_PRESET_COMMAND,
+  findGitRoot,
+  findProject,
+  DEFAULT_LOCK_TOLERANCE_DB,
+  type ProjectSettings,
   LOCK_FILE_NAME,
   MODEL_STATUS_NOTIFICATION,
   RELOAD_MODEL_NOTIFICATION,
@@ -72,8 +76,10 @@ export function createLanguageServer(
   /** Per URI, the cancel of its scheduled validation. */
   const pending = new Map<string, () => void>();
   let validationDelay = 100;
+  /** The personal `eqpreset.modelPath` setting: it overrides the project file's model. */
   let modelPath = "";
   let workspaceRoot: string | undefined;
+  let project: ProjectSettings | undefined;
   // What the client can take, from its initialize request.
   let inlayHintRefresh = false;
   let codeLensRefresh = false;
@@ -156,6 +162,8 @@ export function createLanguageServer(
       words: state.vocabulary.size,
       network: state.semantic !== undefined,
       loading: !settled,
+      personalOverride: modelPath !== "" && project?.modelDir !== undefined,
+      projectFile: project?.file,
       trained:
         typeof (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt === "string"
           ? (state.metadata.model as { createdAt: string }).createdAt
@@ -175,8 +183,26 @@ export function createLanguageServer(
     for (const document of documents.all()) schedule(document, 0);
   };
 
+  /**
+   * The project file nearest the workspace folder (read again on every model reload): its model,
+   * its lock's folder and tolerance. A broken one is a warning, and the git root holds the lock.
+   */
+  const readProject = (): ProjectSettings | undefined => {
+    if (!workspaceRoot) return undefined;
+    try {
+      return findProject(workspaceRoot);
+    } catch (error) {
+      warn(`${(error as Error).message}: the project file is not used`);
+      const root = findGitRoot(workspaceRoot) ?? workspaceRoot;
+      return { file: undefined, root, modelDir: undefined, lockToleranceDb: DEFAULT_LOCK_TOLERANCE_DB };
+    }
+  };
+
   /** Reads the model folder's vocabulary now and its network in the background, then revalidates. */
-  const reloadModel = (dir: string) => {
+  const reloadModel = () => {
+    project = readProject();
+    services.lockToleranceDb = project?.lockToleranceDb ?? DEFAULT_LOCK_TOLERANCE_DB;
+    const dir = modelPath || project?.modelDir || "";
     service.model.load(dir && !path.isAbsolute(dir) && workspaceRoot ? path.resolve(workspaceRoot, dir) : dir);
     revalidateAll();
     announceModel(false);
@@ -198,7 +224,7 @@ export function createLanguageServer(
     const wanted = (settings?.modelPath ?? "").trim();
     if (wanted !== modelPath) {
       modelPath = wanted;
-      reloadModel(wanted);
+      reloadModel();
     }
   };
 
@@ -239,10 +265,10 @@ export function createLanguageServer(
   });
 
   connection.onInitialized(() => {
-    reloadModel(modelPath);
+    reloadModel();
     // Said in the server's log with the time since initialize: how long team words take to appear.
     const indexed = workspaceSync
-      .index(workspaceFolderUris, warn)
+      .index(workspaceFolderUris, warn, project?.root)
       .then((files) =>
         guard("workspace index", undefined, () =>
           connection.console.info(
@@ -265,9 +291,7 @@ export function createLanguageServer(
   );
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).
-  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () =>
-    guard("model reload", undefined, () => reloadModel(modelPath)),
-  );
+  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () => guard("model reload", undefined, () => reloadModel()));
 
   connection.onDidChangeConfiguration((change) => {
     const settings = (change.settings as { eqpreset?: ServerSettings } | undefined)?.eqpreset;

@@ -6,3 +6,4 @@ export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
 export * from "./walk.js";
 export * from "./lockfile.js";
+export * from "./projectFile.js";
