@@ -22,7 +22,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { WorkspaceSync } from "./workspaceSync.js";
 import { EqLanguageService } from "./service/languageService.js";
@@ -32,6 +32,7 @@ import {
   findGitRoot,
   findProject,
   DEFAULT_LOCK_TOLERANCE_DB,
+  PROJECT_FILE_NAME,
   type ProjectSettings,
   LOCK_FILE_NAME,
   MODEL_STATUS_NOTIFICATION,
@@ -73,6 +74,9 @@ export function createLanguageServer(
   const workspaceSync = new WorkspaceSync(services, () => revalidateAll());
   let workspaceFolderUris: string[] = [];
   let watchedFilesRegistration = false;
+  let relativePatterns = false;
+  /** Set once the first index has chosen the lock's folder: later project changes move it. */
+  let initialized = false;
   /** Per URI, the cancel of its scheduled validation. */
   const pending = new Map<string, () => void>();
   let validationDelay = 100;
@@ -202,6 +206,7 @@ export function createLanguageServer(
   const reloadModel = () => {
     project = readProject();
     services.lockToleranceDb = project?.lockToleranceDb ?? DEFAULT_LOCK_TOLERANCE_DB;
+    if (project && initialized) workspaceSync.moveLock(project.root);
     const dir = modelPath || project?.modelDir || "";
     service.model.load(dir && !path.isAbsolute(dir) && workspaceRoot ? path.resolve(workspaceRoot, dir) : dir);
     revalidateAll();
@@ -239,6 +244,7 @@ export function createLanguageServer(
     workspaceRoot = rootUri?.startsWith("file:") ? fileURLToPath(rootUri) : undefined;
     workspaceFolderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (rootUri ? [rootUri] : []);
     watchedFilesRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    relativePatterns = params.capabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
     service.hoverImages =
       typeof options.hoverImages === "boolean"
         ? options.hoverImages
@@ -266,6 +272,7 @@ export function createLanguageServer(
 
   connection.onInitialized(() => {
     reloadModel();
+    initialized = true;
     // Said in the server's log with the time since initialize: how long team words take to appear.
     const indexed = workspaceSync
       .index(workspaceFolderUris, warn, project?.root)
@@ -280,14 +287,31 @@ export function createLanguageServer(
     if (watchedFilesRegistration)
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: "**/*.eqp" }, { globPattern: `**/${LOCK_FILE_NAME}` }],
+          watchers: [
+            { globPattern: "**/*.eqp" },
+            { globPattern: `**/${LOCK_FILE_NAME}` },
+            { globPattern: `**/${PROJECT_FILE_NAME}` },
+            // The project root may lie above the workspace folder (the editor opened on Audio/Presets).
+            ...(project && relativePatterns
+              ? [
+                  {
+                    globPattern: {
+                      baseUri: pathToFileURL(project.root).toString(),
+                      pattern: `{${LOCK_FILE_NAME},${PROJECT_FILE_NAME}}`,
+                    },
+                  },
+                ]
+              : []),
+          ],
         })
         .catch(() => undefined);
   });
   connection.onDidChangeWatchedFiles((params) =>
-    guard("watched files", undefined, () =>
-      workspaceSync.filesChanged(params.changes, (uri) => documents.get(uri) !== undefined),
-    ),
+    guard("watched files", undefined, () => {
+      // A project file changed (or appeared): its model, lock root and tolerance are read again.
+      if (params.changes.some((change) => change.uri.endsWith(`/${PROJECT_FILE_NAME}`))) reloadModel();
+      workspaceSync.filesChanged(params.changes, (uri) => documents.get(uri) !== undefined);
+    }),
   );
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).

@@ -105,6 +105,13 @@ export class WorkspaceSync {
     }
   }
 
+  /** The project root changed (its project file was edited): the lock is read from there now. */
+  moveLock(root: string): void {
+    if (root === this.lockRoot) return;
+    this.lockRoot = root;
+    this.reloadLock();
+  }
+
   private reloadLock(): void {
     this.services.useLockIn(this.lockRoot);
     if (this.services.lockProblem) this.warn(`${this.services.lockProblem}: presets are not checked against it`);

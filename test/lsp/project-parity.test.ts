@@ -148,4 +148,24 @@ describe("a project file and a lock, in the editor opened on a subfolder and in 
     assert.match(radio.message, /by up to [+−][\d.]+ dB at /);
     assert.match(cli.find((d) => d.code === "lock-changed" && d.severity === "information")!.message, /tolerance/);
   });
+
+  it("lets the personal eqpreset.modelPath setting override the project's model, and says so", async () => {
+    const personal = await LspTestClient.start({
+      rootUri: pathToFileURL(path.dirname(game)).toString(),
+      modelPath: bundledModelDir(),
+    });
+    try {
+      await waitFor(personal, (n) => n.method === "eqpreset/modelStatus");
+      const status = personal.notifications.find((n) => n.method === "eqpreset/modelStatus")!.params as {
+        dir: string;
+        personalOverride?: boolean;
+        projectFile?: string;
+      };
+      assert.equal(path.resolve(status.dir), path.resolve(bundledModelDir()));
+      assert.equal(status.personalOverride, true);
+      assert.equal(status.projectFile, path.join(repo, "eqpreset.json"));
+    } finally {
+      await personal.stop();
+    }
+  });
 });
