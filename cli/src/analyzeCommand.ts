@@ -8,7 +8,13 @@
  */
 import type { Command } from "commander";
 import * as path from "node:path";
-import { displayFrequency, logFrequencies, presetLabel, responseDb, topFrequency } from "../../server/src/core/index.js";
+import {
+  displayFrequency,
+  logFrequencies,
+  presetLabel,
+  responseDb,
+  topFrequency,
+} from "../../server/src/core/index.js";
 import { MATCH_DEFAULTS, smoothedLevelsDb } from "../../server/src/core/audio/index.js";
 import { curvesSvg, type DrawnCurve } from "../../server/src/core/diff/index.js";
 import { UsageError, writeOutputFile } from "./files.js";

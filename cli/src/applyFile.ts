@@ -7,7 +7,14 @@
  * Runs in the main thread for one file and in worker threads for folders (applyWorker.ts).
  */
 import { displayFrequency, displayGain, formatDecimal, SLOTS, type EqBand } from "../../server/src/core/index.js";
-import { blockPeak, BiquadRunner, ceilingOf, dbToGain, headroom, presetBiquads } from "../../server/src/core/audio/index.js";
+import {
+  blockPeak,
+  BiquadRunner,
+  ceilingOf,
+  dbToGain,
+  headroom,
+  presetBiquads,
+} from "../../server/src/core/audio/index.js";
 import type { SampleFormat } from "../../server/src/core/audio/index.js";
 import { UsageError } from "./files.js";
 import { AtomicWavWriter, WavReader } from "./wavStream.js";

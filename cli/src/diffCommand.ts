@@ -138,6 +138,22 @@ function writePictures(dir: string, report: DiffReport): Map<PresetDiff, string>
   return pictures;
 }
 
+/**
+ * The operands with the options written after `--` parsed as if they came before it (`eqp diff
+ * main -- presets --format markdown --out review/`, as in the README): commander takes everything
+ * after `--` as an operand, so a review would print plain text and write nothing. An unknown
+ * option there is an error; a path that starts with "-" is written "./-name".
+ */
+function optionsAfterDashDash(command: Command, operands: string[]): string[] {
+  if (!operands.some((operand) => operand.length > 1 && operand.startsWith("-"))) return operands;
+  const parsed = command.parseOptions(operands);
+  if (parsed.unknown.length > 0)
+    throw new UsageError(
+      `eqp diff: unknown option ${parsed.unknown[0]} (a path that starts with "-" is written ./${parsed.unknown[0]})`,
+    );
+  return parsed.operands;
+}
+
 export function addDiffCommand(program: Command): void {
   program
     .command("diff")
@@ -151,7 +167,9 @@ export function addDiffCommand(program: Command): void {
       "write the report (diff.md / diff.json / diff.txt) and a before/after SVG per changed preset into this folder",
     )
     .option("--model <dir>", "model folder for morphs (default: the bundled model)")
-    .action(async (operands: string[], options: DiffOptions) => {
+    .action(async (given: string[], _options: DiffOptions, command: Command) => {
+      const operands = optionsAfterDashDash(command, given);
+      const options = command.opts<DiffOptions>();
       if (!["text", "markdown", "json"].includes(options.format))
         throw new UsageError(
           `eqp diff: --format must be text, markdown or json, not ${JSON.stringify(options.format)}`,

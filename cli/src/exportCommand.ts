@@ -16,7 +16,13 @@ import {
   type ExportWarning,
 } from "../../server/src/core/export/index.js";
 import { expandInputs, fileError, UsageError, writeOutputFile } from "./files.js";
-import { readPresetInput, sampleRateArgument, stoppingOnReportedErrors, type PresetInput } from "./presetInput.js";
+import {
+  readPresetInput,
+  ReportedError,
+  sampleRateArgument,
+  stoppingOnReportedErrors,
+  type PresetInput,
+} from "./presetInput.js";
 import { printError, printOut } from "./terminal.js";
 
 interface ExportOptions {
@@ -26,6 +32,14 @@ interface ExportOptions {
   preset?: string;
   out?: string;
   model?: string;
+  /** Any broken preset stops the whole export (for CI); by default the good presets are exported. */
+  allOrNothing?: boolean;
+}
+
+/** A preset (or a whole file) left out of the export, and why; its errors are printed as they are found. */
+interface NotExported {
+  file: string;
+  what: string;
 }
 
 /** One exported preset with where it came from. */
@@ -60,6 +74,10 @@ export function addExportCommand(program: Command): void {
     .option("--preset <name>", 'only this preset ("" for the unnamed one)')
     .option("--out <dir>", "write one file per preset into this folder instead of printing")
     .option("--model <dir>", "model folder for morphs (default: the bundled model)")
+    .option(
+      "--all-or-nothing",
+      "export nothing when any preset has errors (by default the good presets are exported, the broken ones listed, exit code 1)",
+    )
     .action((files: string[], options: ExportOptions) =>
       stoppingOnReportedErrors("export", "nothing exported", () => runExport(files, options)),
     );
@@ -88,25 +106,49 @@ function exportedOf(input: PresetInput, options: ExportOptions): Exported[] {
   });
 }
 
-async function readAll(files: string[], options: ExportOptions): Promise<Exported[]> {
+/** Every file's presets, exported; unless all or nothing, a broken preset or file is left out and listed. */
+async function readAll(
+  files: string[],
+  options: ExportOptions,
+): Promise<{ exported: Exported[]; notExported: NotExported[] }> {
   const rates = options.samplerate ?? [];
   if (rates.length > 1 && !(options.format === "json" && options.coefficients))
     throw new UsageError("--samplerate takes one rate, except with --format json --coefficients");
   const exported: Exported[] = [];
+  const notExported: NotExported[] = [];
   for (const file of await expandInputs(files)) {
-    const input = await readPresetInput(file, {
-      preset: options.preset,
-      model: options.model,
-      // The lowest rate: a band at or above its Nyquist frequency stops the export.
-      sampleRate: rates.length > 0 ? Math.min(...rates) : undefined,
-    });
+    let input: PresetInput;
+    try {
+      input = await readPresetInput(file, {
+        preset: options.preset,
+        model: options.model,
+        // The lowest rate: a band at or above its Nyquist frequency stops the export.
+        sampleRate: rates.length > 0 ? Math.min(...rates) : undefined,
+        skipBroken: !options.allOrNothing,
+      });
+    } catch (error) {
+      if (options.allOrNothing || !(error instanceof ReportedError)) throw error;
+      notExported.push({ file, what: error.message });
+      continue;
+    }
     try {
       exported.push(...exportedOf(input, options));
+      notExported.push(...input.broken.map((one) => ({ file, what: `${one.label} (${one.reason})` })));
     } finally {
       input.services.dispose();
     }
   }
-  return exported;
+  return { exported, notExported };
+}
+
+/** After a partial export: what was left out, and exit code 1; with nothing exported, the first reason. */
+function reportNotExported(exported: readonly Exported[], notExported: readonly NotExported[]): void {
+  if (notExported.length === 0) return;
+  if (exported.length === 0) throw new ReportedError(notExported.map((one) => one.what).join("; "));
+  printError(`eqp export: ${notExported.length} not exported, for the errors above:\n`);
+  for (const one of notExported)
+    printError(`  ${one.what.startsWith(`${one.file}:`) ? one.what : `${one.file}: ${one.what}`}\n`);
+  process.exitCode = 1;
 }
 
 function jsonText(exported: readonly Exported[], options: ExportOptions): string {
@@ -144,7 +186,8 @@ function writeEach(exported: readonly Exported[], options: ExportOptions & { out
 }
 
 async function runExport(files: string[], options: ExportOptions): Promise<void> {
-  const exported = await readAll(files, options);
+  const { exported, notExported } = await readAll(files, options);
+  if (exported.length === 0) reportNotExported(exported, notExported);
   const allInOne = options.out === undefined ? allInOneText(exported, options) : undefined;
   if (options.out !== undefined) writeEach(exported, { ...options, out: options.out }, files);
   else if (allInOne !== undefined) printOut(allInOne);
@@ -155,4 +198,5 @@ async function runExport(files: string[], options: ExportOptions): Promise<void>
     );
   } else printOut(exported[0]!.text);
   for (const one of exported) for (const warning of one.warnings) printError(`${warningLine(one.file, warning)}\n`);
+  reportNotExported(exported, notExported);
 }

@@ -1,43 +1,72 @@
 /** `eqp lock`: records every morph of the workspace with the bands it resolves to now. */
 import type { Command } from "commander";
 import * as path from "node:path";
-import { lockedCurveChange, LOCK_FILE_NAME, LOCK_TOLERANCE_DB, lockfileText, type LockedMorph } from "../../server/src/core/index.js";
+import {
+  formatDecimal,
+  lockedCurveChange,
+  LOCK_FILE_NAME,
+  LOCK_TOLERANCE_DB,
+  lockfileText,
+  type LockedMorph,
+  type Lockfile,
+} from "../../server/src/core/index.js";
 import { writeOutputFile } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
 import { printOut } from "./terminal.js";
+
+interface MovedMorph {
+  file: string;
+  preset: string;
+  db: number;
+}
+
+/** The morphs of `lock` whose bands moved since `previous` (same words, a change over rounding). */
+function movedMorphs(previous: Lockfile | undefined, lock: Lockfile): { morphs: number; moved: MovedMorph[] } {
+  let morphs = 0;
+  const moved: MovedMorph[] = [];
+  for (const [file, presets] of Object.entries(lock.presets)) {
+    for (const [preset, entry] of Object.entries(presets) as [string, LockedMorph][]) {
+      morphs++;
+      const before = previous?.presets[file]?.[preset];
+      if (!before || before.morph !== entry.morph) continue;
+      const change = lockedCurveChange(before.bands, entry.bands, 48000);
+      if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) moved.push({ file, preset, db: change.db });
+    }
+  }
+  return { morphs, moved };
+}
+
+function printMoved(previous: Lockfile | undefined, lock: Lockfile, moved: readonly MovedMorph[]): void {
+  if (previous && previous.model.id !== lock.model.id)
+    printOut(`the model changed from ${previous.model.id} to ${lock.model.id}\n`);
+  printOut(`${moved.length} morph${moved.length === 1 ? "" : "s"} moved:\n`);
+  for (const { file, preset, db } of [...moved].sort((a, b) => Math.abs(b.db) - Math.abs(a.db)))
+    printOut(`  ${file} ${preset}: ${db > 0 ? "+" : "−"}${formatDecimal(Math.abs(db), 1)} dB\n`);
+}
 
 export function addLockCommand(program: Command): void {
   program
     .command("lock")
     .description(
-      `write ${LOCK_FILE_NAME} at the workspace root: every morph with the model and the bands it resolves to, ` +
-        "so that eqp check reports any later change of a preset's sound",
+      `write ${LOCK_FILE_NAME} at the project root (the folder of eqpreset.json, else the git root): every morph ` +
+        "with the model and the bands it resolves to, so that eqp check reports any later change of a preset's sound",
     )
-    .option("--model <dir>", "model folder (default: the bundled model)")
-    .action(async (options: { model?: string }) => {
-      const root = defaultWorkspace();
+    .option("--model <dir>", "model folder (default: the project file's, else the bundled model)")
+    .option("--accept", "a deliberate change (a model upgrade): list every morph that moved, then write the lock")
+    .action(async (options: { model?: string; accept?: boolean }) => {
       const services = await cliServices(options.model, { network: true, ignoreBrokenLock: true });
       try {
+        const root = services.lockFolder ?? defaultWorkspace();
         const previous = services.lockfile?.lock;
         const lock = services.buildLock();
-        let morphs = 0;
-        let changed = 0;
-        for (const [file, presets] of Object.entries(lock.presets)) {
-          for (const [name, entry] of Object.entries(presets) as [string, LockedMorph][]) {
-            morphs++;
-            const before = previous?.presets[file]?.[name];
-            if (before && before.morph === entry.morph) {
-              const change = lockedCurveChange(before.bands, entry.bands, 48000);
-              if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) changed++;
-            }
-          }
-        }
+        const { morphs, moved } = movedMorphs(previous, lock);
+        if (options.accept) printMoved(previous, lock, moved);
         const file = path.join(root, LOCK_FILE_NAME);
         writeOutputFile(file, lockfileText(lock));
         const files = Object.keys(lock.presets).length;
         printOut(
           `wrote ${path.relative(process.cwd(), file) || file}: ${morphs} morph${morphs === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}, model ${lock.model.id}` +
-            (previous ? `; ${changed} with new bands accepted` : "") +
+            (previous ? `; ${moved.length} with new bands accepted` : "") +
             "\n",
         );
       } finally {

@@ -5,7 +5,13 @@
  */
 import type { Command } from "commander";
 import * as path from "node:path";
-import { EqServices, formatDecimal, formatDocument, parsePresetDocument, readDocument } from "../../server/src/core/index.js";
+import {
+  EqServices,
+  formatDecimal,
+  formatDocument,
+  parsePresetDocument,
+  readDocument,
+} from "../../server/src/core/index.js";
 import { MATCH_DEFAULTS, matchSpectra, MatchError, type MatchResult } from "../../server/src/core/audio/index.js";
 import { bandLine } from "../../server/src/core/presets/index.js";
 import { quotedName as quoted } from "../../server/src/core/language/index.js";

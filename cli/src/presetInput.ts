@@ -34,6 +34,8 @@ export interface PresetInput {
   model?: SemanticModel;
   /** The services the presets were resolved with; the caller disposes them. */
   services: EqServices;
+  /** With `skipBroken`: the chosen presets left out, each with why (their errors already printed). */
+  broken: { label: string; reason: string }[];
 }
 
 export interface PresetInputOptions {
@@ -51,6 +53,11 @@ export interface PresetInputOptions {
    * leaves them out and says so; by default they stop the command.
    */
   keepAboveNyquist?: boolean;
+  /**
+   * Leave out a chosen preset with errors (printed, and listed in `broken`) and go on with the
+   * others; an error outside every preset still stops the file. By default any error stops it.
+   */
+  skipBroken?: boolean;
 }
 
 export function sampleRateArgument(text: string): number {
@@ -94,6 +101,64 @@ function concerns(
   return owner === undefined || chosen.includes(owner);
 }
 
+function printErrors(file: string, errors: readonly EqDiagnostic[]): void {
+  for (const error of errors)
+    printError(
+      `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
+    );
+}
+
+/** A chosen preset as it sounds; a band at or above Nyquist is a usage error unless kept. */
+function concretePreset(
+  file: string,
+  resolved: ResolvedPreset,
+  services: EqServices,
+  options: PresetInputOptions,
+): ConcretePreset {
+  const concrete: ConcretePreset = {
+    name: resolved.name,
+    sampleRate: options.sampleRate ?? resolved.sampleRate,
+    outputGainDb: resolved.outputGainDb,
+    bands: services.bandsOf(resolved),
+  };
+  const nyquist = concrete.sampleRate / 2;
+  const above = concrete.bands.filter((band) => band.frequencyHz >= nyquist);
+  if (above.length > 0 && !options.keepAboveNyquist) {
+    const names = above
+      .map((band) => `${SLOTS.find((slot) => slot.id === band.slot)!.label} at ${displayFrequency(band.frequencyHz)}`)
+      .join(", ");
+    throw new UsageError(
+      `${file}: ${presetLabel(resolved)}: ${names} at or above the Nyquist frequency ${displayFrequency(nyquist)} of ${displayFrequency(concrete.sampleRate)}`,
+    );
+  }
+  return concrete;
+}
+
+/** The chosen presets without errors, and the broken ones; throws when nothing can go on. */
+function sortOutBroken(
+  file: string,
+  errors: readonly EqDiagnostic[],
+  chosen: readonly ResolvedPreset[],
+  all: readonly ResolvedPreset[],
+  skipBroken: boolean,
+): { good: ResolvedPreset[]; broken: PresetInput["broken"] } {
+  if (errors.length === 0) return { good: [...chosen], broken: [] };
+  printErrors(file, errors);
+  const owners = errors.map((error) => presetAt(all, error.range.start));
+  const failed = new Set(owners);
+  if (!skipBroken || failed.has(undefined) || chosen.every((preset) => failed.has(preset)))
+    throw new ReportedError(
+      `${file}: ${chosen.length === 1 ? `${presetLabel(chosen[0]!)} has` : "the presets have"} errors`,
+    );
+  const broken = chosen
+    .filter((preset) => failed.has(preset))
+    .map((preset) => {
+      const count = owners.filter((owner) => owner === preset).length;
+      return { label: presetLabel(preset), reason: `${count} error${count === 1 ? "" : "s"}` };
+    });
+  return { good: chosen.filter((preset) => !failed.has(preset)), broken };
+}
+
 export async function readPresetInput(file: string, options: PresetInputOptions): Promise<PresetInput> {
   const meaning = readDocument(readTextFile(file));
   const all = meaning.presets;
@@ -106,37 +171,10 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
     const errors = services
       .check(meaning, path.resolve(file))
       .filter((diagnostic) => diagnostic.severity === "error" && concerns(diagnostic, chosen, all));
-    if (errors.length > 0) {
-      for (const error of errors)
-        printError(
-          `${file}:${error.range.start.line + 1}:${error.range.start.character + 1} error ${error.code} ${error.message}\n`,
-        );
-      throw new ReportedError(
-        `${file}: ${chosen.length === 1 ? `${presetLabel(chosen[0]!)} has` : "the presets have"} errors`,
-      );
-    }
-    const presets = chosen.map((resolved) => {
-      const concrete: ConcretePreset = {
-        name: resolved.name,
-        sampleRate: options.sampleRate ?? resolved.sampleRate,
-        outputGainDb: resolved.outputGainDb,
-        bands: services.bandsOf(resolved),
-      };
-      const nyquist = concrete.sampleRate / 2;
-      const above = concrete.bands.filter((band) => band.frequencyHz >= nyquist);
-      if (above.length > 0 && !options.keepAboveNyquist) {
-        const names = above
-          .map(
-            (band) => `${SLOTS.find((slot) => slot.id === band.slot)!.label} at ${displayFrequency(band.frequencyHz)}`,
-          )
-          .join(", ");
-        throw new UsageError(
-          `${file}: ${presetLabel(resolved)}: ${names} at or above the Nyquist frequency ${displayFrequency(nyquist)} of ${displayFrequency(concrete.sampleRate)}`,
-        );
-      }
-      return { resolved, concrete };
-    });
-    return { file, presets, model: services.model.semantic, services };
+    const { good, broken } = sortOutBroken(file, errors, chosen, all, options.skipBroken ?? false);
+    // A band above Nyquist comes from --samplerate, not from the preset: it stays a usage error.
+    const presets = good.map((resolved) => ({ resolved, concrete: concretePreset(file, resolved, services, options) }));
+    return { file, presets, model: services.model.semantic, services, broken };
   } catch (error) {
     services.dispose();
     throw error;

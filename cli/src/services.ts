@@ -1,13 +1,22 @@
 /**
- * The CLI's services: the core's `EqServices` with the model of `--model` (default: the bundled
- * one) and the team words of the workspace (`--workspace`, default: the repository around the
- * current folder), as the editor has them. Unlike the editor, which falls back to the bundled
+ * The CLI's services: the core's `EqServices` with the model of `--model` (default: the project
+ * file's, else the bundled one) and the team words of the workspace (`--workspace`, default: the
+ * project root, projectFile.ts: the folder of the nearest `eqpreset.json` above the first file
+ * given or the current folder, else the git repository around it), as the editor has them. Unlike the editor, which falls back to the bundled
  * model, a broken `--model` folder is an error here: CI must not pass on a model it was not asked
  * to use.
  */
-import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
 import * as path from "node:path";
-import { bundledModelDir, EqServices, presetFilesIn, readModelMetadata } from "../../server/src/core/index.js";
+import {
+  bundledModelDir,
+  EqServices,
+  findProject,
+  presetFilesIn,
+  ProjectFileError,
+  readModelMetadata,
+  type ProjectSettings,
+} from "../../server/src/core/index.js";
 import { UsageError, warnOnStderr } from "./files.js";
 
 export interface CliServicesOptions {
@@ -28,16 +37,40 @@ export function useWorkspace(dir: string | undefined): void {
   chosenWorkspace = dir;
 }
 
-/** The default workspace: `--workspace`, else the git repository around the current folder, else the folder itself. */
-export function defaultWorkspace(): string {
+/** The folder a project is looked for from: the first file's (or folder given), else the current folder. */
+function projectStart(files: readonly string[] | undefined): string {
+  const first = files?.[0];
+  if (first === undefined) return process.cwd();
+  const resolved = path.resolve(first);
+  try {
+    return statSync(resolved).isDirectory() ? resolved : path.dirname(resolved);
+  } catch {
+    return path.dirname(resolved);
+  }
+}
+
+/** The project around `files` (or the current folder); a broken project file is a usage error. */
+export function cliProject(files?: readonly string[]): ProjectSettings {
+  try {
+    return findProject(projectStart(files));
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The default workspace: `--workspace`, else the project root around `files` or the current folder. */
+export function defaultWorkspace(files?: readonly string[]): string {
   if (chosenWorkspace !== undefined) return path.resolve(chosenWorkspace);
-  const git = spawnSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" });
-  return git.status === 0 && git.stdout.trim() ? git.stdout.trim() : process.cwd();
+  return cliProject(files).root;
 }
 
 export async function cliServices(modelDir: string | undefined, options: CliServicesOptions): Promise<EqServices> {
+  const project = cliProject(options.files);
+  modelDir ??= project.modelDir;
   const dir = modelDir ?? bundledModelDir();
   const services = new EqServices();
+  services.lockToleranceDb = project.lockToleranceDb;
   // The metadata first, for the same message whether or not the network is needed.
   readModelMetadata(dir);
   if (!options.network) {
@@ -51,7 +84,7 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
     const { model, metadata } = loadSemanticModel(dir);
     services.model.adopt(dir, model, metadata);
   }
-  const workspace = options.workspace === undefined ? defaultWorkspace() : options.workspace;
+  const workspace = options.workspace === undefined ? defaultWorkspace(options.files) : options.workspace;
   if (workspace !== false)
     for (const file of presetFilesIn(workspace, warnOnStderr)) {
       const problem = services.workspace.readFile(file);

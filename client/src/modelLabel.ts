@@ -27,9 +27,15 @@ export function modelStatusText(
 ): { text: string; tooltip: string } {
   if (!status) return { text: "$(pulse) EQ model: starting", tooltip: "The language server is starting" };
   const state = status.loading ? " (loading)" : status.network ? "" : " (words only)";
-  const text = `${status.warning ? "$(warning)" : "$(pulse)"} EQ model: ${modelName(status.dir, places)}${state}`;
+  const personal = status.personalOverride ? " (personal setting)" : "";
+  const text = `${status.warning ? "$(warning)" : "$(pulse)"} EQ model: ${modelName(status.dir, places)}${state}${personal}`;
   const tooltip = [
     status.dir,
+    status.personalOverride
+      ? `Your eqpreset.modelPath setting overrides the model of ${status.projectFile ?? "the project file"}`
+      : status.projectFile
+        ? `From ${status.projectFile}`
+        : "",
     `${status.words} words`,
     status.trained ? `trained ${status.trained}` : "",
     status.warning ?? "",

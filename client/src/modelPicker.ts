@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ModelStatus } from "#protocol/index.js";
+import { PROJECT_FILE_NAME, useModelInProject } from "#core/services/projectFile.js";
 import { modelName, type ModelPlaces } from "./modelLabel.js";
 import { pickOne, separator } from "./quickPick.js";
 import { resolveSetting, samePath, toWorkspaceSetting } from "./settingsPaths.js";
@@ -194,15 +195,29 @@ export async function offerTrainedModel(
     void vscode.window.showInformationMessage(`EQ model retrained and reloaded. ${summary}`);
     return;
   }
-  const setting = toWorkspaceSetting(outputDir, places.workspaceFolder);
+  const folder = places.workspaceFolder;
   const use = "Use in this workspace";
   const answer = await vscode.window.showInformationMessage(
-    `EQ model trained into ${modelName(outputDir, places)}. ${summary} Use it? (writes eqpreset.modelPath = "${setting}")`,
+    `EQ model trained into ${modelName(outputDir, places)}. ${summary} Use it? (writes "model" in ${PROJECT_FILE_NAME}, which eqp reads too)`,
     use,
     "Not now",
   );
-  if (answer === use)
+  if (answer !== use) return;
+  if (!folder) {
+    // No folder to hold a project file: the personal setting is all there is.
     await vscode.workspace
       .getConfiguration("eqpreset")
-      .update("modelPath", setting, vscode.ConfigurationTarget.Workspace);
+      .update("modelPath", outputDir, vscode.ConfigurationTarget.Global);
+    return;
+  }
+  try {
+    const file = useModelInProject(folder, outputDir);
+    await reload();
+    if (configuredModelDir())
+      void vscode.window.showInformationMessage(
+        `Wrote ${file}; your eqpreset.modelPath setting still overrides it (personal setting)`,
+      );
+  } catch (error) {
+    void vscode.window.showErrorMessage(`The model was not switched: ${(error as Error).message}`);
+  }
 }

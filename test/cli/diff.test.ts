@@ -99,4 +99,21 @@ describe("eqp diff", () => {
     assert.equal(broken.status, 0, "a diff reads around errors");
     assert.match(broken.stderr, /^broken\.eqp:2:3 error missing-gain /);
   });
+
+  it("runs the README's review command: options after -- are options, an unknown one is an error", () => {
+    git("add", "-A");
+    git("commit", "-q", "-m", "second");
+    write("presets/dialogue.eqp", 'preset "VO" {\n  bell 3kHz +7dB q 1\n}\n\npreset "Warm" {\n  morph warm 0.4\n}\n');
+    // Exactly as README.md shows it, from the repository's root.
+    const result = eqpIn("diff", "HEAD~1", "--", "presets/", "--format", "markdown", "--out", "review/");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, `wrote ${path.join("review", "diff.md")} and 4 pictures\n`);
+    assert.match(
+      readFileSync(path.join(repo, "review", "diff.md"), "utf8"),
+      /^## EQ presets: HEAD\\?~1 → working tree\n/,
+    );
+    const unknown = eqpIn("diff", "HEAD", "--", "presets/", "--colour");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^eqp: eqp diff: unknown option --colour/);
+  });
 });

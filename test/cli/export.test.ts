@@ -134,6 +134,29 @@ describe("eqp export", () => {
     assert.equal(result.stdout, "");
     assert.equal(eqp("export", file, "--format", "apo", "--preset", "B").status, 0);
   });
+
+  it("exports the good presets of a file with a broken one, lists the broken, exits 1; --all-or-nothing exports none", () => {
+    const folder = temporary();
+    const file = writeFileIn(
+      folder,
+      "mixed.eqp",
+      'preset "A" {\n  bell 1kHz +60dB\n}\npreset "B" {\n  bell 1kHz +3dB\n}\npreset "C" {\n  bell 2kHz -3dB\n}\n',
+    );
+    const out = path.join(folder, "out");
+    const result = eqp("export", file, "--format", "apo", "--out", out);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`${literal(file)}:2:13 error gain-absurd`));
+    assert.match(
+      result.stderr,
+      new RegExp(`eqp export: 1 not exported, for the errors above:\n {2}${literal(file)}: "A" \\(1 error\\)\n`),
+    );
+    assert.deepEqual(readdirSync(out).sort(), ["b.txt", "c.txt"]);
+    const strict = path.join(folder, "strict");
+    const all = eqp("export", file, "--format", "apo", "--out", strict, "--all-or-nothing");
+    assert.equal(all.status, 1);
+    assert.match(all.stderr, /eqp export: .*the presets have errors; nothing exported/);
+    assert.equal(existsSync(strict), false);
+  });
 });
 
 const CHROMIUM = process.env["EQP_CHROMIUM"] || "/usr/bin/chromium";

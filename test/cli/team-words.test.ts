@@ -99,4 +99,23 @@ describe("eqpreset.lock", () => {
     assert.doesNotMatch(broken.stderr, /at .*\.js:\d+/);
     assert.equal(eqpIn("lock").status, 0);
   });
+
+  it("notes a change under the project's tolerance, and eqp lock --accept lists what moved", () => {
+    write("presets/more.eqp", 'preset "Kick C" {\n  tags thwacky\n  lowshelf 90Hz +4dB\n  bell 3kHz +3dB q 1.5\n}\n');
+    assert.equal(eqpIn("lock").status, 0);
+    write("presets/more.eqp", 'preset "Kick C" {\n  tags thwacky\n  lowshelf 250Hz +8dB\n  bell 1kHz +6dB q 1\n}\n');
+    write("eqpreset.json", '{ "lock": { "toleranceDb": 40 } }');
+    const noted = eqpIn("check", "sfx/snare.eqp");
+    assert.equal(noted.status, 0, noted.stdout + noted.stderr);
+    assert.match(
+      noted.stdout,
+      /snare\.eqp:2:3 information lock-changed .*by up to [+−][\d.]+ dB at .*: the bands moved by [+−][\d.]+ dB with the same model .*under the lock tolerance of 40 dB/,
+    );
+    rmSync(path.join(repo, "eqpreset.json"));
+    assert.equal(eqpIn("check", "sfx/snare.eqp").status, 1);
+    const accepted = eqpIn("lock", "--accept");
+    assert.equal(accepted.status, 0, accepted.stderr);
+    assert.match(accepted.stdout, /^1 morph moved:\n {2}sfx\/snare\.eqp "Snare": [+−][\d.]+ dB\nwrote eqpreset\.lock/);
+    assert.equal(eqpIn("check", "sfx/snare.eqp").status, 0);
+  });
 });

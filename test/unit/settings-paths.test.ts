@@ -76,4 +76,15 @@ describe("model names on the status bar", () => {
     assert.match(broken.tooltip, /Click to choose/);
     assert.equal(modelStatusText(undefined, places).text, "$(pulse) EQ model: starting");
   });
+
+  it("says when the personal setting overrides the project file's model", () => {
+    const base = { dir: "/opt/eq/radio-v2", words: 4, network: true, loading: false };
+    const projectFile = path.join(ws, "eqpreset.json");
+    const personal = modelStatusText({ ...base, personalOverride: true, projectFile }, places);
+    assert.equal(personal.text, "$(pulse) EQ model: radio-v2 (personal setting)");
+    assert.match(personal.tooltip, /overrides the model of .*eqpreset\.json/);
+    const fromProject = modelStatusText({ ...base, personalOverride: false, projectFile }, places);
+    assert.equal(fromProject.text, "$(pulse) EQ model: radio-v2");
+    assert.match(fromProject.tooltip, /From .*eqpreset\.json/);
+  });
 });

@@ -17,7 +17,8 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { EqServices, LOCK_FILE_NAME } from "../core/index.js";
+import { pathToFileURL } from "node:url";
+import { EqServices, LOCK_FILE_NAME, PROJECT_FILE_NAME } from "../core/index.js";
 import { EXPAND_PRESET_COMMAND, RELOAD_MODEL_NOTIFICATION } from "../protocol/index.js";
 import { addDocumentRequests } from "./documentRequests.js";
 import { EqLanguageService } from "./features/languageService.js";
@@ -57,13 +58,22 @@ export function createLanguageServer(
   // Team words: every .eqp file of the workspace, indexed in the background (workspaceSync.ts).
   const workspaceSync = new WorkspaceSync(services, () => scheduler.revalidateAll());
   const scheduler = new ValidationScheduler(connection, documents, service, () => workspaceSync, guard);
-  const model = new ModelLifecycle(connection, service, state, () => scheduler.revalidateAll(), guard);
   const warn = (message: string) =>
     settle(
       connection,
       "warning",
       connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
     );
+  const model = new ModelLifecycle(
+    connection,
+    service,
+    state,
+    () => scheduler.revalidateAll(),
+    guard,
+    services,
+    () => workspaceSync,
+    warn,
+  );
   const server: Server = { connection, documents, service, state, guard, scheduler, model, workspaceSync, warn };
 
   addLifecycle(server);
@@ -88,12 +98,13 @@ function addLifecycle({ connection, documents, service, state, guard, model, wor
 
   connection.onInitialized(() => {
     model.reload();
+    state.initialized = true;
     // Said in the server's log with the time since initialize: how long team words take to appear.
     settle(
       connection,
       "workspace index",
       workspaceSync
-        .index(state.workspaceFolderUris, warn)
+        .index(state.workspaceFolderUris, warn, state.project?.root)
         .then((files) =>
           guard("workspace index", undefined, () =>
             connection.console.info(
@@ -105,14 +116,31 @@ function addLifecycle({ connection, documents, service, state, guard, model, wor
     if (state.client.watchedFilesRegistration)
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: "**/*.eqp" }, { globPattern: `**/${LOCK_FILE_NAME}` }],
+          watchers: [
+            { globPattern: "**/*.eqp" },
+            { globPattern: `**/${LOCK_FILE_NAME}` },
+            { globPattern: `**/${PROJECT_FILE_NAME}` },
+            // The project root may lie above the workspace folder (the editor opened on Audio/Presets).
+            ...(state.project && state.client.relativePatterns
+              ? [
+                  {
+                    globPattern: {
+                      baseUri: pathToFileURL(state.project.root).toString(),
+                      pattern: `{${LOCK_FILE_NAME},${PROJECT_FILE_NAME}}`,
+                    },
+                  },
+                ]
+              : []),
+          ],
         })
         .catch(() => undefined);
   });
   connection.onDidChangeWatchedFiles((params) =>
-    guard("watched files", undefined, () =>
-      workspaceSync.filesChanged(params.changes, (uri) => documents.get(uri) !== undefined),
-    ),
+    guard("watched files", undefined, () => {
+      // A project file changed (or appeared): its model, lock root and tolerance are read again.
+      if (params.changes.some((change) => change.uri.endsWith(`/${PROJECT_FILE_NAME}`))) model.reload();
+      workspaceSync.filesChanged(params.changes, (uri) => documents.get(uri) !== undefined);
+    }),
   );
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).

@@ -1,19 +1,29 @@
 /** The model in the server: reloads (vocabulary now, network in the background) and the status the client shows. */
 import { MessageType, ShowMessageNotification, type Connection } from "vscode-languageserver/node.js";
-import type { ModelState } from "../core/index.js";
+import {
+  DEFAULT_LOCK_TOLERANCE_DB,
+  findGitRoot,
+  findProject,
+  type EqServices,
+  type ModelState,
+  type ProjectSettings,
+} from "../core/index.js";
 import { MODEL_STATUS_NOTIFICATION, type ModelStatus } from "../protocol/index.js";
 import type { EqLanguageService } from "./features/languageService.js";
 import { settle, type Guard } from "./guard.js";
 import type { ServerState } from "./serverState.js";
+import type { WorkspaceSync } from "./workspaceSync.js";
 
 /** The status of `state` as the client is told it; `settled` once the network has loaded or failed. */
-export function modelStatus(state: ModelState, settled: boolean): ModelStatus {
+export function modelStatus(state: ModelState, settled: boolean, server?: ServerState): ModelStatus {
   const trained = (state.metadata.model as { createdAt?: unknown } | undefined)?.createdAt;
   return {
     dir: state.dir,
     words: state.vocabulary.size,
     network: state.semantic !== undefined,
     loading: !settled,
+    personalOverride: server !== undefined && server.modelPath !== "" && server.project?.modelDir !== undefined,
+    projectFile: server?.project?.file,
     trained: typeof trained === "string" ? trained : undefined,
     warning: state.warning,
   };
@@ -26,11 +36,40 @@ export class ModelLifecycle {
     private readonly state: ServerState,
     private readonly revalidateAll: () => void,
     private readonly guard: Guard,
+    private readonly services: EqServices,
+    private readonly workspaceSync: () => WorkspaceSync,
+    private readonly warn: (message: string) => void,
   ) {}
 
-  /** Reads the model folder's vocabulary now and its network in the background, then revalidates. */
-  reload(dir: string = this.state.modelPath): void {
-    this.service.model.load(this.state.modelDir(dir));
+  /**
+   * The project file nearest the workspace folder: its model, its lock's folder and tolerance. A
+   * broken one is a warning, and the git root holds the lock.
+   */
+  private readProject(): ProjectSettings | undefined {
+    const root = this.state.workspaceRoot;
+    if (!root) return undefined;
+    try {
+      return findProject(root);
+    } catch (error) {
+      this.warn(`${(error as Error).message}: the project file is not used`);
+      return {
+        file: undefined,
+        root: findGitRoot(root) ?? root,
+        modelDir: undefined,
+        lockToleranceDb: DEFAULT_LOCK_TOLERANCE_DB,
+      };
+    }
+  }
+
+  /**
+   * Reads the project file again, then the model folder's vocabulary now and its network in the
+   * background, then revalidates. The personal setting's model wins over the project's.
+   */
+  reload(): void {
+    const project = (this.state.project = this.readProject());
+    this.services.lockToleranceDb = project?.lockToleranceDb ?? DEFAULT_LOCK_TOLERANCE_DB;
+    if (project && this.state.initialized) this.workspaceSync().moveLock(project.root);
+    this.service.model.load(this.state.modelDir(this.state.modelPath || project?.modelDir || ""));
     this.revalidateAll();
     this.announce(false);
     settle(
@@ -64,7 +103,7 @@ export class ModelLifecycle {
     settle(
       this.connection,
       "model status",
-      this.connection.sendNotification(MODEL_STATUS_NOTIFICATION, modelStatus(state, settled)),
+      this.connection.sendNotification(MODEL_STATUS_NOTIFICATION, modelStatus(state, settled, this.state)),
     );
     // Inlay hints show generated bands: they go with a reload and come back with the network.
     if (this.state.client.inlayHintRefresh) this.connection.languages.inlayHint.refresh().catch(() => undefined);

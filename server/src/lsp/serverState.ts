@@ -2,6 +2,7 @@
 import type { InitializeParams } from "vscode-languageserver/node.js";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ProjectSettings } from "../core/index.js";
 
 export interface ServerSettings {
   modelPath?: string;
@@ -20,11 +21,18 @@ export interface ClientCapabilities {
   inlayHintRefresh: boolean;
   codeLensRefresh: boolean;
   versionedEdits: boolean;
+  /** Watchers relative to a base folder (the project root may lie above the workspace folder). */
+  relativePatterns: boolean;
 }
 
 export class ServerState {
   validationDelay = 100;
+  /** The personal `eqpreset.modelPath` setting: it overrides the project file's model. */
   modelPath = "";
+  /** The nearest project file's settings (eqpreset.json), read again on every model reload. */
+  project: ProjectSettings | undefined;
+  /** Set once the first index has chosen the lock's folder: later project changes move it. */
+  initialized = false;
   hoverImages = true;
   workspaceRoot: string | undefined;
   workspaceFolderUris: string[] = [];
@@ -35,6 +43,7 @@ export class ServerState {
     inlayHintRefresh: false,
     codeLensRefresh: false,
     versionedEdits: false,
+    relativePatterns: false,
   };
 
   initialize(params: InitializeParams): void {
@@ -57,6 +66,7 @@ export class ServerState {
       inlayHintRefresh: workspace?.inlayHint?.refreshSupport === true,
       codeLensRefresh: workspace?.codeLens?.refreshSupport === true,
       versionedEdits: workspace?.workspaceEdit?.documentChanges === true,
+      relativePatterns: workspace?.didChangeWatchedFiles?.relativePatternSupport === true,
     };
   }
 

@@ -36,11 +36,12 @@ export class WorkspaceSync {
 
   /**
    * Indexes the folders in the background; resolves with the number of files when done (the team
-   * words rebuilt from them). The first folder holds the lockfile.
+   * words rebuilt from them). `lockRoot` (the project's root, projectFile.ts) holds the lockfile;
+   * by default the first folder.
    */
-  index(folderUris: readonly string[], warn: (message: string) => void): Promise<number> {
+  index(folderUris: readonly string[], warn: (message: string) => void, lockRoot?: string): Promise<number> {
     const roots = folderUris.map(pathOfUri).filter((root): root is string => root !== undefined);
-    this.lockRoot = roots[0];
+    this.lockRoot = lockRoot ?? roots[0];
     this.warn = warn;
     this.reloadLock();
     this.indexing = (async () => {
@@ -102,6 +103,13 @@ export class WorkspaceSync {
       const meaning = this.services.workspace.meaningOf(file);
       this.noteSignature(file, meaning ? tagSignature(meaning) : "");
     }
+  }
+
+  /** The project root changed (its project file was edited): the lock is read from there now. */
+  moveLock(root: string): void {
+    if (root === this.lockRoot) return;
+    this.lockRoot = root;
+    this.reloadLock();
   }
 
   private reloadLock(): void {

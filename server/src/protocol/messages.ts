@@ -13,6 +13,10 @@ export interface ModelStatus {
   loading: boolean;
   trained?: string;
   warning?: string;
+  /** The personal `eqpreset.modelPath` setting overrides the model of the project file. */
+  personalOverride?: boolean;
+  /** The project file (`eqpreset.json`) in use, if any. */
+  projectFile?: string;
 }
 
 /** Client → server: a model folder in use was rewritten (by the training task or the CLI). */

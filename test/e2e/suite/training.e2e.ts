@@ -65,15 +65,21 @@ describe("the Train EQ model task in VS Code", () => {
       metadata.vocabulary.some((entry) => entry.word === NEW_WORD),
       `the trained vocabulary lacks '${NEW_WORD}': ${JSON.stringify(metadata.vocabulary)}`,
     );
-    // The extension then offers the new model in a notification and writes the setting,
-    // workspace-relative, only when its "Use in this workspace" is accepted.
-    assert.equal(vscode.workspace.getConfiguration("eqpreset").inspect("modelPath")?.workspaceValue, undefined);
-    await waitFor("eqpreset.modelPath to name the trained model once the offer is accepted", async () => {
+    // The extension then offers the new model in a notification and, only when its "Use in this
+    // workspace" is accepted, writes it into the project file (eqpreset.json, which eqp reads
+    // too), relative to it; the personal setting is left alone.
+    await waitFor("eqpreset.json to name the trained model once the offer is accepted", async () => {
       await vscode.commands.executeCommand("notification.acceptPrimaryAction");
-      return vscode.workspace.getConfiguration("eqpreset").get<string>("modelPath") === ".eqpreset/model"
-        ? true
-        : undefined;
+      try {
+        const project = JSON.parse(
+          Buffer.from(await vscode.workspace.fs.readFile(workspaceUri("eqpreset.json"))).toString("utf8"),
+        ) as { model?: string };
+        return project.model === ".eqpreset/model" ? true : undefined;
+      } catch {
+        return undefined;
+      }
     });
+    assert.equal(vscode.workspace.getConfiguration("eqpreset").inspect("modelPath")?.workspaceValue, undefined);
 
     // The problem matcher turned the malformed row into a problem on line 241 of the data.
     const problem = await waitFor("a problem on the malformed training row", () =>

@@ -110,15 +110,58 @@ function describeBands(bands: readonly EqBand[]): string {
     .join(", ");
 }
 
+/** What a lock check compares with: the model in use and the tolerance of the project (projectFile.ts). */
+export interface LockCheckContext {
+  model: Lockfile["model"];
+  /** Changes below this (dB) are notes; at or above it, errors. */
+  toleranceDb: number;
+}
+
+/** Why a morph's bands moved, as far as the lock can tell: a new model, else the change itself. */
+function lockChangeCause(locked: Lockfile["model"], now: Lockfile["model"], size: string): string {
+  const sameModel =
+    locked.id === now.id && (locked.weightsSha256 === undefined || locked.weightsSha256 === now.weightsSha256);
+  if (!sameModel)
+    return locked.id === now.id
+      ? `the weights of model ${now.id} changed`
+      : `the model changed from ${locked.id} to ${now.id}`;
+  return `the bands moved by ${size} with the same model ${now.id} (a team tag or a used preset changed)`;
+}
+
+/** The diagnostic of a locked morph whose bands moved by `change`; a note under the tolerance. */
+function lockChangedDiagnostic(
+  lock: Lockfile,
+  entry: LockedMorph,
+  preset: ResolvedPreset,
+  change: { db: number; frequencyHz: number },
+  context: LockCheckContext,
+): EqDiagnostic {
+  const size = `${change.db > 0 ? "+" : "−"}${formatDecimal(Math.abs(change.db), 1)} dB`;
+  const minor = Math.abs(change.db) < context.toleranceDb;
+  return {
+    range: preset.morph!.keywordRange,
+    severity: minor ? "information" : "error",
+    code: DiagnosticCode.LockChanged,
+    message:
+      `The bands of 'morph ${entry.morph}' moved since ${LOCK_FILE_NAME} by up to ${size} at ${displayFrequency(change.frequencyHz)}: ` +
+      `${lockChangeCause(lock.model, context.model, size)}` +
+      (minor ? ` (under the lock tolerance of ${formatDecimal(context.toleranceDb, 2)} dB, a note)` : "") +
+      `. Locked: ${describeBands(entry.bands)}. Accept the new bands (eqp lock) or keep the locked ones (expand them)`,
+    data: { fix: "lock", lockedBands: entry.bands, preset: presetLabel(preset) },
+  };
+}
+
 /**
- * The lock's diagnostics for one file: a morph whose bands moved (error, with the change in dB),
- * and a morph the lock does not record or records with other words (information).
+ * The lock's diagnostics for one file: a morph whose bands moved (an error from the tolerance up,
+ * a note below it, with the change in dB and its cause), and a morph the lock does not record or
+ * records with other words (information).
  */
 export function lockDiagnostics(
   lock: Lockfile,
   relativeFile: string,
   presets: readonly ResolvedPreset[],
   resolve: (preset: ResolvedPreset) => EqBand[] | undefined,
+  context: LockCheckContext,
 ): EqDiagnostic[] {
   const locked = lock.presets[relativeFile] ?? {};
   const out: EqDiagnostic[] = [];
@@ -140,17 +183,7 @@ export function lockDiagnostics(
     const now = resolve(preset);
     if (!now) continue;
     const change = lockedCurveChange(entry.bands, now.map(roundBand), preset.sampleRate);
-    if (Math.abs(change.db) < LOCK_TOLERANCE_DB) continue;
-    out.push({
-      range: morph.keywordRange,
-      severity: "error",
-      code: DiagnosticCode.LockChanged,
-      message:
-        `The bands of 'morph ${entry.morph}' moved since ${LOCK_FILE_NAME} (model ${lock.model.id}): ` +
-        `up to ${change.db > 0 ? "+" : "−"}${formatDecimal(Math.abs(change.db), 1)} dB at ${displayFrequency(change.frequencyHz)}. ` +
-        `Locked: ${describeBands(entry.bands)}. Accept the new bands (eqp lock) or keep the locked ones (expand them)`,
-      data: { fix: "lock", lockedBands: entry.bands, preset: presetLabel(preset) },
-    });
+    if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) out.push(lockChangedDiagnostic(lock, entry, preset, change, context));
   }
   return out;
 }

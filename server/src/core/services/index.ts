@@ -5,3 +5,4 @@ export * from "./teamWords.js";
 export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
 export * from "./walk.js";
+export * from "./projectFile.js";

@@ -28,6 +28,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "../lockfile/index.js";
 import { ModelHost } from "./modelHost.js";
+import { DEFAULT_LOCK_TOLERANCE_DB } from "./projectFile.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
 import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile } from "./walk.js";
@@ -105,6 +106,8 @@ export class EqServices {
   private lock: Lockfile | undefined;
   /** Why the lockfile could not be used, for the front end to show. */
   lockProblem: string | undefined;
+  /** Lock changes below this (dB) are notes, not errors: the project file's `lock.toleranceDb`. */
+  lockToleranceDb = DEFAULT_LOCK_TOLERANCE_DB;
 
   /** Reads `root/eqpreset.lock` (again); a missing file means no lock, a broken one is a `lockProblem`. */
   useLockIn(root: string | undefined): void {
@@ -124,6 +127,11 @@ export class EqServices {
     } catch (error) {
       this.lockProblem = (error as Error).message;
     }
+  }
+
+  /** The folder whose `eqpreset.lock` is in use (or would be written), if any. */
+  get lockFolder(): string | undefined {
+    return this.lockRoot;
   }
 
   get lockfile(): { root: string; lock: Lockfile } | undefined {
@@ -186,8 +194,12 @@ export class EqServices {
   private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
     const key = this.lockKey(file);
     if (!this.lock || key === undefined) return [];
-    return lockDiagnostics(this.lock, key, meaning.presets, (preset) =>
-      preset.morph ? this.resolveMorph(preset.morph) : undefined,
+    return lockDiagnostics(
+      this.lock,
+      key,
+      meaning.presets,
+      (preset) => (preset.morph ? this.resolveMorph(preset.morph) : undefined),
+      { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb },
     );
   }
 
