@@ -16,7 +16,7 @@ describe("eqp print", () => {
     const file = writeFileIn(
       work,
       "morphs.eqp",
-      'preset "Warm" {\n  morph warm 0.8\n}\n\npreset "Warm, own bell" {\n  morph warm 0.8\n  bell 2kHz -3dB q 2\n}\n',
+      'preset "Warm" {\n  morph warm 0.8\n}\n\npreset "Warm, own bell" {\n  morph warm 0.8\n  bell1 2kHz -3dB q 2\n}\n',
     );
     const printed = eqp("print", file);
     assert.equal(printed.status, 0, printed.stderr);

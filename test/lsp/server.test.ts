@@ -74,7 +74,8 @@ describe("LSP: diagnostics", () => {
       end: { line: 0, character: 10 },
     });
     assert.deepEqual(second, []);
-    const third = await client.change(uri, "bell 90kHz +1dB\n", {
+    // bell1: a plain bell would add to the morph and carry the bell-adds-to-morph note (filters issue).
+    const third = await client.change(uri, "bell1 90kHz +1dB\n", {
       start: { line: 1, character: 0 },
       end: { line: 1, character: 0 },
     });
@@ -181,7 +182,7 @@ describe("LSP: symbols, folding, formatting", () => {
   it("outlines presets with their bands", async () => {
     const { uri } = await openWithCursor(
       client,
-      'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -3dB\n  bell 2kHz +2dB q 1\n  morph warm 0.5\n}\npreset "SFX" {\n  gain -2dB<|>\n}\n',
+      'samplerate 48kHz\npreset "VO" {\n  lowshelf 120Hz -3dB\n  bell1 2kHz +2dB q 1\n  morph warm 0.5\n}\npreset "SFX" {\n  gain -2dB<|>\n}\n',
     );
     const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri } });
     assert.deepEqual(

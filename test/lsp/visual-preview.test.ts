@@ -46,7 +46,7 @@ const startBareClient = (...args: Parameters<typeof startBare> extends [unknown,
 
 describe("LSP: code lenses and Expand", () => {
   const TEXT =
-    'gain -1dB\nlowshelf 100Hz +2dB\n\npreset "Words" {\n  morph warm 0.5\n  bell 2kHz -3dB\n}\n\npreset "Bands" {\n  bell 1kHz +3dB\n}\n<|>';
+    'gain -1dB\nlowshelf 100Hz +2dB\n\npreset "Words" {\n  morph warm 0.5\n  bell1 2kHz -3dB\n}\n\npreset "Bands" {\n  bell 1kHz +3dB\n}\n<|>';
 
   it("offers Preview on every preset and Expand on those with a morph", async () => {
     const { uri } = await openWithCursor(visual.client, TEXT);

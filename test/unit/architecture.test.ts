@@ -19,15 +19,19 @@ const CORE = "server/src/core";
 /** Per folder, the folders it may import (its own subfolders are its own business). */
 const ALLOWED: Record<string, readonly string[]> = {
   [`${CORE}/language`]: [],
-  [`${CORE}/eq`]: [`${CORE}/language`],
+  /** Node only: atomic writes and reads of regular files. */
+  [`${CORE}/files`]: [],
+  /** The runtime package's shapes and coefficient maths, which the exports and the curves share. */
+  "runtime/src": [],
+  [`${CORE}/eq`]: [`${CORE}/language`, "runtime/src"],
   [`${CORE}/presets`]: [`${CORE}/language`, `${CORE}/eq`],
   [`${CORE}/fit`]: [`${CORE}/eq`],
-  [`${CORE}/audio`]: [`${CORE}/eq`],
-  [`${CORE}/export`]: [`${CORE}/language`, `${CORE}/eq`],
+  [`${CORE}/audio`]: [`${CORE}/eq`, `${CORE}/fit`, `${CORE}/presets`],
+  [`${CORE}/export`]: [`${CORE}/language`, `${CORE}/eq`, "runtime/src"],
   [`${CORE}/diff`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`],
   [`${CORE}/validation`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`, `${CORE}/model`],
-  [`${CORE}/model`]: [`${CORE}/language`, `${CORE}/eq`],
-  [`${CORE}/network`]: [`${CORE}/model`],
+  [`${CORE}/model`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/fit`, `${CORE}/files`],
+  [`${CORE}/network`]: [`${CORE}/model`, `${CORE}/files`],
   [`${CORE}/training`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/fit`, `${CORE}/model`, `${CORE}/network`],
   [`${CORE}/import`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`, `${CORE}/fit`, `${CORE}/export`],
   [`${CORE}/lockfile`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`, `${CORE}/validation`, `${CORE}/diff`],
@@ -39,6 +43,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     `${CORE}/network`,
     `${CORE}/validation`,
     `${CORE}/lockfile`,
+    `${CORE}/files`,
   ],
   /** core/index.ts: the core less network and training, which are slow to import. */
   [CORE]: [
@@ -49,13 +54,14 @@ const ALLOWED: Record<string, readonly string[]> = {
     `${CORE}/validation`,
     `${CORE}/lockfile`,
     `${CORE}/services`,
+    `${CORE}/files`,
   ],
   "server/src/protocol": [`${CORE}/eq`],
   "server/src/boot": [],
   "server/src/lsp": ["server/src/lsp/features", "server/src/protocol", CORE, `${CORE}/*`],
   "server/src/lsp/features": ["server/src/protocol", CORE, `${CORE}/*`],
   "cli/src": [CORE, `${CORE}/*`],
-  "client/src": ["client/src/preview", "server/src/protocol"],
+  "client/src": ["client/src/preview", "server/src/protocol", `${CORE}/services`],
   "client/src/preview": ["server/src/protocol", `${CORE}/eq`],
   "client/src/preview/page": ["client/src/preview", `${CORE}/eq`, `${CORE}/language`],
 };

@@ -39,11 +39,20 @@ export function lessOfSetting(terms: readonly MorphTermInput[], decode: Positive
     for (let i = 0; i < target.length; i++) target[i]! += term.weight * (wordCurve[i]! - flatCurve[i]!);
     mirrors.push(scaledGains(word, term.weight));
   }
+  // A weight far outside what validation accepts (a fuzzer's -1e308) must still give a curve the
+  // fitter can take: the target is held to what no EQ exceeds, and the morph keeps its warning.
+  for (let i = 0; i < target.length; i++) target[i] = finiteWithin(target[i]!, TARGET_LIMIT_DB);
   const { bands } = fitSafeEq(EVALUATION_FREQUENCIES, target, {
     sampleRate: EVALUATION_SAMPLE_RATE,
     starts: [bandsOf(base), ...mirrors],
   });
   return Float64Array.from(parameterValuesOf(bands));
+}
+
+const TARGET_LIMIT_DB = 120;
+
+function finiteWithin(value: number, limit: number): number {
+  return Number.isNaN(value) ? 0 : Math.max(-limit, Math.min(limit, value));
 }
 
 /** A setting's bands with every gain multiplied by `factor`: its mirror image for a factor of −1. */

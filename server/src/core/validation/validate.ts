@@ -144,8 +144,8 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
     const frequency = band.statement.frequency;
     if (frequency) checkFrequency(frequency, band.slot.frequency, band.slot.label, preset.sampleRate, out);
   }
-  // A morph that resolves to nothing (an unknown word) had no generated bell to replace: no note.
-  if (morphSeen && context.generatedBands?.(morphSeen, preset)) checkAddedBells(preset, out);
+  // A morph with an unknown word resolves to nothing: it had no generated bell to replace, no note.
+  if (morphSeen && morphSeen.terms.every((term) => context.vocabulary.lookup(term.word))) checkAddedBells(preset, out);
   if (morphSeen && context.generatedBands) checkGenerated(morphSeen, preset, context, out);
 }
 
