@@ -137,7 +137,9 @@ export function highShelfCheck(
     rows: errors.length,
     meanErrorOctaves: round(mean(errors)),
     maxErrorOctaves: round(errors.length ? errors.reduce((max, error) => Math.max(max, error), -Infinity) : Number.NaN),
-    withinQuarterOctave: round(errors.length ? errors.filter((error) => error <= 0.25).length / errors.length : Number.NaN),
+    withinQuarterOctave: round(
+      errors.length ? errors.filter((error) => error <= 0.25).length / errors.length : Number.NaN,
+    ),
   };
 }
 

@@ -51,6 +51,8 @@ export function lessOfTable(measures: readonly LessOfMeasure[]): string {
   ];
   const sign = (value: number, digits: number) => value.toFixed(digits).replace("-", "−");
   for (const m of measures)
-    lines.push(`| ${m.word} | ${m.level} | ${sign(m.correlation, 2)} | ${sign(m.newBoostDb, 1)} | ${sign(m.liftDb, 1)} / ${sign(m.cutDb, 1)} |`);
+    lines.push(
+      `| ${m.word} | ${m.level} | ${sign(m.correlation, 2)} | ${sign(m.newBoostDb, 1)} | ${sign(m.liftDb, 1)} / ${sign(m.cutDb, 1)} |`,
+    );
   return lines.join("\n");
 }
