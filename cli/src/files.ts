@@ -19,7 +19,8 @@ export function fileError(file: string, what: "read" | "written" | "created", er
 /** A regular file's text; a FIFO, a device or a file over MAX_PRESET_FILE_BYTES is refused, never read. */
 export function readTextFile(file: string): string {
   const read = readRegularFile(file, MAX_PRESET_FILE_BYTES);
-  if ("problem" in read) throw new UsageError(`${file}: ${read.problem}`);
+  // "x.eqp: cannot be read (ENOENT)" as fileError says it; "x.eqp is 50 MB, over …" for a refusal.
+  if ("problem" in read) throw new UsageError(`${file}${read.problem.startsWith("cannot") ? ":" : ""} ${read.problem}`);
   return read.text;
 }
 

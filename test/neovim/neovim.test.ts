@@ -17,10 +17,10 @@ const LUA_CLIENT = path.join(ROOT, "test", "neovim", "lsp-client.lua");
 const SERVER_COMMAND = [process.execPath, path.join(ROOT, "dist", "server.js"), "--stdio"];
 const NVIM_TIMEOUT_MS = 30_000;
 
-const FIXTURE = ['preset "Dialogue" {', "  bell 2.5kHz +3dB q 1.2", "  morph warn 0.5", "}", ""].join("\n");
+const FIXTURE = ['preset "Dialogue" {', "  bell1 2.5kHz +3dB q 1.2", "  morph warn 0.5", "}", ""].join("\n");
 /** 1-based positions in FIXTURE, as lsp-client.lua takes them. */
 const AT_BELL = { line: 2, col: 3 };
-const AT_FREQUENCY = { line: 2, col: 8 };
+const AT_FREQUENCY = { line: 2, col: 9 };
 
 interface Diagnostic {
   type: "diagnostic";

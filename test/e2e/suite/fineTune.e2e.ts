@@ -51,9 +51,17 @@ describe("fine-tuning on tagged presets in VS Code", () => {
     );
     assert.match(problem.message, /'warm' is a word of the model/);
 
-    await waitFor(`eqpreset.modelPath to name ${TUNED} once the offer is accepted`, async () => {
+    // "Use in this workspace" writes the project file (eqpreset.json), which eqp reads too.
+    await waitFor(`eqpreset.json to name ${TUNED} once the offer is accepted`, async () => {
       await vscode.commands.executeCommand("notification.acceptPrimaryAction");
-      return vscode.workspace.getConfiguration("eqpreset").get<string>("modelPath") === TUNED ? true : undefined;
+      try {
+        const project = JSON.parse(
+          Buffer.from(await vscode.workspace.fs.readFile(workspaceFile("eqpreset.json"))).toString("utf8"),
+        ) as { model?: string };
+        return project.model === TUNED ? true : undefined;
+      } catch {
+        return undefined;
+      }
     });
     const useUri = workspaceFile("fine-tune-use.eqp");
     await vscode.workspace.fs.writeFile(useUri, Buffer.from('preset "Use" {\n  morph whistlish\n}\n'));

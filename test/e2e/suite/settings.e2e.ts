@@ -62,6 +62,12 @@ describe("the model picker on the status bar item", () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile("voice.eqp"));
     await vscode.window.showTextDocument(document);
     await config().update("modelPath", undefined, vscode.ConfigurationTarget.Workspace);
+    // The training suites chose their models through the project file: without it, the bundled model.
+    try {
+      await vscode.workspace.fs.delete(workspaceFile("eqpreset.json"));
+    } catch {
+      // No project file: nothing chose another model.
+    }
     // This workspace's model: a copy of the bundled one, where the training task would write it.
     await vscode.workspace.fs.copy(
       vscode.Uri.joinPath(vscode.Uri.file(extensionPath), "model"),
