@@ -7,6 +7,7 @@
  * morph decode; the .vsix size; `eqp apply` next to sox (audioApply.ts). Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type * as Core from "../../server/src/core/index.js";
 import { existsSync } from "node:fs";
@@ -27,6 +28,19 @@ import { median } from "./stats.js";
 import { measureTeamWords } from "./team-index.js";
 import { trainWithPyTorch } from "./trainingPeer.js";
 import { applyRows, measureApply } from "./audioApply.js";
+
+/** The 1-minute load average when the bench started: a ratio taken on a busy machine is not a result. */
+const LOAD_AT_START = loadavg()[0]!;
+
+/** The machine's load beside the table, and whether its figures can be compared at all. */
+function loadRow(): [string, string] {
+  const atEnd = loadavg()[0]!;
+  const busy = Math.max(LOAD_AT_START, atEnd) >= 1;
+  return [
+    "machine load (1-minute average, start / end)",
+    `${LOAD_AT_START.toFixed(2)} / ${atEnd.toFixed(2)}${busy ? ": BUSY, the ratios above are not results" : ": quiet"}`,
+  ];
+}
 
 const LINES = 10_000;
 
@@ -225,6 +239,7 @@ async function main(): Promise<void> {
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
     ...applyRows(apply),
+    loadRow(),
   ];
   for (const [name, value] of rows) console.log(`| ${name!.padEnd(58)} | ${value!.padEnd(60)} |`);
   mkdirSync("test-results", { recursive: true });
