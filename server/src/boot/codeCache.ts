@@ -13,7 +13,18 @@
  * `EQPRESET_CODE_CACHE=off` turns it off; `EQPRESET_CACHE_DIR` moves it.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -77,8 +88,19 @@ function mkdirQuietly(folder: string): void {
   }
 }
 
+/** The bytes on disk before the rename (boot/ imports nothing of the core's atomic writer). */
+function writeFlushed(file: string, bytes: Buffer): void {
+  const descriptor = openSync(file, "w");
+  try {
+    writeFileSync(descriptor, bytes);
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /**
- * Written to a temporary name and renamed, so that two servers starting at once never read half a
+ * Written to a temporary name, flushed and renamed, so that two servers starting at once never read half a
  * file; the caches of this bundle's earlier versions are removed, so that upgrades leave nothing.
  */
 function writeCache(file: string, makeData: () => Buffer): void {
@@ -87,7 +109,7 @@ function writeCache(file: string, makeData: () => Buffer): void {
     mkdirSync(folder, { recursive: true });
     const data = makeData();
     const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, Buffer.concat([digest(data), data]));
+    writeFlushed(partial, Buffer.concat([digest(data), data]));
     renameSync(partial, file);
     const bundleName = path.basename(file).replace(/-[0-9a-f]+\.cache$/, "-");
     for (const other of readdirSync(folder))
