@@ -10,6 +10,7 @@ import {
   displayQ,
   presetLabel,
   readDocument,
+  BUTTERWORTH_Q,
   hasGain,
   isPassFilter,
   isSafeSlot,
@@ -49,7 +50,7 @@ function bandRow(
 function detailOf(slot: BandId, q: number, slopeDbPerOctave: number | undefined): string {
   if (isPassFilter(slot)) {
     const slope = slopeDbPerOctave ?? 12;
-    return `${slope} dB/oct${slope === 12 && Math.abs(q - Math.SQRT1_2) > 1e-9 ? ` Q ${displayQ(q)}` : ""}`;
+    return `${slope} dB/oct${slope === 12 && Math.abs(q - BUTTERWORTH_Q) > 1e-9 ? ` Q ${displayQ(q)}` : ""}`;
   }
   return slotFacts(slot).hasQ ? `Q ${displayQ(q)}` : "";
 }
