@@ -7,7 +7,6 @@ import { presetLabel } from "../../server/src/core/index.js";
 import {
   EXPORT_FORMATS,
   EXPORT_TARGETS,
-  exportC,
   exportJson,
   presetFileNames,
   type DocumentPreset,
@@ -61,7 +60,7 @@ export function addExportCommand(program: Command): void {
   program
     .command("export")
     .description(
-      "export presets for an engine or tool: the preset JSON document (all files in one), C tables, Equalizer APO, EasyEffects, Web Audio, FMOD, Wwise",
+      "export presets for an engine or tool: the preset JSON document (all files in one), C tables, Equalizer APO, EasyEffects, Web Audio, FMOD (and an FMOD Studio script), Wwise (and a WAAPI script), CamillaDSP, PipeWire, Godot, Unreal, Unity",
     )
     .argument("<files...>", "preset files or folders")
     .addOption(new Option("--format <format>", "the target").choices([...EXPORT_FORMATS]).makeOptionMandatory())
@@ -159,11 +158,10 @@ function jsonText(exported: readonly Exported[], options: ExportOptions): string
   );
 }
 
-/** The formats that hold every preset in one file: the JSON document and the C header. */
+/** The formats that hold every preset in one file: the JSON document, the C header, the engines' documents and scripts. */
 function allInOneText(exported: readonly Exported[], options: ExportOptions): string | undefined {
   if (options.format === "json") return jsonText(exported, options);
-  if (options.format === "c") return exportC(exported.map((one) => one.document));
-  return undefined;
+  return EXPORT_TARGETS[options.format].exportAll?.(exported.map((one) => one.document));
 }
 
 function writeEach(exported: readonly Exported[], options: ExportOptions & { out: string }, files: string[]): void {

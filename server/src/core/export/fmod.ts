@@ -77,7 +77,8 @@ function dspParameters(filters: readonly TargetFilter[]): FmodParameter[] {
   return parameters;
 }
 
-export function exportFmod(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
+/** The parameters of the multiband EQ(s) and the fader, as the export writes them, and the warnings. */
+export function fmodDocument(preset: ConcretePreset, context: ExportContext = {}) {
   const realisation = realiseWithin(preset, "FMOD", FMOD_LIMITS);
   const warnings = assessRealisation("fmod", preset, realisation);
   const filters = realisation.bands.flatMap((realised) => realised.filters);
@@ -103,5 +104,12 @@ export function exportFmod(preset: ConcretePreset, context: ExportContext = {}):
     },
     warnings: warnings.map((warning) => `${warning.severity}: ${warning.message}`),
   };
+  return { document, warnings };
+}
+
+export type FmodDocument = ReturnType<typeof fmodDocument>["document"];
+
+export function exportFmod(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
+  const { document, warnings } = fmodDocument(preset, context);
   return { format: "fmod", preset, text: `${JSON.stringify(document, null, 2)}\n`, warnings };
 }

@@ -1,7 +1,14 @@
 /** The export targets by name, with the file each writes per preset. */
 import { createHash } from "node:crypto";
 import { exportApo } from "./apo.js";
-import { exportCPreset } from "./c.js";
+import { exportC, exportCPreset } from "./c.js";
+import { exportCamillaDsp } from "./camilladsp.js";
+import { exportGodot, exportGodotPreset } from "./godot.js";
+import type { DocumentPreset } from "./json.js";
+import { exportPipeWire } from "./pipewire.js";
+import { exportFmodStudioPreset, exportWwiseWaapiPreset, fmodStudioScript, wwiseWaapiScript } from "./studioScripts.js";
+import { exportUnity, exportUnityPreset } from "./unity.js";
+import { exportUnreal, exportUnrealPreset } from "./unreal.js";
 import { exportEasyEffects } from "./easyeffects.js";
 import { exportFmod } from "./fmod.js";
 import { exportJsonPreset } from "./json.js";
@@ -11,7 +18,16 @@ import { exportWwise } from "./wwise.js";
 
 export * from "./types.js";
 export * from "./apo.js";
+export * from "./bells.js";
 export * from "./c.js";
+export * from "./camilladsp.js";
+export * from "./godot.js";
+export * from "./godotEq.js";
+export * from "./pipewire.js";
+export * from "./studioScripts.js";
+export * from "./unity.js";
+export * from "./unreal.js";
+export * from "./version.js";
 export * from "./easyeffects.js";
 export * from "./fidelity.js";
 export * from "./fmod.js";
@@ -25,6 +41,8 @@ export interface ExportTarget {
   /** Appended to the preset's file name with `--out`. */
   extension: string;
   export(preset: ConcretePreset, context: ExportContext): ExportedPreset;
+  /** Targets whose file holds any number of presets: the file for all of them, names made unique. */
+  exportAll?(presets: readonly DocumentPreset[]): string;
 }
 
 export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
@@ -38,7 +56,43 @@ export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
   webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
   fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
   wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
-  c: { label: "C tables for runtime/c/eqp_runtime.h", extension: ".h", export: exportCPreset },
+  c: { label: "C tables for runtime/c/eqp_runtime.h", extension: ".h", export: exportCPreset, exportAll: exportC },
+  camilladsp: {
+    label: "CamillaDSP filters and pipeline (YAML)",
+    extension: ".camilladsp.yml",
+    export: exportCamillaDsp,
+  },
+  pipewire: { label: "PipeWire filter-chain sink (conf)", extension: ".conf", export: exportPipeWire },
+  godot: {
+    label: "Godot 4 AudioBusLayout, a bus per preset (.tres)",
+    extension: ".tres",
+    export: exportGodotPreset,
+    exportAll: exportGodot,
+  },
+  unreal: {
+    label: "Unreal Engine Source/Submix EQ settings (JSON for runtime/unreal/eqp_unreal_presets.py)",
+    extension: ".unreal.json",
+    export: exportUnrealPreset,
+    exportAll: exportUnreal,
+  },
+  unity: {
+    label: "Unity Audio Mixer ParamEQ settings (JSON)",
+    extension: ".unity.json",
+    export: exportUnityPreset,
+    exportAll: exportUnity,
+  },
+  "fmod-studio": {
+    label: "FMOD Studio script creating the effect presets (JavaScript)",
+    extension: ".fmod-studio.js",
+    export: exportFmodStudioPreset,
+    exportAll: (presets) => fmodStudioScript(presets).text,
+  },
+  "wwise-waapi": {
+    label: "Wwise WAAPI script creating the Parametric EQ ShareSets (Python)",
+    extension: ".waapi.py",
+    export: exportWwiseWaapiPreset,
+    exportAll: (presets) => wwiseWaapiScript(presets).text,
+  },
 };
 
 /** Longer stems are cut: a file name may hold 255 bytes, and a folder path comes before it. */

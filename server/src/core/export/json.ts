@@ -7,10 +7,12 @@
 import { bandSections, filterKindOf, isPassFilter, SHELF_Q, type Biquad } from "../eq/index.js";
 import type { Filter, PassSlope, Preset, PresetDocument } from "../../../../runtime/src/types.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
+import { GENERATOR_ID } from "./version.js";
 
 export const PRESET_SCHEMA_VERSION = 1;
 export const PRESET_SCHEMA_ID = "https://example.invalid/semantic-eq/runtime/schema/presets-1.schema.json";
-export const GENERATOR = "eqp";
+/** What the document's `generator` says: the program and its version. */
+export const GENERATOR = GENERATOR_ID;
 
 /** A concrete preset with what the document says of its origin. */
 export interface DocumentPreset extends ConcretePreset {
@@ -61,12 +63,37 @@ export function documentPreset(preset: DocumentPreset, options: JsonExportOption
   };
 }
 
+/**
+ * One name per preset, as the runtime's `loadPresets` requires. A name used once is kept as it is.
+ * A name used more than once (two files of a folder each with a "Dialogue", or two unnamed presets
+ * named after files of the same name) is qualified by its source file at every use, so that no
+ * preset's name depends on which file was read first: "menus/ui.eqp#Dialogue". Whatever still
+ * collides (the same name twice in one file) gets " (2)", " (3)" in document order.
+ */
+export function uniquePresetNames(presets: readonly DocumentPreset[]): string[] {
+  const plain = presets.map((preset) => preset.name ?? preset.fallbackName ?? "");
+  const uses = new Map<string, number>();
+  for (const name of plain) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const qualified = plain.map((name, index) => {
+    const file = presets[index]!.source?.file;
+    return uses.get(name)! > 1 && file !== undefined ? `${file}#${name}` : name;
+  });
+  const taken = new Set<string>();
+  return qualified.map((name) => {
+    let candidate = name;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${name} (${n})`;
+    taken.add(candidate);
+    return candidate;
+  });
+}
+
 export function presetDocument(presets: readonly DocumentPreset[], options: JsonExportOptions = {}): PresetDocument {
+  const names = uniquePresetNames(presets);
   return {
     $schema: PRESET_SCHEMA_ID,
     schemaVersion: PRESET_SCHEMA_VERSION,
     generator: GENERATOR,
-    presets: presets.map((preset) => documentPreset(preset, options)),
+    presets: presets.map((preset, index) => ({ ...documentPreset(preset, options), name: names[index]! })),
   };
 }
 

@@ -5,7 +5,22 @@
  */
 import type { BandId, EqBand } from "../eq/index.js";
 
-export const EXPORT_FORMATS = ["json", "apo", "easyeffects", "webaudio", "fmod", "wwise", "c"] as const;
+export const EXPORT_FORMATS = [
+  "json",
+  "apo",
+  "easyeffects",
+  "webaudio",
+  "fmod",
+  "wwise",
+  "c",
+  "camilladsp",
+  "pipewire",
+  "godot",
+  "unreal",
+  "unity",
+  "fmod-studio",
+  "wwise-waapi",
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** A preset reduced to numbers: what the EQ does, whatever it was written as. */

@@ -162,7 +162,8 @@ function instanceSections(bands: readonly RealisedBand[]): LabelledSection[][] {
 
 const instanceCount = (bands: readonly RealisedBand[]) => Math.ceil(sectionCount(bands) / WWISE_BANDS);
 
-export function exportWwise(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
+/** The Parametric EQ instances' properties, as the export writes them, and the warnings. */
+export function wwiseDocument(preset: ConcretePreset, context: ExportContext = {}) {
   const realisation = realiseWithin(preset, "Wwise", WWISE_LIMITS);
   const first = chooseWwiseBands(preset, realisation);
   const rest = realisation.bands.filter((realised) => !first.includes(realised) && isActive(realised));
@@ -205,5 +206,12 @@ export function exportWwise(preset: ConcretePreset, context: ExportContext = {})
     effects,
     warnings: warnings.map((warning) => `${warning.severity}: ${warning.message}`),
   };
+  return { document, warnings };
+}
+
+export type WwiseDocument = ReturnType<typeof wwiseDocument>["document"];
+
+export function exportWwise(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
+  const { document, warnings } = wwiseDocument(preset, context);
   return { format: "wwise", preset, text: `${JSON.stringify(document, null, 2)}\n`, warnings };
 }
