@@ -185,7 +185,9 @@ describe("CamillaDSP export", () => {
  * PipeWire's config syntax (SPA JSON): JSON with optional quotes, `=` or `:` after keys, optional
  * commas and `#` comments. Enough of it for the files the export writes and any hand edit of them.
  */
-function parseSpaJson(text: string): unknown {
+function parseSpaJson(config: string): unknown {
+  // A config file is an object without its outer braces.
+  const text = `{${config}}`;
   let at = 0;
   const skip = () => {
     for (;;) {
@@ -230,8 +232,7 @@ function parseSpaJson(text: string): unknown {
     }
     return bare();
   };
-  // A config file is an object without its outer braces.
-  return value.call(null, (text = `{${text}}`));
+  return value();
 }
 
 interface PipeWireNode {
