@@ -4,7 +4,7 @@
  * memory over a real LSP connection, next to yaml-language-server on the same presets as YAML
  * (with a JSON schema, so it validates and hovers too); server start-up; team words
  * (team-index.ts); training time, on SAFE-DB next to PyTorch and on both crowds; model load and
- * morph decode; the .vsix size; `eqp apply` next to sox (audioApply.ts). Prints a table and writes test-results/bench.json.
+ * morph decode; the .vsix size; `eqp apply` next to sox (audioApply.ts); the C runtime's throughput next to sox (cRuntime.ts). Prints a table and writes test-results/bench.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -28,6 +28,7 @@ import { median } from "./stats.js";
 import { measureTeamWords } from "./team-index.js";
 import { trainWithPyTorch } from "./trainingPeer.js";
 import { applyRows, measureApply } from "./audioApply.js";
+import { cRuntimeRows, measureCRuntime } from "./cRuntime.js";
 
 /** The 1-minute load average when the bench started: a ratio taken on a busy machine is not a result. */
 const LOAD_AT_START = loadavg()[0]!;
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
   Object.assign(results, crowd);
   const apply = measureApply();
   Object.assign(results, { apply });
+  const cRuntime = measureCRuntime();
+  Object.assign(results, { cRuntime });
   const f = (value: number) => value.toFixed(value < 10 ? 2 : 1);
   const rows = [
     ["measure", "value"],
@@ -239,6 +242,7 @@ async function main(): Promise<void> {
     ["morph decode, single (uncached)", `${model.morphDecodeSingleMs.toFixed(3)} ms`],
     ["morph decode, batched 100 (per morph)", `${model.morphDecodeBatchedMs.toFixed(3)} ms`],
     ...applyRows(apply),
+    ...cRuntimeRows(cRuntime),
     loadRow(),
   ];
   for (const [name, value] of rows) console.log(`| ${name!.padEnd(58)} | ${value!.padEnd(60)} |`);
