@@ -15,6 +15,7 @@ import { displayFrequency, displayGain, formatDecimal } from "../language/index.
 import { assessRealisation, realiseWithin, type TargetFilter, type TargetKind, type TargetLimits } from "./fidelity.js";
 import { FREQUENCY_DECIMALS, rounded } from "./written.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
+import { GENERATOR_ID } from "./version.js";
 
 export const APO_FILTER_TYPES = {
   lowshelf: "LSC",
@@ -72,7 +73,7 @@ export function apoFilterLines(filters: readonly TargetFilter[]): string[] {
 export function exportApo(preset: ConcretePreset, context: ExportContext = {}): ExportedPreset {
   const analysis = analyseCurve(preset.bands, preset.sampleRate, preset.outputGainDb);
   const header = [
-    `# ${preset.name !== undefined ? `"${preset.name}"` : "Preset"}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by eqp for Equalizer APO (AutoEQ ParametricEQ.txt)`,
+    `# ${preset.name !== undefined ? `"${preset.name}"` : "Preset"}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by ${GENERATOR_ID} for Equalizer APO (AutoEQ ParametricEQ.txt)`,
   ];
   if (analysis.peakDb > 0) {
     header.push(

@@ -107,11 +107,21 @@ function fitBell(
   return clampPoint(best);
 }
 
+/** Fits already made, by band, rate and ranges: `eqp export` realises a preset once per file it writes and once for the document. */
+const fitted = new Map<string, TargetFilter>();
+const MAX_FITS_KEPT = 512;
+
 /** The bell closest to a band the target has no filter for. */
 function standInBell(band: EqBand, sampleRate: number, target: string, limits: BellTargetLimits): RealisedBand {
-  const grid = comparisonGrid(sampleRate).filter((_, index) => index % 4 === 0);
-  const wanted = filtersResponseDb(exactFilters(band), grid, sampleRate);
-  const bell = fitBell(wanted, grid, band.frequencyHz, sampleRate, limits);
+  const key = JSON.stringify([band, sampleRate, limits]);
+  let bell = fitted.get(key);
+  if (!bell) {
+    const grid = comparisonGrid(sampleRate).filter((_, index) => index % 4 === 0);
+    const wanted = filtersResponseDb(exactFilters(band), grid, sampleRate);
+    bell = fitBell(wanted, grid, band.frequencyHz, sampleRate, limits);
+    if (fitted.size >= MAX_FITS_KEPT) fitted.delete(fitted.keys().next().value!);
+    fitted.set(key, bell);
+  }
   return {
     band,
     filters: [bell],

@@ -15,6 +15,7 @@ import { SHELF_Q } from "../eq/index.js";
 import { assessRealisation, realiseWithin, slopeOneShelves, type TargetFilter, type TargetLimits } from "./fidelity.js";
 import type { ConcretePreset, ExportContext, ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
+import { GENERATOR_ID } from "./version.js";
 
 export const FMOD_BAND_LETTERS = ["A", "B", "C", "D", "E"] as const;
 /** FMOD_DSP_MULTIBAND_EQ_FILTER_TYPE values (fmod_dsp_effects.h). */
@@ -90,6 +91,7 @@ export function fmodDocument(preset: ConcretePreset, context: ExportContext = {}
     .slice(1)
     .map((chunk) => ({ dsp: "FMOD_DSP_TYPE_MULTIBAND_EQ", parameters: dspParameters(chunk) }));
   const document = {
+    generator: GENERATOR_ID,
     target: "FMOD multiband EQ (FMOD_DSP_TYPE_MULTIBAND_EQ)",
     preset: preset.name ?? null,
     ...(context.sourceName !== undefined ? { source: context.sourceName } : {}),

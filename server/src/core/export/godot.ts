@@ -92,11 +92,27 @@ function filterEffect(filter: TargetFilter): GodotEffect {
   };
 }
 
+type BellsEq = { effect: GodotEffect; errorDb: number; atFrequencyHz: number };
+/** Fits already made, by bells and rate: a preset is realised once per file written and once for the document. */
+const fittedEqs = new Map<string, BellsEq>();
+const MAX_FITS_KEPT = 256;
+
+function bellsEq(bells: readonly TargetFilter[], sampleRate: number): BellsEq {
+  const key = JSON.stringify([bells, sampleRate]);
+  let eq = fittedEqs.get(key);
+  if (!eq) {
+    eq = fitBellsEq(bells, sampleRate);
+    if (fittedEqs.size >= MAX_FITS_KEPT) fittedEqs.delete(fittedEqs.keys().next().value!);
+    fittedEqs.set(key, eq);
+  }
+  return eq;
+}
+
 /** The graphic EQ standing in for the bells, and the error it leaves against the bells alone. */
-function bellsEq(bells: readonly TargetFilter[], sampleRate: number) {
+function fitBellsEq(bells: readonly TargetFilter[], sampleRate: number): BellsEq {
   const grid = comparisonGrid(sampleRate).filter((_, index) => index % 8 === 0);
   const wanted = filtersResponseDb(bells, grid, sampleRate);
-  let best: { effect: GodotEffect; errorDb: number; atFrequencyHz: number } | undefined;
+  let best: BellsEq | undefined;
   for (const choice of EQ_CHOICES) {
     const gains = fitGodotEq(wanted, grid, sampleRate, choice.centres).map((gain) => rounded(gain, 1));
     const deviation = maxDeviation(wanted, godotEqResponseDb(gains, grid, sampleRate, choice.centres), grid);

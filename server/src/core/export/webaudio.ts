@@ -10,6 +10,7 @@ import { formatDecimal } from "../language/index.js";
 import { assessRealisation, realiseWithin, slopeOneShelves, type TargetFilter } from "./fidelity.js";
 import { presetTitle, type ConcretePreset, type ExportContext, type ExportedPreset } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
+import { GENERATOR_ID } from "./version.js";
 
 const UNLIMITED = { min: -Infinity, max: Infinity };
 
@@ -70,7 +71,7 @@ export function exportWebAudio(preset: ConcretePreset, context: ExportContext = 
   const warnings = assessRealisation("webaudio", preset, realisation);
   const title = JSON.stringify(presetTitle(preset));
   const lines = [
-    `// ${title}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by eqp as a Web Audio chain.`,
+    `// ${title}${context.sourceName ? ` from ${context.sourceName}` : ""}, exported by ${GENERATOR_ID} as a Web Audio chain.`,
     "// The browser computes each filter's coefficients at the AudioContext's sample rate.",
     ...warnings.map((warning) => `// ${warning.severity}: ${warning.message}`),
     "",

@@ -34,6 +34,7 @@ import {
 } from "./fidelity.js";
 import type { ConcretePreset, ExportContext, ExportedPreset, ExportWarning } from "./types.js";
 import { writtenFrequency, writtenGain, writtenQ } from "./written.js";
+import { GENERATOR_ID } from "./version.js";
 
 export const WWISE_BANDS = 3;
 export const WWISE_FILTER_TYPES: Partial<Record<TargetKind, number>> = {
@@ -199,6 +200,7 @@ export function wwiseDocument(preset: ConcretePreset, context: ExportContext = {
     }),
   );
   const document = {
+    generator: GENERATOR_ID,
     target: "Wwise Parametric EQ (plug-in ID 105), properties as named by WAAPI",
     preset: preset.name ?? null,
     ...(context.sourceName !== undefined ? { source: context.sourceName } : {}),
