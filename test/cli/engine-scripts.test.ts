@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as vm from "node:vm";
-import { coefficients, loadPresets } from "../../runtime/src/index.js";
+import { coefficients, loadPresets, magnitudeDb } from "../../runtime/src/index.js";
 import type { Preset } from "../../runtime/src/types.js";
 import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 
@@ -215,6 +215,8 @@ print("OUT" + json.dumps(out))`,
 });
 
 const UNITY = path.resolve("runtime", "unity");
+/** Where the C# chain's impulse response is compared with the runtime's: 40 log-spaced points, 30 Hz to 20 kHz. */
+const PROBE_FREQUENCIES = Array.from({ length: 40 }, (_, i) => 30 * (20000 / 30) ** (i / 39));
 
 /** A stand-in of the few UnityEngine types EqpPresetFilter.cs uses, to compile it without Unity. */
 const UNITY_STUB = `
@@ -254,10 +256,18 @@ public static class Harness {
         foreach (var c in EqpCoefficients.Coefficients(preset, rate))
           Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}|{1}|{2:R}|{3:R}|{4:R}|{5:R}|{6:R}", preset.name, rate, c.b0, c.b1, c.b2, c.a1, c.a2));
       var chain = new EqpChain(preset, 48000, 2);
-      var impulse = new float[16];
+      // A stereo impulse through the chain, in blocks as an audio callback gets them: the left channel's response.
+      var impulse = new float[2 * 65536];
       impulse[0] = 1; impulse[1] = 1;
-      chain.Process(impulse, 2);
-      Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}|impulse|{1:R}|{2:R}", preset.name, impulse[0], impulse[1]));
+      var block = new float[2 * 256];
+      for (int start = 0; start < impulse.Length; start += block.Length) {
+        Array.Copy(impulse, start, block, 0, block.Length);
+        chain.Process(block, 2);
+        Array.Copy(block, 0, impulse, start, block.Length);
+      }
+      var left = new string[impulse.Length / 2];
+      for (int i = 0; i < left.Length; i++) left[i] = impulse[2 * i].ToString("R", CultureInfo.InvariantCulture);
+      Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}|impulse|{1:R}|{2:R}|{3}", preset.name, impulse[0], impulse[1], string.Join(",", left)));
     }
   }
 }
@@ -308,7 +318,10 @@ describe("Unity C# runtime", { skip: monoMissing }, () => {
         ].join("|"),
       )
       .join("\n");
-    const run = spawnSync("mono", [exe, writeFileIn(folder, "presets.txt", spec)], { encoding: "utf8" });
+    const run = spawnSync("mono", [exe, writeFileIn(folder, "presets.txt", spec)], {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout
       .trim()
@@ -333,6 +346,21 @@ describe("Unity C# runtime", { skip: monoMissing }, () => {
       const first = sections.reduce((y, section) => y * section.b0, 10 ** (preset.outputGainDb / 20));
       assert.ok(Math.abs(Number(impulse[2]) - first) < 1e-5, "the chain's first output sample");
       assert.equal(impulse[2], impulse[3], "both channels alike");
+      // The impulse response's spectrum is the preset's response (float samples: within 0.01 dB).
+      const response = impulse[4]!.split(",").map(Number);
+      const expectedDb = magnitudeDb(preset, PROBE_FREQUENCIES, 48000);
+      PROBE_FREQUENCIES.forEach((frequency, k) => {
+        let re = 0;
+        let im = 0;
+        const w = (2 * Math.PI * frequency) / 48000;
+        response.forEach((sample, n) => {
+          re += sample * Math.cos(w * n);
+          im -= sample * Math.sin(w * n);
+        });
+        const db = 10 * Math.log10(re * re + im * im);
+        if (expectedDb[k]! > -40)
+          assert.ok(Math.abs(db - expectedDb[k]!) < 0.01, `p${index} at ${frequency} Hz: ${db} vs ${expectedDb[k]}`);
+      });
     });
     assert.ok(compared > 500);
   });
