@@ -11,3 +11,4 @@ export * from "./lessOf.js";
 export * from "./metrics.js";
 export * from "./timbre.js";
 export * from "./synonyms.js";
+export * from "./wordPriors.js";
