@@ -12,3 +12,4 @@ export * from "./metrics.js";
 export * from "./timbre.js";
 export * from "./synonyms.js";
 export * from "./wordPriors.js";
+export * from "./describeCurve.js";
