@@ -71,8 +71,10 @@ describe("team words in the language server", () => {
     const value = (hover?.contents as MarkupContent).value;
     const kicksUri = pathToFileURL(kicks).toString();
     assert.match(value, /team word, defined by 2 tagged presets/);
-    assert.ok(value.includes(`["Kick A"](${kicksUri}#L2,8) in kicks.eqp, line 2`), value);
-    assert.ok(value.includes(`["Kick B"](${kicksUri}#L7,8) in kicks.eqp, line 7`), value);
+    assert.ok(
+      value.includes(`: ["Kick A"](${kicksUri}#L2,8) (kicks.eqp:2), ["Kick B"](${kicksUri}#L7,8) (kicks.eqp:7).`),
+      value,
+    );
     // The picture comes first, as in the morph hover.
     assert.ok(value.startsWith("![Frequency response of 'thwacky'](data:image/svg+xml;base64,"), value.slice(0, 80));
   });

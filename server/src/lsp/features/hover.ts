@@ -231,15 +231,16 @@ export class HoverProvider {
     const team = this.services.model.teamWord(word);
     if (!team || this.services.model.bundledVocabulary.lookup(word)) return undefined;
     const shown = team.examples.slice(0, MAX_LISTED_PRESETS);
-    const rows = shown.map((example) => {
+    // One paragraph, not a list: the hover is clipped at about 250 px, under the curve.
+    const links = shown.map((example) => {
       const { line, character } = example.range.start;
       const target = `${pathToFileURL(example.file).toString()}#L${line + 1},${character + 1}`;
-      return `- [${markdownText(example.preset)}](${target}) in ${markdownText(path.basename(example.file))}, line ${line + 1}`;
+      return `[${markdownText(example.preset)}](${target}) (${markdownText(path.basename(example.file))}:${line + 1})`;
     });
     const more = team.examples.length - shown.length;
-    if (more > 0) rows.push(`- … and ${more} more`);
+    if (more > 0) links.push(`and ${more} more`);
     const count = team.examples.length;
-    return [`A team word, defined by ${count} tagged preset${count === 1 ? "" : "s"}:`, "", ...rows].join("\n");
+    return `A team word, defined by ${count} tagged preset${count === 1 ? "" : "s"}: ${links.join(", ")}.`;
   }
 
   private describeWord(word: string, text: string, sampleRate: number): string {
