@@ -105,7 +105,9 @@ export function wordModels(
   const latents = network.encodeRows(toMatrix(rows, bounds), rows.length);
   const curves = rows.map((row) => evaluationCurve(row.values));
   const size = network.config.latentSize;
-  const flatLatent = network.encodeRows(normalise(flatParameters(rows), bounds), 1);
+  // Only a word with a prior searches from flat: encoded once, when the first one needs it.
+  let flatLatent: Float32Array | undefined;
+  const flat = () => (flatLatent ??= network.encodeRows(normalise(flatParameters(rows), bounds), 1));
   return words.map(({ word }) => {
     const indices = rows.map((row, index) => (row.word === word ? index : -1)).filter((index) => index >= 0);
     const centroid = new Float32Array(size);
@@ -119,7 +121,7 @@ export function wordModels(
     const output = outputLatent(network, bounds, centroid, meanCurve, {
       examples: indices.map((index) => curves[index]!),
       prior: wordPrior(word) !== undefined,
-      flat: flatLatent,
+      flat,
     });
     const column = (parameter: number) => indices.map((index) => rows[index]!.values[parameter]!).sort((a, b) => a - b);
     const spread = (p: number) =>
@@ -144,22 +146,23 @@ export const PRIOR_EFFORT = 0.02;
 /**
  * What `morph word` decodes when it is not the centroid: the encoding of the setting fitted to the
  * mean curve, when its decoded curve is closer to the examples. A word with a prior is judged
- * against the shrunk mean curve instead (its examples are what the prior corrects), and gets a
- * third candidate, the latent whose decoded curve is nearest to that curve (latentSearch.ts): the
- * encoding alone decoded `distant` to bells of +7.8 and −11.7 dB that cancel out.
+ * against the shrunk mean curve instead (its examples are what the prior corrects), and gets three
+ * more candidates, the latents whose decoded curves come nearest to that curve when searched from
+ * the centroid, the fitted setting's encoding and flat (latentSearch.ts): the encoding alone
+ * decoded `distant` to bells of +7.8 and −11.7 dB that cancel out.
  */
 function outputLatent(
   network: Network,
   bounds: ParameterBounds,
   centroid: Float32Array,
   meanCurve: Float64Array,
-  judge: { examples: readonly Float64Array[]; prior: boolean; flat: Float32Array },
+  judge: { examples: readonly Float64Array[]; prior: boolean; flat: () => Float32Array },
 ): Float32Array | undefined {
   const setting = normalise(fittedSetting(meanCurve, EVALUATION_FREQUENCIES).values, bounds);
   const fitted = network.encodeRows(setting, 1);
   const candidates = [centroid, fitted];
   if (judge.prior)
-    for (const start of [centroid, fitted, judge.flat])
+    for (const start of [centroid, fitted, judge.flat()])
       candidates.push(latentNearestCurve(network, bounds, meanCurve, start, { effort: PRIOR_EFFORT }));
   const decoded = network.decodeRows(
     Float32Array.from(candidates.flatMap((latent) => Array.from(latent))),
