@@ -78,4 +78,33 @@ describe("eqp describe", () => {
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /no preset "Nope"; the presets are "Warm", "Bright", "Airy"/);
   });
+
+  it("names a band-limited voice and a dark, muffled preset as a sound designer would (the shipped model)", () => {
+    const file = writeFileIn(
+      work,
+      "designer.eqp",
+      [
+        'preset "Radio chatter" {\n  lowshelf 400Hz -12dB\n  bell 1.8kHz +6dB q 1.2\n  highshelf 3.5kHz -12dB\n  gain -3dB\n}',
+        'preset "Telephone" {\n  lowshelf 500Hz -12dB\n  bell 1.2kHz +4dB q 1\n  highshelf 3kHz -12dB\n}',
+        'preset "Dark muffled" {\n  lowshelf 150Hz +3dB\n  bell 3kHz -6dB q 0.7\n  highshelf 5kHz -10dB\n}',
+        'preset "Warm" {\n  morph warm 0.8\n}',
+      ].join("\n"),
+    );
+    const result = eqp("describe", file, "--format", "json");
+    assert.equal(result.status, 0, result.stderr);
+    const first = new Map(
+      (JSON.parse(result.stdout) as { name: string; words: { word: string; weight: number }[] }[]).map((entry) => [
+        entry.name,
+        entry.words[0],
+      ]),
+    );
+    const voice = ["radio", "telephone", "thin", "tinny", "nasal"];
+    assert.ok(voice.includes(first.get("Radio chatter")?.word ?? ""), JSON.stringify(first.get("Radio chatter")));
+    assert.ok(voice.includes(first.get("Telephone")?.word ?? ""), JSON.stringify(first.get("Telephone")));
+    const dark = ["dark", "muffled", "warm", "deep"];
+    assert.ok(dark.includes(first.get("Dark muffled")?.word ?? ""), JSON.stringify(first.get("Dark muffled")));
+    // A word's own morph is that word, at about its weight (not shrunk toward 0).
+    assert.equal(first.get("Warm")?.word, "warm");
+    assert.ok(Math.abs(first.get("Warm")!.weight - 0.8) <= 0.2, JSON.stringify(first.get("Warm")));
+  });
 });

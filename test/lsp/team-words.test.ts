@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import type { Diagnostic, Hover } from "vscode-languageserver-protocol";
+import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from "vscode-languageserver-protocol";
 import { LspTestClient } from "../support/lspClient.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "eqp-team-lsp-"));
@@ -61,6 +61,37 @@ describe("team words in the language server", () => {
     const text = JSON.stringify(hover?.contents ?? "");
     assert.match(text, /thwacky/);
     assert.match(text, /2 (tagged presets|examples)/);
+  });
+
+  it("lists the presets that define a team word in its hover, as links to their tags, under its curve", async () => {
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri: snareUri },
+      position: { line: 1, character: 9 },
+    });
+    const value = (hover?.contents as MarkupContent).value;
+    const kicksUri = pathToFileURL(kicks).toString();
+    assert.match(value, /team word, defined by 2 tagged presets/);
+    assert.ok(
+      value.includes(`: ["Kick A"](${kicksUri}#L2,8) (kicks.eqp:2), ["Kick B"](${kicksUri}#L7,8) (kicks.eqp:7).`),
+      value,
+    );
+    // The picture comes first, as in the morph hover.
+    assert.ok(value.startsWith("![Frequency response of 'thwacky'](data:image/svg+xml;base64,"), value.slice(0, 80));
+  });
+
+  it("labels the team word as team after `morph `", async () => {
+    const uri = pathToFileURL(path.join(root, "completion.eqp")).toString();
+    await client.open(uri, 'preset "C" {\n  morph \n}\n');
+    const list = await client.request<CompletionItem[] | CompletionList | null>("textDocument/completion", {
+      textDocument: { uri },
+      position: { line: 1, character: 8 },
+    });
+    const items = Array.isArray(list) ? list : (list?.items ?? []);
+    const team = items.find((item) => item.label === "thwacky");
+    assert.ok(team, items.map((item) => item.label).join(", "));
+    assert.match(team.labelDetails?.description ?? "", /^team · \w+ · 2 tagged presets$/);
+    const warm = items.find((item) => item.label === "warm");
+    assert.doesNotMatch(warm?.labelDetails?.description ?? "", /team/);
   });
 
   it("loses the word when its tags are deleted on disk", async () => {

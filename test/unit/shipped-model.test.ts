@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { initBackend } from "../../server/src/core/network/backend.js";
-import { evaluationCurve } from "../../server/src/core/model/index.js";
+import { evaluationCurve, withPrior } from "../../server/src/core/model/index.js";
 import { loadDataset, type Dataset } from "../../server/src/core/training/index.js";
 import { loadSocialFx } from "../../server/src/core/training/index.js";
 import { pearson } from "../../server/src/core/training/index.js";
@@ -99,12 +99,14 @@ describe("the shipped model on the real data", { skip: !hasData }, () => {
       const examples = crowd.rows.filter((row) => row.word === word).map((row) => evaluationCurve(row.values));
       const mean = new Float64Array(frequencies.length);
       for (const curve of examples) for (let i = 0; i < mean.length; i++) mean[i]! += curve[i]! / examples.length;
+      // A word whose examples contradict physics (distant: wordPriors.ts) is held to its shrunk curve.
+      const target = withPrior(word, mean, examples.length, frequencies);
       const output = evaluationCurve(model.generate([{ word, weight: 1 }]));
-      const r = pearson(output, mean);
+      const r = pearson(output, target);
       correlations.push(r);
       if (r < MIN_SHAPE_CORRELATION) failures.push(`${word}: shape r = ${r.toFixed(2)}`);
-      if (Math.abs(tilt(mean)) > 2 && Math.sign(tilt(mean)) !== Math.sign(tilt(output)))
-        failures.push(`${word}: examples tilt ${tilt(mean).toFixed(1)} dB, output ${tilt(output).toFixed(1)} dB`);
+      if (Math.abs(tilt(target)) > 2 && Math.sign(tilt(target)) !== Math.sign(tilt(output)))
+        failures.push(`${word}: examples tilt ${tilt(target).toFixed(1)} dB, output ${tilt(output).toFixed(1)} dB`);
     }
     assert.deepEqual(failures, []);
     correlations.sort((a, b) => a - b);

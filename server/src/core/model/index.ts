@@ -11,3 +11,5 @@ export * from "./lessOf.js";
 export * from "./metrics.js";
 export * from "./timbre.js";
 export * from "./synonyms.js";
+export * from "./wordPriors.js";
+export * from "./describeCurve.js";

@@ -7,6 +7,8 @@ import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js"
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 import { hasLessOf, lessOfSetting } from "./lessOf.js";
 import { isTimbreWord } from "./timbre.js";
+import { evaluationCurve } from "./metrics.js";
+import { describeCurve, type WordCurve } from "./describeCurve.js";
 
 /**
  * What inference needs of a network: latents to normalised parameters and back, in row-major
@@ -44,8 +46,15 @@ export class UnknownWordError extends Error {
   override name = "UnknownWordError";
 }
 
-/** See {@link SemanticModel.describe}. */
-export const DESCRIBE_RARITY_PENALTY = 0.1;
+/** A low-confidence word may be named by `describe` with this many examples that agree at least {@link DESCRIBABLE_AGREEMENT}. */
+export const DESCRIBABLE_MIN_EXAMPLES = 3;
+export const DESCRIBABLE_AGREEMENT = 0.8;
+
+function isBackedEnough(word: WordModel): boolean {
+  const confidence = word.confidence;
+  if (!confidence || confidence.level !== "low") return true;
+  return word.examples >= DESCRIBABLE_MIN_EXAMPLES && (confidence.agreement ?? 0) >= DESCRIBABLE_AGREEMENT;
+}
 
 export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   readonly vocabulary: Vocabulary;
@@ -154,44 +163,51 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   }
 
   /**
-   * The words nearest to a concrete setting: non-negative weights over the words' directions from
-   * flat that best rebuild its latent (projected gradient least squares), largest first.
-   *
-   * Each weight also pays a small price of {@link DESCRIBE_RARITY_PENALTY}/√examples: a word known
-   * from 5 settings has a noisy centroid and should need more evidence than one known from 500.
-   * Measured on SAFE-DB's own settings with the bundled model (does the description name the
-   * setting's word first?): warm 25 % → 54 %, bright 57 % → 74 %, the ten small words 49 % → 44 %;
-   * the description, decoded as a morph, is 2.64 dB from the setting instead of 2.52 dB.
+   * The words nearest to a concrete setting, by its curve: non-negative weights over the words'
+   * curves (what `morph word` adds to flat, in dB on the evaluation grid) that best rebuild the
+   * setting's curve, largest contribution (weight × the word's RMS dB) first (describeCurve.ts).
+   * The encoder's latent was used before; it named the radio-like "Radio chatter" (−12 dB
+   * shelves at 400 Hz and 3.5 kHz, +6 dB at 1.8 kHz) "1.5 warm, 0.8 sharp, 0.6 thin", warm lifting
+   * the lows the preset cuts by 12 dB (model/README.md, "Describe").
    */
   describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
-    const target = this.encode(values);
-    const words = this.describableWords();
-    const directions = words.map((word) => word.centroid.map((value, k) => value - this.flatLatent[k]!));
-    const goal = Array.from(target, (value, k) => value - this.flatLatent[k]!);
-    const weights = new Array<number>(words.length).fill(0);
-    const step = 1 / Math.max(1e-9, directions.reduce((sum, direction) => sum + direction.reduce((s, v) => s + v * v, 0), 0));
-    for (let iteration = 0; iteration < 500; iteration++) {
-      const residual = goal.map((value, k) => directions.reduce((sum, direction, i) => sum + weights[i]! * direction[k]!, 0) - value);
-      for (let i = 0; i < words.length; i++) {
-        const gradient = directions[i]!.reduce((sum, value, k) => sum + value * residual[k]!, 0) + DESCRIBE_RARITY_PENALTY / Math.sqrt(Math.max(1, words[i]!.examples));
-        weights[i] = Math.max(0, weights[i]! - step * gradient);
-      }
+    const flat = this.flatCurve();
+    const goal = evaluationCurve(values).map((value, i) => value - flat[i]!);
+    return describeCurve(goal, this.describableCurves(), maxWords);
+  }
+
+  private flatCurveCache?: Float64Array;
+  private describable?: WordCurve[];
+
+  private flatCurve(): Float64Array {
+    return (this.flatCurveCache ??= evaluationCurve(this.generate([])));
+  }
+
+  /** The describable words' curves relative to flat, decoded once (in one batch). */
+  private describableCurves(): WordCurve[] {
+    if (!this.describable) {
+      const flat = this.flatCurve();
+      const words = this.describableWords();
+      const decoded = this.generateMany(words.map((word) => [{ word: word.word, weight: 1 }]));
+      this.describable = words.map((word, i) => ({
+        word: word.word,
+        examples: word.examples,
+        curveDb: evaluationCurve(decoded[i]!).map((value, k) => value - flat[k]!),
+      }));
     }
-    return words
-      .map((word, i) => ({ word: word.word, weight: weights[i]! }))
-      .filter((term) => term.weight >= 0.05)
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, maxWords);
+    return this.describable;
   }
 
   /**
    * The words a description may name: timbre words (timbre.ts: "sad" or "fast" say nothing of how
-   * a preset sounds), of high or medium confidence when the model measured confidence (a
-   * low-confidence word is a guess, and naming a preset after one says more than the data does).
+   * a preset sounds) that the data back, when the model measured confidence: high or medium, or
+   * low only for want of people, with 3+ examples that agree (split-half agreement ≥ 0.8: radio,
+   * airy, hard, presence, toppy). A low word whose people disagree (dull 0.36) or that rests on two
+   * examples is a guess, and naming a preset after one says more than the data do.
    */
   private describableWords(): WordModel[] {
     const all = [...this.words.values()].filter((word) => isTimbreWord(word.word));
-    const trusted = all.filter((word) => word.confidence && word.confidence.level !== "low");
+    const trusted = all.filter((word) => word.confidence && isBackedEnough(word));
     return trusted.length > 0 ? trusted : all;
   }
 

@@ -5,6 +5,8 @@
 import type { DatasetRow } from "./dataset.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "../model/index.js";
 import { curveError, evaluationCurve, EVALUATION_FREQUENCIES } from "../model/metrics.js";
+import { withPrior, wordPrior } from "../model/wordPriors.js";
+import { curveAndEffortError, latentNearestCurve } from "./latentSearch.js";
 import { fittedSetting } from "./crowdData.js";
 import { SeededRandom } from "../model/index.js";
 import { SemanticModel, type WordModel } from "../model/index.js";
@@ -103,20 +105,23 @@ export function wordModels(
   const latents = network.encodeRows(toMatrix(rows, bounds), rows.length);
   const curves = rows.map((row) => evaluationCurve(row.values));
   const size = network.config.latentSize;
+  // Only a word with a prior searches from flat: encoded once, when the first one needs it.
+  let flatLatent: Float32Array | undefined;
+  const flat = () => (flatLatent ??= network.encodeRows(normalise(flatParameters(rows), bounds), 1));
   return words.map(({ word }) => {
     const indices = rows.map((row, index) => (row.word === word ? index : -1)).filter((index) => index >= 0);
     const centroid = new Float32Array(size);
     for (const index of indices)
       for (let k = 0; k < size; k++) centroid[k]! += latents[index * size + k]! / indices.length;
-    const meanCurve = new Float64Array(EVALUATION_FREQUENCIES.length);
+    const crowdMean = new Float64Array(EVALUATION_FREQUENCIES.length);
     for (const index of indices)
-      for (let i = 0; i < meanCurve.length; i++) meanCurve[i]! += curves[index]![i]! / indices.length;
-    const fitted = network.encodeRows(normalise(fittedSetting(meanCurve, EVALUATION_FREQUENCIES).values, bounds), 1);
-    const candidates = [centroid, fitted];
-    const decoded = network.decodeRows(Float32Array.from([...centroid, ...fitted]), 2);
-    const errors = candidates.map((_, c) => {
-      const curve = evaluationCurve(denormalise(decoded, bounds, c * PARAMETER_COUNT));
-      return indices.reduce((sum, index) => sum + curveError(curve, curves[index]!), 0) / indices.length;
+      for (let i = 0; i < crowdMean.length; i++) crowdMean[i]! += curves[index]![i]! / indices.length;
+    // A word whose few examples contradict physics (wordPriors.ts) is shrunk toward its prior.
+    const meanCurve = withPrior(word, crowdMean, indices.length, EVALUATION_FREQUENCIES);
+    const output = outputLatent(network, bounds, centroid, meanCurve, {
+      examples: indices.map((index) => curves[index]!),
+      prior: wordPrior(word) !== undefined,
+      flat,
     });
     const column = (parameter: number) => indices.map((index) => rows[index]!.values[parameter]!).sort((a, b) => a - b);
     const spread = (p: number) =>
@@ -127,9 +132,50 @@ export function wordModels(
       centroid: Array.from(centroid, (value) => round(value, 7)),
       percentiles: { p10: spread(0.1), p50: spread(0.5), p90: spread(0.9) },
     };
-    if (errors[1]! < errors[0]!) model.outputLatent = Array.from(fitted, (value) => round(value, 7));
+    if (output) model.outputLatent = Array.from(output, (value) => round(value, 7));
     return model;
   });
+}
+
+/**
+ * dB of curve error one dB of band gain costs in a prior word's target (latentSearch.ts). Measured
+ * on `distant` (model/README.md): without it the search lands on bells of +9.4 and −11.5 dB.
+ */
+export const PRIOR_EFFORT = 0.02;
+
+/**
+ * What `morph word` decodes when it is not the centroid: the encoding of the setting fitted to the
+ * mean curve, when its decoded curve is closer to the examples. A word with a prior is judged
+ * against the shrunk mean curve instead (its examples are what the prior corrects), and gets three
+ * more candidates, the latents whose decoded curves come nearest to that curve when searched from
+ * the centroid, the fitted setting's encoding and flat (latentSearch.ts): the encoding alone
+ * decoded `distant` to bells of +7.8 and −11.7 dB that cancel out.
+ */
+function outputLatent(
+  network: Network,
+  bounds: ParameterBounds,
+  centroid: Float32Array,
+  meanCurve: Float64Array,
+  judge: { examples: readonly Float64Array[]; prior: boolean; flat: () => Float32Array },
+): Float32Array | undefined {
+  const setting = normalise(fittedSetting(meanCurve, EVALUATION_FREQUENCIES).values, bounds);
+  const fitted = network.encodeRows(setting, 1);
+  const candidates = [centroid, fitted];
+  if (judge.prior)
+    for (const start of [centroid, fitted, judge.flat()])
+      candidates.push(latentNearestCurve(network, bounds, meanCurve, start, { effort: PRIOR_EFFORT }));
+  const decoded = network.decodeRows(
+    Float32Array.from(candidates.flatMap((latent) => Array.from(latent))),
+    candidates.length,
+  );
+  const errors = candidates.map((_, c) => {
+    const values = denormalise(decoded, bounds, c * PARAMETER_COUNT);
+    if (judge.prior) return curveAndEffortError(values, meanCurve, PRIOR_EFFORT);
+    const curve = evaluationCurve(values);
+    return judge.examples.reduce((sum, example) => sum + curveError(curve, example), 0) / judge.examples.length;
+  });
+  const best = errors.indexOf(Math.min(...errors));
+  return best === 0 ? undefined : candidates[best];
 }
 
 export function round(value: number, decimals: number): number {

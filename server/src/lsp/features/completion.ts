@@ -16,6 +16,7 @@ import {
   PASS_SLOPES,
   containsPosition,
   isBefore,
+  isTeamOrigin,
   isTimbreWord,
   KEYWORD_SPECS,
   type Keyword,
@@ -162,18 +163,30 @@ function rankTimbreFirst(words: readonly WordInfo[], typing: boolean): WordInfo[
   return typing ? [...timbre, ...ranked.filter((info) => !isTimbreWord(info.word))] : timbre;
 }
 
+/**
+ * Where a word comes from, as the list labels it: "team" for a word of the workspace's tagged
+ * presets. The hook for other origins (a preset library's entries, once there is one: label them
+ * "library" here), so that every list names them the same way; the model's own words get no label.
+ */
+export function wordOriginLabel(info: WordInfo): "team" | undefined {
+  return isTeamOrigin(info) ? "team" : undefined;
+}
+
 function wordItem(info: WordInfo, index: number): CompletionItem {
-  const count = `${info.examples} example${info.examples === 1 ? "" : "s"}`;
+  const origin = wordOriginLabel(info);
+  const noun = origin === "team" ? "tagged preset" : "example";
+  const count = `${info.examples} ${noun}${info.examples === 1 ? "" : "s"}`;
   const level = info.confidence?.level;
+  const facts = [origin, level, count].filter(Boolean).join(" · ");
   return {
     label: info.word,
     kind: CompletionItemKind.Value,
-    // The list shows the summary next to the word and the confidence on the right.
+    // The list shows the summary next to the word and the origin and confidence on the right.
     labelDetails: {
       ...(info.summary ? { detail: ` ${info.summary}` } : {}),
-      description: level ? `${level} · ${count}` : count,
+      description: facts,
     },
-    detail: level ? `${count} · ${level} confidence` : count,
+    detail: level ? `${origin ? `${origin} word · ` : ""}${count} · ${level} confidence` : facts,
     documentation: {
       kind: MarkupKind.Markdown,
       value: [wordHeading(info), confidenceLine(info)].join("\n\n"),

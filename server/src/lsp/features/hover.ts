@@ -1,4 +1,6 @@
 /** Hover: what a band, a value, a word or a preset is, with the allowed range and the musical note. */
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Hover, Position } from "vscode-languageserver";
 import {
   AUDIBLE_RANGE,
@@ -221,10 +223,32 @@ export class HoverProvider {
     return `Sounds like: ${formatDescription(terms)}`;
   }
 
+  /**
+   * For a team word in use (not shadowed by a bundled word): the tagged presets that define it, each
+   * a link to its tag (VS Code opens `file:` links with a `#L<line>,<column>` fragment there).
+   */
+  private definingPresets(word: string): string | undefined {
+    const team = this.services.model.teamWord(word);
+    if (!team || this.services.model.bundledVocabulary.lookup(word)) return undefined;
+    const shown = team.examples.slice(0, MAX_LISTED_PRESETS);
+    // One paragraph, not a list: the hover is clipped at about 250 px, under the curve.
+    const links = shown.map((example) => {
+      const { line, character } = example.range.start;
+      const target = `${pathToFileURL(example.file).toString()}#L${line + 1},${character + 1}`;
+      return `[${markdownText(example.preset)}](${target}) (${markdownText(path.basename(example.file))}:${line + 1})`;
+    });
+    const more = team.examples.length - shown.length;
+    if (more > 0) links.push(`and ${more} more`);
+    const count = team.examples.length;
+    return `A team word, defined by ${count} tagged preset${count === 1 ? "" : "s"}: ${links.join(", ")}.`;
+  }
+
   private describeWord(word: string, text: string, sampleRate: number): string {
     const info = new WordCatalogue(this.services).lookup(word);
     if (!info) return `**${markdownText(text)}** — not a word the model knows.`;
     const lines = [wordHeading(info), "", confidenceLine(info)];
+    const definedBy = this.definingPresets(info.word);
+    if (definedBy) lines.push("", definedBy);
     const image = this.wordImage(info.word, sampleRate);
     // First, as in the morph hover: VS Code clips hovers, and the curve is what a designer reads first.
     if (image) lines.unshift(image, "");
@@ -258,6 +282,9 @@ export class HoverProvider {
     return lines.join("\n");
   }
 }
+
+/** A team word's hover lists at most this many of its presets (a word may be tagged thousands of times). */
+const MAX_LISTED_PRESETS = 10;
 
 interface HoverPicture {
   image?: string;
