@@ -50,6 +50,7 @@ function validData(): PreviewData {
     frequencies,
     responseDb: Array.from(responseDb(bands, Float64Array.from(frequencies), 48_000, -1)),
     peakDb: 2,
+    troughDb: -3,
     suggestedPreGainDb: -2,
     svg: "<svg/>",
     pending: false,
@@ -164,7 +165,7 @@ describe("the preview protocol's checks", () => {
 
 describe("the curve's geometry", () => {
   it("maps 20 Hz–20 kHz across the plot on a log scale, and the dB range to its height", () => {
-    const scale = curveScale([0, 1, -2]);
+    const scale = curveScale([[0, 1, -2]]);
     assert.equal(xOf(scale, 20), scale.left);
     assert.ok(Math.abs(xOf(scale, 20_000) - (scale.left + scale.width)) < 1e-9);
     assert.ok(
@@ -175,11 +176,13 @@ describe("the curve's geometry", () => {
     assert.equal(yOf(scale, scale.dbBottom), scale.top + scale.height);
   });
 
-  it("widens the dB axis in 6 dB steps to hold the whole curve, never below ±6 dB", () => {
-    assert.deepEqual([curveScale([0.5]).dbTop, curveScale([0.5]).dbBottom], [6, -6]);
-    assert.equal(curveScale([6]).dbTop, 6);
-    assert.equal(curveScale([-6.1]).dbTop, 12);
-    assert.equal(curveScale([1, 13.2, -2]).dbBottom, -18);
+  it("takes the hover's dB axis (core/eq/axis.ts): never below ±12 dB, wide enough for curves and gains", () => {
+    assert.deepEqual([curveScale([[0.5]]).dbTop, curveScale([[0.5]]).dbBottom], [12, -12]);
+    assert.equal(curveScale([[6]]).dbTop, 12);
+    assert.equal(curveScale([[-12.1]]).dbTop, 18);
+    assert.equal(curveScale([[1, 13.2, -2]]).dbBottom, -18);
+    assert.equal(curveScale([[1]], [-19]).dbTop, 24, "a band's gain counts, as in the hover");
+    assert.equal(curveScale([[1], [30]]).dbStep, 12, "two curves: the axis holds both, in the hover's steps");
   });
 
   it("draws one path point per response point and marks each band on the curve", () => {

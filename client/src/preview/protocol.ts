@@ -108,6 +108,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     frequencies,
     responseDb,
     peakDb,
+    troughDb,
     suggestedPreGainDb,
     svg,
     pending,
@@ -146,6 +147,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     return { ok: false, error: "responseDb is not a list of numbers as long as frequencies" };
   }
   if (!isFiniteNumber(peakDb)) return { ok: false, error: "peakDb is not a number" };
+  if (!isFiniteNumber(troughDb)) return { ok: false, error: "troughDb is not a number" };
   if (!isFiniteNumber(suggestedPreGainDb)) return { ok: false, error: "suggestedPreGainDb is not a number" };
   // The SVG is not shown by the page (it draws its own curve) but is part of the answer.
   if (typeof svg !== "string") return { ok: false, error: "svg is not a string" };
@@ -161,6 +163,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     frequencies: frequencies as number[],
     responseDb: responseDb,
     peakDb,
+    troughDb,
     suggestedPreGainDb,
     svg,
     pending,

@@ -45,7 +45,9 @@ export interface PreviewData {
   bands: PreviewBand[];
   frequencies: number[];
   responseDb: number[];
+  /** The highest and lowest level of the response on the analysis grid (the hover's picture's). */
   peakDb: number;
+  troughDb: number;
   suggestedPreGainDb: number;
   svg: string;
   /** The network is still loading, so a morph's bands are missing for now. */

@@ -131,23 +131,50 @@ function configureAudio(): void {
 
 let scale: CurveScale | undefined;
 
+/** Whether a band is heard: not bypassed, and the soloed one while a band is soloed. */
+function isHeard(slot: SlotId): boolean {
+  return soloBand !== null ? slot === soloBand : !bypassedBands.has(slot);
+}
+
+/**
+ * The curve of what is heard: the preset's response, less the bands bypassed or not soloed; with
+ * the whole EQ bypassed, the dry signal at its loudness match (a flat line). Undefined when that is
+ * the preset's curve itself.
+ */
+function heardResponse(data: PreviewData, bands: readonly PreviewBand[], matchGainDb: number): number[] | undefined {
+  if (audition.isBypassed) return data.frequencies.map(() => matchGainDb);
+  if (bands.every((band) => isHeard(band.slot))) return undefined;
+  return localResponse(
+    data,
+    bands.filter((band) => isHeard(band.slot)),
+  );
+}
+
 function render(): void {
   if (!current) return;
   const { data, matchGainDb } = current;
   const bands = shownBands(data);
   const response = dragged ? localResponse(data, bands) : data.responseDb;
-  const silent = new Set(
-    data.bands
-      .map((band) => band.slot)
-      .filter((slot) => (soloBand !== null ? slot !== soloBand : bypassedBands.has(slot))),
-  );
-  const compare = comparison?.data ?? undefined;
+  const heard = heardResponse(data, bands, matchGainDb);
+  const silent = new Set(data.bands.map((band) => band.slot).filter((slot) => !isHeard(slot)));
+  const compare = comparison?.data ? curveInputOf(comparison.data) : undefined;
   const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-slot");
-  const input = { frequencies: data.frequencies, responseDb: response, bands };
+  // What is heard is the curve drawn; the whole preset stays beside it, faint, while part of it is muted.
+  const input = {
+    frequencies: data.frequencies,
+    responseDb: heard ?? response,
+    bands,
+    ...(dragged || heard ? {} : { extremesDb: [data.peakDb, data.troughDb] }),
+  };
+  const whole = heard ? { ...input, responseDb: response } : undefined;
   ui.curve.replaceChildren(
-    renderCurve(document, input, `Response of ${data.presetName ?? "the unnamed preset"}`, { compare, silent }),
+    renderCurve(document, input, `Response of ${data.presetName ?? "the unnamed preset"}`, {
+      compare,
+      silent,
+      ...(whole ? { whole, heard: audition.isBypassed ? "bypassed" : "part" } : {}),
+    }),
   );
-  scale = curveGeometry(input, compare).scale;
+  scale = curveGeometry(input, compare, whole).scale;
   // A redraw replaces the handles: keep the keyboard on the one it was on.
   if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-slot="${focused}"]`)?.focus();
   renderBandTable(ui.table, { ...data, bands }, matchGainDb, listening);
@@ -157,6 +184,16 @@ function render(): void {
   ui.listenB.hidden = !comparison?.data;
   ui.listenB.textContent = hearingB ? "Hearing B (the comparison)" : "Hearing A (this preset)";
   ui.listenB.setAttribute("aria-pressed", String(hearingB));
+}
+
+/** A preview as a curve to draw (the comparison). */
+function curveInputOf(data: PreviewData) {
+  return {
+    frequencies: data.frequencies,
+    responseDb: data.responseDb,
+    bands: data.bands,
+    extremesDb: [data.peakDb, data.troughDb],
+  };
 }
 
 function showPreview(data: PreviewData): void {
@@ -309,6 +346,8 @@ ui.bypass.addEventListener("click", () => {
   audition.setBypassed(!audition.isBypassed);
   saveState();
   showAudition();
+  // The curve shows what is heard: bypassed, the dry signal at its loudness match.
+  render();
 });
 
 ui.file.addEventListener("change", () => {

@@ -2,7 +2,7 @@
  * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
  * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
  */
-import { SLOTS, type SlotId } from "#core/eq/index.js";
+import { headroomPeakDb, SLOTS, type SlotId } from "#core/eq/index.js";
 import { displayFrequency, displayGain, displayQ } from "#core/language/index.js";
 import type { FilterType, PreviewData } from "../protocol.js";
 
@@ -85,7 +85,8 @@ export function renderBandTable(
   if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", ""], true));
   foot.replaceChildren(
     row(document, ["Output gain", "", "", displayGain(data.outputGainDb), ""], true),
-    row(document, ["Peak (with output gain)", "", "", displayGain(data.peakDb), ""], true),
+    // Rounded up as the pre-gain is, so the two read the same (core/eq/analysis.ts).
+    row(document, ["Peak (with output gain)", "", "", displayGain(headroomPeakDb(data.peakDb)), ""], true),
     row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), ""], true),
     row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), ""], true),
   );

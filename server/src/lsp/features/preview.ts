@@ -149,6 +149,7 @@ export class PreviewProvider {
       frequencies: Array.from(frequencies),
       responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
       peakDb: rendered.analysis.peakDb,
+      troughDb: rendered.analysis.troughDb,
       suggestedPreGainDb: rendered.analysis.suggestedPreGainDb,
       svg: rendered.svg,
       pending: curve.pending,
