@@ -49,6 +49,7 @@ export async function applyBandEdit(
     uri: shown.uri,
     version: message.version,
     position: shown.range.start,
+    key: message.key,
     slot: message.slot,
     frequencyHz: message.frequencyHz,
     gainDb: message.gainDb,

@@ -3,7 +3,7 @@
  * document, and that draw another text (the file at git HEAD, another preset of the workspace) as a
  * second curve. Plain types, no LSP imports, like preview.ts.
  */
-import type { SlotId } from "../core/eq/index.js";
+import type { BandId } from "../core/eq/index.js";
 import type { PreviewData, PreviewPosition, PreviewRange } from "./preview.js";
 
 /** Client → server: the edit that gives one band of the preset at `position` new values. */
@@ -14,7 +14,9 @@ export interface EditBandParams {
   /** The document version the preview showed; the server refuses any other. */
   version: number;
   position: PreviewPosition;
-  slot: SlotId;
+  /** The band's PreviewBand.key, and its slot (checked against the line the key names). */
+  key: string;
+  slot: BandId;
   frequencyHz: number;
   gainDb: number;
   q: number;

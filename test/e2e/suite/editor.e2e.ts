@@ -40,6 +40,7 @@ describe("issue 11: the editor a sound designer expects", () => {
     const stale = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
       type: "edit",
       version: snapshot.version! + 7,
+      key: "bell1",
       slot: "bell1",
       frequencyHz: 350,
       gainDb: -3,
@@ -51,6 +52,7 @@ describe("issue 11: the editor a sound designer expects", () => {
     const outcome = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
       type: "edit",
       version: snapshot.version,
+      key: "bell1",
       slot: "bell1",
       frequencyHz: 351.27,
       gainDb: -3.04,

@@ -7,7 +7,7 @@
  * its own. The SVG carries its scales as data-* attributes, so a test can read any point back to
  * a frequency and a level.
  */
-import { curveDbAxis, slotFacts } from "#core/eq/index.js";
+import { curveDbAxis, hasGain, slotFacts } from "#core/eq/index.js";
 import { displayFrequency, displayGain } from "#core/language/index.js";
 import type { PreviewBand } from "../protocol.js";
 
@@ -42,6 +42,7 @@ export interface CurveInput {
 }
 
 export interface BandMarker {
+  key: string;
   slot: PreviewBand["slot"];
   label: string;
   x: number;
@@ -133,10 +134,12 @@ export function curveGeometry(input: CurveInput, compare?: CurveInput, whole?: C
     const levelDb = levelAt(input.frequencies, input.responseDb, band.frequencyHz);
     const label = slotFacts(band.slot).short;
     return {
+      key: band.key,
       slot: band.slot,
       label,
       x: xOf(scale, band.frequencyHz),
-      y: yOf(scale, levelDb),
+      // A notch's curve plunges at its frequency: its handle sits on the 0 dB line, as in the hover.
+      y: yOf(scale, band.slot === "notch" ? 0 : levelDb),
       frequencyHz: band.frequencyHz,
       levelDb,
     };
@@ -165,7 +168,7 @@ function frequencyLabel(hz: number): string {
 export interface CurveOptions {
   /** A second curve, dashed, to compare with. */
   compare?: CurveInput;
-  /** Bands not heard (bypassed, or not the soloed one): their handles are drawn hollow. */
+  /** Keys of the bands not heard (bypassed, or not the soloed one): their handles are drawn hollow. */
   silent?: ReadonlySet<string>;
   /**
    * The whole preset's curve, drawn faint, when the main curve is only what is heard: part of the
@@ -239,12 +242,13 @@ export function renderCurve(
   const markerGroup = svgElement(document, "g", { class: "markers" });
   for (const marker of markers) {
     const group = svgElement(document, "g", {
-      class: `band-marker handle${options.silent?.has(marker.slot) ? " silent" : ""}`,
+      class: `band-marker handle${options.silent?.has(marker.key) ? " silent" : ""}`,
       "data-slot": marker.slot,
+      "data-key": marker.key,
       "data-frequency": marker.frequencyHz,
       tabindex: 0,
       role: "slider",
-      "aria-label": `${marker.label}: drag to change frequency and gain; arrow keys too`,
+      "aria-label": `${marker.label}: drag to change ${hasGain(marker.slot) ? "frequency and gain" : "frequency"}; arrow keys too`,
       "aria-valuetext": `${displayFrequency(marker.frequencyHz)}, curve at ${displayGain(marker.levelDb)}`,
     });
     // A larger transparent circle: an easier target than the dot itself.

@@ -19,7 +19,7 @@ import {
   type PreviewData,
   type StatusKind,
 } from "../protocol.js";
-import { responseDb, type SlotId } from "#core/eq/index.js";
+import { responseDb } from "#core/eq/index.js";
 import { displayFrequency, formatDecimal } from "#core/language/index.js";
 
 interface VsCodeApi {
@@ -74,8 +74,9 @@ let dragged: PreviewBand | undefined;
 let comparison: { label: string; data: PreviewData | null } | undefined;
 /** A/B between this preset (A) and the comparison (B). */
 let hearingB = false;
-const bypassedBands = new Set<SlotId>();
-let soloBand: SlotId | null = null;
+/** Band keys (PreviewBand.key). */
+const bypassedBands = new Set<string>();
+let soloBand: string | null = null;
 
 function report(message: string): void {
   vscode.postMessage({ type: "problem", message });
@@ -88,7 +89,7 @@ function showStatus(kind: StatusKind | "info", message: string): void {
 
 /** The preset's bands with the dragged one at its dragged values. */
 function shownBands(data: PreviewData): PreviewBand[] {
-  return data.bands.map((band) => (dragged?.slot === band.slot ? dragged : band));
+  return data.bands.map((band) => (dragged?.key === band.key ? dragged : band));
 }
 
 /** The response of `bands` as the server computes it (the core's RBJ maths), for a drag under way. */
@@ -104,12 +105,12 @@ const listening: BandListening = {
   get solo() {
     return soloBand;
   },
-  toggleBypass(slot) {
-    if (!bypassedBands.delete(slot)) bypassedBands.add(slot);
+  toggleBypass(key) {
+    if (!bypassedBands.delete(key)) bypassedBands.add(key);
     applyListening();
   },
-  toggleSolo(slot) {
-    soloBand = soloBand === slot ? null : slot;
+  toggleSolo(key) {
+    soloBand = soloBand === key ? null : key;
     applyListening();
   },
 };
@@ -132,8 +133,8 @@ function configureAudio(): void {
 let scale: CurveScale | undefined;
 
 /** Whether a band is heard: not bypassed, and the soloed one while a band is soloed. */
-function isHeard(slot: SlotId): boolean {
-  return soloBand !== null ? slot === soloBand : !bypassedBands.has(slot);
+function isHeard(key: string): boolean {
+  return soloBand !== null ? key === soloBand : !bypassedBands.has(key);
 }
 
 /**
@@ -143,10 +144,10 @@ function isHeard(slot: SlotId): boolean {
  */
 function heardResponse(data: PreviewData, bands: readonly PreviewBand[], matchGainDb: number): number[] | undefined {
   if (audition.isBypassed) return data.frequencies.map(() => matchGainDb);
-  if (bands.every((band) => isHeard(band.slot))) return undefined;
+  if (bands.every((band) => isHeard(band.key))) return undefined;
   return localResponse(
     data,
-    bands.filter((band) => isHeard(band.slot)),
+    bands.filter((band) => isHeard(band.key)),
   );
 }
 
@@ -156,9 +157,9 @@ function render(): void {
   const bands = shownBands(data);
   const response = dragged ? localResponse(data, bands) : data.responseDb;
   const heard = heardResponse(data, bands, matchGainDb);
-  const silent = new Set(data.bands.map((band) => band.slot).filter((slot) => !isHeard(slot)));
+  const silent = new Set(data.bands.map((band) => band.key).filter((key) => !isHeard(key)));
   const compare = comparison?.data ? curveInputOf(comparison.data) : undefined;
-  const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-slot");
+  const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-key");
   // What is heard is the curve drawn; the whole preset stays beside it, faint, while part of it is muted.
   const input = {
     frequencies: data.frequencies,
@@ -176,7 +177,7 @@ function render(): void {
   );
   scale = curveGeometry(input, compare, whole).scale;
   // A redraw replaces the handles: keep the keyboard on the one it was on.
-  if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-slot="${focused}"]`)?.focus();
+  if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-key="${focused}"]`)?.focus();
   renderBandTable(ui.table, { ...data, bands }, matchGainDb, listening);
   ui.compareLegend.hidden = !comparison;
   ui.compareLabel.textContent = comparison?.label ?? "";
@@ -235,6 +236,7 @@ attachDrag(ui.curve, {
     vscode.postMessage({
       type: "edit",
       version,
+      key: band.key,
       slot: band.slot,
       frequencyHz: band.frequencyHz,
       gainDb: band.gainDb,

@@ -141,7 +141,7 @@ export class EqLanguageService {
 
   /** The edit a drag in the preview panel makes (see bandEdit.ts). */
   editBand(document: TextDocument, params: EditBandParams): EditBandResult {
-    return bandEdit(this.store.get(document), this.services, params);
+    return bandEdit(this.store.get(document), params);
   }
 
   /** Every preset of a text that is not an open document, for the preview's comparison curve. */
