@@ -207,4 +207,19 @@ describe("the preview page as an editor, in Chromium", () => {
     await page.waitForSelector("#curve path.compare", { state: "detached" });
     assert.equal(await page.locator("#listen-b").isHidden(), true);
   });
+
+  it("Match to a reference… asks the extension to pick the files and shows what was inserted", async () => {
+    const { preview } = suite;
+    const page = preview.page;
+    await page.locator("#match-reference").click();
+    assert.deepEqual((await preview.posted()).at(-1), { type: "pickMatch" });
+    assert.equal(await page.locator("#match-reference").isDisabled(), true, "one match at a time");
+    const summary =
+      'Inserted "Match production": curve error mean 0.21 dB, max 0.80 dB off the measured difference; sounds like 0.4 warm.';
+    await preview.send({ type: "matched", ok: true, message: summary });
+    await page.waitForFunction((text) => document.getElementById("match-result")?.textContent === text, summary);
+    assert.equal(await page.locator("#match-reference").isDisabled(), false);
+    await preview.send({ type: "matched", ok: false, message: "Nothing was matched: silent.wav is silent" });
+    assert.equal(await page.locator("#match-result").getAttribute("data-kind"), "error");
+  });
 });

@@ -21,7 +21,9 @@ export type StatusKind = "empty" | "error" | "waiting";
 export type ToPageMessage =
   | { type: "preview"; data: PreviewData }
   | { type: "status"; kind: StatusKind; message: string }
-  | { type: "compare"; label: string; data: PreviewData | null };
+  | { type: "compare"; label: string; data: PreviewData | null }
+  /** The outcome of "Match to a reference…": what was inserted, or why nothing was. */
+  | { type: "matched"; ok: boolean; message: string };
 
 /** A drag on the curve, finished: the band's new values, for the document version the page showed. */
 export interface BandEditMessage {
@@ -44,7 +46,8 @@ export type FromPageMessage =
   | { type: "problem"; message: string }
   | BandEditMessage
   | { type: "pickCompare" }
-  | { type: "clearCompare" };
+  | { type: "clearCompare" }
+  | { type: "pickMatch" };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -190,7 +193,10 @@ export function parseFromPageMessage(value: unknown): FromPageMessage | undefine
   if (value["type"] === "ready" && Object.keys(value).length === 1) return { type: "ready" };
   if (value["type"] === "problem" && isShortText(value["message"]) && Object.keys(value).length === 2)
     return { type: "problem", message: value["message"] };
-  if ((value["type"] === "pickCompare" || value["type"] === "clearCompare") && Object.keys(value).length === 1)
+  if (
+    (value["type"] === "pickCompare" || value["type"] === "clearCompare" || value["type"] === "pickMatch") &&
+    Object.keys(value).length === 1
+  )
     return { type: value["type"] };
   if (value["type"] === "edit") return parseBandEdit(value);
   return undefined;
@@ -230,6 +236,11 @@ export function checkToPageMessage(value: unknown): Checked<ToPageMessage> {
     return data.ok
       ? { ok: true, value: { type: "compare", label: value["label"], data: data.value } }
       : { ok: false, error: `compare: ${data.error}` };
+  }
+  if (value["type"] === "matched") {
+    if (typeof value["ok"] === "boolean" && isShortText(value["message"]))
+      return { ok: true, value: { type: "matched", ok: value["ok"], message: value["message"] } };
+    return { ok: false, error: "matched: expected ok (a boolean) and a message" };
   }
   return { ok: false, error: `unknown message type ${JSON.stringify(value["type"])}` };
 }

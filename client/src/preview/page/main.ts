@@ -56,6 +56,8 @@ const ui = {
   volumeReadout: element("volume-readout", HTMLOutputElement),
   compare: element("compare", HTMLButtonElement),
   compareClear: element("compare-clear", HTMLButtonElement),
+  matchReference: element("match-reference", HTMLButtonElement),
+  matchResult: element("match-result", HTMLElement),
   listenB: element("listen-b", HTMLButtonElement),
   compareLegend: element("compare-legend", HTMLElement),
   compareLabel: element("compare-label", HTMLElement),
@@ -254,6 +256,10 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const message = checked.value;
   if (message.type === "preview") {
     showPreview(message.data);
+  } else if (message.type === "matched") {
+    ui.matchResult.textContent = message.message;
+    ui.matchResult.dataset["kind"] = message.ok ? "info" : "error";
+    ui.matchReference.disabled = false;
   } else if (message.type === "compare") {
     comparison = message.label || message.data ? { label: message.label, data: message.data } : undefined;
     if (!comparison?.data) hearingB = false;
@@ -323,6 +329,12 @@ ui.volume.addEventListener("input", () => {
 
 ui.compare.addEventListener("click", () => vscode.postMessage({ type: "pickCompare" }));
 ui.compareClear.addEventListener("click", () => vscode.postMessage({ type: "clearCompare" }));
+ui.matchReference.addEventListener("click", () => {
+  ui.matchResult.textContent = "Pick the reference recording, then the recording to match to it…";
+  delete ui.matchResult.dataset["kind"];
+  ui.matchReference.disabled = true;
+  vscode.postMessage({ type: "pickMatch" });
+});
 ui.listenB.addEventListener("click", () => {
   hearingB = !hearingB && comparison?.data !== undefined && comparison.data !== null;
   render();
