@@ -94,7 +94,7 @@ describe("issue 11: the editor a sound designer expects", () => {
     assert.match(outcome.message, /^Inserted "Match production": curve error mean \d+\.\d\d dB.*; sounds like \S/);
     assert.match(
       document.getText(),
-      /\n\n# Match to a reference: production\.wav ← take2\.wav[^\n]*\npreset "Match production" \{\n {2}\S/,
+      /\n\n# Match to a reference: production\.wav ← take2\.wav[^\n]*\n\n?preset "Match production" \{\n {2}\S/,
     );
     assert.ok(document.getText().startsWith(original.trimEnd()), "the preset shown is unchanged");
     await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
