@@ -5,15 +5,9 @@
  */
 import type { Command } from "commander";
 import * as path from "node:path";
-import {
-  EqServices,
-  formatDecimal,
-  formatDocument,
-  parsePresetDocument,
-  readDocument,
-} from "../../server/src/core/index.js";
+import { EqServices, formatDecimal, readDocument } from "../../server/src/core/index.js";
 import { MATCH_DEFAULTS, matchSpectra, MatchError, type MatchResult } from "../../server/src/core/audio/index.js";
-import { bandLine } from "../../server/src/core/presets/index.js";
+import { presetBlockText } from "../../server/src/core/presets/index.js";
 import { quotedName as quoted } from "../../server/src/core/language/index.js";
 import { formatDescription } from "../../server/src/core/model/index.js";
 import { writeGain } from "../../server/src/core/language/index.js";
@@ -50,10 +44,7 @@ export function addMatchCommand(program: Command): void {
 }
 
 function presetText(result: MatchResult, name: string, note: string): string {
-  const body = result.bands.map((band) => `  ${bandLine(band)}`);
-  if (result.outputGainDb !== 0) body.push(`  gain ${writeGain(result.outputGainDb)}`);
-  const draft = `# ${note}\npreset ${quoted(name)} {\n${body.join("\n")}\n}\n`;
-  return formatDocument(parsePresetDocument(draft), draft) ?? draft;
+  return presetBlockText(name, result.bands, result.outputGainDb, note);
 }
 
 async function runMatch(referenceFile: string, currentFile: string, options: MatchOptions): Promise<void> {

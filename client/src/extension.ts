@@ -17,7 +17,7 @@ import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus 
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
 import { modelStatusText } from "./modelLabel.js";
-import { EDIT_BAND_REQUEST, PREVIEW_TEXT_REQUEST } from "#protocol/index.js";
+import { EDIT_BAND_REQUEST, MATCH_REFERENCE_REQUEST, PREVIEW_TEXT_REQUEST } from "#protocol/index.js";
 
 const LANGUAGE_ID = "eqpreset";
 
@@ -59,6 +59,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     // Not in the manifest: the path a page message takes, for the end-to-end test of a drag's edit
     // (the page's drag itself is tested in Chromium by test/browser).
     vscode.commands.registerCommand("eqpreset.preview.receive", (message: unknown) => previews.receive(message)),
+    // Also not in the manifest: "Match to a reference…" with two files given, for tests and automation.
+    vscode.commands.registerCommand("eqpreset.preview.matchReference", (reference: unknown, current: unknown) =>
+      previews.matchReference(
+        typeof reference === "string" && typeof current === "string" ? { reference, current } : undefined,
+      ),
+    ),
     vscode.commands.registerCommand(
       "eqpreset.openPreview",
       (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args),
@@ -163,6 +169,10 @@ function createPreviews(
     previewText: async (params) => {
       await started;
       return languageClient.sendRequest(PREVIEW_TEXT_REQUEST, params);
+    },
+    matchReference: async (params) => {
+      await started;
+      return languageClient.sendRequest(MATCH_REFERENCE_REQUEST, params);
     },
     log: (message) => languageClient.outputChannel.appendLine(message),
   });

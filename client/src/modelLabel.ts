@@ -37,7 +37,7 @@ export function modelStatusText(
         ? `From ${status.projectFile}`
         : "",
     `${status.words} words`,
-    status.trained ? `trained ${status.trained}` : "",
+    status.madeHow ?? (status.trained ? `trained ${status.trained}` : ""),
     status.warning ?? "",
     "Click to choose the model",
   ]

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ModelStatus } from "#protocol/index.js";
+import { modelProvenance, type ModelStatus } from "#protocol/index.js";
 import { PROJECT_FILE_NAME, useModelInProject } from "#core/services/projectFile.js";
 import { modelName, type ModelPlaces } from "./modelLabel.js";
 import { pickOne, separator } from "./quickPick.js";
@@ -42,21 +42,15 @@ export function configuredModelDir(): string {
   return resolveSetting(vscode.workspace.getConfiguration("eqpreset").get<string>("modelPath", ""), folderPath());
 }
 
-/** "12 words · trained 2026-11-24 on SAFEEqualiserUserData.csv", or undefined for no model there. */
+/**
+ * "102 words · V3 trained on SAFE-DB (1169 settings) and SocialFX (541), 2026-12-01", or "… ·
+ * fine-tuned 2026-12-07 from V3 … on 6 tagged examples of crunchy" (modelProvenance); undefined for
+ * no model there.
+ */
 async function describeModel(dir: string): Promise<string | undefined> {
   try {
-    const metadata = JSON.parse(await readFile(path.join(dir, "metadata.json"), "utf8")) as {
-      vocabulary?: unknown[];
-      model?: { createdAt?: unknown; data?: { file?: unknown } };
-    };
-    const created = typeof metadata.model?.createdAt === "string" ? metadata.model.createdAt.slice(0, 10) : "";
-    const file = typeof metadata.model?.data?.file === "string" ? metadata.model.data.file : "";
-    return [
-      `${metadata.vocabulary?.length ?? 0} words`,
-      created || file ? `trained${created ? ` ${created}` : ""}${file ? ` on ${file}` : ""}` : "",
-    ]
-      .filter(Boolean)
-      .join(" · ");
+    const metadata = JSON.parse(await readFile(path.join(dir, "metadata.json"), "utf8")) as { vocabulary?: unknown[] };
+    return [`${metadata.vocabulary?.length ?? 0} words`, modelProvenance(metadata) ?? ""].filter(Boolean).join(" · ");
   } catch {
     return undefined;
   }
@@ -117,7 +111,7 @@ export async function modelActions(
     {
       label: "$(package) Bundled model",
       description: `${(await describeModel(places.bundledDir)) ?? ""}${marker(places.bundledDir)}`,
-      detail: "Trained on SAFE-DB, shipped with the extension",
+      detail: "Shipped with the extension",
       run: () => choose("", "Bundled model"),
     },
   ];

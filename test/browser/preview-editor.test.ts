@@ -12,6 +12,7 @@ import type { ChainState } from "../../client/src/preview/page/chain.js";
 import type { PreviewData } from "../../client/src/preview/protocol.js";
 import type { PreviewPage } from "./support/previewSite.js";
 import { usePreviewSuite } from "./support/previewSuite.js";
+import { curvePoints } from "./support/pageHooks.js";
 
 interface EditorHook {
   chain(): ChainState | undefined;
@@ -37,6 +38,13 @@ const edits = async (preview: PreviewPage) =>
     gainDb: number;
     q: number;
   }[];
+
+/** The drawn curve's level nearest a frequency. */
+async function drawnAt(page: Page, frequencyHz: number): Promise<number> {
+  const points = await curvePoints(page);
+  const distance = (hz: number) => Math.abs(Math.log(hz / frequencyHz));
+  return points.reduce((best, point) => (distance(point.hz) < distance(best.hz) ? point : best)).db;
+}
 
 async function handleCentre(page: Page, slot: string): Promise<{ x: number; y: number }> {
   const box = await page.locator(`#curve .handle[data-slot="${slot}"] circle.grip`).boundingBox();
@@ -131,6 +139,9 @@ describe("the preview page as an editor, in Chromium", () => {
       "true",
     );
     assert.equal(await page.locator('#curve .handle.silent[data-slot="bell2"]').count(), 1);
+    // The drawn curve is what is heard: at 3 kHz it reads what the samples measure.
+    assert.ok(Math.abs((await drawnAt(page, 3000)) - withoutBell2) < 0.3, "the curve follows the bypass");
+    assert.equal(await page.locator("#curve svg").getAttribute("data-heard"), "part");
 
     await page.locator('#bands tr[data-slot="lowShelf"] button', { hasText: "Solo" }).click();
     const chain = await chainOf(page);
@@ -140,8 +151,23 @@ describe("the preview page as an editor, in Chromium", () => {
     // The low shelf alone: −4 dB well below its corner, the output gain −1 dB on top; 0 dB + trim at 3 kHz.
     assert.ok(Math.abs((await measure(page, 40)) - -5) < 0.5);
     assert.ok(Math.abs((await measure(page, 3000)) - -1) < 0.2);
+    assert.ok(Math.abs((await drawnAt(page, 3000)) - -1) < 0.2, "the curve shows the soloed shelf alone");
+    assert.ok(Math.abs((await drawnAt(page, 40)) - -5) < 0.5);
     await page.locator('#bands tr[data-slot="lowShelf"] button', { hasText: "Solo" }).click();
     assert.equal((await chainOf(page)).solo, null);
+
+    // The whole EQ bypassed: the dry signal at its loudness match, a flat line.
+    await page.locator('#bands tr[data-slot="bell2"] button', { hasText: "Bypass" }).click();
+    assert.equal(await page.locator("#curve svg").getAttribute("data-heard"), "all");
+    await page.locator("#bypass").click();
+    assert.equal(await page.locator("#curve svg").getAttribute("data-heard"), "bypassed");
+    const match = await page.evaluate(() =>
+      (window as unknown as { __eqpPreview: { matchGainDb(): number } }).__eqpPreview.matchGainDb(),
+    );
+    for (const point of await curvePoints(page))
+      assert.ok(Math.abs(point.db - match) < 0.05, `${point.hz} Hz: ${point.db} dB`);
+    await page.locator("#bypass").click();
+    assert.equal(await page.locator("#curve svg").getAttribute("data-heard"), "all");
   });
 
   it("has a labelled meter and a volume control that reaches its node", async () => {
@@ -180,5 +206,20 @@ describe("the preview page as an editor, in Chromium", () => {
     await preview.send({ type: "compare", label: "", data: null });
     await page.waitForSelector("#curve path.compare", { state: "detached" });
     assert.equal(await page.locator("#listen-b").isHidden(), true);
+  });
+
+  it("Match to a reference… asks the extension to pick the files and shows what was inserted", async () => {
+    const { preview } = suite;
+    const page = preview.page;
+    await page.locator("#match-reference").click();
+    assert.deepEqual((await preview.posted()).at(-1), { type: "pickMatch" });
+    assert.equal(await page.locator("#match-reference").isDisabled(), true, "one match at a time");
+    const summary =
+      'Inserted "Match production": curve error mean 0.21 dB, max 0.80 dB off the measured difference; sounds like 0.4 warm.';
+    await preview.send({ type: "matched", ok: true, message: summary });
+    await page.waitForFunction((text) => document.getElementById("match-result")?.textContent === text, summary);
+    assert.equal(await page.locator("#match-reference").isDisabled(), false);
+    await preview.send({ type: "matched", ok: false, message: "Nothing was matched: silent.wav is silent" });
+    assert.equal(await page.locator("#match-result").getAttribute("data-kind"), "error");
   });
 });

@@ -44,12 +44,13 @@ function validData(): PreviewData {
     sampleRate: 48_000,
     outputGainDb: -1,
     bands: [
-      { ...bands[0]!, type: "lowshelf" },
-      { ...bands[1]!, type: "peaking" },
+      { ...bands[0]!, key: "lowShelf", type: "lowshelf" },
+      { ...bands[1]!, key: "bell2", type: "peaking" },
     ],
     frequencies,
     responseDb: Array.from(responseDb(bands, Float64Array.from(frequencies), 48_000, -1)),
     peakDb: 2,
+    troughDb: -3,
     suggestedPreGainDb: -2,
     svg: "<svg/>",
     pending: false,
@@ -108,8 +109,10 @@ describe("the preview protocol's checks", () => {
       [{ ...data, range: { start: { line: -1, character: 0 }, end: data.range.end } }, /range/],
       [{ ...data, sampleRate: 0 }, /sampleRate/],
       [{ ...data, bands: [{ ...data.bands[0], slot: "bell4" }] }, /bands\[0\]\.slot/],
-      [{ ...data, bands: [{ ...data.bands[0], type: "lowpass" }] }, /bands\[0\]\.type/],
-      [{ ...data, bands: [data.bands[0], data.bands[0]] }, /slot lowShelf twice/],
+      [{ ...data, bands: [{ ...data.bands[0], type: "bandpass" }] }, /bands\[0\]\.type/],
+      [{ ...data, bands: [{ ...data.bands[0], key: "chain-x" }] }, /bands\[0\]\.key/],
+      [{ ...data, bands: [{ ...data.bands[0], slopeDbPerOctave: -6 }] }, /bands\[0\]\.slopeDbPerOctave/],
+      [{ ...data, bands: [data.bands[0], data.bands[0]] }, /key lowShelf twice/],
       [{ ...data, bands: [{ ...data.bands[1], q: 0 }] }, /bands\[0\]\.q/],
       [{ ...data, bands: [{ ...data.bands[1], gainDb: Number.NaN }] }, /bands\[0\]\.gainDb/],
       [{ ...data, frequencies: [...data.frequencies].reverse() }, /do not increase/],
@@ -164,7 +167,7 @@ describe("the preview protocol's checks", () => {
 
 describe("the curve's geometry", () => {
   it("maps 20 Hz–20 kHz across the plot on a log scale, and the dB range to its height", () => {
-    const scale = curveScale([0, 1, -2]);
+    const scale = curveScale([[0, 1, -2]]);
     assert.equal(xOf(scale, 20), scale.left);
     assert.ok(Math.abs(xOf(scale, 20_000) - (scale.left + scale.width)) < 1e-9);
     assert.ok(
@@ -175,11 +178,13 @@ describe("the curve's geometry", () => {
     assert.equal(yOf(scale, scale.dbBottom), scale.top + scale.height);
   });
 
-  it("widens the dB axis in 6 dB steps to hold the whole curve, never below ±6 dB", () => {
-    assert.deepEqual([curveScale([0.5]).dbTop, curveScale([0.5]).dbBottom], [6, -6]);
-    assert.equal(curveScale([6]).dbTop, 6);
-    assert.equal(curveScale([-6.1]).dbTop, 12);
-    assert.equal(curveScale([1, 13.2, -2]).dbBottom, -18);
+  it("takes the hover's dB axis (core/eq/axis.ts): never below ±12 dB, wide enough for curves and gains", () => {
+    assert.deepEqual([curveScale([[0.5]]).dbTop, curveScale([[0.5]]).dbBottom], [12, -12]);
+    assert.equal(curveScale([[6]]).dbTop, 12);
+    assert.equal(curveScale([[-12.1]]).dbTop, 18);
+    assert.equal(curveScale([[1, 13.2, -2]]).dbBottom, -18);
+    assert.equal(curveScale([[1]], [-19]).dbTop, 24, "a band's gain counts, as in the hover");
+    assert.equal(curveScale([[1], [30]]).dbStep, 12, "two curves: the axis holds both, in the hover's steps");
   });
 
   it("draws one path point per response point and marks each band on the curve", () => {

@@ -129,7 +129,7 @@ describe("the preview panel's page in Chromium", () => {
     const data = previews["VO clean"];
     await preview.send({
       type: "preview",
-      data: { ...data, bands: [{ slot: "bell9", type: "peaking", frequencyHz: 1000, gainDb: 3, q: 1 }] },
+      data: { ...data, bands: [{ key: "bell9", slot: "bell9", type: "peaking", frequencyHz: 1000, gainDb: 3, q: 1 }] },
     });
     await preview.send({ type: "preview", data: { ...data, responseDb: data.responseDb.slice(1) } });
     await preview.send({ type: "run", code: "alert(1)" });

@@ -15,7 +15,7 @@ import {
   type PreviewTextResult,
 } from "../../server/src/protocol/index.js";
 import { openWithCursor } from "../support/lspExpect.js";
-import { bandsOfText, previewAt, useVisualClient, VO_CLEAN } from "../support/visualLsp.js";
+import { previewAt, useVisualClient, VO_CLEAN } from "../support/visualLsp.js";
 
 const visual = useVisualClient();
 
@@ -35,6 +35,7 @@ describe("LSP: eqpreset/editBand", () => {
       uri,
       version: preview.version!,
       position: preview.range.start,
+      key: "bell2",
       slot: "bell2",
       frequencyHz: 3987.654,
       gainDb: 14.04,
@@ -53,6 +54,7 @@ describe("LSP: eqpreset/editBand", () => {
       uri,
       version: 1,
       position: { line: 0, character: 0 },
+      key: "bell1",
       slot: "bell1",
       frequencyHz: 500,
       gainDb: 1,
@@ -61,23 +63,123 @@ describe("LSP: eqpreset/editBand", () => {
     assert.ok("refused" in result && /changed since/.test(result.refused), JSON.stringify(result));
   });
 
-  it("a generated band: the morph is expanded, with the dragged band at its new values", async () => {
-    const { uri, text } = await openWithCursor(visual.client, 'preset "M" {\n  morph warm\n  gain -1dB\n}\n<|>');
+  it("a generated band: one override line after the morph, which stays; the other bands stay generated", async () => {
+    const { uri, text } = await openWithCursor(
+      visual.client,
+      'preset "M" {\n  morph warm # the base\n  gain -1dB\n}\n<|>',
+    );
     const preview = (await previewAt(visual.client, uri, { line: 1, character: 3 }))!;
+    const before = preview.bands.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q }));
     const result = await editBand({
       uri,
       version: preview.version!,
       position: preview.range.start,
+      key: "bell2",
+      slot: "bell2",
+      frequencyHz: 1918.4,
+      gainDb: 6.94,
+      q: 1.13,
+    });
+    const edited = applyReplacements(text, editsOf(result));
+    assert.equal(edited, 'preset "M" {\n  morph warm # the base\n  bell2 1.92kHz +6.9dB q 1.1\n  gain -1dB\n}\n');
+    await visual.client.change(uri, edited);
+    const after = (await previewAt(visual.client, uri, { line: 1, character: 3 }))!;
+    const shown = after.bands.map(({ slot, frequencyHz, gainDb, q }) => ({ slot, frequencyHz, gainDb, q }));
+    assert.deepEqual(shown[2], { slot: "bell2", frequencyHz: 1920, gainDb: 6.9, q: 1.1 });
+    assert.deepEqual(
+      shown.filter((band) => band.slot !== "bell2"),
+      before.filter((band) => band.slot !== "bell2"),
+      "the generated bands the drag did not touch are unchanged",
+    );
+
+    const shelf = await editBand({
+      uri,
+      version: after.version!,
+      position: after.range.start,
+      key: "highShelf",
       slot: "highShelf",
       frequencyHz: 8000,
       gainDb: 3,
       q: 0.71,
     });
-    const edited = applyReplacements(text, editsOf(result));
-    assert.match(edited, /^ {2}# morph warm$/m);
-    const bands = bandsOfText(edited);
-    assert.equal(bands.length, 5);
-    assert.deepEqual(bands.at(-1), { slot: "highShelf", frequencyHz: 8000, gainDb: 3, q: 0.71 });
+    assert.match(
+      applyReplacements(edited, editsOf(shelf)),
+      /^ {2}morph warm # the base\n {2}highshelf 8kHz \+3dB\n {2}bell2/m,
+    );
+  });
+
+  it("an explicit bell2 beside a morph keeps its keyword (a plain bell would add a band)", async () => {
+    const { uri, text } = await openWithCursor(
+      visual.client,
+      'preset "M" {\n  morph warm\n  bell2 1kHz +2dB q 1\n}\n<|>',
+    );
+    const preview = (await previewAt(visual.client, uri, { line: 1, character: 3 }))!;
+    const result = await editBand({
+      uri,
+      version: preview.version!,
+      position: preview.range.start,
+      key: "bell2",
+      slot: "bell2",
+      frequencyHz: 1500,
+      gainDb: 3,
+      q: 1,
+    });
+    assert.match(applyReplacements(text, editsOf(result)), /^ {2}bell2 1\.5kHz \+3dB q 1$/m);
+  });
+
+  it("the filters around the five: each line by its key, the pass filter's slope kept, the notch's Q", async () => {
+    const source = [
+      'preset "Radio" {',
+      "  morph warm",
+      "  highpass 300Hz 24dB/oct",
+      "  bell 2kHz +3dB q 2",
+      "  notch 60Hz q 10",
+      "  lowpass 3.4kHz q 1.2",
+      "}",
+      "<|>",
+    ].join("\n");
+    const { uri, text } = await openWithCursor(visual.client, source);
+    const preview = (await previewAt(visual.client, uri, { line: 1, character: 3 }))!;
+    assert.deepEqual(
+      preview.bands.filter((band) => band.key.startsWith("chain-")).map((band) => [band.key, band.slot, band.type]),
+      [
+        ["chain-0", "highpass", "highpass"],
+        ["chain-1", "bell", "peaking"],
+        ["chain-2", "notch", "notch"],
+        ["chain-3", "lowpass", "lowpass"],
+      ],
+    );
+    const edit = async (key: string, slot: EditBandParams["slot"], frequencyHz: number, gainDb: number, q: number) =>
+      applyReplacements(
+        text,
+        editsOf(
+          await editBand({
+            uri,
+            version: preview.version!,
+            position: preview.range.start,
+            key,
+            slot,
+            frequencyHz,
+            gainDb,
+            q,
+          }),
+        ),
+      ).split("\n");
+    assert.equal((await edit("chain-0", "highpass", 251.3, 5, 0.7))[2], "  highpass 251Hz 24dB/oct");
+    assert.equal((await edit("chain-1", "bell", 2500, 4.26, 3.14))[3], "  bell 2.5kHz +4.3dB q 3.1");
+    assert.equal((await edit("chain-2", "notch", 50.2, 0, 24))[4], "  notch 50.2Hz q 24");
+    assert.equal((await edit("chain-3", "lowpass", 4012, 0, 0.71))[5], "  lowpass 4.01kHz q 1.2");
+    const wrong = await editBand({
+      uri,
+      version: preview.version!,
+      position: preview.range.start,
+      key: "chain-0",
+      slot: "notch",
+      frequencyHz: 100,
+      gainDb: 0,
+      q: 1,
+    });
+    assert.ok("refused" in wrong, "a key whose line is another kind of band is refused");
   });
 });
 

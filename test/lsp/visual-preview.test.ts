@@ -23,7 +23,8 @@ import {
   type EqBand,
 } from "../../server/src/core/index.js";
 import { hoverText, openWithCursor } from "../support/lspExpect.js";
-import { svgFromMarkdown } from "../support/svgExpect.js";
+import { parseCurveSvg, svgFromMarkdown } from "../support/svgExpect.js";
+import { curveGeometry } from "../../client/src/preview/page/curve.js";
 import {
   bandsOfText,
   expectMarkersAt,
@@ -172,6 +173,38 @@ describe("LSP: the preview request", () => {
     assert.equal(result.peakDb, analysis.peakDb);
     assert.equal(result.suggestedPreGainDb, analysis.suggestedPreGainDb);
     expectMarkersAt(result.svg, bands);
+  });
+
+  it("the hover's picture and the panel's curve of one preset have the same dB axis and markers", async () => {
+    const presets = [
+      // Gentle: ±12 dB in both (the panel used to draw ±6 dB, twice as steep).
+      'preset "Gentle" {\n  bell 1kHz +2dB q 1\n  highshelf 8kHz -1.5dB\n}\n',
+      // Steep: two boosts add up past 12 dB.
+      'preset "Steep" {\n  lowshelf 100Hz +12dB\n  bell 150Hz +9dB q 0.7\n}\n',
+      // A morph: generated bands, an added cut.
+      'preset "Warm" {\n  morph warm\n  bell 3kHz -10dB q 2\n}\n',
+    ];
+    for (const text of presets) {
+      const { uri } = await openWithCursor(visual.client, `${text}<|>`);
+      const markdown = await hoverAt(uri, { line: 0, character: 9 });
+      const svg = svgFromMarkdown(markdown);
+      assert.ok(svg, `${text}: the hover has a picture`);
+      const hover = parseCurveSvg(svg);
+      const data = (await preview(uri, { line: 1, character: 3 }))!;
+      const panel = curveGeometry({
+        frequencies: data.frequencies,
+        responseDb: data.responseDb,
+        bands: data.bands,
+        extremesDb: [data.peakDb, data.troughDb],
+      });
+      assert.equal(panel.scale.dbTop, hover.plot.dbRange, `${text}: the panel's axis is the hover's`);
+      assert.equal(panel.scale.dbBottom, -hover.plot.dbRange);
+      assert.deepEqual(
+        panel.markers.map((marker) => marker.slot),
+        hover.markers.map((marker) => marker.slot),
+        `${text}: the same bands marked`,
+      );
+    }
   });
 
   it("answers null outside any preset and for unknown documents", async () => {

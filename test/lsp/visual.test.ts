@@ -83,6 +83,7 @@ describe("LSP: the response picture in hovers", () => {
     const result = await preview(uri, position);
     assert.ok(result && !result.pending);
     assert.deepEqual(result.bands.at(-1), {
+      key: "highShelf",
       slot: "highShelf",
       type: "highshelf",
       frequencyHz: 9000,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyseCurve, type EqBand } from "../../server/src/core/index.js";
-import { curveSvg, dbAxis, renderCurve } from "../../server/src/core/eq/index.js";
+import { curveSvg, dbAxis, headroomPeakDb, renderCurve } from "../../server/src/core/eq/index.js";
+import { displayGain } from "../../server/src/core/language/index.js";
 import { voCleanBands } from "../support/presets.js";
 import { descendants, expectedPoint, hasClass, parseCurveSvg, parseXml } from "../support/svgExpect.js";
 
@@ -128,5 +129,25 @@ describe("the response picture", () => {
     const background = parseXml(svg).children.find((element) => element.name === "rect")!;
     assert.equal(background.attributes.width, "360");
     assert.ok(background.attributes.fill);
+  });
+});
+
+describe("the peak beside the suggested pre-gain", () => {
+  it("reads the same at the 0.1 dB both are shown at (a 3.64 dB peak is +3.7 beside −3.7)", () => {
+    for (const gainDb of [3.64, 3.6, 3.61, 0.04, 7.25, 11.99]) {
+      const analysis = analyseCurve([{ slot: "bell2", frequencyHz: 1000, gainDb, q: 1 }], 48000);
+      const peak = displayGain(headroomPeakDb(analysis.peakDb));
+      const preGain = displayGain(-analysis.suggestedPreGainDb);
+      assert.equal(
+        peak,
+        preGain,
+        `bell +${gainDb} dB: peak ${peak}, pre-gain ${displayGain(analysis.suggestedPreGainDb)}`,
+      );
+      assert.ok(
+        headroomPeakDb(analysis.peakDb) >= analysis.peakDb,
+        "rounded up: the pre-gain never leaves an overshoot",
+      );
+    }
+    assert.equal(headroomPeakDb(3.6), 3.6, "a peak already at 0.1 dB is not pushed up by floating point");
   });
 });

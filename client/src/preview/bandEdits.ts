@@ -19,7 +19,7 @@ interface ServerEdit {
   newText: string;
 }
 
-function isServerEdit(value: unknown): value is ServerEdit {
+export function isServerEdit(value: unknown): value is ServerEdit {
   const edit = value as Partial<ServerEdit> | null;
   const isPosition = (p: unknown) =>
     typeof p === "object" &&
@@ -40,7 +40,6 @@ export async function applyBandEdit(
   shown: PreviewData,
   message: BandEditMessage,
 ): Promise<BandEditOutcome> {
-  const uri = vscode.Uri.parse(shown.uri);
   const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === shown.uri);
   if (!document) return { applied: false, reason: "The preset's document is not open any more." };
   if (message.version !== shown.version || document.version !== message.version)
@@ -49,6 +48,7 @@ export async function applyBandEdit(
     uri: shown.uri,
     version: message.version,
     position: shown.range.start,
+    key: message.key,
     slot: message.slot,
     frequencyHz: message.frequencyHz,
     gainDb: message.gainDb,
@@ -57,18 +57,29 @@ export async function applyBandEdit(
   if (typeof answer?.refused === "string") return { applied: false, reason: answer.refused };
   if (!Array.isArray(answer?.edits) || !answer.edits.every(isServerEdit) || answer.version !== message.version)
     return { applied: false, reason: "The language server's answer to the drag could not be read." };
-  // The server made the edits for this version; the user may have typed since it answered.
-  if (document.version !== message.version)
-    return { applied: false, reason: "The document changed while the edit was made: drag again." };
+  return applyServerEdits(document, answer.edits as ServerEdit[], message.version);
+}
+
+/**
+ * Applies the server's edits, made for `version` of `document`, as one WorkspaceEdit (one undo
+ * step); refused when the user typed since (the edits would land in the wrong places).
+ */
+export async function applyServerEdits(
+  document: vscode.TextDocument,
+  edits: readonly ServerEdit[],
+  version: number,
+): Promise<BandEditOutcome> {
+  if (document.version !== version)
+    return { applied: false, reason: "The document changed while the edit was made: try again." };
   const edit = new vscode.WorkspaceEdit();
-  for (const change of answer.edits as ServerEdit[]) {
+  for (const change of edits) {
     const range = new vscode.Range(
       change.range.start.line,
       change.range.start.character,
       change.range.end.line,
       change.range.end.character,
     );
-    edit.replace(uri, range, change.newText);
+    edit.replace(document.uri, range, change.newText);
   }
   const applied = await vscode.workspace.applyEdit(edit);
   return applied

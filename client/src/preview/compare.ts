@@ -4,9 +4,8 @@
  * texts are drawn by the language server (`eqpreset/previewText`), so a morph at HEAD gets the same
  * bands from the same model as the one in the editor.
  */
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import * as vscode from "vscode";
+import { gitHeadText } from "./gitHead.js";
 import { checkPreviewData, type PreviewData } from "./protocol.js";
 
 export type CompareTarget = { kind: "head" } | { kind: "preset"; uri: string; index: number; name: string | null };
@@ -21,30 +20,8 @@ export interface Comparison {
   data: PreviewData | null;
 }
 
-/** Longest git takes to show a file before the comparison gives up (a locked or huge repository). */
-const GIT_TIMEOUT_MS = 5_000;
 /** How many workspace files the picker reads at most. */
 const MAX_FILES = 200;
-
-/** The file's text at git HEAD, or why there is none (not a repository, not committed, no git). */
-export function gitHeadText(file: vscode.Uri): Promise<{ text: string } | { error: string }> {
-  if (file.scheme !== "file") return Promise.resolve({ error: "the file is not on disk, so not in git" });
-  const dir = path.dirname(file.fsPath);
-  // `HEAD:./name` is relative to git's working directory: no need to find the repository's root.
-  const spec = `HEAD:./${path.basename(file.fsPath)}`;
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      ["-C", dir, "show", spec],
-      { timeout: GIT_TIMEOUT_MS, maxBuffer: 8 * 1024 * 1024, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ text: stdout });
-        const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "git is not installed" : stderr.trim();
-        resolve({ error: reason.split("\n")[0] || error.message });
-      },
-    );
-  });
-}
 
 function label(name: string | null): string {
   return name === null ? "the unnamed preset" : `"${name}"`;
@@ -85,13 +62,14 @@ export class CompareSource {
   async resolve(target: CompareTarget, shown: PreviewData): Promise<Comparison> {
     if (target.kind === "head") {
       const file = vscode.Uri.parse(shown.uri);
-      const head = await gitHeadText(file);
-      if ("error" in head) return { label: `Last commit: ${head.error}`, data: null };
+      const head =
+        file.scheme === "file" ? await gitHeadText(file.fsPath) : { error: "the file is not on disk, so not in git" };
+      if ("error" in head) return { label: `No comparison: ${head.error}`, data: null };
       const presets = await this.presetsOf(`${shown.uri}@HEAD`, head.text);
       const same = presets.find((preset) => preset.presetName === shown.presetName);
       return same
         ? { label: `${label(shown.presetName)} at the last commit`, data: same }
-        : { label: `Last commit: no ${label(shown.presetName)} in it`, data: null };
+        : { label: `${label(shown.presetName)} is not in the last commit (it is new)`, data: null };
     }
     const presets = await this.presetsOf(target.uri, await this.textOf(vscode.Uri.parse(target.uri)));
     // By index first (names may repeat), by name if the file changed meanwhile.

@@ -78,7 +78,9 @@ export function previewHtml(resources: PreviewPageResources): string {
     <button id="compare" type="button" title="Draw another preset of the workspace, or this one at the last commit, as a second curve">Compare with…</button>
     <button id="compare-clear" type="button" hidden>Stop comparing</button>
     <button id="listen-b" type="button" aria-pressed="false" hidden title="A/B: hear the comparison instead of this preset">Hearing A (this preset)</button>
+    <button id="match-reference" type="button" title="Pick a reference recording and the recording to match to it (WAV): the EQ that gives the second the tonal balance of the first is inserted as a new preset">Match to a reference…</button>
   </div>
+  <p id="match-result" role="status" aria-live="polite"></p>
   <section id="audition" aria-label="Audition">
     <div class="controls">
       <button id="play" type="button">Play</button>

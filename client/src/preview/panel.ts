@@ -13,6 +13,13 @@ import { previewHtml } from "./html.js";
 import { applyBandEdit, type BandEditOutcome, type BandEditServer } from "./bandEdits.js";
 import { CompareSource, type CompareServer, type CompareTarget } from "./compare.js";
 import {
+  matchToReference,
+  pickMatchFiles,
+  type MatchFiles,
+  type MatchOutcome,
+  type MatchServer,
+} from "./matchReference.js";
+import {
   checkPreviewData,
   parseFromPageMessage,
   type FromPageMessage,
@@ -27,7 +34,7 @@ const LANGUAGE_ID = "eqpreset";
 const DEBOUNCE_MS = { cursor: 120, edit: 250, server: 30 } as const;
 
 /** The language server as the panel needs it. */
-export interface PreviewServer extends BandEditServer, CompareServer {
+export interface PreviewServer extends BandEditServer, CompareServer, MatchServer {
   preview(params: PreviewParams): Promise<unknown>;
   log(message: string): void;
 }
@@ -194,6 +201,9 @@ export class PreviewController implements vscode.Disposable {
         this.compareTarget = undefined;
         await this.refreshCompare();
         return undefined;
+      case "pickMatch":
+        await this.matchReference(await pickMatchFiles());
+        return undefined;
       case "edit": {
         const shown = this.lastMessage?.type === "preview" ? this.lastMessage.data : undefined;
         if (!shown) return { applied: false, reason: "There is no preset in the preview to edit." };
@@ -206,6 +216,19 @@ export class PreviewController implements vscode.Disposable {
         return outcome;
       }
     }
+  }
+
+  /**
+   * "Match to a reference…" with these files (from the open dialog, or from the
+   * `eqpreset.preview.matchReference` command), shown in the panel and as a notification.
+   */
+  async matchReference(files: MatchFiles | undefined): Promise<MatchOutcome> {
+    const shown = this.lastMessage?.type === "preview" ? this.lastMessage.data : undefined;
+    const outcome = await matchToReference(this.server, shown, files);
+    void this.panel?.webview.postMessage({ type: "matched", ...outcome } satisfies ToPageMessage);
+    if (outcome.ok) void vscode.window.showInformationMessage(`EQ preview: ${outcome.message}`);
+    else if (files) void vscode.window.showWarningMessage(`EQ preview: ${outcome.message}`);
+    return outcome;
   }
 
   private lastCompare: ToPageMessage | undefined;
@@ -333,7 +356,7 @@ export class PreviewController implements vscode.Disposable {
         ...(message.data.version !== undefined ? { version: message.data.version } : {}),
         ...(this.compareLabel !== undefined ? { compare: this.compareLabel } : {}),
       };
-    if (message.type === "compare")
+    if (message.type !== "status")
       return this.snapshot ?? { uri: undefined, presetName: undefined, state: "empty", message: "" };
     return {
       uri: target?.uri.toString(),

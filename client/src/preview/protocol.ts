@@ -6,12 +6,12 @@
  * Everything that crosses a boundary is checked here before use: the server's answer (another
  * process, maybe another version) and every message the page posts (a webview is untrusted).
  */
-import { SLOTS, type SlotId } from "#core/eq/index.js";
+import { CHAIN_BANDS, SLOTS, type BandId } from "#core/eq/index.js";
 
 export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#protocol/index.js";
 export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "#protocol/index.js";
 import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "#protocol/index.js";
-import type { FilterKind as FilterType } from "#core/eq/index.js";
+import type { PreviewFilterType as FilterType } from "#protocol/index.js";
 export type { FilterType };
 
 /** Why the panel shows no curve (or an old one): nothing under the cursor, or a failure. */
@@ -21,13 +21,17 @@ export type StatusKind = "empty" | "error" | "waiting";
 export type ToPageMessage =
   | { type: "preview"; data: PreviewData }
   | { type: "status"; kind: StatusKind; message: string }
-  | { type: "compare"; label: string; data: PreviewData | null };
+  | { type: "compare"; label: string; data: PreviewData | null }
+  /** The outcome of "Match to a reference…": what was inserted, or why nothing was. */
+  | { type: "matched"; ok: boolean; message: string };
 
 /** A drag on the curve, finished: the band's new values, for the document version the page showed. */
 export interface BandEditMessage {
   type: "edit";
   version: number;
-  slot: SlotId;
+  /** The band's PreviewBand.key. */
+  key: string;
+  slot: BandId;
   frequencyHz: number;
   gainDb: number;
   q: number;
@@ -42,7 +46,8 @@ export type FromPageMessage =
   | { type: "problem"; message: string }
   | BandEditMessage
   | { type: "pickCompare" }
-  | { type: "clearCompare" };
+  | { type: "clearCompare" }
+  | { type: "pickMatch" };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -50,8 +55,11 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 const MAX_TEXT = 2_000;
 /** More points than any response grid needs; bounds the work a bad answer can cause. */
 const MAX_POINTS = 16_384;
-const FILTER_TYPES: readonly FilterType[] = ["lowshelf", "peaking", "highshelf"];
-const SLOT_IDS: readonly string[] = SLOTS.map((slot) => slot.id);
+const FILTER_TYPES: readonly FilterType[] = ["lowshelf", "peaking", "highshelf", "highpass", "lowpass", "notch"];
+const SLOT_IDS: readonly string[] = [...SLOTS, ...CHAIN_BANDS].map((slot) => slot.id);
+/** More bands than a preset sensibly has; bounds the work a bad answer can cause. */
+const MAX_BANDS = 64;
+const KEY_PATTERN = /^(?:[A-Za-z0-9]{1,16}|chain-\d{1,4})$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -82,7 +90,9 @@ function isRange(value: unknown): value is PreviewRange {
 function checkBand(value: unknown, index: number): Checked<PreviewBand> {
   const where = `bands[${index}]`;
   if (!isRecord(value)) return { ok: false, error: `${where} is not an object` };
-  const { slot, type, frequencyHz, gainDb, q } = value;
+  const { key, slot, type, frequencyHz, gainDb, q, slopeDbPerOctave } = value;
+  if (typeof key !== "string" || !KEY_PATTERN.test(key))
+    return { ok: false, error: `${where}.key is not a band's key` };
   if (typeof slot !== "string" || !SLOT_IDS.includes(slot))
     return { ok: false, error: `${where}.slot is ${JSON.stringify(slot)}, not one of ${SLOT_IDS.join(", ")}` };
   if (typeof type !== "string" || !FILTER_TYPES.includes(type as FilterType))
@@ -91,7 +101,11 @@ function checkBand(value: unknown, index: number): Checked<PreviewBand> {
     return { ok: false, error: `${where}.frequencyHz is not a positive number` };
   if (!isFiniteNumber(gainDb)) return { ok: false, error: `${where}.gainDb is not a number` };
   if (!isFiniteNumber(q) || q <= 0) return { ok: false, error: `${where}.q is not a positive number` };
-  return { ok: true, value: { slot: slot as SlotId, type: type as FilterType, frequencyHz, gainDb, q } };
+  if (slopeDbPerOctave !== undefined && !(isFiniteNumber(slopeDbPerOctave) && slopeDbPerOctave > 0))
+    return { ok: false, error: `${where}.slopeDbPerOctave is not a positive number` };
+  const band: PreviewBand = { key, slot: slot as BandId, type: type as FilterType, frequencyHz, gainDb, q };
+  if (slopeDbPerOctave !== undefined) band.slopeDbPerOctave = slopeDbPerOctave;
+  return { ok: true, value: band };
 }
 
 /** Checks the server's `eqpreset/preview` answer (not null) field by field. */
@@ -108,6 +122,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     frequencies,
     responseDb,
     peakDb,
+    troughDb,
     suggestedPreGainDb,
     svg,
     pending,
@@ -122,14 +137,14 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
   if (!isFiniteNumber(sampleRate) || sampleRate <= 0)
     return { ok: false, error: "sampleRate is not a positive number" };
   if (!isFiniteNumber(outputGainDb)) return { ok: false, error: "outputGainDb is not a number" };
-  if (!Array.isArray(bands) || bands.length > SLOT_IDS.length)
-    return { ok: false, error: `bands is not a list of at most ${SLOT_IDS.length} bands` };
+  if (!Array.isArray(bands) || bands.length > MAX_BANDS)
+    return { ok: false, error: `bands is not a list of at most ${MAX_BANDS} bands` };
   const checkedBands: PreviewBand[] = [];
   for (const [index, band] of bands.entries()) {
     const checked = checkBand(band, index);
     if (!checked.ok) return checked;
-    if (checkedBands.some((other) => other.slot === checked.value.slot))
-      return { ok: false, error: `bands has slot ${checked.value.slot} twice` };
+    if (checkedBands.some((other) => other.key === checked.value.key))
+      return { ok: false, error: `bands has key ${checked.value.key} twice` };
     checkedBands.push(checked.value);
   }
   if (
@@ -146,6 +161,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     return { ok: false, error: "responseDb is not a list of numbers as long as frequencies" };
   }
   if (!isFiniteNumber(peakDb)) return { ok: false, error: "peakDb is not a number" };
+  if (!isFiniteNumber(troughDb)) return { ok: false, error: "troughDb is not a number" };
   if (!isFiniteNumber(suggestedPreGainDb)) return { ok: false, error: "suggestedPreGainDb is not a number" };
   // The SVG is not shown by the page (it draws its own curve) but is part of the answer.
   if (typeof svg !== "string") return { ok: false, error: "svg is not a string" };
@@ -161,6 +177,7 @@ export function checkPreviewData(value: unknown): Checked<PreviewData> {
     frequencies: frequencies as number[],
     responseDb: responseDb,
     peakDb,
+    troughDb,
     suggestedPreGainDb,
     svg,
     pending,
@@ -176,7 +193,10 @@ export function parseFromPageMessage(value: unknown): FromPageMessage | undefine
   if (value["type"] === "ready" && Object.keys(value).length === 1) return { type: "ready" };
   if (value["type"] === "problem" && isShortText(value["message"]) && Object.keys(value).length === 2)
     return { type: "problem", message: value["message"] };
-  if ((value["type"] === "pickCompare" || value["type"] === "clearCompare") && Object.keys(value).length === 1)
+  if (
+    (value["type"] === "pickCompare" || value["type"] === "clearCompare" || value["type"] === "pickMatch") &&
+    Object.keys(value).length === 1
+  )
     return { type: value["type"] };
   if (value["type"] === "edit") return parseBandEdit(value);
   return undefined;
@@ -184,13 +204,14 @@ export function parseFromPageMessage(value: unknown): FromPageMessage | undefine
 
 /** A dragged band's values from the (untrusted) page: a known slot, finite positive numbers, a version. */
 function parseBandEdit(value: Record<string, unknown>): BandEditMessage | undefined {
-  const { version, slot, frequencyHz, gainDb, q } = value;
-  if (Object.keys(value).length !== 6) return undefined;
+  const { version, key, slot, frequencyHz, gainDb, q } = value;
+  if (Object.keys(value).length !== 7) return undefined;
   if (!Number.isInteger(version) || (version as number) < 0) return undefined;
+  if (typeof key !== "string" || !KEY_PATTERN.test(key)) return undefined;
   if (typeof slot !== "string" || !SLOT_IDS.includes(slot)) return undefined;
   if (!isFiniteNumber(frequencyHz) || frequencyHz <= 0 || !isFiniteNumber(gainDb) || !isFiniteNumber(q) || q <= 0)
     return undefined;
-  return { type: "edit", version: version as number, slot: slot as SlotId, frequencyHz, gainDb, q };
+  return { type: "edit", version: version as number, key, slot: slot as BandId, frequencyHz, gainDb, q };
 }
 
 /** A message for the page, checked the same way the extension's inputs are. */
@@ -215,6 +236,11 @@ export function checkToPageMessage(value: unknown): Checked<ToPageMessage> {
     return data.ok
       ? { ok: true, value: { type: "compare", label: value["label"], data: data.value } }
       : { ok: false, error: `compare: ${data.error}` };
+  }
+  if (value["type"] === "matched") {
+    if (typeof value["ok"] === "boolean" && isShortText(value["message"]))
+      return { ok: true, value: { type: "matched", ok: value["ok"], message: value["message"] } };
+    return { ok: false, error: "matched: expected ok (a boolean) and a message" };
   }
   return { ok: false, error: `unknown message type ${JSON.stringify(value["type"])}` };
 }

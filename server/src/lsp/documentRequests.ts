@@ -14,15 +14,18 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   EDIT_BAND_REQUEST,
+  MATCH_REFERENCE_REQUEST,
   PREVIEW_TEXT_REQUEST,
   type EditBandParams,
   type EditBandResult,
+  type MatchReferenceParams,
+  type MatchReferenceResult,
   type PreviewTextParams,
   type PreviewTextResult,
 } from "../protocol/index.js";
 import type { EqLanguageService } from "./features/languageService.js";
 import { PREVIEW_REQUEST, type PreviewParams } from "./features/preview.js";
-import type { Guard } from "./guard.js";
+import { logFailure, type Guard } from "./guard.js";
 
 /** The longest text `eqpreset/previewText` draws (characters): far more than any preset file. */
 const MAX_COMPARE_TEXT = 1_000_000;
@@ -92,6 +95,37 @@ export function addDocumentRequests(
     withDocument("code lenses", params, token, [], (document) => service.codeLenses(document)),
   );
   addPreviewRequests(connection, service, guard, withDocument);
+  connection.onRequest(MATCH_REFERENCE_REQUEST, (params: MatchReferenceParams | undefined) =>
+    matchReferenceRequest(connection, documents, service, params),
+  );
+}
+
+/** "Match to a reference…": reads two files (asynchronously, the server keeps answering), never throws. */
+async function matchReferenceRequest(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  service: EqLanguageService,
+  params: MatchReferenceParams | undefined,
+): Promise<MatchReferenceResult> {
+  if (
+    typeof params?.uri !== "string" ||
+    !isPosition(params.position) ||
+    !Number.isInteger(params.version) ||
+    typeof params.reference !== "string" ||
+    typeof params.current !== "string"
+  )
+    return { refused: "Not a match request: a document, its version, a position and two files are needed." };
+  const uri = params.uri;
+  const parsed = () => {
+    const document = documents.get(uri);
+    return document ? service.store.get(document) : undefined;
+  };
+  try {
+    return await service.matchReference(parsed, params);
+  } catch (error) {
+    logFailure(connection, "match reference", error);
+    return { refused: "The match failed: the language server's output says why." };
+  }
 }
 
 /** The preview panel (client/src/preview): a preset's curve, a dragged band, curves to compare with. */

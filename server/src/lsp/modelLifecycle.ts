@@ -8,7 +8,7 @@ import {
   type ModelState,
   type ProjectSettings,
 } from "../core/index.js";
-import { MODEL_STATUS_NOTIFICATION, type ModelStatus } from "../protocol/index.js";
+import { MODEL_STATUS_NOTIFICATION, modelProvenance, type ModelStatus } from "../protocol/index.js";
 import type { EqLanguageService } from "./features/languageService.js";
 import { settle, type Guard } from "./guard.js";
 import type { ServerState } from "./serverState.js";
@@ -25,6 +25,7 @@ export function modelStatus(state: ModelState, settled: boolean, server?: Server
     personalOverride: server !== undefined && server.modelPath !== "" && server.project?.modelDir !== undefined,
     projectFile: server?.project?.file,
     trained: typeof trained === "string" ? trained : undefined,
+    madeHow: modelProvenance(state.metadata),
     warning: state.warning,
   };
 }

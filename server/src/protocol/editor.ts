@@ -3,7 +3,7 @@
  * document, and that draw another text (the file at git HEAD, another preset of the workspace) as a
  * second curve. Plain types, no LSP imports, like preview.ts.
  */
-import type { SlotId } from "../core/eq/index.js";
+import type { BandId } from "../core/eq/index.js";
 import type { PreviewData, PreviewPosition, PreviewRange } from "./preview.js";
 
 /** Client → server: the edit that gives one band of the preset at `position` new values. */
@@ -14,7 +14,9 @@ export interface EditBandParams {
   /** The document version the preview showed; the server refuses any other. */
   version: number;
   position: PreviewPosition;
-  slot: SlotId;
+  /** The band's PreviewBand.key, and its slot (checked against the line the key names). */
+  key: string;
+  slot: BandId;
   frequencyHz: number;
   gainDb: number;
   q: number;
@@ -41,3 +43,34 @@ export interface PreviewTextParams {
 export interface PreviewTextResult {
   presets: PreviewData[];
 }
+
+/**
+ * Client → server: "Match to a reference…" in the preview. The EQ that gives CURRENT the tonal
+ * balance of REFERENCE (core/audio/matchEq.ts, as `eqp match`), as a new preset block inserted after
+ * the preset at `position` (or at the end of the document) of `version`.
+ */
+export const MATCH_REFERENCE_REQUEST = "eqpreset/matchReference";
+
+export interface MatchReferenceParams {
+  uri: string;
+  version: number;
+  position: PreviewPosition;
+  /** Paths on the server's disk of the two WAV files. */
+  reference: string;
+  current: string;
+}
+
+export type MatchReferenceResult =
+  | {
+      edits: EditBandTextEdit[];
+      version: number;
+      presetName: string;
+      /** Mean and largest distance of the preset's curve from the measured difference, dB. */
+      meanErrorDb: number;
+      maxErrorDb: number;
+      /** The preset in the model's words ("0.6 warm, 0.2 dark"), if the model can say. */
+      description: string;
+      /** One sentence of all that, for the panel and a notification. */
+      summary: string;
+    }
+  | { refused: string };

@@ -2,3 +2,4 @@
 export * from "./preview.js";
 export * from "./messages.js";
 export * from "./editor.js";
+export * from "./modelProvenance.js";

@@ -12,6 +12,8 @@ export interface ModelStatus {
   network: boolean;
   loading: boolean;
   trained?: string;
+  /** How the model was made (modelProvenance): "V3 trained on SAFE-DB …", "fine-tuned … from … on N tagged examples …". */
+  madeHow?: string;
   warning?: string;
   /** The personal `eqpreset.modelPath` setting overrides the model of the project file. */
   personalOverride?: boolean;

@@ -3,8 +3,7 @@
  * the preview panel (client/src/preview) reads them. Plain types, no LSP imports, so that the
  * server, the extension, the panel's page and the tests share one definition.
  */
-import type { SlotId } from "../core/eq/index.js";
-import type { FilterKind } from "../core/eq/index.js";
+import type { BandId, FilterKind } from "../core/eq/index.js";
 
 export const PREVIEW_REQUEST = "eqpreset/preview";
 export const PREVIEW_CHANGED_NOTIFICATION = "eqpreset/previewChanged";
@@ -24,13 +23,34 @@ export interface PreviewParams {
   position: PreviewPosition;
 }
 
+/** A band's filter as Web Audio's BiquadFilterNode names it. */
+export type PreviewFilterType = FilterKind | "highpass" | "lowpass" | "notch";
+
 export interface PreviewBand {
-  slot: SlotId;
-  /** As Web Audio's BiquadFilterNode names it. */
-  type: FilterKind;
+  /**
+   * Which band this is, unique in the preset: the slot for SAFE's five ("bell2"), `chain-N` for the
+   * N-th band line around them (added bells, pass filters, notches, in source order from 0).
+   */
+  key: string;
+  slot: BandId;
+  type: PreviewFilterType;
   frequencyHz: number;
+  /** 0 for the pass filters and the notch. */
   gainDb: number;
   q: number;
+  /** A pass filter's slope, dB/oct. */
+  slopeDbPerOctave?: number;
+}
+
+/** The key of the N-th band line around SAFE's five (see PreviewBand.key). */
+export function chainKey(index: number): string {
+  return `chain-${index}`;
+}
+
+/** The index of a chain band's key, or undefined for a SAFE slot's key (or nonsense). */
+export function chainIndexOf(key: string): number | undefined {
+  const match = /^chain-(\d{1,4})$/.exec(key);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The answer for the preset under a position (the request answers null for none). */
@@ -45,7 +65,9 @@ export interface PreviewData {
   bands: PreviewBand[];
   frequencies: number[];
   responseDb: number[];
+  /** The highest and lowest level of the response on the analysis grid (the hover's picture's). */
   peakDb: number;
+  troughDb: number;
   suggestedPreGainDb: number;
   svg: string;
   /** The network is still loading, so a morph's bands are missing for now. */

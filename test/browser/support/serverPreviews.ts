@@ -6,7 +6,7 @@
 import { checkPreviewData, PREVIEW_REQUEST, type PreviewData } from "../../../client/src/preview/protocol.js";
 import { LspTestClient } from "../../support/lspClient.js";
 
-/** Explicit presets only, so no model is needed; at two sample rates, with and without shelves. */
+/** Explicit presets only, so no model is needed; at two sample rates, with and without shelves, and with filters. */
 export const PRESETS_TEXT = [
   "samplerate 48kHz",
   "",
@@ -39,9 +39,20 @@ export const PRESETS_TEXT = [
   "  highshelf 5kHz -4dB",
   "}",
   "",
+  // The filters around SAFE's five: chain-0 the high-pass, chain-1 the fourth bell, chain-2 the notch, chain-3 the low-pass.
+  'preset "Radio band" {',
+  "  highpass 300Hz 24dB/oct",
+  "  bell 500Hz -2dB q 1",
+  "  bell 1.5kHz +2dB q 1",
+  "  bell 2.5kHz -1dB q 3",
+  "  bell 700Hz +4dB q 2",
+  "  notch 1kHz q 10",
+  "  lowpass 3.4kHz",
+  "}",
+  "",
 ].join("\n");
 
-export type PresetName = "VO clean" | "Radio chatter" | "Bells only" | "Bass stem";
+export type PresetName = "VO clean" | "Radio chatter" | "Bells only" | "Bass stem" | "Radio band";
 
 export async function previewsFromServer(): Promise<Record<PresetName, PreviewData>> {
   const client = await LspTestClient.start();
@@ -51,7 +62,7 @@ export async function previewsFromServer(): Promise<Record<PresetName, PreviewDa
     if (diagnostics.length > 0) throw new Error(`the fixture presets have problems: ${JSON.stringify(diagnostics)}`);
     const lines = PRESETS_TEXT.split("\n");
     const previews = {} as Record<PresetName, PreviewData>;
-    for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem"] as const) {
+    for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem", "Radio band"] as const) {
       // The cursor on the preset's first band line.
       const line = lines.indexOf(`preset "${name}" {`) + 1;
       const answer = await client.request<unknown>(PREVIEW_REQUEST, { uri, position: { line, character: 4 } });

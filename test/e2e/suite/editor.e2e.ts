@@ -9,11 +9,13 @@
  * the server's eqpreset/editBand and VS Code's undo are all in the loop.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "mocha";
 import * as vscode from "vscode";
 import { waitFor, workspaceFile } from "./wait.js";
+import { filterChannels, presetBiquads } from "../../../server/src/core/audio/index.js";
+import { pinkNoise, wavBytes } from "../../support/signals.js";
 
 const EXTENSION_ID = "semantic-eq.eqpreset";
 
@@ -40,6 +42,7 @@ describe("issue 11: the editor a sound designer expects", () => {
     const stale = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
       type: "edit",
       version: snapshot.version! + 7,
+      key: "bell1",
       slot: "bell1",
       frequencyHz: 350,
       gainDb: -3,
@@ -51,6 +54,7 @@ describe("issue 11: the editor a sound designer expects", () => {
     const outcome = await vscode.commands.executeCommand<Outcome>("eqpreset.preview.receive", {
       type: "edit",
       version: snapshot.version,
+      key: "bell1",
       slot: "bell1",
       frequencyHz: 351.27,
       gainDb: -3.04,
@@ -63,6 +67,39 @@ describe("issue 11: the editor a sound designer expects", () => {
     await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     await vscode.commands.executeCommand("undo");
     await waitFor("undo to restore the text", () => (document.getText() === original ? true : undefined));
+  });
+
+  it("Match to a reference…: the server's match of two WAV files is inserted after the shown preset, one undo step", async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const rate = 48000;
+    const take = pinkNoise(4 * rate, 11);
+    const reference = path.join(folder, "production.wav");
+    const current = path.join(folder, "take2.wav");
+    const brighter = [{ slot: "highShelf" as const, frequencyHz: 4000, gainDb: 4, q: 0.71 }];
+    writeFileSync(current, wavBytes([take], rate, "32f"));
+    writeFileSync(reference, wavBytes(filterChannels([take], presetBiquads(brighter, rate)), rate, "32f"));
+    const document = await vscode.workspace.openTextDocument(workspaceFile("voice.eqp"));
+    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    const original = document.getText();
+    const inPreset = document.positionAt(original.indexOf("lowshelf"));
+    editor.selection = new vscode.Selection(inPreset, inPreset);
+    const snapshot = await vscode.commands.executeCommand<PreviewSnapshot>("eqpreset.openPreview");
+    assert.equal(snapshot.presetName, "VO clean");
+    const outcome = await vscode.commands.executeCommand<{ ok: boolean; message: string }>(
+      "eqpreset.preview.matchReference",
+      reference,
+      current,
+    );
+    assert.equal(outcome.ok, true, outcome.message);
+    assert.match(outcome.message, /^Inserted "Match production": curve error mean \d+\.\d\d dB.*; sounds like \S/);
+    assert.match(
+      document.getText(),
+      /\n\n# Match to a reference: production\.wav ← take2\.wav[^\n]*\n\n?preset "Match production" \{\n {2}\S/,
+    );
+    assert.ok(document.getText().startsWith(original.trimEnd()), "the preset shown is unchanged");
+    await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand("undo");
+    await waitFor("undo to take the match out", () => (document.getText() === original ? true : undefined));
   });
 
   it("completes units right after a number: the item replaces the number and is filtered by number + unit", async () => {

@@ -8,7 +8,6 @@
  * and can be inspected) and kept suspended while nothing plays, which costs no CPU. A preset at
  * another rate gets a new context, but only while stopped: playback is never cut for it.
  */
-import type { SlotId } from "#core/eq/index.js";
 import { EqChain, gainToDb, type ChainSettings, type ChainState } from "./chain.js";
 
 export type SourceKind = "loop" | "file";
@@ -47,7 +46,7 @@ export class Audition {
   private contextRate: number | undefined;
   private starting: Promise<void> | undefined;
   private bypassed = false;
-  private bandStates: { bypassed: SlotId[]; solo: SlotId | null } = { bypassed: [], solo: null };
+  private bandStates: { bypassed: string[]; solo: string | null } = { bypassed: [], solo: null };
   private volumeDb = 0;
   private playing = false;
   private sourceKind: SourceKind = "loop";
@@ -64,8 +63,8 @@ export class Audition {
     this.chain?.configure(settings, this.playing);
   }
 
-  /** Per-band bypass and solo, kept across presets and contexts. */
-  setBandStates(bypassed: readonly SlotId[], solo: SlotId | null): void {
+  /** Per-band bypass and solo by band key, kept across presets and contexts. */
+  setBandStates(bypassed: readonly string[], solo: string | null): void {
     this.bandStates = { bypassed: [...bypassed], solo };
     this.chain?.setBandStates(bypassed, solo, this.playing);
   }

@@ -2,8 +2,8 @@
  * The audition's signal chain in Web Audio, on any context (the live AudioContext, or an
  * OfflineAudioContext to measure it):
  *
- *   input ─┬─ low shelf → bell 1 → bell 2 → bell 3 → high shelf → output gain → wet gate ─┬─ volume → output
- *          └──────────────────────── loudness match → dry gate ─────────────────────────┘
+ *   input ─┬─ low shelf → bell 1 → bell 2 → bell 3 → high shelf → filters around → output gain → wet gate ─┬─ volume → output
+ *          └──────────────────────── loudness match → dry gate ──────────────────────────────────────────┘
  *
  * Per-band bypass and solo act on the filters alone: a bypassed band (or, while one band is
  * soloed, every other band) is held at 0 dB like an empty slot, so what is heard is the preset
@@ -20,11 +20,17 @@
  * difference of a few hundredths of a dB). The band's Q is still written to the node's Q param,
  * which a shelf ignores.
  *
+ * The bands around SAFE's five (added bells, pass filters, notches; any number of each) run as
+ * IIRFilterNodes holding the core's own biquads (core/eq bandSections: the Butterworth cascade of a
+ * 24 dB/oct pass filter is its sections, exactly what the curve and `eqp apply` use; Web Audio's own
+ * lowpass takes its Q in dB, so it is not used). An IIRFilterNode's coefficients are fixed, so a
+ * change of these bands rebuilds their nodes (no glide: a click at worst, while dragging one).
+ *
  * A/B: bypassing closes the wet gate and opens the dry gate, whose level is the loudness match
  * (see loudness.ts); the two cross-fade over a few milliseconds so the switch does not click.
  */
-import { SLOTS, type SlotId } from "#core/eq/index.js";
-import type { FilterType, PreviewBand } from "../protocol.js";
+import { bandSections, isSafeSlot, SLOTS, type BandId, type SlotId } from "#core/eq/index.js";
+import type { PreviewBand } from "../protocol.js";
 
 /** How fast parameters glide to a new preset while audio plays (time constant, seconds). */
 const GLIDE_TIME_CONSTANT_S = 0.03;
@@ -51,10 +57,21 @@ export interface FilterState {
   q: number;
 }
 
+/** A band around SAFE's five as its IIR nodes run it. */
+export interface ExtraFilterState {
+  key: string;
+  slot: BandId;
+  heard: boolean;
+  /** Biquad sections running (0 when the band is not heard). */
+  sections: number;
+}
+
 export interface ChainState {
   sampleRate: number;
   bypassed: boolean;
   filters: FilterState[];
+  /** The bands around SAFE's five, in order. */
+  extras: ExtraFilterState[];
   outputGainDb: number;
   /** The wet gate's gain: 1 with the EQ heard, 0 bypassed. */
   wetLevel: number;
@@ -62,13 +79,14 @@ export interface ChainState {
   dryLevel: number;
   /** The loudness match the chain was given, in dB. */
   matchGainDb: number;
-  bypassedBands: SlotId[];
-  solo: SlotId | null;
+  /** Keys of the bands bypassed, and of the one soloed. */
+  bypassedBands: string[];
+  solo: string | null;
   /** The listener's volume after the chain, in dB. */
   volumeDb: number;
 }
 
-function filterTypeOf(slot: SlotId): FilterType {
+function filterTypeOf(slot: SlotId): BiquadFilterType {
   return slot === "lowShelf" ? "lowshelf" : slot === "highShelf" ? "highshelf" : "peaking";
 }
 
@@ -84,6 +102,11 @@ export class EqChain {
   readonly input: GainNode;
   readonly output: GainNode;
   private readonly filters: { slot: SlotId; node: BiquadFilterNode; active: boolean }[];
+  /** The last SAFE filter, which the bands around the five follow. */
+  private readonly lastSlot: BiquadFilterNode;
+  private extras: { band: PreviewBand; heard: boolean; nodes: IIRFilterNode[] }[] = [];
+  /** What the extra nodes were built from, so an unchanged chain is not rebuilt. */
+  private extrasBuiltFrom = "[]";
   private readonly outputGain: GainNode;
   private readonly wetGate: GainNode;
   private readonly dryGate: GainNode;
@@ -91,8 +114,8 @@ export class EqChain {
   private bypassed = false;
   private matchGainDb = 0;
   private settings: ChainSettings | undefined;
-  private bypassedBands = new Set<SlotId>();
-  private solo: SlotId | null = null;
+  private bypassedBands = new Set<string>();
+  private solo: string | null = null;
 
   constructor(private readonly context: BaseAudioContext) {
     this.input = context.createGain();
@@ -114,6 +137,7 @@ export class EqChain {
       previous.connect(node);
       previous = node;
     }
+    this.lastSlot = previous as BiquadFilterNode;
     previous.connect(this.outputGain).connect(this.wetGate).connect(this.volume);
     this.input.connect(this.dryGate).connect(this.volume);
     this.volume.connect(this.output);
@@ -137,20 +161,50 @@ export class EqChain {
       this.move(filter.node.gain, band.gainDb, glide, GLIDE_TIME_CONSTANT_S);
       this.move(filter.node.Q, band.q, glide, GLIDE_TIME_CONSTANT_S);
     }
+    this.buildExtras(settings.bands.filter((band) => !isSafeSlot(band.slot)));
     this.move(this.outputGain.gain, dbToGain(settings.outputGainDb), glide, GLIDE_TIME_CONSTANT_S);
     this.matchGainDb = settings.matchGainDb;
     this.routeGates(glide);
   }
 
-  /** Per-band bypass and solo (null: none soloed); re-applies the preset's bands. */
-  setBandStates(bypassed: Iterable<SlotId>, solo: SlotId | null, glide: boolean): void {
+  /**
+   * The IIR nodes of the bands around the five, between the high shelf and the output gain; a band
+   * not heard (bypassed, or another one soloed) has none.
+   */
+  private buildExtras(bands: readonly PreviewBand[]): void {
+    const heard = bands.map((band) => ({ band, heard: this.isHeard(band.key) }));
+    const builtFrom = JSON.stringify([heard, this.context.sampleRate]);
+    if (builtFrom === this.extrasBuiltFrom) return;
+    this.extrasBuiltFrom = builtFrom;
+    this.lastSlot.disconnect();
+    for (const extra of this.extras) for (const node of extra.nodes) node.disconnect();
+    const nyquist = this.context.sampleRate / 2;
+    this.extras = heard.map(({ band, heard: isHeard }) => ({
+      band,
+      heard: isHeard,
+      nodes: isHeard
+        ? bandSections(
+            { ...band, frequencyHz: Math.min(band.frequencyHz, nyquist * 0.999) },
+            this.context.sampleRate,
+          ).map((section) =>
+            this.context.createIIRFilter([section.b0, section.b1, section.b2], [1, section.a1, section.a2]),
+          )
+        : [],
+    }));
+    let previous: AudioNode = this.lastSlot;
+    for (const node of this.extras.flatMap((extra) => extra.nodes)) previous = previous.connect(node);
+    previous.connect(this.outputGain);
+  }
+
+  /** Per-band bypass and solo by band key (null: none soloed); re-applies the preset's bands. */
+  setBandStates(bypassed: Iterable<string>, solo: string | null, glide: boolean): void {
     this.bypassedBands = new Set(bypassed);
     this.solo = solo;
     if (this.settings) this.configure(this.settings, glide);
   }
 
-  private isHeard(slot: SlotId): boolean {
-    return this.solo !== null ? slot === this.solo : !this.bypassedBands.has(slot);
+  private isHeard(key: string): boolean {
+    return this.solo !== null ? key === this.solo : !this.bypassedBands.has(key);
   }
 
   setVolumeDb(db: number, glide: boolean): void {
@@ -192,6 +246,12 @@ export class EqChain {
         gainDb: node.gain.value,
         q: node.Q.value,
       })),
+      extras: this.extras.map(({ band, heard, nodes }) => ({
+        key: band.key,
+        slot: band.slot,
+        heard,
+        sections: nodes.length,
+      })),
       outputGainDb: gainToDb(this.outputGain.gain.value),
       wetLevel: this.wetGate.gain.value,
       dryLevel: this.dryGate.gain.value,
@@ -211,7 +271,7 @@ export class EqChain {
     const magnitude = new Float32Array(grid.length);
     const phase = new Float32Array(grid.length);
     const total = new Array<number>(grid.length).fill(gainToDb(this.outputGain.gain.value));
-    for (const { node } of this.filters) {
+    for (const node of [...this.filters.map((filter) => filter.node), ...this.extras.flatMap((extra) => extra.nodes)]) {
       node.getFrequencyResponse(grid, magnitude, phase);
       for (let i = 0; i < grid.length; i++) total[i]! += gainToDb(magnitude[i]!);
     }
@@ -222,6 +282,7 @@ export class EqChain {
     for (const node of [
       this.input,
       ...this.filters.map((filter) => filter.node),
+      ...this.extras.flatMap((extra) => extra.nodes),
       this.outputGain,
       this.wetGate,
       this.dryGate,

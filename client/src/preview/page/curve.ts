@@ -1,13 +1,13 @@
 /**
- * The response curve as an SVG: a log-frequency axis from 20 Hz to 20 kHz, a dB axis symmetric
- * around 0 dB and wide enough for the curve, one point of the path per point of the server's
+ * The response curve as an SVG: a log-frequency axis from 20 Hz to 20 kHz, the dB axis of the core's
+ * one rule (core/eq/axis.ts, the hover's too: the same preset looks the same in both), one point of the path per point of the server's
  * response, and a marker per band where the curve passes the band's frequency.
  *
  * The geometry (scales, path, markers) is pure and separate from the DOM, so it can be checked on
  * its own. The SVG carries its scales as data-* attributes, so a test can read any point back to
  * a frequency and a level.
  */
-import { SLOTS } from "#core/eq/index.js";
+import { curveDbAxis, hasGain, slotFacts } from "#core/eq/index.js";
 import { displayFrequency, displayGain } from "#core/language/index.js";
 import type { PreviewBand } from "../protocol.js";
 
@@ -16,8 +16,6 @@ export const CURVE_HEIGHT = 260;
 const MARGIN = { left: 44, right: 12, top: 12, bottom: 26 };
 export const LOW_HZ = 20;
 export const HIGH_HZ = 20_000;
-/** The dB axis never shows less than ±6 dB, so a flat preset does not look like a wild one. */
-const MIN_DB_SPAN = 6;
 const GRID_FREQUENCIES = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
 
 export interface CurveScale {
@@ -28,15 +26,23 @@ export interface CurveScale {
   height: number;
   dbTop: number;
   dbBottom: number;
+  /** Between the dB axis's labels. */
+  dbStep: number;
 }
 
 export interface CurveInput {
   frequencies: readonly number[];
   responseDb: readonly number[];
   bands: readonly PreviewBand[];
+  /**
+   * Levels the axis must hold besides the points: the peak and trough the server found on its finer
+   * grid (the hover's picture is drawn from that grid), so both pick the same axis.
+   */
+  extremesDb?: readonly number[];
 }
 
 export interface BandMarker {
+  key: string;
   slot: PreviewBand["slot"];
   label: string;
   x: number;
@@ -54,17 +60,17 @@ export interface CurveGeometry {
   dbTicks: number[];
 }
 
-/** The dB axis: ±6, ±12, ±18… whichever first holds the whole curve. */
-export function curveScale(responseDb: readonly number[]): CurveScale {
-  const largest = responseDb.reduce((max, db) => Math.max(max, Math.abs(db)), 0);
-  const span = Math.max(MIN_DB_SPAN, Math.ceil(largest / 6) * 6);
+/** The plot and its dB axis for `curves` and bands of `gains`: the hover's axis rule (core/eq/axis.ts). */
+export function curveScale(curves: readonly (readonly number[])[], gains: readonly number[] = []): CurveScale {
+  const axis = curveDbAxis(curves, gains);
   return {
     left: MARGIN.left,
     top: MARGIN.top,
     width: CURVE_WIDTH - MARGIN.left - MARGIN.right,
     height: CURVE_HEIGHT - MARGIN.top - MARGIN.bottom,
-    dbTop: span,
-    dbBottom: -span,
+    dbTop: axis.range,
+    dbBottom: -axis.range,
+    dbStep: axis.step,
   };
 }
 
@@ -115,25 +121,31 @@ export function dbAt(scale: CurveScale, y: number): number {
   return scale.dbTop - ((y - scale.top) * (scale.dbTop - scale.dbBottom)) / scale.height;
 }
 
-/** `compare`, when given, is drawn too, so the dB axis holds both curves. */
-export function curveGeometry(input: CurveInput, compare?: CurveInput): CurveGeometry {
-  const scale = curveScale(compare ? [...input.responseDb, ...compare.responseDb] : input.responseDb);
+/** `compare` and `whole`, when given, are drawn too, so the dB axis holds every curve. */
+export function curveGeometry(input: CurveInput, compare?: CurveInput, whole?: CurveInput): CurveGeometry {
+  const curves = [input, ...(compare ? [compare] : []), ...(whole ? [whole] : [])];
+  const gains = curves.flatMap((curve) => [...curve.bands.map((band) => band.gainDb), ...(curve.extremesDb ?? [])]);
+  const scale = curveScale(
+    curves.map((curve) => curve.responseDb),
+    gains,
+  );
   const path = responsePath(scale, input.frequencies, input.responseDb);
   const markers = input.bands.map((band) => {
     const levelDb = levelAt(input.frequencies, input.responseDb, band.frequencyHz);
-    const label = SLOTS.find((slot) => slot.id === band.slot)?.short ?? band.slot;
+    const label = slotFacts(band.slot).short;
     return {
+      key: band.key,
       slot: band.slot,
       label,
       x: xOf(scale, band.frequencyHz),
-      y: yOf(scale, levelDb),
+      // A notch's curve plunges at its frequency: its handle sits on the 0 dB line, as in the hover.
+      y: yOf(scale, band.slot === "notch" ? 0 : levelDb),
       frequencyHz: band.frequencyHz,
       levelDb,
     };
   });
-  const step = scale.dbTop <= 6 ? 3 : scale.dbTop <= 18 ? 6 : 12;
   const dbTicks: number[] = [];
-  for (let db = scale.dbBottom; db <= scale.dbTop; db += step) dbTicks.push(db);
+  for (let db = scale.dbBottom; db <= scale.dbTop; db += scale.dbStep) dbTicks.push(db);
   return { scale, path, markers, dbTicks };
 }
 
@@ -156,8 +168,14 @@ function frequencyLabel(hz: number): string {
 export interface CurveOptions {
   /** A second curve, dashed, to compare with. */
   compare?: CurveInput;
-  /** Bands not heard (bypassed, or not the soloed one): their handles are drawn hollow. */
+  /** Keys of the bands not heard (bypassed, or not the soloed one): their handles are drawn hollow. */
   silent?: ReadonlySet<string>;
+  /**
+   * The whole preset's curve, drawn faint, when the main curve is only what is heard: part of the
+   * preset (bands bypassed or one soloed) or none of it (the EQ bypassed).
+   */
+  whole?: CurveInput;
+  heard?: "part" | "bypassed";
 }
 
 /**
@@ -170,7 +188,7 @@ export function renderCurve(
   title: string,
   options: CurveOptions = {},
 ): SVGSVGElement {
-  const { scale, path, markers, dbTicks } = curveGeometry(input, options.compare);
+  const { scale, path, markers, dbTicks } = curveGeometry(input, options.compare, options.whole);
   const svg = svgElement(document, "svg", {
     viewBox: `0 0 ${CURVE_WIDTH} ${CURVE_HEIGHT}`,
     role: "img",
@@ -180,6 +198,7 @@ export function renderCurve(
     "data-low-hz": LOW_HZ,
     "data-high-hz": HIGH_HZ,
     "data-plot": `${scale.left} ${scale.top} ${scale.width} ${scale.height}`,
+    "data-heard": options.heard ?? "all",
   });
   const titleElement = svgElement(document, "title", {});
   titleElement.textContent = title;
@@ -214,17 +233,22 @@ export function renderCurve(
     const comparePath = responsePath(scale, options.compare.frequencies, options.compare.responseDb);
     svg.append(svgElement(document, "path", { class: "compare", d: comparePath, fill: "none" }));
   }
+  if (options.whole) {
+    const wholePath = responsePath(scale, options.whole.frequencies, options.whole.responseDb);
+    svg.append(svgElement(document, "path", { class: "whole", d: wholePath, fill: "none" }));
+  }
   svg.append(svgElement(document, "path", { class: "response", d: path, fill: "none" }));
 
   const markerGroup = svgElement(document, "g", { class: "markers" });
   for (const marker of markers) {
     const group = svgElement(document, "g", {
-      class: `band-marker handle${options.silent?.has(marker.slot) ? " silent" : ""}`,
+      class: `band-marker handle${options.silent?.has(marker.key) ? " silent" : ""}`,
       "data-slot": marker.slot,
+      "data-key": marker.key,
       "data-frequency": marker.frequencyHz,
       tabindex: 0,
       role: "slider",
-      "aria-label": `${marker.label}: drag to change frequency and gain; arrow keys too`,
+      "aria-label": `${marker.label}: drag to change ${hasGain(marker.slot) ? "frequency and gain" : "frequency"}; arrow keys too`,
       "aria-valuetext": `${displayFrequency(marker.frequencyHz)}, curve at ${displayGain(marker.levelDb)}`,
     });
     // A larger transparent circle: an easier target than the dot itself.

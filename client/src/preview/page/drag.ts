@@ -1,13 +1,25 @@
 /**
  * Dragging a band's handle on the curve: horizontally its frequency (log scale), vertically its
  * gain (by as many dB as the pointer moved on the axis), Shift+drag vertically or the wheel its Q
- * (bells only: a shelf's Q is fixed). Arrow keys on a focused handle do the same in small steps.
+ * (bells, added ones too, and notches: a shelf's Q is fixed, a pass filter's is its slope's). A
+ * pass filter or notch has no gain: only its frequency moves. Arrow keys on a focused handle do the
+ * same in small steps. Handles are told apart by their band key (data-key): a preset may hold many
+ * added bells.
  *
  * While the pointer moves, `preview` gets the band's new values (the page redraws and the audio
  * follows); when it is released, `commit` gets them once: one drag is one edit of the document,
  * one undo step. The listeners sit on the curve's container, so they survive each redraw.
  */
-import { GAIN_RANGE, Q_RANGE, SLOTS, type SlotId } from "#core/eq/index.js";
+import {
+  clamp,
+  GAIN_RANGE,
+  hasGain,
+  isPassFilter,
+  NOTCH_Q_RANGE,
+  Q_RANGE,
+  slotFacts,
+  type BandId,
+} from "#core/eq/index.js";
 import { dbAt, frequencyAt, HIGH_HZ, LOW_HZ, type CurveScale } from "./curve.js";
 import type { PreviewBand } from "../protocol.js";
 
@@ -25,20 +37,21 @@ const WHEEL_COMMIT_MS = 400;
 const Q_STEP = 1.12;
 
 function clampBand(band: PreviewBand): PreviewBand {
-  const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
+  const slot = slotFacts(band.slot);
   return {
     ...band,
-    frequencyHz: Math.min(
-      Math.min(HIGH_HZ, slot.frequency.max),
-      Math.max(Math.max(LOW_HZ, slot.frequency.min), band.frequencyHz),
-    ),
-    gainDb: Math.min(GAIN_RANGE.max, Math.max(GAIN_RANGE.min, band.gainDb)),
-    q: slot.hasQ ? Math.min(Q_RANGE.max, Math.max(Q_RANGE.min, band.q)) : band.q,
+    frequencyHz: clamp(band.frequencyHz, {
+      min: Math.max(LOW_HZ, slot.frequency.min),
+      max: Math.min(HIGH_HZ, slot.frequency.max),
+    }),
+    gainDb: hasGain(band.slot) ? clamp(band.gainDb, GAIN_RANGE) : 0,
+    q: hasQ(band.slot) ? clamp(band.q, band.slot === "notch" ? NOTCH_Q_RANGE : Q_RANGE) : band.q,
   };
 }
 
-function hasQ(slot: SlotId): boolean {
-  return SLOTS.find((candidate) => candidate.id === slot)?.hasQ === true;
+/** Whether the wheel and Shift+drag change the band's Q: bells and notches. */
+function hasQ(slot: BandId): boolean {
+  return slotFacts(slot).hasQ && !isPassFilter(slot);
 }
 
 /** The point of a pointer event in the SVG's own coordinates (its viewBox). */
@@ -53,24 +66,24 @@ function svgPoint(
   return { x: point.x, y: point.y };
 }
 
-function slotOf(target: EventTarget | null): SlotId | undefined {
+function keyOf(target: EventTarget | null): string | undefined {
   const handle = target instanceof Element ? target.closest(".handle") : null;
-  return (handle?.getAttribute("data-slot") as SlotId | null) ?? undefined;
+  return handle?.getAttribute("data-key") ?? undefined;
 }
 
 export function attachDrag(container: HTMLElement, callbacks: DragCallbacks): void {
-  let drag: { slot: SlotId; start: PreviewBand; x: number; y: number; pointer: number; last: PreviewBand } | undefined;
+  let drag: { start: PreviewBand; x: number; y: number; pointer: number; last: PreviewBand } | undefined;
   let wheel: { band: PreviewBand; timer: ReturnType<typeof setTimeout> } | undefined;
-  const bandOf = (slot: SlotId) => callbacks.bands().find((band) => band.slot === slot);
+  const bandOf = (key: string) => callbacks.bands().find((band) => band.key === key);
 
   container.addEventListener("pointerdown", (event) => {
-    const slot = slotOf(event.target);
-    const band = slot && bandOf(slot);
+    const key = keyOf(event.target);
+    const band = key && bandOf(key);
     const point = svgPoint(container, event);
-    if (!slot || !band || !point || event.button !== 0) return;
+    if (!band || !point || event.button !== 0) return;
     event.preventDefault();
     container.setPointerCapture(event.pointerId);
-    drag = { slot, start: band, x: point.x, y: point.y, pointer: event.pointerId, last: band };
+    drag = { start: band, x: point.x, y: point.y, pointer: event.pointerId, last: band };
     container.classList.add("dragging");
   });
 
@@ -105,10 +118,9 @@ export function attachDrag(container: HTMLElement, callbacks: DragCallbacks): vo
   container.addEventListener(
     "wheel",
     (event) => {
-      const slot = slotOf(event.target);
-      if (!slot || !hasQ(slot)) return;
-      const band = wheel?.band.slot === slot ? wheel.band : bandOf(slot);
-      if (!band) return;
+      const key = keyOf(event.target);
+      const band = key && (wheel?.band.key === key ? wheel.band : bandOf(key));
+      if (!band || !hasQ(band.slot)) return;
       event.preventDefault();
       // Wheel up: narrower (higher Q), as on most EQ plug-ins.
       const next = clampBand({ ...band, q: band.q * (event.deltaY < 0 ? Q_STEP : 1 / Q_STEP) });
@@ -128,9 +140,10 @@ export function attachDrag(container: HTMLElement, callbacks: DragCallbacks): vo
   // Keyboard: ←/→ a twelfth of an octave, ↑/↓ half a dB, Shift+↑/↓ the Q; committed on key up.
   let keyed: PreviewBand | undefined;
   container.addEventListener("keydown", (event) => {
-    const slot = slotOf(event.target);
-    const band = slot && (keyed?.slot === slot ? keyed : bandOf(slot));
-    if (!slot || !band) return;
+    const key = keyOf(event.target);
+    const band = key && (keyed?.key === key ? keyed : bandOf(key));
+    if (!band) return;
+    const slot = band.slot;
     const step: Record<string, (b: PreviewBand) => PreviewBand> = {
       ArrowLeft: (b) => ({ ...b, frequencyHz: b.frequencyHz / Math.pow(2, 1 / 12) }),
       ArrowRight: (b) => ({ ...b, frequencyHz: b.frequencyHz * Math.pow(2, 1 / 12) }),

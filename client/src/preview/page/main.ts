@@ -19,7 +19,7 @@ import {
   type PreviewData,
   type StatusKind,
 } from "../protocol.js";
-import { responseDb, type SlotId } from "#core/eq/index.js";
+import { responseDb } from "#core/eq/index.js";
 import { displayFrequency, formatDecimal } from "#core/language/index.js";
 
 interface VsCodeApi {
@@ -56,6 +56,8 @@ const ui = {
   volumeReadout: element("volume-readout", HTMLOutputElement),
   compare: element("compare", HTMLButtonElement),
   compareClear: element("compare-clear", HTMLButtonElement),
+  matchReference: element("match-reference", HTMLButtonElement),
+  matchResult: element("match-result", HTMLElement),
   listenB: element("listen-b", HTMLButtonElement),
   compareLegend: element("compare-legend", HTMLElement),
   compareLabel: element("compare-label", HTMLElement),
@@ -74,8 +76,9 @@ let dragged: PreviewBand | undefined;
 let comparison: { label: string; data: PreviewData | null } | undefined;
 /** A/B between this preset (A) and the comparison (B). */
 let hearingB = false;
-const bypassedBands = new Set<SlotId>();
-let soloBand: SlotId | null = null;
+/** Band keys (PreviewBand.key). */
+const bypassedBands = new Set<string>();
+let soloBand: string | null = null;
 
 function report(message: string): void {
   vscode.postMessage({ type: "problem", message });
@@ -88,7 +91,7 @@ function showStatus(kind: StatusKind | "info", message: string): void {
 
 /** The preset's bands with the dragged one at its dragged values. */
 function shownBands(data: PreviewData): PreviewBand[] {
-  return data.bands.map((band) => (dragged?.slot === band.slot ? dragged : band));
+  return data.bands.map((band) => (dragged?.key === band.key ? dragged : band));
 }
 
 /** The response of `bands` as the server computes it (the core's RBJ maths), for a drag under way. */
@@ -104,12 +107,12 @@ const listening: BandListening = {
   get solo() {
     return soloBand;
   },
-  toggleBypass(slot) {
-    if (!bypassedBands.delete(slot)) bypassedBands.add(slot);
+  toggleBypass(key) {
+    if (!bypassedBands.delete(key)) bypassedBands.add(key);
     applyListening();
   },
-  toggleSolo(slot) {
-    soloBand = soloBand === slot ? null : slot;
+  toggleSolo(key) {
+    soloBand = soloBand === key ? null : key;
     applyListening();
   },
 };
@@ -131,25 +134,52 @@ function configureAudio(): void {
 
 let scale: CurveScale | undefined;
 
+/** Whether a band is heard: not bypassed, and the soloed one while a band is soloed. */
+function isHeard(key: string): boolean {
+  return soloBand !== null ? key === soloBand : !bypassedBands.has(key);
+}
+
+/**
+ * The curve of what is heard: the preset's response, less the bands bypassed or not soloed; with
+ * the whole EQ bypassed, the dry signal at its loudness match (a flat line). Undefined when that is
+ * the preset's curve itself.
+ */
+function heardResponse(data: PreviewData, bands: readonly PreviewBand[], matchGainDb: number): number[] | undefined {
+  if (audition.isBypassed) return data.frequencies.map(() => matchGainDb);
+  if (bands.every((band) => isHeard(band.key))) return undefined;
+  return localResponse(
+    data,
+    bands.filter((band) => isHeard(band.key)),
+  );
+}
+
 function render(): void {
   if (!current) return;
   const { data, matchGainDb } = current;
   const bands = shownBands(data);
   const response = dragged ? localResponse(data, bands) : data.responseDb;
-  const silent = new Set(
-    data.bands
-      .map((band) => band.slot)
-      .filter((slot) => (soloBand !== null ? slot !== soloBand : bypassedBands.has(slot))),
-  );
-  const compare = comparison?.data ?? undefined;
-  const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-slot");
-  const input = { frequencies: data.frequencies, responseDb: response, bands };
+  const heard = heardResponse(data, bands, matchGainDb);
+  const silent = new Set(data.bands.map((band) => band.key).filter((key) => !isHeard(key)));
+  const compare = comparison?.data ? curveInputOf(comparison.data) : undefined;
+  const focused = document.activeElement?.closest?.(".handle")?.getAttribute("data-key");
+  // What is heard is the curve drawn; the whole preset stays beside it, faint, while part of it is muted.
+  const input = {
+    frequencies: data.frequencies,
+    responseDb: heard ?? response,
+    bands,
+    ...(dragged || heard ? {} : { extremesDb: [data.peakDb, data.troughDb] }),
+  };
+  const whole = heard ? { ...input, responseDb: response } : undefined;
   ui.curve.replaceChildren(
-    renderCurve(document, input, `Response of ${data.presetName ?? "the unnamed preset"}`, { compare, silent }),
+    renderCurve(document, input, `Response of ${data.presetName ?? "the unnamed preset"}`, {
+      compare,
+      silent,
+      ...(whole ? { whole, heard: audition.isBypassed ? "bypassed" : "part" } : {}),
+    }),
   );
-  scale = curveGeometry(input, compare).scale;
+  scale = curveGeometry(input, compare, whole).scale;
   // A redraw replaces the handles: keep the keyboard on the one it was on.
-  if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-slot="${focused}"]`)?.focus();
+  if (focused) ui.curve.querySelector<SVGGElement>(`.handle[data-key="${focused}"]`)?.focus();
   renderBandTable(ui.table, { ...data, bands }, matchGainDb, listening);
   ui.compareLegend.hidden = !comparison;
   ui.compareLabel.textContent = comparison?.label ?? "";
@@ -157,6 +187,16 @@ function render(): void {
   ui.listenB.hidden = !comparison?.data;
   ui.listenB.textContent = hearingB ? "Hearing B (the comparison)" : "Hearing A (this preset)";
   ui.listenB.setAttribute("aria-pressed", String(hearingB));
+}
+
+/** A preview as a curve to draw (the comparison). */
+function curveInputOf(data: PreviewData) {
+  return {
+    frequencies: data.frequencies,
+    responseDb: data.responseDb,
+    bands: data.bands,
+    extremesDb: [data.peakDb, data.troughDb],
+  };
 }
 
 function showPreview(data: PreviewData): void {
@@ -198,6 +238,7 @@ attachDrag(ui.curve, {
     vscode.postMessage({
       type: "edit",
       version,
+      key: band.key,
       slot: band.slot,
       frequencyHz: band.frequencyHz,
       gainDb: band.gainDb,
@@ -215,6 +256,10 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const message = checked.value;
   if (message.type === "preview") {
     showPreview(message.data);
+  } else if (message.type === "matched") {
+    ui.matchResult.textContent = message.message;
+    ui.matchResult.dataset["kind"] = message.ok ? "info" : "error";
+    ui.matchReference.disabled = false;
   } else if (message.type === "compare") {
     comparison = message.label || message.data ? { label: message.label, data: message.data } : undefined;
     if (!comparison?.data) hearingB = false;
@@ -284,6 +329,12 @@ ui.volume.addEventListener("input", () => {
 
 ui.compare.addEventListener("click", () => vscode.postMessage({ type: "pickCompare" }));
 ui.compareClear.addEventListener("click", () => vscode.postMessage({ type: "clearCompare" }));
+ui.matchReference.addEventListener("click", () => {
+  ui.matchResult.textContent = "Pick the reference recording, then the recording to match to it…";
+  delete ui.matchResult.dataset["kind"];
+  ui.matchReference.disabled = true;
+  vscode.postMessage({ type: "pickMatch" });
+});
 ui.listenB.addEventListener("click", () => {
   hearingB = !hearingB && comparison?.data !== undefined && comparison.data !== null;
   render();
@@ -309,6 +360,8 @@ ui.bypass.addEventListener("click", () => {
   audition.setBypassed(!audition.isBypassed);
   saveState();
   showAudition();
+  // The curve shows what is heard: bypassed, the dry signal at its loudness match.
+  render();
 });
 
 ui.file.addEventListener("change", () => {

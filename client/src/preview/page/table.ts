@@ -2,11 +2,18 @@
  * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
  * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
  */
-import { SLOTS, type SlotId } from "#core/eq/index.js";
+import { DEFAULT_PASS_SLOPE, hasGain, headroomPeakDb, slotFacts } from "#core/eq/index.js";
 import { displayFrequency, displayGain, displayQ } from "#core/language/index.js";
 import type { FilterType, PreviewData } from "../protocol.js";
 
-const FILTER_NAMES: Record<FilterType, string> = { lowshelf: "low shelf", peaking: "bell", highshelf: "high shelf" };
+const FILTER_NAMES: Record<FilterType, string> = {
+  lowshelf: "low shelf",
+  peaking: "bell",
+  highshelf: "high shelf",
+  highpass: "high-pass",
+  lowpass: "low-pass",
+  notch: "notch",
+};
 
 function row(document: Document, cells: readonly string[], header = false): HTMLTableRowElement {
   const tr = document.createElement("tr");
@@ -19,12 +26,21 @@ function row(document: Document, cells: readonly string[], header = false): HTML
   return tr;
 }
 
-/** Per-band listening: which bands are bypassed, which one is soloed, and what a click asks for. */
+/** Per-band listening by band key: which bands are bypassed, which one is soloed, and what a click asks for. */
 export interface BandListening {
-  bypassed: ReadonlySet<SlotId>;
-  solo: SlotId | null;
-  toggleBypass(slot: SlotId): void;
-  toggleSolo(slot: SlotId): void;
+  bypassed: ReadonlySet<string>;
+  solo: string | null;
+  toggleBypass(key: string): void;
+  toggleSolo(key: string): void;
+}
+
+/** A band's name in the table: SAFE's slot ("Bell 2"), or the filter with its slope ("24 dB/oct high-pass"). */
+function bandName(band: PreviewData["bands"][number]): string {
+  if (band.slot === "highpass" || band.slot === "lowpass") {
+    const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
+    return `${slotFacts(band.slot).label} ${slope} dB/oct`;
+  }
+  return band.slot === "bell" ? "Added bell" : slotFacts(band.slot).label;
 }
 
 function toggle(
@@ -55,27 +71,27 @@ export function renderBandTable(
   const foot = table.tFoot ?? table.createTFoot();
   body.replaceChildren(
     ...data.bands.map((band) => {
-      const slot = SLOTS.find((candidate) => candidate.id === band.slot);
       // Shelves: SAFE's fixed Q, which Web Audio's shelves cannot take (they use slope 1, Q ≈ 0.707).
-      const q = slot?.hasQ === false ? `${displayQ(band.q)} (fixed)` : displayQ(band.q);
+      const q = slotFacts(band.slot).hasQ ? displayQ(band.q) : `${displayQ(band.q)} (fixed)`;
+      const label = bandName(band);
       // Band, listening, then the numbers: the filter type is in the band's name (a narrow panel
       // has room for five columns, and the buttons are what the hand goes to).
       const tr = row(
         document,
-        [slot?.label ?? band.slot, "", displayFrequency(band.frequencyHz), displayGain(band.gainDb), q],
+        [label, "", displayFrequency(band.frequencyHz), hasGain(band.slot) ? displayGain(band.gainDb) : "—", q],
         true,
       );
       tr.dataset["slot"] = band.slot;
+      tr.dataset["key"] = band.key;
       tr.dataset["filter"] = FILTER_NAMES[band.type];
       const cell = tr.cells[1]!;
       if (listening) {
-        const label = slot?.label ?? band.slot;
         cell.append(
-          toggle(document, "Bypass", listening.bypassed.has(band.slot), `Hear the preset without ${label}`, () =>
-            listening.toggleBypass(band.slot),
+          toggle(document, "Bypass", listening.bypassed.has(band.key), `Hear the preset without ${label}`, () =>
+            listening.toggleBypass(band.key),
           ),
-          toggle(document, "Solo", listening.solo === band.slot, `Hear ${label} alone (the other bands bypassed)`, () =>
-            listening.toggleSolo(band.slot),
+          toggle(document, "Solo", listening.solo === band.key, `Hear ${label} alone (the other bands bypassed)`, () =>
+            listening.toggleSolo(band.key),
           ),
         );
       }
@@ -85,7 +101,8 @@ export function renderBandTable(
   if (data.bands.length === 0) body.append(row(document, ["No bands", "", "", "", ""], true));
   foot.replaceChildren(
     row(document, ["Output gain", "", "", displayGain(data.outputGainDb), ""], true),
-    row(document, ["Peak (with output gain)", "", "", displayGain(data.peakDb), ""], true),
+    // Rounded up as the pre-gain is, so the two read the same (core/eq/analysis.ts).
+    row(document, ["Peak (with output gain)", "", "", displayGain(headroomPeakDb(data.peakDb)), ""], true),
     row(document, ["Suggested pre-gain", "", "", displayGain(data.suggestedPreGainDb), ""], true),
     row(document, ["A/B loudness match", "", "", displayGain(matchGainDb), ""], true),
   );

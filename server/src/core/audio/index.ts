@@ -6,3 +6,4 @@ export * from "./biquadRunner.js";
 export * from "./wavFormat.js";
 export * from "./spectrum.js";
 export * from "./matchEq.js";
+export * from "./wavFileSpectrum.js";

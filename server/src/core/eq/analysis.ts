@@ -48,7 +48,16 @@ export function analyseCurve(
     peakFrequencyHz: frequencies[peak]!,
     troughDb: curve[trough]!,
     troughFrequencyHz: frequencies[trough]!,
-    // Rounded down to 0.1 dB so that the suggestion, written as text, still leaves no overshoot.
-    suggestedPreGainDb: peakDb > 0 ? -Math.ceil(peakDb * 10) / 10 : 0,
+    suggestedPreGainDb: peakDb > 0 ? -headroomPeakDb(peakDb) : 0,
   };
+}
+
+/**
+ * The peak as shown beside the suggested pre-gain: rounded up to the 0.1 dB both are shown at, as the
+ * pre-gain is (so that the suggestion, written as text, still leaves no overshoot). Shown rounded to
+ * the nearest instead, a peak of 3.64 dB read "+3.6" next to a pre-gain of "−3.7".
+ */
+export function headroomPeakDb(peakDb: number): number {
+  // toFixed first: 3.6 × 10 is 36.00000000000001 in floating point, which must not round up to 3.7.
+  return Math.ceil(Number((peakDb * 10).toFixed(6))) / 10;
 }

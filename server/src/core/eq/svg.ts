@@ -7,6 +7,7 @@
 import { ABSURD_GAIN_DB, slotFacts, type BandId, type EqBand } from "./bands.js";
 import { isPassFilter } from "./filters.js";
 import { analyseCurve, type CurveAnalysis } from "./analysis.js";
+import { curveDbAxis } from "./axis.js";
 import { sourceText } from "../language/index.js";
 
 export interface CurveSvgOptions {
@@ -22,14 +23,6 @@ export interface CurveSvgOptions {
 
 /** The fixed frequency span of the picture: the audible range, whatever the sample rate. */
 export const SVG_FREQUENCY_RANGE = { min: 20, max: 20000 } as const;
-/** The dB axis never shows less than ±12 dB, the SAFE plug-in's gain range. */
-export const MIN_DB_RANGE = 12;
-/**
- * The dB axis never shows more than ±96 dB either: beyond that a picture says nothing more, and planning an axis for a typed
- * 1e20 dB once looped for ever (values beyond the axis are drawn at its edge).
- */
-export const MAX_DB_RANGE = 96;
-
 const COLOURS = {
   background: "#1e2330",
   frame: "#4a5262",
@@ -57,13 +50,6 @@ export function drawableBands(bands: readonly EqBand[], sampleRate: number): EqB
       Number.isFinite(band.q) &&
       band.q > 0,
   );
-}
-
-/** The symmetric half-range of the dB axis and its label step for curves and gains up to `extremeDb`. */
-export function dbAxis(extremeDb: number): { range: number; step: number } {
-  const need = Number.isFinite(extremeDb) ? Math.min(Math.abs(extremeDb), MAX_DB_RANGE) : 0;
-  const step = need <= 24 ? 6 : need <= 48 ? 12 : 24;
-  return { range: Math.max(MIN_DB_RANGE, Math.ceil(need / step) * step), step };
 }
 
 /**
@@ -127,10 +113,10 @@ export function curveSvg(
     const clamped = Math.min(SVG_FREQUENCY_RANGE.max, Math.max(SVG_FREQUENCY_RANGE.min, hz));
     return plot.x + (plot.width * Math.log(clamped / SVG_FREQUENCY_RANGE.min)) / span;
   };
-  let extreme = 0;
-  for (const value of analysis.responseDb) if (Number.isFinite(value)) extreme = Math.max(extreme, Math.abs(value));
-  for (const band of bands) extreme = Math.max(extreme, Math.abs(band.gainDb));
-  const axis = dbAxis(extreme);
+  const axis = curveDbAxis(
+    [analysis.responseDb],
+    bands.map((band) => band.gainDb),
+  );
   const y = (db: number) =>
     plot.y + (plot.height * (axis.range - Math.min(axis.range, Math.max(-axis.range, db)))) / (2 * axis.range);
 

@@ -15,7 +15,15 @@ import {
   type EqBand,
   type SlotId,
 } from "../eq/index.js";
-import { formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
+import {
+  formatDecimal,
+  formatDocument,
+  parsePresetDocument,
+  quotedName,
+  writeFrequency,
+  writeGain,
+  writePlain,
+} from "../language/index.js";
 import type { ResolvedBand, ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */
@@ -219,4 +227,15 @@ export function applyReplacements(text: string, replacements: readonly TextRepla
       result.slice(offset(replacement.range.end));
   }
   return result;
+}
+
+/**
+ * A whole preset block as `eqp match` and the preview's "Match to a reference…" write it: a comment
+ * line, the bands (bandLine), the gain when not 0, in the formatter's layout.
+ */
+export function presetBlockText(name: string, bands: readonly EqBand[], outputGainDb: number, note: string): string {
+  const body = bands.map((band) => `  ${bandLine(band)}`);
+  if (outputGainDb !== 0) body.push(`  gain ${writeGain(outputGainDb)}`);
+  const draft = `# ${note}\npreset ${quotedName(name)} {\n${body.join("\n")}\n}\n`;
+  return formatDocument(parsePresetDocument(draft), draft) ?? draft;
 }

@@ -31,7 +31,7 @@ import {
   isSafeSlot,
 } from "../../core/index.js";
 import { bandRole, filterRows } from "./bandRole.js";
-import { drawableBands } from "../../core/eq/index.js";
+import { drawableBands, headroomPeakDb } from "../../core/eq/index.js";
 import { formatDescription, type WordInfo, type WordSource } from "../../core/model/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../../core/index.js";
@@ -194,7 +194,7 @@ export class HoverProvider {
     const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
     const numbers =
       peakDb > 0
-        ? `Peak boost ${displayGain(peakDb)} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
+        ? `Peak boost ${displayGain(headroomPeakDb(peakDb))} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
         : `No boost above 0 dB (highest ${displayGain(peakDb)}, ${withTrim}): no pre-gain needed`;
     const skipped = curve.bands.length - rendered.bands.length;
     const notes = [

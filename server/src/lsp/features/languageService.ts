@@ -18,8 +18,15 @@ import type {
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { EqServices, type ValidationContext } from "../../core/index.js";
-import { type EditBandParams, type EditBandResult, type PreviewTextResult } from "../../protocol/index.js";
+import {
+  type EditBandParams,
+  type EditBandResult,
+  type MatchReferenceParams,
+  type MatchReferenceResult,
+  type PreviewTextResult,
+} from "../../protocol/index.js";
 import { bandEdit } from "./bandEdit.js";
+import { matchReference } from "./matchReference.js";
 import { CodeActionProvider } from "./codeActions.js";
 import { WorkspaceActionProvider } from "./workspaceActions.js";
 import { CodeLensProvider } from "./codeLens.js";
@@ -141,7 +148,15 @@ export class EqLanguageService {
 
   /** The edit a drag in the preview panel makes (see bandEdit.ts). */
   editBand(document: TextDocument, params: EditBandParams): EditBandResult {
-    return bandEdit(this.store.get(document), this.services, params);
+    return bandEdit(this.store.get(document), params);
+  }
+
+  /** "Match to a reference…" in the preview panel (see matchReference.ts). */
+  matchReference(
+    document: () => ParsedDocument | undefined,
+    params: MatchReferenceParams,
+  ): Promise<MatchReferenceResult> {
+    return matchReference(document, this.services, params);
   }
 
   /** Every preset of a text that is not an open document, for the preview's comparison curve. */

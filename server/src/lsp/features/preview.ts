@@ -9,6 +9,7 @@ import {
   presetAt,
   resolvePresets,
   effectiveBands,
+  explicitBand,
   explicitSlots,
   logFrequencies,
   morphTerms,
@@ -20,8 +21,7 @@ import {
   type BandId,
   isSafeSlot,
 } from "../../core/index.js";
-import { filterKindOf } from "../../core/eq/index.js";
-import { renderCurve, type RenderedCurve } from "../../core/eq/index.js";
+import { drawableBands, filterKindOf, isPassFilter, renderCurve, type RenderedCurve } from "../../core/eq/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../../core/index.js";
 
@@ -30,6 +30,7 @@ export const PREVIEW_POINTS = 200;
 
 export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../../protocol/index.js";
 export type { PreviewBand, PreviewParams, PreviewResult };
+import { chainKey } from "../../protocol/index.js";
 import type {
   PreviewBand,
   PreviewParams,
@@ -136,19 +137,11 @@ export class PreviewProvider {
       range: preset.range,
       sampleRate: preset.sampleRate,
       outputGainDb: preset.outputGainDb,
-      // The panel's handles and audio chain hold SAFE's five slots; the filters around them are in the curve.
-      bands: rendered.bands
-        .filter((band) => isSafeSlot(band.slot))
-        .map((band) => ({
-          slot: band.slot as SlotId,
-          type: filterKindOf(band.slot),
-          frequencyHz: band.frequencyHz,
-          gainDb: band.gainDb,
-          q: band.q,
-        })),
+      bands: previewBands(preset, curve.bands, preset.sampleRate),
       frequencies: Array.from(frequencies),
       responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
       peakDb: rendered.analysis.peakDb,
+      troughDb: rendered.analysis.troughDb,
       suggestedPreGainDb: rendered.analysis.suggestedPreGainDb,
       svg: rendered.svg,
       pending: curve.pending,
@@ -156,6 +149,40 @@ export class PreviewProvider {
     if (message) result.message = message;
     return result;
   }
+}
+
+/** A band as the panel has it: its key, and its filter as Web Audio names it. */
+function previewBand(band: EqBand, key: string): PreviewBand {
+  const type = isPassFilter(band.slot) ? band.slot : band.slot === "notch" ? "notch" : filterKindOf(band.slot);
+  const shown: PreviewBand = {
+    key,
+    slot: band.slot,
+    type,
+    frequencyHz: band.frequencyHz,
+    gainDb: band.gainDb,
+    q: band.q,
+  };
+  if (band.slopeDbPerOctave !== undefined) shown.slopeDbPerOctave = band.slopeDbPerOctave;
+  return shown;
+}
+
+/**
+ * The bands the panel draws handles for and plays: SAFE's five slots by their slot, then every band
+ * line around them by its place among those lines (`chain-N`, what a drag's edit names), the
+ * drawable ones only (the curve leaves the others out too).
+ */
+function previewBands(preset: ResolvedPreset, bands: readonly EqBand[], sampleRate: number): PreviewBand[] {
+  const drawable = (band: EqBand) => drawableBands([band], sampleRate).length === 1;
+  const safe = bands
+    .filter((band) => isSafeSlot(band.slot) && drawable(band))
+    .map((band) => previewBand(band, band.slot));
+  const chain = preset.bands
+    .filter((band) => !isSafeSlot(band.slot.id))
+    .flatMap((band, index) => {
+      const eqBand = explicitBand(band);
+      return eqBand && drawable(eqBand) ? [previewBand(eqBand, chainKey(index))] : [];
+    });
+  return [...safe, ...chain];
 }
 
 /** Slots a morph's generated bands fill: those the preset does not set explicitly. */
