@@ -5,7 +5,13 @@ import { exportCPreset } from "./c.js";
 import { exportEasyEffects } from "./easyeffects.js";
 import { exportFmod } from "./fmod.js";
 import { exportJsonPreset } from "./json.js";
-import type { ConcretePreset, ExportContext, ExportedPreset, ExportFormat } from "./types.js";
+import {
+  EXPORT_FORMAT_LABELS,
+  type ConcretePreset,
+  type ExportContext,
+  type ExportedPreset,
+  type ExportFormat,
+} from "./types.js";
 import { exportWebAudio } from "./webaudio.js";
 import { exportWwise } from "./wwise.js";
 
@@ -28,17 +34,17 @@ export interface ExportTarget {
 }
 
 export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
-  json: { label: "JSON with biquad coefficients", extension: ".eqp.json", export: exportJsonPreset },
-  apo: { label: "Equalizer APO / AutoEQ ParametricEQ.txt", extension: ".txt", export: exportApo },
+  json: { label: EXPORT_FORMAT_LABELS.json, extension: ".eqp.json", export: exportJsonPreset },
+  apo: { label: EXPORT_FORMAT_LABELS.apo, extension: ".txt", export: exportApo },
   easyeffects: {
-    label: "EasyEffects output preset",
+    label: EXPORT_FORMAT_LABELS.easyeffects,
     extension: ".json",
     export: (preset) => exportEasyEffects(preset),
   },
-  webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
-  fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
-  wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
-  c: { label: "C tables for runtime/c/eqp_runtime.h", extension: ".h", export: exportCPreset },
+  webaudio: { label: EXPORT_FORMAT_LABELS.webaudio, extension: ".js", export: exportWebAudio },
+  fmod: { label: EXPORT_FORMAT_LABELS.fmod, extension: ".fmod.json", export: exportFmod },
+  wwise: { label: EXPORT_FORMAT_LABELS.wwise, extension: ".wwise.json", export: exportWwise },
+  c: { label: EXPORT_FORMAT_LABELS.c, extension: ".h", export: exportCPreset },
 };
 
 /** Longer stems are cut: a file name may hold 255 bytes, and a folder path comes before it. */

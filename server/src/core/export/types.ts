@@ -8,6 +8,17 @@ import type { BandId, EqBand } from "../eq/index.js";
 export const EXPORT_FORMATS = ["json", "apo", "easyeffects", "webaudio", "fmod", "wwise", "c"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** What each target is, for `eqp export --help` and the editor's format picker. */
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  json: "JSON with biquad coefficients",
+  apo: "Equalizer APO / AutoEQ ParametricEQ.txt",
+  easyeffects: "EasyEffects output preset",
+  webaudio: "Web Audio BiquadFilterNode chain (ES module)",
+  fmod: "FMOD multiband EQ parameters",
+  wwise: "Wwise Parametric EQ properties",
+  c: "C tables for runtime/c/eqp_runtime.h",
+};
+
 /** A preset reduced to numbers: what the EQ does, whatever it was written as. */
 export interface ConcretePreset {
   /** Undefined for a file's unnamed preset. */

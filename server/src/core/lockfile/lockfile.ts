@@ -103,6 +103,30 @@ export function lockedCurveChange(before: readonly EqBand[], after: readonly EqB
   return { db: change.signedDb, frequencyHz: change.atFrequencyHz };
 }
 
+/** A locked morph whose bands differ between two locks (same words, a change over rounding). */
+export interface MovedMorph {
+  file: string;
+  preset: string;
+  db: number;
+  frequencyHz: number;
+}
+
+/** The morphs of `next` whose bands moved since `previous`, largest change first; and how many `next` holds. */
+export function movedMorphs(previous: Lockfile | undefined, next: Lockfile): { morphs: number; moved: MovedMorph[] } {
+  let morphs = 0;
+  const moved: MovedMorph[] = [];
+  for (const [file, presets] of Object.entries(next.presets)) {
+    for (const [preset, entry] of Object.entries(presets)) {
+      morphs++;
+      const before = previous?.presets[file]?.[preset];
+      if (!before || before.morph !== entry.morph) continue;
+      const change = lockedCurveChange(before.bands, entry.bands, 48000);
+      if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) moved.push({ file, preset, ...change });
+    }
+  }
+  return { morphs, moved: moved.sort((a, b) => Math.abs(b.db) - Math.abs(a.db)) };
+}
+
 function describeBands(bands: readonly EqBand[]): string {
   const label = (slot: BandId) => slotFacts(slot).label;
   return bands
