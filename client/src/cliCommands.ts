@@ -90,7 +90,10 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./~-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A message after a run: the summary line of the output, and a button to see all of it. */
+/**
+ * A message after a run: the summary line of the output, and a button to see all of it. Not
+ * awaited by the commands: a notification stays until dismissed, the command's result does not wait.
+ */
 async function report(runner: EqpRunner, run: CliRun, what: string): Promise<void> {
   const lines = `${run.stdout}\n${run.stderr}`.split("\n").filter((line) => line.trim());
   const last = lines.at(-1) ?? "";
@@ -107,7 +110,7 @@ async function checkWorkspace(runner: EqpRunner): Promise<CliRun | undefined> {
   if (!folder) return void vscode.window.showWarningMessage("EQ Preset: open a folder to check.");
   runner.output.show(true);
   const run = await runner.run(["check", "."], folder.uri.fsPath, { model: true });
-  await report(runner, run, "eqp check");
+  void report(runner, run, "eqp check");
   return run;
 }
 
@@ -150,7 +153,7 @@ async function exportPresets(
   const run = await runner.run(["export", source, "--format", format, "--out", out], folder.uri.fsPath, {
     model: true,
   });
-  await report(runner, run, "eqp export");
+  void report(runner, run, "eqp export");
   return run;
 }
 
@@ -159,7 +162,7 @@ async function lock(runner: EqpRunner): Promise<CliRun | undefined> {
   if (!folder) return void vscode.window.showWarningMessage("EQ Preset: open a folder to lock.");
   await vscode.workspace.saveAll(false);
   const run = await runner.run(["lock", "--accept"], folder.uri.fsPath, { model: true });
-  await report(runner, run, "eqp lock");
+  void report(runner, run, "eqp lock");
   return run;
 }
 
@@ -193,7 +196,7 @@ async function diff(
   });
   if (run.exitCode === 0 && out)
     await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.file(path.join(out, "diff.md")));
-  else await report(runner, run, "eqp diff");
+  else void report(runner, run, "eqp diff");
   return run;
 }
 
