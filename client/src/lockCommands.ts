@@ -22,7 +22,7 @@ function hz(frequency: number): string {
 export function movedLines(moved: readonly LockMove[]): string[] {
   return moved.map(
     (move) =>
-      `${move.file} "${move.preset}" (morph ${move.morph}): ${signedDb(move.db)} at ${hz(move.frequencyHz)} — ${move.cause}`,
+      `${move.file} ${move.preset} (morph ${move.morph}): ${signedDb(move.db)} at ${hz(move.frequencyHz)} — ${move.cause}`,
   );
 }
 
