@@ -100,6 +100,31 @@ const wasmDist = path.join(
 );
 for (const binary of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"])
   copyFileSync(path.join(wasmDist, binary), path.join("dist", binary));
+// `eqp` in VS Code's terminals: the extension puts dist/bin on their PATH and sets EQP_NODE to the
+// Node that VS Code runs it with (client/src/cliCommands.ts), so a .vsix user has eqp without npm.
+mkdirSync("dist/bin", { recursive: true });
+writeFileSync(
+  "dist/bin/eqp",
+  [
+    "#!/bin/sh",
+    "# eqp of the EQ Preset extension: its bundled CLI, run by the Node of VS Code (EQP_NODE, set by the",
+    "# extension for its terminals; ELECTRON_RUN_AS_NODE makes VS Code's Electron binary a plain Node).",
+    'here=$(dirname "$0")',
+    'ELECTRON_RUN_AS_NODE=1 exec "${EQP_NODE:-node}" "$here/../cli.js" "$@"',
+    "",
+  ].join("\n"),
+  { mode: 0o755 },
+);
+writeFileSync(
+  "dist/bin/eqp.cmd",
+  [
+    "@echo off",
+    "setlocal",
+    "set ELECTRON_RUN_AS_NODE=1",
+    'if defined EQP_NODE ("%EQP_NODE%" "%~dp0..\\cli.js" %*) else (node "%~dp0..\\cli.js" %*)',
+    "",
+  ].join("\r\n"),
+);
 
 if (watch) {
   for (const options of builds) {

@@ -21,7 +21,8 @@ import {
 import { readDocument, type EqServices } from "../../server/src/core/index.js";
 import { presetFileStem } from "../../server/src/core/export/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
-import { cliServices } from "./services.js";
+import { revisionSide } from "./diffRevision.js";
+import { cliServices, defaultWorkspace } from "./services.js";
 import { printError, printOut } from "./terminal.js";
 
 interface DiffOptions {
@@ -192,22 +193,28 @@ export function addDiffCommand(program: Command): void {
         pairs = await filePairs(operands[0]!, operands[1]!);
         [before, after] = operands as [string, string];
       }
-      const services = await cliServices(options.model, {
-        network: pairs.some((pair) =>
-          [pair.before, pair.after].some(
-            (text) => text !== undefined && readDocument(text).presets.some((preset) => preset.morph),
-          ),
+      const morphs = pairs.some((pair) =>
+        [pair.before, pair.after].some(
+          (text) => text !== undefined && readDocument(text).presets.some((preset) => preset.morph),
         ),
-      });
+      );
+      const services = await cliServices(options.model, { network: morphs });
+      // The old side of a revision: its files' tags and its model, so that a preset moved by them is reported too.
+      const old =
+        revisionForm && morphs ? await revisionSide(before, defaultWorkspace(), services, options.model) : undefined;
       try {
         for (const pair of pairs) {
-          reportErrors(services, pair.beforeName, pair.before);
+          reportErrors(old?.services ?? services, pair.beforeName, pair.before);
           reportErrors(services, pair.afterName, pair.after);
         }
+        const context = old ? { before: old.services, why: old.why } : {};
         const report: DiffReport = {
           before,
           after,
-          files: pairs.map((pair) => ({ file: pair.file, presets: diffTexts(pair.before, pair.after, services) })),
+          files: pairs.map((pair) => ({
+            file: pair.file,
+            presets: diffTexts(pair.before, pair.after, services, context),
+          })),
         };
         let pictures = new Map<PresetDiff, string>();
         if (options.out !== undefined) {
@@ -235,6 +242,7 @@ export function addDiffCommand(program: Command): void {
         writeOutputFile(reportFile, output);
         printOut(`wrote ${reportFile} and ${pictures.size} picture${pictures.size === 1 ? "" : "s"}\n`);
       } finally {
+        old?.dispose();
         services.dispose();
       }
     });

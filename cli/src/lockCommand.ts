@@ -3,44 +3,21 @@ import type { Command } from "commander";
 import * as path from "node:path";
 import {
   formatDecimal,
-  lockedCurveChange,
   LOCK_FILE_NAME,
-  LOCK_TOLERANCE_DB,
   lockfileText,
-  type LockedMorph,
+  movedMorphs,
   type Lockfile,
+  type MovedMorph,
 } from "../../server/src/core/index.js";
 import { writeOutputFile } from "./files.js";
 import { cliServices, defaultWorkspace } from "./services.js";
 import { printOut } from "./terminal.js";
 
-interface MovedMorph {
-  file: string;
-  preset: string;
-  db: number;
-}
-
-/** The morphs of `lock` whose bands moved since `previous` (same words, a change over rounding). */
-function movedMorphs(previous: Lockfile | undefined, lock: Lockfile): { morphs: number; moved: MovedMorph[] } {
-  let morphs = 0;
-  const moved: MovedMorph[] = [];
-  for (const [file, presets] of Object.entries(lock.presets)) {
-    for (const [preset, entry] of Object.entries(presets) as [string, LockedMorph][]) {
-      morphs++;
-      const before = previous?.presets[file]?.[preset];
-      if (!before || before.morph !== entry.morph) continue;
-      const change = lockedCurveChange(before.bands, entry.bands, 48000);
-      if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) moved.push({ file, preset, db: change.db });
-    }
-  }
-  return { morphs, moved };
-}
-
 function printMoved(previous: Lockfile | undefined, lock: Lockfile, moved: readonly MovedMorph[]): void {
   if (previous && previous.model.id !== lock.model.id)
     printOut(`the model changed from ${previous.model.id} to ${lock.model.id}\n`);
   printOut(`${moved.length} morph${moved.length === 1 ? "" : "s"} moved:\n`);
-  for (const { file, preset, db } of [...moved].sort((a, b) => Math.abs(b.db) - Math.abs(a.db)))
+  for (const { file, preset, db } of moved)
     printOut(`  ${file} ${preset}: ${db > 0 ? "+" : "−"}${formatDecimal(Math.abs(db), 1)} dB\n`);
 }
 

@@ -14,6 +14,7 @@ import {
   findProject,
   presetFilesIn,
   ProjectFileError,
+  readDocument,
   readModelMetadata,
   type ProjectSettings,
 } from "../../server/src/core/index.js";
@@ -28,6 +29,11 @@ export interface CliServicesOptions {
   files?: readonly string[];
   /** Accept a broken lockfile (eqp lock, which rewrites it). */
   ignoreBrokenLock?: boolean;
+  /**
+   * The workspace's preset files as given (another revision's, for eqp diff) instead of those on
+   * disk: their tags are the team's words; no lock is read.
+   */
+  documents?: readonly { file: string; text: string }[];
 }
 
 let chosenWorkspace: string | undefined;
@@ -83,6 +89,11 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
     await initBackend();
     const { model, metadata } = loadSemanticModel(dir);
     services.model.adopt(dir, model, metadata);
+  }
+  if (options.documents) {
+    for (const { file, text } of options.documents) services.workspace.openDocument(file, readDocument(text));
+    services.refreshTeamWords();
+    return services;
   }
   const workspace = options.workspace === undefined ? defaultWorkspace(options.files) : options.workspace;
   if (workspace !== false)

@@ -17,7 +17,14 @@ import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus 
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
 import { modelStatusText } from "./modelLabel.js";
-import { EDIT_BAND_REQUEST, MATCH_REFERENCE_REQUEST, PREVIEW_TEXT_REQUEST } from "#protocol/index.js";
+import {
+  ACCEPT_LOCK_COMMAND,
+  EDIT_BAND_REQUEST,
+  MATCH_REFERENCE_REQUEST,
+  PREVIEW_TEXT_REQUEST,
+} from "#protocol/index.js";
+import { EqpRunner, registerCliCommands } from "./cliCommands.js";
+import { acceptAllLockChanges } from "./lockCommands.js";
 
 const LANGUAGE_ID = "eqpreset";
 
@@ -94,6 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
       }
     }),
     registerModelPicker(context, () => lastModelStatus),
+    ...registerEqpCommands(context, languageClient, started),
     registerTrainingTask(context, (outputDir, summary) => {
       void offerTrainedModel(context, outputDir, summary, async () => {
         await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
@@ -131,6 +139,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     }),
   );
   return client;
+}
+
+/**
+ * `eqp` in the terminal and the commands that run it (cliCommands.ts), "Accept all lock changes"
+ * (through the server: the editor's text and model), and the walkthrough on first activation.
+ */
+function registerEqpCommands(
+  context: vscode.ExtensionContext,
+  languageClient: LanguageClient,
+  started: Promise<void>,
+): vscode.Disposable[] {
+  const runner = new EqpRunner(context.asAbsolutePath(path.join("dist", "cli.js")), resolvedModelPath);
+  const ready = async () => {
+    await started;
+    return languageClient;
+  };
+  openWalkthroughOnce(context);
+  return [
+    registerCliCommands(context, runner),
+    vscode.commands.registerCommand(ACCEPT_LOCK_COMMAND, (options?: { confirm: boolean }) =>
+      acceptAllLockChanges(ready, runner.output, options),
+    ),
+  ];
+}
+
+/**
+ * VS Code opens the walkthrough when the extension is installed from its UI; an install from a
+ * terminal (`code --install-extension`) does not, so the first activation opens it, beside the editor.
+ */
+function openWalkthroughOnce(context: vscode.ExtensionContext): void {
+  const key = "eqpreset.walkthroughShown";
+  if (context.extensionMode !== vscode.ExtensionMode.Production || context.globalState.get(key)) return;
+  void context.globalState.update(key, true);
+  void vscode.commands.executeCommand(
+    "workbench.action.openWalkthrough",
+    `${context.extension.id}#eqpreset.gettingStarted`,
+    true,
+  );
 }
 
 /** The status bar item of the model in use, shown with .eqp editors; its text comes from the server. */

@@ -92,6 +92,12 @@ describe("eqpreset.lock", () => {
       eqpIn("check", "sfx/new.eqp").stdout,
       /new\.eqp:2:3 information lock-missing This morph is not in eqpreset\.lock/,
     );
+    // A morph with an unknown word has that error; "not in the lock" would only repeat it.
+    write("sfx/typo.eqp", 'preset "Typo" {\n  morph brigth 0.5\n}\n');
+    const typo = eqpIn("check", "sfx/typo.eqp");
+    assert.match(typo.stdout, /typo\.eqp:2:\d+ error unknown-word/);
+    assert.doesNotMatch(typo.stdout, /lock-missing/);
+    rmSync(path.join(repo, "sfx/typo.eqp"));
     write("eqpreset.lock", "{ not json");
     const broken = eqpIn("check", "sfx/new.eqp");
     assert.equal(broken.status, 2);
@@ -109,7 +115,7 @@ describe("eqpreset.lock", () => {
     assert.equal(noted.status, 0, noted.stdout + noted.stderr);
     assert.match(
       noted.stdout,
-      /snare\.eqp:2:3 information lock-changed .*by up to [+−][\d.]+ dB at .*: the bands moved by [+−][\d.]+ dB with the same model .*under the lock tolerance of 40 dB/,
+      /snare\.eqp:2:3 information lock-changed .*by up to [+−][\d.]+ dB at .*: the tags of word 'thwacky' changed in presets\/kicks\.eqp, presets\/more\.eqp \(under the lock tolerance of 40 dB/,
     );
     rmSync(path.join(repo, "eqpreset.json"));
     assert.equal(eqpIn("check", "sfx/snare.eqp").status, 1);

@@ -61,7 +61,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   "server/src/lsp": ["server/src/lsp/features", "server/src/protocol", CORE, `${CORE}/*`],
   "server/src/lsp/features": ["server/src/protocol", CORE, `${CORE}/*`],
   "cli/src": [CORE, `${CORE}/*`],
-  "client/src": ["client/src/preview", "server/src/protocol", `${CORE}/services`],
+  "client/src": ["client/src/preview", "server/src/protocol", `${CORE}/services`, `${CORE}/export`],
   "client/src/preview": ["server/src/protocol", `${CORE}/eq`],
   "client/src/preview/page": ["client/src/preview", `${CORE}/eq`, `${CORE}/language`],
 };

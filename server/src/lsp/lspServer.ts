@@ -17,9 +17,11 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { EqServices, LOCK_FILE_NAME, PROJECT_FILE_NAME } from "../core/index.js";
-import { EXPAND_PRESET_COMMAND, RELOAD_MODEL_NOTIFICATION } from "../protocol/index.js";
+import { ACCEPT_LOCK_REQUEST, EXPAND_PRESET_COMMAND, RELOAD_MODEL_NOTIFICATION } from "../protocol/index.js";
+import { onRequest } from "./bindings.js";
+import { acceptLockChanges } from "./features/lockAcceptance.js";
 import { addDocumentRequests } from "./documentRequests.js";
 import { EqLanguageService } from "./features/languageService.js";
 import { guardOn, settle, type Guard } from "./guard.js";
@@ -80,6 +82,7 @@ export function createLanguageServer(
   addDocumentSync(server);
   addDocumentRequests(connection, documents, service, guard);
   addExpandCommand(server);
+  addLockRequest(server);
   return {
     listen: () => {
       documents.listen(connection);
@@ -215,4 +218,26 @@ function addExpandCommand({ connection, documents, service, state, guard, warn }
     }
     return null;
   });
+}
+
+/** "Accept all lock changes": after the first index, so that every file's morphs are in the new lock. */
+function addLockRequest({ connection, service, state, guard, scheduler, workspaceSync }: Server): void {
+  const failed = { refused: "the lock could not be written: see the server's output" };
+  onRequest(
+    connection,
+    ACCEPT_LOCK_REQUEST,
+    (params) =>
+      typeof (params as { write?: unknown } | null)?.write === "boolean"
+        ? { write: (params as { write: boolean }).write }
+        : "write must be true or false",
+    async (params) => {
+      await workspaceSync.indexed();
+      const folders = state.workspaceFolderUris
+        .filter((uri) => uri.startsWith("file:"))
+        .map((uri) => fileURLToPath(uri));
+      const result = guard("accept lock changes", failed, () => acceptLockChanges(service.services, params, folders));
+      if ("written" in result && result.written) scheduler.revalidateAll();
+      return result;
+    },
+  );
 }

@@ -67,6 +67,11 @@ export class WorkspaceSync {
     return this.indexing;
   }
 
+  /** Resolves when the first index of the workspace is complete (at once before it started). */
+  async indexed(): Promise<void> {
+    await this.indexing;
+  }
+
   /** An open document's current text (on open and on every change). */
   changed(uri: string, meaning: DocumentMeaning): void {
     const file = pathOfUri(uri);

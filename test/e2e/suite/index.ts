@@ -19,6 +19,7 @@ export async function run(): Promise<void> {
     ["editor.e2e.ts", () => import("./editor.e2e.js")],
     ["team.e2e.ts", () => import("./team.e2e.js")],
     ["fineTune.e2e.ts", () => import("./fineTune.e2e.js")],
+    ["cli.e2e.ts", () => import("./cli.e2e.js")],
     ["settings.e2e.ts", () => import("./settings.e2e.js")],
   ];
   for (const [file, load] of suites) {

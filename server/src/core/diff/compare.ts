@@ -38,6 +38,8 @@ export interface PresetState {
   morph?: string;
   /** The bands that play: explicit ones and the morph's generated ones. */
   bands: EqBand[];
+  /** The preset's own text, to tell its own edits from a change of something it depends on. */
+  source?: string;
 }
 
 export type BandChangeKind = "added" | "removed" | "changed";
@@ -73,6 +75,11 @@ export interface PresetDiff {
   settings: string[];
   /** For presets in both versions (changed, renamed, unchanged). */
   curve?: CurveChange;
+  /**
+   * Why a preset whose own text is the same sounds different: the model, the tags of a team word
+   * (in which file), a used preset. Undefined when its text changed.
+   */
+  cause?: string;
 }
 
 /** Below this the curves are the same: far under anything audible, above float noise. */
@@ -82,7 +89,7 @@ export function morphText(preset: ResolvedPreset): string | undefined {
   return preset.morph?.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ");
 }
 
-export function presetState(preset: ResolvedPreset, services: DiffServices): PresetState {
+export function presetState(preset: ResolvedPreset, services: DiffServices, source?: string): PresetState {
   const morph = morphText(preset);
   return {
     ...(preset.name !== undefined ? { name: preset.name } : {}),
@@ -91,13 +98,19 @@ export function presetState(preset: ResolvedPreset, services: DiffServices): Pre
     outputGainDb: preset.outputGainDb,
     ...(morph !== undefined ? { morph } : {}),
     bands: services.bandsOf(preset),
+    ...(source !== undefined ? { source } : {}),
   };
 }
 
 /** The presets of a text (none when the file does not exist in that version). */
 export function presetStates(text: string | undefined, services: DiffServices): PresetState[] {
   if (text === undefined) return [];
-  return services.read(text).presets.map((preset) => presetState(preset, services));
+  const lines = text.split("\n");
+  const slice = ({ start, end }: ResolvedPreset["range"]) =>
+    [...lines.slice(start.line, end.line), (lines[end.line] ?? "").slice(0, end.character)]
+      .join("\n")
+      .slice(start.character);
+  return services.read(text).presets.map((preset) => presetState(preset, services, slice(preset.range)));
 }
 
 function sameNumber(a: number, b: number): boolean {
@@ -225,9 +238,28 @@ export function diffPresets(before: readonly PresetState[], after: readonly Pres
   return diffs;
 }
 
+/** How a diff tells the two sides apart beyond the text: each side's services and the causes of a change. */
+export interface DiffContext {
+  /** The services of the old side (its model and team words); by default the new side's. */
+  before?: DiffServices;
+  /** Why a preset with the same text sounds different (the model, a word's tags, a used preset). */
+  why?(before: PresetState, after: PresetState): string | undefined;
+}
+
 /** Compares two texts of a file (undefined: the file does not exist in that version). */
-export function diffTexts(before: string | undefined, after: string | undefined, services: DiffServices): PresetDiff[] {
-  return diffPresets(presetStates(before, services), presetStates(after, services));
+export function diffTexts(
+  before: string | undefined,
+  after: string | undefined,
+  services: DiffServices,
+  context: DiffContext = {},
+): PresetDiff[] {
+  const diffs = diffPresets(presetStates(before, context.before ?? services), presetStates(after, services));
+  for (const diff of diffs)
+    if (diff.kind === "changed" && diff.before?.source !== undefined && diff.before.source === diff.after?.source)
+      diff.cause =
+        context.why?.(diff.before, diff.after) ??
+        "its own text is the same: something it depends on changed (the model, a word's tags or a used preset)";
+  return diffs;
 }
 
 export function bandText(band: EqBand): string {

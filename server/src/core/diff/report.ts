@@ -50,6 +50,7 @@ export function detailLines(diff: PresetDiff): string[] {
   }
   lines.push(...diff.bands.map(bandChangeText), ...diff.settings);
   if (diff.curve) lines.push(curveChangeText(diff.curve));
+  if (diff.cause) lines.push(`why: ${diff.cause}`);
   return lines;
 }
 
@@ -95,6 +96,7 @@ export function diffMarkdown(report: DiffReport, pictures: Pictures = new Map())
             ? [
                 diff.bands.length > 0 ? `${diff.bands.length} band${diff.bands.length === 1 ? "" : "s"}` : "",
                 ...diff.settings.map((setting) => setting.split(" ")[0]!),
+                diff.cause ? `because ${diff.cause}` : "",
               ]
                 .filter(Boolean)
                 .join(", ")
@@ -153,6 +155,7 @@ export function diffJson(report: DiffReport, pictures: Pictures = new Map()): ob
         bands: diff.bands.map(bandJson),
         settings: diff.settings,
         curve: diff.curve ?? null,
+        cause: diff.cause ?? null,
         picture: pictures.get(diff) ?? null,
         before: stateJson(diff.before),
         after: stateJson(diff.after),

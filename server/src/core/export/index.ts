@@ -12,7 +12,13 @@ import { exportUnreal, exportUnrealPreset } from "./unreal.js";
 import { exportEasyEffects } from "./easyeffects.js";
 import { exportFmod } from "./fmod.js";
 import { exportJsonPreset } from "./json.js";
-import type { ConcretePreset, ExportContext, ExportedPreset, ExportFormat } from "./types.js";
+import {
+  EXPORT_FORMAT_LABELS,
+  type ConcretePreset,
+  type ExportContext,
+  type ExportedPreset,
+  type ExportFormat,
+} from "./types.js";
 import { exportWebAudio } from "./webaudio.js";
 import { exportWwise } from "./wwise.js";
 
@@ -46,49 +52,49 @@ export interface ExportTarget {
 }
 
 export const EXPORT_TARGETS: Record<ExportFormat, ExportTarget> = {
-  json: { label: "JSON with biquad coefficients", extension: ".eqp.json", export: exportJsonPreset },
-  apo: { label: "Equalizer APO / AutoEQ ParametricEQ.txt", extension: ".txt", export: exportApo },
+  json: { label: EXPORT_FORMAT_LABELS.json, extension: ".eqp.json", export: exportJsonPreset },
+  apo: { label: EXPORT_FORMAT_LABELS.apo, extension: ".txt", export: exportApo },
   easyeffects: {
-    label: "EasyEffects output preset",
+    label: EXPORT_FORMAT_LABELS.easyeffects,
     extension: ".json",
     export: (preset) => exportEasyEffects(preset),
   },
-  webaudio: { label: "Web Audio BiquadFilterNode chain (ES module)", extension: ".js", export: exportWebAudio },
-  fmod: { label: "FMOD multiband EQ parameters", extension: ".fmod.json", export: exportFmod },
-  wwise: { label: "Wwise Parametric EQ properties", extension: ".wwise.json", export: exportWwise },
-  c: { label: "C tables for runtime/c/eqp_runtime.h", extension: ".h", export: exportCPreset, exportAll: exportC },
+  webaudio: { label: EXPORT_FORMAT_LABELS.webaudio, extension: ".js", export: exportWebAudio },
+  fmod: { label: EXPORT_FORMAT_LABELS.fmod, extension: ".fmod.json", export: exportFmod },
+  wwise: { label: EXPORT_FORMAT_LABELS.wwise, extension: ".wwise.json", export: exportWwise },
+  c: { label: EXPORT_FORMAT_LABELS.c, extension: ".h", export: exportCPreset, exportAll: exportC },
   camilladsp: {
-    label: "CamillaDSP filters and pipeline (YAML)",
+    label: EXPORT_FORMAT_LABELS.camilladsp,
     extension: ".camilladsp.yml",
     export: exportCamillaDsp,
   },
-  pipewire: { label: "PipeWire filter-chain sink (conf)", extension: ".conf", export: exportPipeWire },
+  pipewire: { label: EXPORT_FORMAT_LABELS.pipewire, extension: ".conf", export: exportPipeWire },
   godot: {
-    label: "Godot 4 AudioBusLayout, a bus per preset (.tres)",
+    label: EXPORT_FORMAT_LABELS.godot,
     extension: ".tres",
     export: exportGodotPreset,
     exportAll: exportGodot,
   },
   unreal: {
-    label: "Unreal Engine Source/Submix EQ settings (JSON for runtime/unreal/eqp_unreal_presets.py)",
+    label: EXPORT_FORMAT_LABELS.unreal,
     extension: ".unreal.json",
     export: exportUnrealPreset,
     exportAll: exportUnreal,
   },
   unity: {
-    label: "Unity Audio Mixer ParamEQ settings (JSON)",
+    label: EXPORT_FORMAT_LABELS.unity,
     extension: ".unity.json",
     export: exportUnityPreset,
     exportAll: exportUnity,
   },
   "fmod-studio": {
-    label: "FMOD Studio script creating the effect presets (JavaScript)",
+    label: EXPORT_FORMAT_LABELS["fmod-studio"],
     extension: ".fmod-studio.js",
     export: exportFmodStudioPreset,
     exportAll: (presets) => fmodStudioScript(presets).text,
   },
   "wwise-waapi": {
-    label: "Wwise WAAPI script creating the Parametric EQ ShareSets (Python)",
+    label: EXPORT_FORMAT_LABELS["wwise-waapi"],
     extension: ".waapi.py",
     export: exportWwiseWaapiPreset,
     exportAll: (presets) => wwiseWaapiScript(presets).text,

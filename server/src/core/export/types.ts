@@ -23,6 +23,24 @@ export const EXPORT_FORMATS = [
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** What each target is, for `eqp export --help` and the editor's format picker. */
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  json: "JSON with biquad coefficients",
+  apo: "Equalizer APO / AutoEQ ParametricEQ.txt",
+  easyeffects: "EasyEffects output preset",
+  webaudio: "Web Audio BiquadFilterNode chain (ES module)",
+  fmod: "FMOD multiband EQ parameters",
+  wwise: "Wwise Parametric EQ properties",
+  c: "C tables for runtime/c/eqp_runtime.h",
+  camilladsp: "CamillaDSP filters and pipeline (YAML)",
+  pipewire: "PipeWire filter-chain sink (conf)",
+  godot: "Godot 4 AudioBusLayout, a bus per preset (.tres)",
+  unreal: "Unreal Engine Source/Submix EQ settings (JSON for runtime/unreal/eqp_unreal_presets.py)",
+  unity: "Unity Audio Mixer ParamEQ settings (JSON)",
+  "fmod-studio": "FMOD Studio script creating the effect presets (JavaScript)",
+  "wwise-waapi": "Wwise WAAPI script creating the Parametric EQ ShareSets (Python)",
+};
+
 /** A preset reduced to numbers: what the EQ does, whatever it was written as. */
 export interface ConcretePreset {
   /** Undefined for a file's unnamed preset. */

@@ -103,6 +103,30 @@ export function lockedCurveChange(before: readonly EqBand[], after: readonly EqB
   return { db: change.signedDb, frequencyHz: change.atFrequencyHz };
 }
 
+/** A locked morph whose bands differ between two locks (same words, a change over rounding). */
+export interface MovedMorph {
+  file: string;
+  preset: string;
+  db: number;
+  frequencyHz: number;
+}
+
+/** The morphs of `next` whose bands moved since `previous`, largest change first; and how many `next` holds. */
+export function movedMorphs(previous: Lockfile | undefined, next: Lockfile): { morphs: number; moved: MovedMorph[] } {
+  let morphs = 0;
+  const moved: MovedMorph[] = [];
+  for (const [file, presets] of Object.entries(next.presets)) {
+    for (const [preset, entry] of Object.entries(presets)) {
+      morphs++;
+      const before = previous?.presets[file]?.[preset];
+      if (!before || before.morph !== entry.morph) continue;
+      const change = lockedCurveChange(before.bands, entry.bands, 48000);
+      if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) moved.push({ file, preset, ...change });
+    }
+  }
+  return { morphs, moved: moved.sort((a, b) => Math.abs(b.db) - Math.abs(a.db)) };
+}
+
 function describeBands(bands: readonly EqBand[]): string {
   const label = (slot: BandId) => slotFacts(slot).label;
   return bands
@@ -110,30 +134,86 @@ function describeBands(bands: readonly EqBand[]): string {
     .join(", ");
 }
 
+/**
+ * What the lock can say about why a morph moved, besides the model: the front end knows the team's
+ * words and where they are tagged, and (once presets can use other presets) which used presets changed.
+ */
+export interface LockCauseHints {
+  /** The morph's words that are the team's, each with the files (relative to the lock) that tag it. */
+  teamWords(preset: ResolvedPreset): { word: string; files: string[] }[];
+  /** The presets `preset` uses whose sound changed (a hook for `use "preset"`; none until then). */
+  changedUsedPresets?(preset: ResolvedPreset): string[];
+}
+
 /** What a lock check compares with: the model in use and the tolerance of the project (projectFile.ts). */
 export interface LockCheckContext {
   model: Lockfile["model"];
   /** Changes below this (dB) are notes; at or above it, errors. */
   toleranceDb: number;
+  causes?: LockCauseHints;
 }
 
-/** Why a morph's bands moved, as far as the lock can tell: a new model, else the change itself. */
-function lockChangeCause(locked: Lockfile["model"], now: Lockfile["model"], size: string): string {
-  const sameModel =
-    locked.id === now.id && (locked.weightsSha256 === undefined || locked.weightsSha256 === now.weightsSha256);
-  if (!sameModel)
-    return locked.id === now.id
-      ? `the weights of model ${now.id} changed`
-      : `the model changed from ${locked.id} to ${now.id}`;
-  return `the bands moved by ${size} with the same model ${now.id} (a team tag or a used preset changed)`;
+function sameModel(locked: Lockfile["model"], now: Lockfile["model"]): boolean {
+  return locked.id === now.id && (locked.weightsSha256 === undefined || locked.weightsSha256 === now.weightsSha256);
+}
+
+/**
+ * Why a morph's bands moved, as far as the lock can tell: a new model, the tags of a team word
+ * (named with the files that tag it), a used preset; else only that it moved with the same model.
+ */
+export function lockChangeCause(
+  locked: Lockfile["model"],
+  now: Lockfile["model"],
+  preset: ResolvedPreset,
+  hints: LockCauseHints | undefined,
+): string {
+  const causes: string[] = [];
+  if (!sameModel(locked, now))
+    causes.push(
+      locked.id === now.id
+        ? `the weights of model ${now.id} changed`
+        : `the model changed from ${locked.id} to ${now.id}`,
+    );
+  const quote = (name: string) => `'${name}'`;
+  for (const { word, files } of hints?.teamWords(preset) ?? [])
+    causes.push(`the tags of word ${quote(word)} changed${files.length > 0 ? ` in ${files.join(", ")}` : ""}`);
+  for (const used of hints?.changedUsedPresets?.(preset) ?? []) causes.push(`the used preset "${used}" changed`);
+  // Several candidates: the lock records the morph's bands, not each word's, so it names them all.
+  if (causes.length > 0) return causes.join(", or ");
+  return `the model ${now.id} is the same, so a team tag or a used preset changed`;
+}
+
+/** A locked morph whose bands moved since the lock: the locked and current bands and the largest change. */
+export interface LockedMorphChange {
+  entry: LockedMorph;
+  bands: EqBand[];
+  change: { db: number; frequencyHz: number };
+}
+
+/**
+ * The change of one preset's morph against the lock; undefined when it is not locked, locked with
+ * other words, not resolvable, or moved by less than rounding.
+ */
+export function lockedMorphChange(
+  lock: Lockfile,
+  relativeFile: string,
+  preset: ResolvedPreset,
+  resolve: (preset: ResolvedPreset) => EqBand[] | undefined,
+): LockedMorphChange | undefined {
+  const entry = preset.morph ? lock.presets[relativeFile]?.[presetLabel(preset)] : undefined;
+  if (!entry || entry.morph !== morphText(preset.morph!)) return undefined;
+  const now = resolve(preset);
+  if (!now) return undefined;
+  const bands = now.map(roundBand);
+  const change = lockedCurveChange(entry.bands, bands, preset.sampleRate);
+  return Math.abs(change.db) >= LOCK_TOLERANCE_DB ? { entry, bands, change } : undefined;
 }
 
 /** The diagnostic of a locked morph whose bands moved by `change`; a note under the tolerance. */
 function lockChangedDiagnostic(
   lock: Lockfile,
-  entry: LockedMorph,
+  { entry, change }: LockedMorphChange,
   preset: ResolvedPreset,
-  change: { db: number; frequencyHz: number },
   context: LockCheckContext,
 ): EqDiagnostic {
   const size = `${change.db > 0 ? "+" : "−"}${formatDecimal(Math.abs(change.db), 1)} dB`;
@@ -144,9 +224,9 @@ function lockChangedDiagnostic(
     code: DiagnosticCode.LockChanged,
     message:
       `The bands of 'morph ${entry.morph}' moved since ${LOCK_FILE_NAME} by up to ${size} at ${displayFrequency(change.frequencyHz)}: ` +
-      `${lockChangeCause(lock.model, context.model, size)}` +
+      `${lockChangeCause(lock.model, context.model, preset, context.causes)}` +
       (minor ? ` (under the lock tolerance of ${formatDecimal(context.toleranceDb, 2)} dB, a note)` : "") +
-      `. Locked: ${describeBands(entry.bands)}. Accept the new bands (eqp lock) or keep the locked ones (expand them)`,
+      `. Locked: ${describeBands(entry.bands)}. Accept the new bands (eqp lock, or "Accept all lock changes") or keep the locked ones (expand them)`,
     data: { fix: "lock", lockedBands: entry.bands, preset: presetLabel(preset) },
   };
 }
@@ -180,10 +260,8 @@ export function lockDiagnostics(
       });
       continue;
     }
-    const now = resolve(preset);
-    if (!now) continue;
-    const change = lockedCurveChange(entry.bands, now.map(roundBand), preset.sampleRate);
-    if (Math.abs(change.db) >= LOCK_TOLERANCE_DB) out.push(lockChangedDiagnostic(lock, entry, preset, change, context));
+    const moved = lockedMorphChange(lock, relativeFile, preset, resolve);
+    if (moved) out.push(lockChangedDiagnostic(lock, moved, preset, context));
   }
   return out;
 }

@@ -26,7 +26,18 @@ import {
 } from "../validation/index.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "../lockfile/index.js";
+import { fileURLToPath } from "node:url";
+import {
+  LOCK_FILE_NAME,
+  lockChangeCause,
+  lockDiagnostics,
+  lockedMorphChange,
+  lockEntries,
+  parseLockfile,
+  type LockCauseHints,
+  type LockedMorphChange,
+  type Lockfile,
+} from "../lockfile/index.js";
 import { ModelHost } from "./modelHost.js";
 import { DEFAULT_LOCK_TOLERANCE_DB } from "./projectFile.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
@@ -187,20 +198,59 @@ export class EqServices {
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
     if (isTooLarge(meaning.text)) return [tooLargeDiagnostic(meaning.text)];
     const own = this.checkDocument(meaning);
-    const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file)] : [];
+    const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file, own)] : [];
     return capDiagnostics(team.length > 0 ? sortDiagnostics([...own, ...team]) : own);
   }
 
-  private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
+  /** The lock's checks; a morph with an unknown word already has its error, so the lock says nothing of it. */
+  private lockChecks(meaning: DocumentMeaning, file: string, own: readonly EqDiagnostic[]): EqDiagnostic[] {
     const key = this.lockKey(file);
     if (!this.lock || key === undefined) return [];
+    const unknownWordLines = new Set(
+      own.filter((diagnostic) => diagnostic.code === DiagnosticCode.UnknownWord).map((d) => d.range.start.line),
+    );
+    const checked = meaning.presets.filter((preset) => {
+      const morph = preset.morph?.range;
+      if (!morph) return true;
+      for (let line = morph.start.line; line <= morph.end.line; line++) if (unknownWordLines.has(line)) return false;
+      return true;
+    });
     return lockDiagnostics(
       this.lock,
       key,
-      meaning.presets,
+      checked,
       (preset) => (preset.morph ? this.resolveMorph(preset.morph) : undefined),
-      { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb },
+      { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb, causes: this.lockCauseHints() },
     );
+  }
+
+  /** The team words of a morph and the files (as the lock names them) that tag each: a cause the lock names. */
+  lockCauseHints(): LockCauseHints {
+    return {
+      teamWords: (preset) =>
+        (preset.morph?.terms ?? []).flatMap((term) => {
+          const team = this.model.teamWord(term.word);
+          // A team word that shadows a bundled one is not used: its tags cannot move the morph.
+          if (!team || this.model.bundledVocabulary.lookup(team.word) !== undefined) return [];
+          const files = [...new Set(team.examples.map((example) => this.lockName(example.file)))].sort();
+          return [{ word: team.word, files }];
+        }),
+    };
+  }
+
+  /** A file as the lock's messages name it: relative to the lock's folder, else as given. */
+  private lockName(file: string): string {
+    const local = file.startsWith("file:") ? fileURLToPath(file) : file;
+    return this.lockKey(local) ?? local;
+  }
+
+  /** How `preset` (in `file`) moved since the lock, with the cause; undefined when it did not (or is not locked). */
+  lockedChange(preset: ResolvedPreset, file: string): (LockedMorphChange & { cause: string }) | undefined {
+    const key = this.lockKey(file);
+    if (!this.lock || key === undefined) return undefined;
+    const moved = lockedMorphChange(this.lock, key, preset, (p) => (p.morph ? this.resolveMorph(p.morph) : undefined));
+    if (!moved) return undefined;
+    return { ...moved, cause: lockChangeCause(this.lock.model, this.modelIdentity(), preset, this.lockCauseHints()) };
   }
 
   private checkDocument(meaning: DocumentMeaning): EqDiagnostic[] {

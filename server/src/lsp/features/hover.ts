@@ -23,6 +23,8 @@ import {
   responseDb,
   SLOTS,
   summariseCurve,
+  LOCK_FILE_NAME,
+  pathOfUri,
   type EqBand,
   type Located,
   type ResolvedPreset,
@@ -32,6 +34,7 @@ import {
 } from "../../core/index.js";
 import { bandRole, filterRows } from "./bandRole.js";
 import { drawableBands, headroomPeakDb } from "../../core/eq/index.js";
+import { curvesSvg } from "../../core/diff/index.js";
 import { formatDescription, type WordInfo, type WordSource } from "../../core/model/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../../core/index.js";
@@ -50,11 +53,11 @@ export class HoverProvider {
   hover(parsed: ParsedDocument, position: Position): Hover | null {
     const found = locate(parsed.ast, position, parsed.presets);
     if (!found) return null;
-    const markdown = this.describe(found);
+    const markdown = this.describe(found, pathOfUri(parsed.uri));
     return markdown ? { contents: { kind: "markdown", value: markdown }, range: found.range } : null;
   }
 
-  private describe(found: Located): string | undefined {
+  private describe(found: Located, file: string | undefined): string | undefined {
     switch (found.kind) {
       case "presetKeyword":
       case "presetName": {
@@ -104,7 +107,13 @@ export class HoverProvider {
       case "morphKeyword": {
         // The morph's own text already says when the network is still loading.
         const picture = this.picture(found.preset, undefined, false);
-        return [picture.image, this.describeMorph(found.statement, found.preset, picture.numbers), ...picture.notes]
+        const moved = file ? this.lockMoved(found.preset, file) : undefined;
+        return [
+          moved?.image ?? picture.image,
+          moved?.text,
+          this.describeMorph(found.statement, found.preset, picture.numbers),
+          ...picture.notes,
+        ]
           .filter(Boolean)
           .join("\n\n");
       }
@@ -202,6 +211,39 @@ export class HoverProvider {
       skipped > 0 ? `${skipped} band${skipped === 1 ? "" : "s"} with unusable values not drawn.` : undefined,
     ].filter((note): note is string => Boolean(note));
     return { image, numbers, notes };
+  }
+
+  /**
+   * A morph whose bands moved since the lock: the locked curve (dashed) and the new one (solid) in
+   * one picture with a legend, and a line with the size of the change and its cause.
+   */
+  private lockMoved(preset: ResolvedPreset, file: string): { image?: string; text: string } | undefined {
+    const moved = this.services.lockedChange(preset, file);
+    if (!moved) return undefined;
+    const { db, frequencyHz } = moved.change;
+    const text =
+      `**Moved since ${LOCK_FILE_NAME}** by up to ${displayGain(db)} at ${displayFrequency(frequencyHz)}: ${markdownText(moved.cause)}.` +
+      (this.images ? " Dashed: the locked bands; solid: the bands now (the morph alone, without band lines)." : "");
+    if (!this.images) return { text };
+    const frequencies = logFrequencies(240, 20, Math.min(20000, preset.sampleRate * 0.49));
+    const curve = (bands: readonly EqBand[]) =>
+      responseDb(drawableBands(bands, preset.sampleRate), frequencies, preset.sampleRate);
+    const svg = curvesSvg(
+      frequencies,
+      [
+        {
+          values: curve(moved.entry.bands),
+          className: "curve-locked",
+          colour: "#c792ea",
+          dashed: true,
+          label: "locked",
+        },
+        { values: curve(moved.bands), className: "curve-now", colour: "#4fc3f7", dashed: false, label: "now" },
+      ],
+      drawableBands(moved.bands, preset.sampleRate),
+      { title: `${presetLabel(preset)}: locked (dashed) and now (solid)` },
+    );
+    return { image: svgImage(svg, `${presetLabel(preset)}, locked and now`), text };
   }
 
   /** The curve of `morph word` at full strength, drawn like a preset's; undefined without images or bands. */

@@ -20,6 +20,7 @@ import {
   type EqServices,
   type ResolvedPreset,
 } from "../../core/index.js";
+import { ACCEPT_LOCK_COMMAND } from "../../protocol/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
 /** What "define this word" writes into a preset without bands: a bell to shape by ear. */
@@ -74,6 +75,13 @@ export class WorkspaceActionProvider {
         diagnostics: [diagnostic],
         isPreferred: true,
         edit: { changes: { [lockUri]: [{ range: whole, newText: lockfileText(lock) }] } },
+      });
+      // Every moved morph at once, for a deliberate upgrade: the editor's command lists them first.
+      actions.push({
+        title: "Accept all lock changes (lists what moved, then rewrites the lock)",
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title: "Accept all lock changes", command: ACCEPT_LOCK_COMMAND },
       });
     }
     return actions;
