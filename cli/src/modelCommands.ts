@@ -6,7 +6,6 @@ import { applyReplacements, expansionEdits, morphTerms, readDocument, slotFacts 
 import { UsageError, writeOutputFile } from "./files.js";
 import { printError, printOut } from "./terminal.js";
 import { cliServices } from "./services.js";
-export { isUserFacingError } from "./userErrors.js";
 import type { TrainCommandOptions } from "./trainingCommands.js";
 
 type TrainingCommands = typeof import("./trainingCommands.js");

@@ -5,7 +5,12 @@
  * script calls it once per file, and loading every other command was most of a minute's file.
  */
 import * as path from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { runWithCodeCache } from "./codeCache.js";
 
-const bundle = process.argv[2] === "apply" ? "cli-apply.js" : "cli-bundle.js";
-runWithCodeCache(path.join(__dirname, bundle));
+const apply = process.argv[2] === "apply";
+// The start allocates in bursts (the parser's tables) and V8 answers by doubling the young
+// generation up to 16 MB, which a filter loop that allocates nothing never uses again: kept at
+// its first size, a file's peak memory is ~5 MB lower, for a few more (short) scavenges.
+if (apply) setFlagsFromString("--semi-space-growth-factor=1");
+runWithCodeCache(path.join(__dirname, apply ? "cli-apply.js" : "cli-bundle.js"));
