@@ -91,7 +91,8 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
   // The metadata first, for the same message whether or not the network is needed.
   readModelMetadata(dir);
   if (!options.network) {
-    services.model.load(modelDir);
+    // The services start with the bundled model's words: only another folder is read again.
+    if (modelDir !== undefined) services.model.load(modelDir);
   } else {
     const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
       import("../../server/src/core/network/backend.js"),
