@@ -27,6 +27,20 @@ export class BiquadRunner {
     this.coefficients = Float64Array.from(filters.flatMap(({ b0, b1, b2, a1, a2 }) => [b0, b1, b2, a1, a2]));
     this.state = new Float64Array(4 * filters.length * channels);
     this.gain = dbToGain(gainDb);
+    this.warmUp();
+  }
+
+  /**
+   * Runs every path of `process` once on a few silent frames, then clears the state. Without it V8
+   * optimised the first block's loop on entry (on-stack replacement) knowing nothing of the code
+   * after it, threw that code away where the loop ended, and after a few such rounds stopped
+   * optimising: one run in two filtered 600 s at half speed (2.3 s of CPU instead of 1.1 s).
+   */
+  private warmUp(): void {
+    const frames = 16;
+    this.process(new Float64Array(frames * this.channels), frames);
+    // Silence in, silence out, but a product with a negative coefficient leaves −0 behind.
+    this.state.fill(0);
   }
 
   /** Filters `frames` interleaved frames of `samples` in place. */
