@@ -38,6 +38,22 @@ const trainingApart = {
   },
 };
 
+/**
+ * In `eqp apply`'s own bundle (dist/cli-apply.js) the network's two entry modules, imported only
+ * when a preset has a morph, become a require of dist/cli-network.js (cli/src/networkEntry.ts).
+ */
+const networkApart = {
+  name: "network-apart",
+  setup(build) {
+    const network = path.join("server", "src", "core", "network");
+    build.onResolve({ filter: /\/network\/(backend|modelFolder)\.js$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path).includes(network)
+        ? { path: "./cli-network.js", external: true }
+        : undefined,
+    );
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { extension: "client/src/extension.ts" }, outdir: "dist", external: ["vscode"] },
   {
@@ -55,6 +71,16 @@ const builds = [
     supported: { "dynamic-import": false },
   },
   { ...common, entryPoints: { "cli-training": "cli/src/trainingCommands.ts" }, outdir: "dist" },
+  // `eqp apply` alone (boot/cliStart.ts chooses it): the other commands neither loaded nor compiled,
+  // and the network only for a morph.
+  {
+    ...common,
+    entryPoints: { "cli-apply": "cli/src/applyMain.ts" },
+    outdir: "dist",
+    plugins: [networkApart],
+    supported: { "dynamic-import": false },
+  },
+  { ...common, entryPoints: { "cli-network": "cli/src/networkEntry.ts" }, outdir: "dist" },
   // What `node dist/server.js` and `eqp` run: a few lines that load the bundles above through V8's
   // code cache (server/src/boot/codeCache.ts).
   {

@@ -6,12 +6,10 @@
  * writes nothing and gives the pre-gain that would, unless `--pregain` says what to do.
  */
 import type { Command } from "commander";
-import fg from "fast-glob";
 import { mkdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { presetLabel, readQuantity } from "../../server/src/core/index.js";
 import { applyToFile, ClipError, type ApplyJob } from "./applyFile.js";
-import { applyInWorkers, outputsIn } from "./applyFolder.js";
 import { fileError, UsageError } from "./files.js";
 import { readPresetInput, ReportedError, stoppingOnReportedErrors } from "./presetInput.js";
 import { printError, printOut } from "./terminal.js";
@@ -53,6 +51,8 @@ export function addApplyCommand(program: Command): void {
 
 /** The WAV files of the arguments: files as given, folders' *.wav, globs expanded. */
 async function wavInputs(inputs: readonly string[]): Promise<string[]> {
+  // Loaded for folders only, as applyFolder.ts (worker threads): one file's start stays lean.
+  const { default: fg } = await import("fast-glob");
   const files: string[] = [];
   for (const input of inputs) {
     const stat = statSync(input, { throwIfNoEntry: false });
@@ -94,7 +94,7 @@ async function runApply(file: string, paths: string[], options: ApplyOptions): P
     preGain: options.pregain,
   });
   if (options.outDir === undefined) return applyOne(job(paths[0]!, paths[1]!));
-  const inputs = await wavInputs(paths);
+  const [inputs, { applyInWorkers, outputsIn }] = await Promise.all([wavInputs(paths), import("./applyFolder.js")]);
   const outputs = outputsIn(options.outDir, inputs);
   if (typeof outputs === "string") throw new UsageError(outputs);
   try {

@@ -2,7 +2,6 @@
 import { Command, Option } from "commander";
 import * as path from "node:path";
 import {
-  MetadataError,
   fileNotReadDiagnostic,
   fixesOf,
   formatDocument,
@@ -13,13 +12,14 @@ import {
 } from "../../server/src/core/index.js";
 import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, UsageError, writeOutputFile } from "./files.js";
-import { addExpandCommand, addModelCommands, isUserFacingError } from "./modelCommands.js";
+import { addExpandCommand, addModelCommands } from "./modelCommands.js";
+import { endQuietlyOnClosedPipe, runProgram } from "./programRun.js";
 import { addPresetCommands } from "./presetCommands.js";
 import { addLockCommand } from "./lockCommand.js";
 import { addPrintCommand } from "./printCommand.js";
 import { addRenderCommand } from "./renderCommand.js";
 import { sarifText } from "./sarif.js";
-import { cliServices, useWorkspace } from "./services.js";
+import { addWorkspaceOption, cliServices } from "./services.js";
 import { printError, printOut } from "./terminal.js";
 
 interface FileResult {
@@ -75,12 +75,8 @@ export function buildProgram(): Command {
       "Semantic EQ presets as code: check, format, print and expand .eqp files; train and evaluate the model; " +
         "export presets to engines and tools, apply one to a WAV file, import Equalizer APO settings, describe presets in words and render their curves",
     )
-    .showHelpAfterError()
-    .option(
-      "--workspace <dir>",
-      "the workspace whose tagged presets are the team's words (default: the git repository around the current folder)",
-    )
-    .hook("preAction", (command) => useWorkspace((command.opts() as { workspace?: string }).workspace));
+    .showHelpAfterError();
+  addWorkspaceOption(program);
   const modelOption = () => new Option("--model <dir>", "model folder (default: the bundled model)");
 
   program
@@ -157,29 +153,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  try {
-    await buildProgram().parseAsync(argv);
-  } catch (error) {
-    if (error instanceof MetadataError || (await isUserFacingError(error))) {
-      printError(`eqp: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    // A bug, not the user's input: one line, and the stack only when asked for (EQP_DEBUG=1).
-    const message = error instanceof Error ? error.message : String(error);
-    printError(
-      `eqp: internal error: ${message}${process.env.EQP_DEBUG ? `\n${(error as Error).stack ?? ""}` : " (EQP_DEBUG=1 shows where)"}\n`,
-    );
-    process.exitCode = 70;
-  }
+  await runProgram(buildProgram(), argv);
 }
 
-// `eqp describe … | head`: a reader that goes away ends the command quietly, not with a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
+endQuietlyOnClosedPipe();
 void main(process.argv);

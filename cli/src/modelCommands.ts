@@ -3,7 +3,6 @@ import { Option } from "commander";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { applyReplacements, expansionEdits, morphTerms, readDocument, slotFacts } from "../../server/src/core/index.js";
-import { FileWriteError } from "../../server/src/core/files/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
 import { printError, printOut } from "./terminal.js";
 import { cliServices } from "./services.js";
@@ -135,11 +134,4 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
       if (options.format === "json") printOut(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
       services.dispose();
     });
-}
-
-/** The user's input, not a bug. The model folder's error class is loaded only once something failed. */
-export async function isUserFacingError(error: unknown): Promise<boolean> {
-  if (error instanceof UsageError || error instanceof FileWriteError) return true;
-  const { ModelFolderError } = await import("../../server/src/core/network/modelFolder.js");
-  return error instanceof ModelFolderError;
 }

@@ -163,10 +163,9 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
   const meaning = readDocument(readTextFile(file));
   const all = meaning.presets;
   const chosen = choose(file, all, options.preset, options.single ?? false);
-  const services = await cliServices(options.model, {
-    network: Boolean(options.needModel) || chosen.some((preset) => preset.morph),
-    files: [file],
-  });
+  const network = Boolean(options.needModel) || chosen.some((preset) => preset.morph);
+  // Without the network no team word can change a band, and they add only warnings: not read.
+  const services = await cliServices(options.model, { network, teamWords: network, files: [file] });
   try {
     const errors = services
       .check(meaning, path.resolve(file))

@@ -6,6 +6,7 @@
  * model, a broken `--model` folder is an error here: CI must not pass on a model it was not asked
  * to use.
  */
+import type { Command } from "commander";
 import { statSync } from "node:fs";
 import * as path from "node:path";
 import {
@@ -27,6 +28,12 @@ export interface CliServicesOptions {
   workspace?: string | false;
   /** Files the command reads, indexed too (they may lie outside the workspace). */
   files?: readonly string[];
+  /**
+   * Read the workspace's preset files for the team's words (default true). Only a morph can use
+   * them, and what else they give a document are warnings; `eqp apply` of presets without a morph
+   * skips reading a whole repository. The workspace's lockfile is read either way.
+   */
+  teamWords?: boolean;
   /** Accept a broken lockfile (eqp lock, which rewrites it). */
   ignoreBrokenLock?: boolean;
   /**
@@ -41,6 +48,16 @@ let chosenWorkspace: string | undefined;
 /** `eqp --workspace DIR …`: the workspace of every command of this run. */
 export function useWorkspace(dir: string | undefined): void {
   chosenWorkspace = dir;
+}
+
+/** The program's `--workspace <dir>` option, for every command of the run (main.ts and applyMain.ts). */
+export function addWorkspaceOption(program: Command): void {
+  program
+    .option(
+      "--workspace <dir>",
+      "the workspace whose tagged presets are the team's words (default: the git repository around the current folder)",
+    )
+    .hook("preAction", (command) => useWorkspace((command.opts() as { workspace?: string }).workspace));
 }
 
 /** The folder a project is looked for from: the first file's (or folder given), else the current folder. */
@@ -80,7 +97,8 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
   // The metadata first, for the same message whether or not the network is needed.
   readModelMetadata(dir);
   if (!options.network) {
-    services.model.load(modelDir);
+    // The services start with the bundled model's words: only another folder is read again.
+    if (modelDir !== undefined) services.model.load(modelDir);
   } else {
     const [{ initBackend }, { loadSemanticModel }] = await Promise.all([
       import("../../server/src/core/network/backend.js"),
@@ -96,13 +114,14 @@ export async function cliServices(modelDir: string | undefined, options: CliServ
     return services;
   }
   const workspace = options.workspace === undefined ? defaultWorkspace(options.files) : options.workspace;
-  if (workspace !== false)
+  if (workspace !== false && options.teamWords !== false)
     for (const file of presetFilesIn(workspace, warnOnStderr)) {
       const problem = services.workspace.readFile(file);
       if (problem) warnOnStderr(problem);
     }
   // Files given on the command line say for themselves why they were not read.
-  for (const file of options.files ?? []) services.workspace.readFile(path.resolve(file));
+  if (options.teamWords !== false)
+    for (const file of options.files ?? []) services.workspace.readFile(path.resolve(file));
   services.refreshTeamWords();
   if (workspace !== false) services.useLockIn(workspace);
   if (services.lockProblem && !options.ignoreBrokenLock) {

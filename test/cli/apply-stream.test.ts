@@ -62,6 +62,52 @@ describe("eqp apply, streamed", () => {
   }
 });
 
+describe("eqp apply, its own bundle", () => {
+  it("a preset with a morph (the network loaded apart) gives exactly the samples of the bands eqp expand gives", () => {
+    const frames = 20_000;
+    const input = writeFileIn(
+      work,
+      "morph-in.wav",
+      wavBytes([pinkNoise(frames, 5, 0.3), pinkNoise(frames, 6, 0.3)], 48000, "24"),
+    );
+    const presetFile = writeFileIn(work, "morph.eqp", 'preset "Warm" {\n  morph warm 0.8\n  gain -1.5dB\n}\n');
+    const output = path.join(work, "morph-out.wav");
+    const result = eqp("apply", presetFile, input, output);
+    assert.equal(result.status, 0, result.stderr);
+    const expanded = eqp("expand", "--format", "json", presetFile);
+    assert.equal(expanded.status, 0, expanded.stderr);
+    const [preset] = (JSON.parse(expanded.stdout) as { presets: { bands: EqBand[]; outputGainDb: number }[] }).presets;
+    assert.equal(preset!.bands.length, 5);
+    const format = sampleFormatOf("24")!;
+    const wav = new wavefile.WaveFile(readFileSync(input));
+    const channels = (wav.getSamples(false, Float64Array) as unknown as Float64Array[]).map((channel) =>
+      toFloat(channel, format),
+    );
+    const expected = filterChannels(channels, presetBiquads(preset!.bands, 48000), preset!.outputGainDb).map(
+      (channel) => fromFloat(channel, format),
+    );
+    const got = storedSamples(output);
+    for (let i = 0; i < frames; i++)
+      for (let c = 0; c < 2; c++)
+        if (got[2 * i + c] !== expected[c]![i])
+          assert.fail(`frame ${i} channel ${c}: ${got[2 * i + c]} ≠ ${expected[c]![i]}`);
+  });
+
+  it("stops on a broken lockfile as every command does, also for a preset without a morph", () => {
+    const project = path.join(work, "locked");
+    mkdirSync(project, { recursive: true });
+    writeFileIn(project, "eqpreset.json", "{}\n");
+    writeFileIn(project, "eqpreset.lock", "not json\n");
+    const presetFile = writeFileIn(project, "plain.eqp", 'preset "Plain" {\n  bell 1kHz +3dB\n}\n');
+    const input = writeFileIn(work, "lock-in.wav", wavBytes([pinkNoise(1000, 7, 0.3)], 48000));
+    const output = path.join(work, "lock-out.wav");
+    const result = eqp("apply", presetFile, input, output);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /eqpreset\.lock: not valid JSON/);
+    assert.equal(existsSync(output), false);
+  });
+});
+
 describe("eqp apply --out-dir", () => {
   it("applies the preset to every file of a folder, reports the bad one and does the rest", () => {
     const inputs = path.join(work, "in");

@@ -59,6 +59,47 @@ describe("eqp match", () => {
     assert.ok(recoveredError("speech", [speechLike(8 * RATE, RATE, 3)]) <= 1.0);
   });
 
+  it("fits more bells when asked (--bands), closer to a difference SAFE's five cannot follow", () => {
+    const wider = [
+      'preset "Wider" {',
+      "  lowshelf 150Hz -3dB",
+      "  bell 250Hz +3dB q 2",
+      "  bell 900Hz -3dB q 1.5",
+      "  bell 3kHz +3dB q 1",
+      "  highshelf 10kHz +2dB",
+      "  bell 1.8kHz -4dB q 3",
+      "  bell 6kHz -4dB q 3",
+      "  bell 12kHz +3dB q 2",
+      "}",
+      "",
+    ].join("\n");
+    const original = writeFileIn(work, "wider.wav", wavBytes([pinkNoise(10 * RATE, 13)], RATE));
+    const processed = path.join(work, "wider-eq.wav");
+    const applied = eqp("apply", writeFileIn(work, "wider.eqp", wider), original, processed);
+    assert.equal(applied.status, 0, applied.stderr);
+    const meanError = (stdout: string) => Number(/curve error mean (\d+\.\d+) dB/.exec(stdout)![1]);
+    const five = eqp("match", processed, original, "--out", path.join(work, "five.eqp"));
+    const out = path.join(work, "eight.eqp");
+    const eight = eqp("match", processed, original, "--out", out, "--bands", "8");
+    assert.equal(eight.status, 0, eight.stderr);
+    assert.match(eight.stdout, /"Match wider-eq", 8 bands/);
+    assert.equal((readFileSync(out, "utf8").match(/^ {2}bell /gm) ?? []).length, 6);
+    assert.equal(eqp("check", out).status, 0);
+    process.stdout.write(
+      `# --bands 8: curve error ${meanError(eight.stdout)} dB, 5 bands ${meanError(five.stdout)} dB\n`,
+    );
+    assert.ok(meanError(eight.stdout) < meanError(five.stdout) * 0.8, `${eight.stdout}\n${five.stdout}`);
+    for (const [option, value, message] of [
+      ["--bands", "4", /--bands must be a whole number from 5 \(SAFE's five\) to 12, not "4"/],
+      ["--bands", "2.5", /--bands must be a whole number/],
+      ["--filters", "notch", /--filters takes highpass, lowpass or both \(highpass,lowpass\), not "notch"/],
+    ] as const) {
+      const refused = eqp("match", processed, original, option, value);
+      assert.equal(refused.status, 2, refused.stderr);
+      assert.match(refused.stderr, message);
+    }
+  });
+
   it("compares a mono reference with a stereo file (mixed to mono) and prints the preset without --out", () => {
     const mono = writeFileIn(work, "mono.wav", wavBytes([pinkNoise(2 * RATE, 4)], RATE));
     const stereo = writeFileIn(work, "stereo.wav", wavBytes([pinkNoise(2 * RATE, 5), pinkNoise(2 * RATE, 6)], RATE));

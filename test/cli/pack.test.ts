@@ -40,8 +40,12 @@ describe("the packed CLI", () => {
   it("holds the CLI bundle, the wasm binaries, the model and nothing of the sources or VS Code", () => {
     for (const needed of [
       "bin/eqp.js",
+      "bin/package.json",
       "dist/cli.js",
       "dist/cli-bundle.js",
+      "dist/cli-apply.js",
+      "dist/cli-network.js",
+      "dist/apply-worker.js",
       "dist/server.js",
       "dist/server-bundle.js",
       "dist/package.json",

@@ -5,10 +5,12 @@
  * cut-offs), points where either file sits more than `floorDb` under its own loudest band are
  * ignored (no energy: the difference is noise), and what is left, less its mean, is clamped to
  * ±`maxGainDb`. The mean is the level difference: it becomes the preset's gain. The core fitter
- * (fit/fitSafeEq.ts) fits the bands to the rest.
+ * (fit/fitSafeEq.ts) fits the bands to the rest: SAFE's five by default, a morph's bands that a
+ * designer can read and `describe` can name; with `extraBells` or `passes`, fit/fitMoreBands.ts
+ * adds bells and pass filters for a difference the five cannot follow (measured in the README).
  */
 import { clamp, logFrequencies, OUTPUT_GAIN_RANGE, responseDb, topFrequency, type EqBand } from "../eq/index.js";
-import { fitSafeEq } from "../fit/index.js";
+import { fitMoreBands, fitSafeEq, type PassKind } from "../fit/index.js";
 import { roundBand } from "../presets/index.js";
 import { smoothedLevelsDb } from "./spectrum.js";
 
@@ -19,9 +21,21 @@ export interface MatchSettings {
   lowHz: number;
   highHz: number;
   floorDb: number;
+  /** Bells added to SAFE's five (`--bands N`: N − 5). */
+  extraBells: number;
+  /** Pass filters the fit may add (`--filters`), each kept only where it lowers the error. */
+  passes: readonly PassKind[];
 }
 
-export const MATCH_DEFAULTS: MatchSettings = { fraction: 3, maxGainDb: 12, lowHz: 40, highHz: 16000, floorDb: 60 };
+export const MATCH_DEFAULTS: MatchSettings = {
+  fraction: 3,
+  maxGainDb: 12,
+  lowHz: 40,
+  highHz: 16000,
+  floorDb: 60,
+  extraBells: 0,
+  passes: [],
+};
 
 /** Points of the log grid the difference is measured and fitted on (about 1/24 octave). */
 const MATCH_POINTS = 240;
@@ -83,7 +97,15 @@ export function matchSpectra(
   settings: MatchSettings = MATCH_DEFAULTS,
 ): MatchResult {
   const { frequencies, differenceDb, weights, levelDb } = matchTarget(reference, current, sampleRate, settings);
-  const fit = fitSafeEq(frequencies, differenceDb, { sampleRate, weights });
+  const more = settings.extraBells > 0 || settings.passes.length > 0;
+  const fit = more
+    ? fitMoreBands(frequencies, differenceDb, {
+        sampleRate,
+        weights,
+        extraBells: settings.extraBells,
+        passes: settings.passes,
+      })
+    : fitSafeEq(frequencies, differenceDb, { sampleRate, weights });
   const bands = fit.bands.map(roundBand);
   const outputGainDb = Math.round(clamp(levelDb, OUTPUT_GAIN_RANGE) * 10) / 10 || 0;
   const response = responseDb(bands, frequencies, sampleRate, outputGainDb);

@@ -202,6 +202,17 @@ export function decodeSamples(bytes: Uint8Array, format: SampleFormat, count: nu
 }
 
 /**
+ * Math.round (halves toward +∞), about 3× faster in the encoding loops (V8 compiles Math.round to
+ * more than a floor): floor(y + 0.5) is exact except where the sum rounds up onto an integer
+ * (y = 0.49999999999999994), which the comparison, exact because v − 0.5 is, takes back. The same
+ * integer as Math.round for every double (test/unit/wavRounding.test.ts).
+ */
+export function roundHalfUp(y: number): number {
+  const v = Math.floor(y + 0.5);
+  return v - 0.5 > y ? v - 1 : v;
+}
+
+/**
  * Encodes `count` floats into `bytes` as `fromFloat` does (integers rounded to the nearest step and
  * clamped to the format's range; callers check clipping first).
  */
@@ -214,17 +225,17 @@ export function encodeSamples(samples: Float64Array, format: SampleFormat, count
     return;
   }
   if (format.kind === "uint8") {
-    for (let i = 0; i < count; i++) bytes[i] = Math.min(255, Math.max(0, Math.round(samples[i]! * 128) + 128));
+    for (let i = 0; i < count; i++) bytes[i] = Math.min(255, Math.max(0, roundHalfUp(samples[i]! * 128) + 128));
   } else if (format.bits === 16) {
     const stored = new Int16Array(buffer, offset, count);
-    for (let i = 0; i < count; i++) stored[i] = Math.min(32767, Math.max(-32768, Math.round(samples[i]! * 32768)));
+    for (let i = 0; i < count; i++) stored[i] = Math.min(32767, Math.max(-32768, roundHalfUp(samples[i]! * 32768)));
   } else if (format.bits === 32) {
     const stored = new Int32Array(buffer, offset, count);
     for (let i = 0; i < count; i++)
-      stored[i] = Math.min(2147483647, Math.max(-2147483648, Math.round(samples[i]! * 2147483648)));
+      stored[i] = Math.min(2147483647, Math.max(-2147483648, roundHalfUp(samples[i]! * 2147483648)));
   } else {
     for (let i = 0, j = 0; i < count; i++, j += 3) {
-      const value = Math.min(8388607, Math.max(-8388608, Math.round(samples[i]! * 8388608)));
+      const value = Math.min(8388607, Math.max(-8388608, roundHalfUp(samples[i]! * 8388608)));
       bytes[j] = value & 0xff;
       bytes[j + 1] = (value >> 8) & 0xff;
       bytes[j + 2] = (value >> 16) & 0xff;
