@@ -13,7 +13,11 @@
  * The file-level checks (syntax errors, file-level statements, duplicate names) read the syntax
  * errors, the file-level statements and the presets' names with their name ranges: when all of
  * those are what they were at the last call, its file-level diagnostics are reused as well.
+ *
+ * Memory: the text look-up is bounded by what it holds, not by its number of entries (see
+ * GENERATION_WEIGHT), and its keys are digests, which hold nothing of the document's text.
  */
+import { createHash } from "node:crypto";
 import { lineStartsOf, type PresetDocument, type Range, type Statement, type SyntaxError } from "../language/index.js";
 import type { ResolvedPreset } from "../presets/index.js";
 import { sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
@@ -33,12 +37,22 @@ interface FileLevel {
   diagnostics: EqDiagnostic[];
 }
 
-/** Entries of the last generation that were not used in this one are dropped when it fills up. */
-const GENERATION_SIZE = 20_000;
+/**
+ * What one generation of the text look-up may hold, counted as one per entry plus one per stored
+ * diagnostic; entries of the last generation not used in this one are dropped when it fills up, so
+ * the look-up never holds more than twice this. Measured at ~500 bytes a unit (a diagnostic's
+ * message, range and data; an entry's digest and array): at most ~5 MB. It was 20,000 entries
+ * whatever they held: 10,000 random edits (test/lsp/stress.test.ts) stored 3,062 entries of 12.7
+ * diagnostics on average, 29 MB of the server's heap, and had not reached the bound. 5,000 still
+ * holds every preset of a file of a few thousand clean presets, the working set of an edit.
+ */
+export const GENERATION_WEIGHT = 5_000;
 
 export class PresetDiagnosticsCache {
   private current = new Map<string, Entry>();
   private previous = new Map<string, Entry>();
+  /** The weight (see GENERATION_WEIGHT) of `current`. */
+  private currentWeight = 0;
   /** Diagnostics by preset object, at the preset's own positions. */
   private byPreset = new WeakMap<ResolvedPreset, EqDiagnostic[]>();
   private fileLevel: FileLevel | undefined;
@@ -63,6 +77,7 @@ export class PresetDiagnosticsCache {
     if (owners.length !== this.owners.length || owners.some((owner, index) => owner !== this.owners[index])) {
       this.current.clear();
       this.previous.clear();
+      this.currentWeight = 0;
       this.byPreset = new WeakMap();
       this.fileLevel = undefined;
       this.owners = [...owners];
@@ -119,11 +134,22 @@ export class PresetDiagnosticsCache {
   }
 
   private store(key: string, entry: Entry): void {
-    if (this.current.size >= GENERATION_SIZE) {
+    const weight = 1 + entry.diagnostics.length;
+    if (this.currentWeight + weight > GENERATION_WEIGHT) {
       this.previous = this.current;
       this.current = new Map();
+      this.currentWeight = 0;
     }
     this.current.set(key, entry);
+    this.currentWeight += weight;
+  }
+
+  /** What the text look-up holds now: entries, and their weight (see GENERATION_WEIGHT). */
+  get stored(): { entries: number; weight: number } {
+    let weight = 0;
+    for (const generation of [this.current, this.previous])
+      for (const entry of generation.values()) weight += 1 + entry.diagnostics.length;
+    return { entries: this.current.size + this.previous.size, weight };
   }
 }
 
@@ -165,16 +191,20 @@ function sameNames(a: readonly ResolvedPreset[], b: readonly ResolvedPreset[]): 
 }
 
 /**
- * A named preset's text from its keyword to its last token, with what else its checks read. The
- * key is built by concatenation, and a Map flattens it into a string of its own: it does not keep
- * the whole document's text alive the way a slice of it would.
+ * A digest of a named preset's text from its keyword to its last token, with what else its checks
+ * read. Not the text itself: a key built from a slice of the document (even concatenated, which
+ * V8 does not always flatten when the string is a Map key) kept the whole document's text of that
+ * version alive, one per entry, in the heap snapshots of the edit stress. SHA-256 of the UTF-16 code
+ * units (lone surrogates included, which UTF-8 would merge into U+FFFD): equal digests are equal texts.
  */
 function keyOf(preset: ResolvedPreset, text: string, lineStarts: readonly number[]): string | undefined {
   if (!preset.block) return undefined;
   const { start, end } = preset.block.range;
   const from = (lineStarts[start.line] ?? text.length) + start.character;
   const to = (lineStarts[end.line] ?? text.length) + end.character;
-  return `${preset.sampleRate}|${start.character}|${text.slice(from, to)}`;
+  return createHash("sha256")
+    .update(`${preset.sampleRate}|${start.character}|${text.slice(from, to)}`, "utf16le")
+    .digest("base64");
 }
 
 function moved(diagnostic: EqDiagnostic, lines: number): EqDiagnostic {
