@@ -15,9 +15,9 @@
  * those are what they were at the last call, its file-level diagnostics are reused as well.
  *
  * Memory: the text look-up is bounded by what it holds, not by its number of entries (see
- * GENERATION_WEIGHT), and its keys are digests, which hold nothing of the document's text.
+ * GENERATION_WEIGHT), and the keys it stores are copies, which hold nothing of the document's text.
  */
-import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
 import { lineStartsOf, type PresetDocument, type Range, type Statement, type SyntaxError } from "../language/index.js";
 import type { ResolvedPreset } from "../presets/index.js";
 import { sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
@@ -38,13 +38,13 @@ interface FileLevel {
 }
 
 /**
- * What one generation of the text look-up may hold, counted as one per entry plus one per stored
- * diagnostic; entries of the last generation not used in this one are dropped when it fills up, so
- * the look-up never holds more than twice this. Measured at ~500 bytes a unit (a diagnostic's
- * message, range and data; an entry's digest and array): at most ~5 MB. It was 20,000 entries
+ * What one generation of the text look-up may hold, counted by weightOf (one per entry, per
+ * diagnostic, per 500 characters of key); entries of the last generation not used in this one are
+ * dropped when it fills up, so the look-up never holds more than twice this. Measured at ~500
+ * bytes a unit in the edit stress (4.1 MB for 8,087): at most ~5 MB. It was 20,000 entries
  * whatever they held: 10,000 random edits (test/lsp/stress.test.ts) stored 3,062 entries of 12.7
- * diagnostics on average, 29 MB of the server's heap, and had not reached the bound. 5,000 still
- * holds every preset of a file of a few thousand clean presets, the working set of an edit.
+ * diagnostics on average, 29 MB of the server's heap, and had not reached the bound. 5,000 still holds every
+ * preset of a file of a few thousand clean presets, the working set of an edit.
  */
 export const GENERATION_WEIGHT = 5_000;
 
@@ -134,13 +134,13 @@ export class PresetDiagnosticsCache {
   }
 
   private store(key: string, entry: Entry): void {
-    const weight = 1 + entry.diagnostics.length;
+    const weight = weightOf(key, entry);
     if (this.currentWeight + weight > GENERATION_WEIGHT) {
       this.previous = this.current;
       this.current = new Map();
       this.currentWeight = 0;
     }
-    this.current.set(key, entry);
+    this.current.set(ownCopy(key), entry);
     this.currentWeight += weight;
   }
 
@@ -148,7 +148,7 @@ export class PresetDiagnosticsCache {
   get stored(): { entries: number; weight: number } {
     let weight = 0;
     for (const generation of [this.current, this.previous])
-      for (const entry of generation.values()) weight += 1 + entry.diagnostics.length;
+      for (const [key, entry] of generation) weight += weightOf(key, entry);
     return { entries: this.current.size + this.previous.size, weight };
   }
 }
@@ -190,21 +190,29 @@ function sameNames(a: readonly ResolvedPreset[], b: readonly ResolvedPreset[]): 
   return true;
 }
 
+/** One per entry, per diagnostic and per 500 characters of key (a preset may be one long line). */
+function weightOf(key: string, entry: Entry): number {
+  return 1 + entry.diagnostics.length + Math.floor(key.length / 500);
+}
+
 /**
- * A digest of a named preset's text from its keyword to its last token, with what else its checks
- * read. Not the text itself: a key built from a slice of the document (even concatenated, which
- * V8 does not always flatten when the string is a Map key) kept the whole document's text of that
- * version alive, one per entry, in the heap snapshots of the edit stress. SHA-256 of the UTF-16 code
- * units (lone surrogates included, which UTF-8 would merge into U+FFFD): equal digests are equal texts.
+ * The key as a string of its own. keyOf's key is a slice of the document behind a concatenation;
+ * V8 does not always flatten such a string when it becomes a Map key, and then the entry kept the
+ * document's whole text of that version alive: heap snapshots of the edit stress showed 954 old
+ * documents (9 MB) held that way. Only stored keys are copied (a look-up uses the transient one);
+ * a store follows a miss, which costs a preset's checks. utf16le keeps lone surrogates as they are.
  */
+function ownCopy(key: string): string {
+  return Buffer.from(key, "utf16le").toString("utf16le");
+}
+
+/** A named preset's text from its keyword to its last token, with what else its checks read. */
 function keyOf(preset: ResolvedPreset, text: string, lineStarts: readonly number[]): string | undefined {
   if (!preset.block) return undefined;
   const { start, end } = preset.block.range;
   const from = (lineStarts[start.line] ?? text.length) + start.character;
   const to = (lineStarts[end.line] ?? text.length) + end.character;
-  return createHash("sha256")
-    .update(`${preset.sampleRate}|${start.character}|${text.slice(from, to)}`, "utf16le")
-    .digest("base64");
+  return `${preset.sampleRate}|${start.character}|${text.slice(from, to)}`;
 }
 
 function moved(diagnostic: EqDiagnostic, lines: number): EqDiagnostic {
