@@ -22,6 +22,9 @@ import type { Diagnostic, InitializeResult, Position, PublishDiagnosticsParams }
 
 export const SERVER_BUNDLE = path.resolve("dist", "server.js");
 
+/** A server that reports its live heap on SIGUSR2 (see liveHeapKb): the node options before the bundle. */
+export const HEAP_PROBE_ARGS = ["--expose-gc", "--require", path.resolve("test", "support", "heapProbe.cjs")];
+
 export interface StartOptions {
   modelPath?: string;
   validationDelay?: number;
@@ -192,6 +195,23 @@ export class LspTestClient {
       if (found) return found.params;
       if (Date.now() > deadline) throw new Error(`no ${method} notification within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /**
+   * The server's heap after a full garbage collection, in kB: only for a server started with
+   * HEAP_PROBE_ARGS before its bundle (`command`). What it still holds, whatever V8's heap sizing.
+   */
+  async liveHeapKb(timeoutMs = 10_000): Promise<number> {
+    const pattern = /^heap-probe (\d+)$/gm;
+    const seen = [...this.stderr.matchAll(pattern)].length;
+    this.process.kill("SIGUSR2");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reports = [...this.stderr.matchAll(pattern)];
+      if (reports.length > seen) return Number(reports[reports.length - 1]![1]);
+      if (Date.now() > deadline) throw new Error(`no heap report within ${timeoutMs} ms; stderr: ${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

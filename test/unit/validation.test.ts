@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   DiagnosticCode,
+  GENERATION_WEIGHT,
   parsePresetDocument,
   PresetDiagnosticsCache,
   resolvePresets,
@@ -374,5 +375,22 @@ describe("few-examples: once per word and file", () => {
     assert.deepEqual(check(rest), ["1:clear"]);
     assert.deepEqual(check(presetUsing("A", "warm 1") + rest), ["4:clear"]);
     assert.deepEqual(check(first + rest), ["1:clear"]);
+  });
+});
+
+describe("per-preset diagnostics cache: memory", () => {
+  it("holds at most twice a generation's weight, however many distinct presets it has seen", () => {
+    const cache = new PresetDiagnosticsCache();
+    const context = { vocabulary: testVocabulary };
+    // Each text a new preset with diagnostics (a missing gain, an unknown statement): all misses, all stored.
+    for (let i = 0; i < 4000; i++) {
+      const text = `preset "P${i}" {\n  bell ${1000 + i}Hz\n  wobble ${i}\n}\n`;
+      const document = parsePresetDocument(text);
+      const presets = resolvePresets(document);
+      const diagnostics = cache.validate(text, document, presets, context, [testVocabulary]);
+      if (i === 0) assert.ok(diagnostics.length >= 2, JSON.stringify(plain(diagnostics)));
+    }
+    const { entries, weight } = cache.stored;
+    assert.ok(entries > 0 && weight <= 2 * GENERATION_WEIGHT, `${entries} entries of weight ${weight}`);
   });
 });

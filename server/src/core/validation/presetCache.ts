@@ -13,7 +13,11 @@
  * The file-level checks (syntax errors, file-level statements, duplicate names) read the syntax
  * errors, the file-level statements and the presets' names with their name ranges: when all of
  * those are what they were at the last call, its file-level diagnostics are reused as well.
+ *
+ * Memory: the text look-up is bounded by what it holds, not by its number of entries (see
+ * GENERATION_WEIGHT), and the keys it stores are copies, which hold nothing of the document's text.
  */
+import { Buffer } from "node:buffer";
 import { lineStartsOf, type PresetDocument, type Range, type Statement, type SyntaxError } from "../language/index.js";
 import type { ResolvedPreset } from "../presets/index.js";
 import { sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
@@ -33,12 +37,22 @@ interface FileLevel {
   diagnostics: EqDiagnostic[];
 }
 
-/** Entries of the last generation that were not used in this one are dropped when it fills up. */
-const GENERATION_SIZE = 20_000;
+/**
+ * What one generation of the text look-up may hold, counted by weightOf (one per entry, per
+ * diagnostic, per 500 characters of key); entries of the last generation not used in this one are
+ * dropped when it fills up, so the look-up never holds more than twice this. Measured at ~500
+ * bytes a unit in the edit stress (4.1 MB for 8,087): at most ~5 MB. It was 20,000 entries
+ * whatever they held: 10,000 random edits (test/lsp/stress.test.ts) stored 3,062 entries of 12.7
+ * diagnostics on average, 29 MB of the server's heap, and had not reached the bound. 5,000 still holds every
+ * preset of a file of a few thousand clean presets, the working set of an edit.
+ */
+export const GENERATION_WEIGHT = 5_000;
 
 export class PresetDiagnosticsCache {
   private current = new Map<string, Entry>();
   private previous = new Map<string, Entry>();
+  /** The weight (see GENERATION_WEIGHT) of `current`. */
+  private currentWeight = 0;
   /** Diagnostics by preset object, at the preset's own positions. */
   private byPreset = new WeakMap<ResolvedPreset, EqDiagnostic[]>();
   private fileLevel: FileLevel | undefined;
@@ -63,6 +77,7 @@ export class PresetDiagnosticsCache {
     if (owners.length !== this.owners.length || owners.some((owner, index) => owner !== this.owners[index])) {
       this.current.clear();
       this.previous.clear();
+      this.currentWeight = 0;
       this.byPreset = new WeakMap();
       this.fileLevel = undefined;
       this.owners = [...owners];
@@ -119,11 +134,22 @@ export class PresetDiagnosticsCache {
   }
 
   private store(key: string, entry: Entry): void {
-    if (this.current.size >= GENERATION_SIZE) {
+    const weight = weightOf(key, entry);
+    if (this.currentWeight + weight > GENERATION_WEIGHT) {
       this.previous = this.current;
       this.current = new Map();
+      this.currentWeight = 0;
     }
-    this.current.set(key, entry);
+    this.current.set(ownCopy(key), entry);
+    this.currentWeight += weight;
+  }
+
+  /** What the text look-up holds now: entries, and their weight (see GENERATION_WEIGHT). */
+  get stored(): { entries: number; weight: number } {
+    let weight = 0;
+    for (const generation of [this.current, this.previous])
+      for (const [key, entry] of generation) weight += weightOf(key, entry);
+    return { entries: this.current.size + this.previous.size, weight };
   }
 }
 
@@ -164,11 +190,23 @@ function sameNames(a: readonly ResolvedPreset[], b: readonly ResolvedPreset[]): 
   return true;
 }
 
+/** One per entry, per diagnostic and per 500 characters of key (a preset may be one long line). */
+function weightOf(key: string, entry: Entry): number {
+  return 1 + entry.diagnostics.length + Math.floor(key.length / 500);
+}
+
 /**
- * A named preset's text from its keyword to its last token, with what else its checks read. The
- * key is built by concatenation, and a Map flattens it into a string of its own: it does not keep
- * the whole document's text alive the way a slice of it would.
+ * The key as a string of its own. keyOf's key is a slice of the document behind a concatenation;
+ * V8 does not always flatten such a string when it becomes a Map key, and then the entry kept the
+ * document's whole text of that version alive: heap snapshots of the edit stress showed 954 old
+ * documents (9 MB) held that way. Only stored keys are copied (a look-up uses the transient one);
+ * a store follows a miss, which costs a preset's checks. utf16le keeps lone surrogates as they are.
  */
+function ownCopy(key: string): string {
+  return Buffer.from(key, "utf16le").toString("utf16le");
+}
+
+/** A named preset's text from its keyword to its last token, with what else its checks read. */
 function keyOf(preset: ResolvedPreset, text: string, lineStarts: readonly number[]): string | undefined {
   if (!preset.block) return undefined;
   const { start, end } = preset.block.range;
