@@ -12,7 +12,10 @@ import {
   morphTerms,
   isTooLarge,
   readDocument,
+  UseResolver,
   type DocumentMeaning,
+  type FlatChain,
+  type PresetHome,
   type ResolvedPreset,
 } from "../presets/index.js";
 import {
@@ -20,7 +23,9 @@ import {
   DiagnosticCode,
   bandsAreFinite,
   PresetDiagnosticsCache,
+  presetDiagnostics,
   sortDiagnostics,
+  useDiagnostics,
   type EqDiagnostic,
   type ValidationContext,
 } from "../validation/index.js";
@@ -32,6 +37,8 @@ import { DEFAULT_LOCK_TOLERANCE_DB } from "./projectFile.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
 import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile } from "./walk.js";
+import { PresetLibrary } from "./library.js";
+import { WorkspaceUseLookup } from "./useLookup.js";
 import { WorkspaceIndex } from "./workspace.js";
 
 export interface MorphTermValue {
@@ -81,9 +88,44 @@ export class EqServices {
     return terms ? this.model.generate(terms) : undefined;
   }
 
-  /** A preset's EQ as it sounds: generated bands with the explicit ones replacing their slots. */
+  /**
+   * A preset's EQ as it sounds: the chains of the presets it uses, then its generated bands with
+   * the explicit ones replacing their slots.
+   */
   bandsOf(preset: ResolvedPreset): EqBand[] {
-    return effectiveBands(preset, preset.morph ? this.resolveMorph(preset.morph) : undefined);
+    return this.chainOf(preset).bands;
+  }
+
+  /** A preset's whole chain, flattened: its bands and its output gain (the used presets' gains added). */
+  chainOf(preset: ResolvedPreset, resolver?: UseResolver): FlatChain {
+    if (preset.uses.length === 0)
+      return {
+        bands: effectiveBands(preset, preset.morph ? this.resolveMorph(preset.morph) : undefined),
+        outputGainDb: preset.outputGainDb,
+      };
+    return (resolver ?? this.useResolver()).chain(this.homeOf(preset));
+  }
+
+  /** The shipped library of presets (`use "telephone"`). */
+  readonly library = new PresetLibrary();
+
+  /** Finds used presets and flattens chains: one per check or request (it memoises per preset object). */
+  useResolver(): UseResolver {
+    return new UseResolver(new WorkspaceUseLookup(this.workspace, this.library), (preset) =>
+      preset.morph ? this.resolveMorph(preset.morph) : undefined,
+    );
+  }
+
+  /** Where a preset lives (its document and file), as far as the workspace index or a check has seen it. */
+  homeOf(preset: ResolvedPreset): PresetHome {
+    return (
+      this.workspace.homeOf(preset) ?? {
+        preset,
+        meaning: { text: "", ast: readDocument("").ast, presets: [preset] },
+        file: undefined,
+        library: false,
+      }
+    );
   }
 
   /** Decodes every morph of a document in one batch, so later look-ups hit the model's cache. */
@@ -95,7 +137,11 @@ export class EqServices {
   }
 
   validationContext(): ValidationContext {
-    return { vocabulary: this.model.vocabulary, generatedBands: (morph) => this.decodeMorph(morph) };
+    return {
+      vocabulary: this.model.vocabulary,
+      generatedBands: (morph) => this.decodeMorph(morph),
+      libraryName: (word) => this.library.forWord(word)?.preset.name,
+    };
   }
 
   /** The workspace's preset files: their tags are the team's words. */
@@ -186,9 +232,33 @@ export class EqServices {
    */
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
     if (isTooLarge(meaning.text)) return [tooLargeDiagnostic(meaning.text)];
-    const own = this.checkDocument(meaning);
+    const uses = this.useChecks(meaning, file);
+    const own = uses.length > 0 ? sortDiagnostics([...this.checkDocument(meaning), ...uses]) : this.checkDocument(meaning);
     const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file)] : [];
     return capDiagnostics(team.length > 0 ? sortDiagnostics([...own, ...team]) : own);
+  }
+
+  /** The diagnostics of the document's `use` lines (none to do, and nothing done, in a file without one). */
+  private useChecks(meaning: DocumentMeaning, file: string | undefined): EqDiagnostic[] {
+    if (!meaning.presets.some((preset) => preset.uses.length > 0)) return [];
+    this.workspace.place(meaning, file === undefined ? undefined : path.resolve(file));
+    const resolver = this.useResolver();
+    const context = this.validationContext();
+    const errorsOf = new Map<ResolvedPreset, readonly EqDiagnostic[]>();
+    const usedErrors = (home: PresetHome): readonly EqDiagnostic[] => {
+      const known = errorsOf.get(home.preset);
+      if (known) return known;
+      // Marked before the walk: a cycle of uses is reported as a cycle, never walked twice.
+      errorsOf.set(home.preset, []);
+      const errors = [...presetDiagnostics(home.preset, context), ...useDiagnostics(home, resolver, usedErrors)]
+        .filter((diagnostic) => diagnostic.severity === "error")
+        .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      errorsOf.set(home.preset, errors);
+      return errors;
+    };
+    return meaning.presets.flatMap((preset) =>
+      preset.uses.length > 0 ? useDiagnostics(this.homeOf(preset), resolver, usedErrors) : [],
+    );
   }
 
   private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
