@@ -18,7 +18,7 @@ import {
   type DiffReport,
   type PresetDiff,
 } from "../../server/src/core/diff/index.js";
-import { readDocument, type EqServices } from "../../server/src/core/index.js";
+import { readDocument, type EqServices, mayNeedModel } from "../../server/src/core/index.js";
 import { presetFileStem } from "../../server/src/core/export/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { cliServices } from "./services.js";
@@ -194,9 +194,7 @@ export function addDiffCommand(program: Command): void {
       }
       const services = await cliServices(options.model, {
         network: pairs.some((pair) =>
-          [pair.before, pair.after].some(
-            (text) => text !== undefined && readDocument(text).presets.some((preset) => preset.morph),
-          ),
+          [pair.before, pair.after].some((text) => text !== undefined && readDocument(text).presets.some(mayNeedModel)),
         ),
       });
       try {

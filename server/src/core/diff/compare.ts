@@ -20,10 +20,11 @@ import {
 import { displayFrequency, displayGain, displayQ } from "../language/index.js";
 import type { DocumentMeaning, ResolvedPreset } from "../presets/index.js";
 
-/** The services a diff needs: read a text, and a preset's bands with its morph resolved. */
+/** The services a diff needs: read a text, and a preset's chain with its morph and `use` lines resolved. */
 export interface DiffServices {
   read(text: string): DocumentMeaning;
-  bandsOf(preset: ResolvedPreset): EqBand[];
+  /** The preset's bands and output gain, its used presets' chains first (`meaning`: the version it is read from). */
+  chainOf(preset: ResolvedPreset, meaning: DocumentMeaning): { bands: EqBand[]; outputGainDb: number };
 }
 
 /** A preset as it sounds: what two versions are compared on. */
@@ -82,22 +83,24 @@ export function morphText(preset: ResolvedPreset): string | undefined {
   return preset.morph?.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ");
 }
 
-export function presetState(preset: ResolvedPreset, services: DiffServices): PresetState {
+export function presetState(preset: ResolvedPreset, services: DiffServices, meaning: DocumentMeaning): PresetState {
   const morph = morphText(preset);
+  const chain = services.chainOf(preset, meaning);
   return {
     ...(preset.name !== undefined ? { name: preset.name } : {}),
     line: preset.range.start.line + 1,
     sampleRate: preset.sampleRate,
-    outputGainDb: preset.outputGainDb,
+    outputGainDb: chain.outputGainDb,
     ...(morph !== undefined ? { morph } : {}),
-    bands: services.bandsOf(preset),
+    bands: chain.bands,
   };
 }
 
 /** The presets of a text (none when the file does not exist in that version). */
 export function presetStates(text: string | undefined, services: DiffServices): PresetState[] {
   if (text === undefined) return [];
-  return services.read(text).presets.map((preset) => presetState(preset, services));
+  const meaning = services.read(text);
+  return meaning.presets.map((preset) => presetState(preset, services, meaning));
 }
 
 function sameNumber(a: number, b: number): boolean {
@@ -165,7 +168,8 @@ function compared(kind: PresetChangeKind, before: PresetState, after: PresetStat
   const bands = bandChanges(before.bands, after.bands);
   const settings = settingChanges(before, after);
   const curve = curveChange(before, after);
-  const same = bands.length === 0 && settings.length === 0;
+  // A filter or a used preset can move the curve with no slot or setting changed.
+  const same = bands.length === 0 && settings.length === 0 && curve.maxDb < SAME_CURVE_DB;
   return {
     kind: kind === "changed" && same ? "unchanged" : kind,
     ...(after.name !== undefined ? { name: after.name } : {}),

@@ -31,7 +31,18 @@ export interface UseLookup {
   /** The shipped library's preset named `key`. */
   library(key: string): PresetHome | undefined;
   /** The document of `file` (as written after `from`, relative to `relativeTo`'s folder), or why not. */
-  file(file: string, relativeTo: string | undefined): { meaning: DocumentMeaning; file: string; library: boolean } | string;
+  file(
+    file: string,
+    relativeTo: string | undefined,
+  ): { meaning: DocumentMeaning; file: string; library: boolean } | string;
+}
+
+/**
+ * Whether a preset's sound may need the model: it has a morph, or uses a preset (which may have
+ * one). What the CLI asks before it loads the network.
+ */
+export function mayNeedModel(preset: ResolvedPreset): boolean {
+  return preset.morph !== undefined || preset.uses.length > 0;
 }
 
 /** A name as look-ups compare it: outer spaces and case aside. */

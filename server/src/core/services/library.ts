@@ -12,7 +12,9 @@ import { nameKey, presetsByName, readDocument, type PresetHome, type ResolvedPre
 import type { DocumentMeaning } from "../presets/index.js";
 
 /** The folder of the shipped library: `library/` in the first folder above `start` that has one. */
-export function bundledLibraryDir(start: string = typeof __dirname !== "undefined" ? __dirname : process.cwd()): string {
+export function bundledLibraryDir(
+  start: string = typeof __dirname !== "undefined" ? __dirname : process.cwd(),
+): string {
   let dir = path.resolve(start);
   for (;;) {
     const candidate = path.join(dir, "library");

@@ -96,14 +96,18 @@ export class EqServices {
     return this.chainOf(preset).bands;
   }
 
-  /** A preset's whole chain, flattened: its bands and its output gain (the used presets' gains added). */
-  chainOf(preset: ResolvedPreset, resolver?: UseResolver): FlatChain {
+  /**
+   * A preset's whole chain, flattened: its bands and its output gain (the used presets' gains
+   * added). `meaning`: the document the preset was read from, when the workspace may not know it
+   * (a version of a file from git).
+   */
+  chainOf(preset: ResolvedPreset, meaning?: DocumentMeaning, resolver?: UseResolver): FlatChain {
     if (preset.uses.length === 0)
       return {
         bands: effectiveBands(preset, preset.morph ? this.resolveMorph(preset.morph) : undefined),
         outputGainDb: preset.outputGainDb,
       };
-    return (resolver ?? this.useResolver()).chain(this.homeOf(preset));
+    return (resolver ?? this.useResolver()).chain(this.homeOf(preset, meaning));
   }
 
   /** The shipped library of presets (`use "telephone"`). */
@@ -116,12 +120,15 @@ export class EqServices {
     );
   }
 
-  /** Where a preset lives (its document and file), as far as the workspace index or a check has seen it. */
-  homeOf(preset: ResolvedPreset): PresetHome {
+  /**
+   * Where a preset lives (its document and file), as far as the workspace index or a check has
+   * seen it; else in `meaning` (a document of no file), else alone.
+   */
+  homeOf(preset: ResolvedPreset, meaning?: DocumentMeaning): PresetHome {
     return (
       this.workspace.homeOf(preset) ?? {
         preset,
-        meaning: { text: "", ast: readDocument("").ast, presets: [preset] },
+        meaning: meaning ?? { text: "", ast: readDocument("").ast, presets: [preset] },
         file: undefined,
         library: false,
       }
@@ -233,7 +240,8 @@ export class EqServices {
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
     if (isTooLarge(meaning.text)) return [tooLargeDiagnostic(meaning.text)];
     const uses = this.useChecks(meaning, file);
-    const own = uses.length > 0 ? sortDiagnostics([...this.checkDocument(meaning), ...uses]) : this.checkDocument(meaning);
+    const own =
+      uses.length > 0 ? sortDiagnostics([...this.checkDocument(meaning), ...uses]) : this.checkDocument(meaning);
     const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file)] : [];
     return capDiagnostics(team.length > 0 ? sortDiagnostics([...own, ...team]) : own);
   }

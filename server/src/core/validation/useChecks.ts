@@ -35,7 +35,12 @@ export function useDiagnostics(home: PresetHome, resolver: UseResolver, usedErro
   for (const use of home.preset.uses) {
     const problem = resolver.problemAt(use, home);
     if (problem) {
-      out.push({ range: useRange(use), severity: "error", code: PROBLEM_CODES[problem.kind], message: problem.message });
+      out.push({
+        range: useRange(use),
+        severity: "error",
+        code: PROBLEM_CODES[problem.kind],
+        message: problem.message,
+      });
       continue;
     }
     const found = resolver.target(use, home);
