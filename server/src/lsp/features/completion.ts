@@ -58,7 +58,8 @@ const KEYWORD_HELP: Record<Exclude<Keyword, "q" | "from">, KeywordHelp> = {
     snippet: "tags ${1:punchy}",
   },
   use: {
-    detail: "Start from another preset's whole chain (its morph's bands, filters, gain): from this file, the workspace or the shipped library",
+    detail:
+      "Start from another preset's whole chain (its morph's bands, filters, gain): from this file, the workspace or the shipped library",
     snippet: 'use "${1:telephone}"',
   },
   preset: { detail: "A named preset block", snippet: 'preset "${1:Name}" {\n  $0\n}' },

@@ -12,6 +12,7 @@ import type {
   FoldingRange,
   Hover,
   InlayHint,
+  Location,
   Position,
   Range,
   TextEdit,
@@ -33,6 +34,14 @@ import { InlayHintProvider } from "./inlayHints.js";
 import { CurveRenderer, PreviewProvider, type PreviewResult } from "./preview.js";
 import { SymbolProvider } from "./symbols.js";
 import { WordCatalogue } from "./wordInfo.js";
+import { typedUsedName, usedNameCompletions, usedPresetLocation } from "./uses.js";
+
+/** A line of a parsed document, without its line end. */
+function lineText(parsed: ParsedDocument, line: number): string {
+  const start = parsed.lineStarts[line] ?? parsed.text.length;
+  const end = parsed.lineStarts[line + 1] ?? parsed.text.length;
+  return parsed.text.slice(start, end).replace(/\r?\n$|\r$/, "");
+}
 
 export class EqLanguageService {
   readonly store = new DocumentStore();
@@ -93,7 +102,16 @@ export class EqLanguageService {
   }
 
   completion(document: TextDocument, position: Position): CompletionItem[] {
-    return this.completionProvider.complete(this.store.get(document), position);
+    const parsed = this.store.get(document);
+    const line = lineText(parsed, position.line);
+    if (typedUsedName(line.slice(0, position.character)) !== undefined)
+      return usedNameCompletions(parsed, position, this.services, line.slice(position.character));
+    return this.completionProvider.complete(parsed, position);
+  }
+
+  /** From a `use` line to the preset it uses. */
+  definition(document: TextDocument, position: Position): Location | null {
+    return usedPresetLocation(this.store.get(document), position, this.services);
   }
 
   documentSymbols(document: TextDocument): DocumentSymbol[] {
