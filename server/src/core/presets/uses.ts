@@ -208,8 +208,11 @@ export class UseResolver {
   }
 }
 
-/** Deeper than this, a chain of uses is a mistake (and a deeper walk could exhaust the stack). */
-export const MAX_USE_DEPTH = 32;
+/**
+ * Deeper than this, a walk of uses stops (a deeper one could exhaust the stack). Presets already
+ * flattened are not walked again, so only a walk that starts at the top of a longer chain meets it.
+ */
+export const MAX_USE_DEPTH = 1000;
 
 function problem(kind: UseProblem["kind"], message: string): UseTarget {
   return { problem: { kind, message } };
