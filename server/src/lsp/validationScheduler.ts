@@ -84,6 +84,7 @@ export class ValidationScheduler {
       const parsed = this.service.store.get(document);
       if (!parsed.presets.some((preset) => preset.uses.length > 0)) continue;
       this.published.delete(document.uri);
+      this.service.usedPresetsChanged(document.uri);
       this.schedule(document, 0);
     }
   }

@@ -93,6 +93,11 @@ export class EqLanguageService {
     this.diagnosticsCache.clear();
   }
 
+  /** A preset that `uri` may use changed: its diagnostics of this version are stale. */
+  usedPresetsChanged(uri: string): void {
+    this.diagnosticsCache.delete(uri);
+  }
+
   diagnostics(document: TextDocument): Diagnostic[] {
     return this.cachedDiagnostics(this.store.get(document));
   }
