@@ -100,3 +100,24 @@ describe("eqp with presets that use presets", () => {
     assert.match(out, /broken\.eqp:6:7 error use-cycle This use makes a cycle: "C" → "C"/);
   });
 });
+
+describe("eqp lock with presets that use presets", () => {
+  it("locks what the uses bring in, and a change to a used preset is a lock-changed error on the use line", () => {
+    const { write, eqpIn } = temporaryRepository("uses-lock");
+    write("dialogue.eqp", DIALOGUE);
+    write("phone.eqp", PHONE);
+    const locked = eqpIn("lock");
+    assert.equal(locked.status, 0, locked.stderr);
+    assert.match(locked.stdout, /0 morphs and the uses of 1 preset in 1 file/);
+    assert.equal(eqpIn("check", "phone.eqp").status, 0);
+    write("dialogue.eqp", DIALOGUE.replace("+2dB", "+6dB"));
+    const checked = eqpIn("check", "phone.eqp");
+    assert.equal(checked.status, 1);
+    assert.match(
+      checked.stdout + checked.stderr,
+      /phone\.eqp:2:3 error lock-changed What 'use "VO clean" from "dialogue\.eqp", "telephone"' brings in moved since eqpreset\.lock by up to \+4 dB at 3 kHz/,
+    );
+    assert.equal(eqpIn("lock").status, 0);
+    assert.equal(eqpIn("check", "phone.eqp").status, 0);
+  });
+});

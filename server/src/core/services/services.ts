@@ -31,7 +31,15 @@ import {
 } from "../validation/index.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { LOCK_FILE_NAME, lockDiagnostics, lockEntries, parseLockfile, type Lockfile } from "../lockfile/index.js";
+import {
+  LOCK_FILE_NAME,
+  lockDiagnostics,
+  lockEntries,
+  parseLockfile,
+  usesEntries,
+  usesLockDiagnostics,
+  type Lockfile,
+} from "../lockfile/index.js";
 import { ModelHost } from "./modelHost.js";
 import { DEFAULT_LOCK_TOLERANCE_DB } from "./projectFile.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
@@ -108,6 +116,24 @@ export class EqServices {
         outputGainDb: preset.outputGainDb,
       };
     return (resolver ?? this.useResolver()).chain(this.homeOf(preset, meaning));
+  }
+
+  /**
+   * What a preset's `use` lines bring in: the used presets' chains in order, their gains added;
+   * undefined when a use finds nothing or closes a cycle.
+   */
+  usedChainOf(preset: ResolvedPreset, meaning?: DocumentMeaning, resolver = this.useResolver()): FlatChain | undefined {
+    const home = this.homeOf(preset, meaning);
+    const bands: EqBand[] = [];
+    let outputGainDb = 0;
+    for (const use of preset.uses) {
+      const found = resolver.target(use, home);
+      if (!("home" in found) || resolver.problemAt(use, home)) return undefined;
+      const chain = resolver.chain(found.home);
+      for (const band of chain.bands) bands.push(band);
+      outputGainDb += chain.outputGainDb;
+    }
+    return { bands, outputGainDb };
   }
 
   /** The shipped library of presets (`use "telephone"`). */
@@ -208,6 +234,7 @@ export class EqServices {
   /** A lock of every morph of the workspace's files, as they resolve now. */
   buildLock(): Lockfile {
     const presets: Lockfile["presets"] = {};
+    const uses: NonNullable<Lockfile["uses"]> = {};
     for (const { file, meaning } of this.workspace.documents()) {
       const key = this.lockKey(file);
       if (key === undefined) continue;
@@ -216,8 +243,12 @@ export class EqServices {
         preset.morph ? this.resolveMorph(preset.morph) : undefined,
       );
       if (Object.keys(entries).length > 0) presets[key] = entries;
+      const used = usesEntries(meaning.presets, (preset) => this.usedChainOf(preset));
+      if (Object.keys(used).length > 0) uses[key] = used;
     }
-    return { format: "eqpreset-lock", version: 1, model: this.modelIdentity(), presets };
+    const lock: Lockfile = { format: "eqpreset-lock", version: 1, model: this.modelIdentity(), presets };
+    if (Object.keys(uses).length > 0) lock.uses = uses;
+    return lock;
   }
 
   /** Rebuilds the team words from the workspace's tagged presets (call after the index changed). */
@@ -272,13 +303,24 @@ export class EqServices {
   private lockChecks(meaning: DocumentMeaning, file: string): EqDiagnostic[] {
     const key = this.lockKey(file);
     if (!this.lock || key === undefined) return [];
-    return lockDiagnostics(
+    const context = { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb };
+    const morphs = lockDiagnostics(
       this.lock,
       key,
       meaning.presets,
       (preset) => (preset.morph ? this.resolveMorph(preset.morph) : undefined),
-      { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb },
+      context,
     );
+    if (!meaning.presets.some((preset) => preset.uses.length > 0)) return morphs;
+    const resolver = this.useResolver();
+    const uses = usesLockDiagnostics(
+      this.lock,
+      key,
+      meaning.presets,
+      (preset) => this.usedChainOf(preset, meaning, resolver),
+      context,
+    );
+    return [...morphs, ...uses];
   }
 
   private checkDocument(meaning: DocumentMeaning): EqDiagnostic[] {
