@@ -202,10 +202,15 @@ export function addDiffCommand(program: Command): void {
           reportErrors(services, pair.beforeName, pair.before);
           reportErrors(services, pair.afterName, pair.after);
         }
+        // The other files as they were too: a preset whose used preset changed elsewhere shows it.
+        const beforeServices = services.withFiles(new Map(pairs.map((pair) => [path.resolve(pair.file), pair.before])));
         const report: DiffReport = {
           before,
           after,
-          files: pairs.map((pair) => ({ file: pair.file, presets: diffTexts(pair.before, pair.after, services) })),
+          files: pairs.map((pair) => ({
+            file: pair.file,
+            presets: diffTexts(pair.before, pair.after, services, { file: path.resolve(pair.file), beforeServices }),
+          })),
         };
         let pictures = new Map<PresetDiff, string>();
         if (options.out !== undefined) {

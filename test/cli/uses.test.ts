@@ -5,6 +5,7 @@
  * and `eqp check` says where a use is wrong and hints `use "telephone"` for `morph telephone`.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -119,5 +120,24 @@ describe("eqp lock with presets that use presets", () => {
     );
     assert.equal(eqpIn("lock").status, 0);
     assert.equal(eqpIn("check", "phone.eqp").status, 0);
+  });
+});
+
+describe("eqp diff with presets that use presets", () => {
+  it("shows a preset whose used preset changed in another file as changed too", () => {
+    const { repo, write, eqpIn } = temporaryRepository("uses-diff");
+    write("dialogue.eqp", DIALOGUE);
+    write("phone.eqp", PHONE);
+    const git = (...args: string[]) =>
+      spawnSync("git", ["-c", "user.email=t@example.invalid", "-c", "user.name=t", ...args], { cwd: repo });
+    git("add", "-A");
+    git("commit", "-qm", "presets");
+    write("dialogue.eqp", DIALOGUE.replace("+2dB", "+5dB"));
+    const result = eqpIn("diff", "HEAD");
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /phone\.eqp\n {2}"VO phone" changed \(line 1\)\n {4}Bell 1: 3 kHz \+2 dB Q 1 → 3 kHz \+5 dB Q 1/,
+    );
   });
 });

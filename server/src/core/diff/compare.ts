@@ -25,6 +25,8 @@ export interface DiffServices {
   read(text: string): DocumentMeaning;
   /** The preset's bands and output gain, its used presets' chains first (`meaning`: the version it is read from). */
   chainOf(preset: ResolvedPreset, meaning: DocumentMeaning): { bands: EqBand[]; outputGainDb: number };
+  /** Which file a text was read from: its `use … from "file"` lines are relative to it. */
+  place?(meaning: DocumentMeaning, file: string): void;
 }
 
 /** A preset as it sounds: what two versions are compared on. */
@@ -97,9 +99,10 @@ export function presetState(preset: ResolvedPreset, services: DiffServices, mean
 }
 
 /** The presets of a text (none when the file does not exist in that version). */
-export function presetStates(text: string | undefined, services: DiffServices): PresetState[] {
+export function presetStates(text: string | undefined, services: DiffServices, file?: string): PresetState[] {
   if (text === undefined) return [];
   const meaning = services.read(text);
+  if (file !== undefined) services.place?.(meaning, file);
   return meaning.presets.map((preset) => presetState(preset, services, meaning));
 }
 
@@ -230,8 +233,21 @@ export function diffPresets(before: readonly PresetState[], after: readonly Pres
 }
 
 /** Compares two texts of a file (undefined: the file does not exist in that version). */
-export function diffTexts(before: string | undefined, after: string | undefined, services: DiffServices): PresetDiff[] {
-  return diffPresets(presetStates(before, services), presetStates(after, services));
+/**
+ * The diff of two versions of a file. `beforeServices`: services whose workspace holds the other
+ * files as they were too, so that a preset whose used preset changed in another file shows the
+ * change; `file`: where the texts live (for `use … from`).
+ */
+export function diffTexts(
+  before: string | undefined,
+  after: string | undefined,
+  services: DiffServices,
+  options: { file?: string; beforeServices?: DiffServices } = {},
+): PresetDiff[] {
+  return diffPresets(
+    presetStates(before, options.beforeServices ?? services, options.file),
+    presetStates(after, services, options.file),
+  );
 }
 
 export function bandText(band: EqBand): string {

@@ -146,6 +146,23 @@ export class EqServices {
     );
   }
 
+  /** Remembers the file a document was read from (its presets' `use` lines are resolved from there). */
+  place(meaning: DocumentMeaning, file: string): void {
+    this.workspace.place(meaning, path.resolve(file));
+  }
+
+  /**
+   * Services over the same model whose workspace holds `texts` (absolute path → text, undefined: the
+   * file did not exist) over this workspace's files: another version of the workspace, for a diff.
+   */
+  withFiles(texts: ReadonlyMap<string, string | undefined>): EqServices {
+    const other = new EqServices(this.model);
+    for (const { file, meaning } of this.workspace.documents())
+      if (!texts.has(file)) other.workspace.setFile(file, meaning.text);
+    for (const [file, text] of texts) if (text !== undefined) other.workspace.setFile(file, text);
+    return other;
+  }
+
   /**
    * Where a preset lives (its document and file), as far as the workspace index or a check has
    * seen it; else in `meaning` (a document of no file), else alone.
