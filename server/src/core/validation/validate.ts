@@ -216,7 +216,7 @@ function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
   }
 }
 
-const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q");
+const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q" && keyword !== "from");
 
 /**
  * The keyword nearest to each unknown statement word seen: broken text repeats the same few
