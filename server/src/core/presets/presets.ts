@@ -101,7 +101,7 @@ function resolve(
   const bands: ResolvedBand[] = [];
   const extraBands: BandStatement[] = [];
   const tags: TagWord[] = [];
-  const uses: UseStatement[] = [];
+  let uses: UseStatement[] | undefined;
   const slots = new BandSlots(statements);
   for (const statement of statements) {
     switch (statement.kind) {
@@ -119,7 +119,7 @@ function resolve(
         for (const tag of statement.tags) tags.push(tag);
         break;
       case "use":
-        uses.push(statement);
+        (uses ??= []).push(statement);
         break;
       case "band": {
         const slot = slots.next(statement);
@@ -143,9 +143,13 @@ function resolve(
     bands,
     extraBands,
     tags,
-    uses,
+    // Most presets use none: they share one empty list rather than each holding its own.
+    uses: uses ?? NO_USES,
   };
 }
+
+const NO_USES: UseStatement[] = [];
+Object.freeze(NO_USES);
 
 function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
   const band: ResolvedBand = {
