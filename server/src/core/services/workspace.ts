@@ -35,12 +35,12 @@ export class WorkspaceIndex {
   setFile(file: string, text: string): void {
     const meaning = readDocument(text);
     this.onDisk.set(path.resolve(file), meaning);
+    this.names = undefined;
     this.place(meaning, path.resolve(file));
   }
 
   /** Remembers that `meaning`'s presets live in `file` (none: an untitled document). */
   place(meaning: DocumentMeaning, file: string | undefined): void {
-    this.names = undefined;
     for (const preset of meaning.presets) this.homes.set(preset, { preset, meaning, file, library: false });
   }
 
@@ -95,6 +95,7 @@ export class WorkspaceIndex {
   openDocument(file: string, meaning: DocumentMeaning): void {
     if (this.open.get(path.resolve(file)) === meaning) return;
     this.open.set(path.resolve(file), meaning);
+    this.names = undefined;
     this.place(meaning, path.resolve(file));
   }
 
