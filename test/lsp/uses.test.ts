@@ -86,6 +86,22 @@ describe("use in the language server", () => {
     assert.deepEqual(location?.range.start, { line: 0, character: 7 });
   });
 
+  it("previews the flattened chain, with handles only for the preset's own bands", async () => {
+    const preview = await client.request<{
+      bands: unknown[];
+      frequencies: number[];
+      responseDb: number[];
+      outputGainDb: number;
+    } | null>("eqpreset/preview", { uri: radioUri, position: { line: 1, character: 4 } });
+    assert.ok(preview);
+    assert.deepEqual(preview.bands, []);
+    const at = (hz: number) => preview.responseDb[preview.frequencies.findIndex((f) => f >= hz)]!;
+    // The library's telephone band-limits what VO clean passes.
+    assert.ok(at(100) < -30, String(at(100)));
+    assert.ok(at(10000) < -30, String(at(10000)));
+    assert.ok(Math.abs(at(1000)) < 3, String(at(1000)));
+  });
+
   it('offers use "telephone" for `morph telephone`, as the preferred fix', async () => {
     const unknown = diagnostics().find((d) => d.code === "unknown-word")!;
     const actions = await client.request<CodeAction[]>("textDocument/codeAction", {

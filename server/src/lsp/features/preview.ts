@@ -21,7 +21,7 @@ import {
   isSafeSlot,
 } from "../../core/index.js";
 import { filterKindOf } from "../../core/eq/index.js";
-import { renderCurve, type RenderedCurve } from "../../core/eq/index.js";
+import { drawableBands, renderCurve, type RenderedCurve } from "../../core/eq/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../../core/index.js";
 
@@ -144,7 +144,6 @@ export class PreviewProvider {
     meaning?: DocumentMeaning,
   ): PreviewResult {
     const curve = presetCurve(preset, this.services, meaning);
-    const own = new Set(curve.bands.slice(curve.usedBands));
     const rendered = this.curves.render(curve.bands, preset.sampleRate, curve.outputGainDb, {
       title: preset.name ?? "Preset",
     });
@@ -165,8 +164,8 @@ export class PreviewProvider {
       outputGainDb: curve.outputGainDb,
       // The panel's handles and audio chain hold SAFE's five slots of the preset's own lines; the
       // filters around them and the used presets' chains are in the curve.
-      bands: rendered.bands
-        .filter((band) => isSafeSlot(band.slot) && own.has(band))
+      bands: drawableBands(curve.bands.slice(curve.usedBands), preset.sampleRate)
+        .filter((band) => isSafeSlot(band.slot))
         .map((band) => ({
           slot: band.slot as SlotId,
           type: filterKindOf(band.slot),
