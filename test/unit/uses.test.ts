@@ -235,3 +235,13 @@ describe("use: resolution and diagnostics", () => {
     assert.equal(asked, 2000);
   });
 });
+
+describe("use with tags", () => {
+  it("a tagged preset that only uses another is no flat preset", () => {
+    const { diagnostics } = check({ "t.eqp": 'preset "T" {\n  use "telephone"\n  tags phoney\n}\n' }, "t.eqp");
+    assert.deepEqual(
+      diagnostics.map((d) => d.code).filter((code) => code === "tag-on-flat-preset"),
+      [],
+    );
+  });
+});
