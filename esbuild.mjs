@@ -2,7 +2,7 @@
 // and the preview panel's page script into dist/preview.js (an IIFE for the webview's browser).
 import * as esbuild from "esbuild";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 
@@ -151,6 +151,9 @@ writeFileSync(
     "",
   ].join("\r\n"),
 );
+// The shipped preset library (`use "telephone"`), found next to the bundles (core/services/library.ts).
+rmSync("dist/library", { recursive: true, force: true });
+cpSync("library", "dist/library", { recursive: true });
 
 if (watch) {
   for (const options of builds) {

@@ -18,7 +18,7 @@ import {
   type DiffReport,
   type PresetDiff,
 } from "../../server/src/core/diff/index.js";
-import { readDocument, type EqServices } from "../../server/src/core/index.js";
+import { readDocument, type EqServices, mayNeedModel } from "../../server/src/core/index.js";
 import { presetFileStem } from "../../server/src/core/export/index.js";
 import { expandInputs, fileError, readTextFile, UsageError, writeOutputFile } from "./files.js";
 import { revisionSide } from "./diffRevision.js";
@@ -194,9 +194,7 @@ export function addDiffCommand(program: Command): void {
         [before, after] = operands as [string, string];
       }
       const morphs = pairs.some((pair) =>
-        [pair.before, pair.after].some(
-          (text) => text !== undefined && readDocument(text).presets.some((preset) => preset.morph),
-        ),
+        [pair.before, pair.after].some((text) => text !== undefined && readDocument(text).presets.some(mayNeedModel)),
       );
       const services = await cliServices(options.model, { network: morphs });
       // The old side of a revision: its files' tags and its model, so that a preset moved by them is reported too.
@@ -207,13 +205,18 @@ export function addDiffCommand(program: Command): void {
           reportErrors(old?.services ?? services, pair.beforeName, pair.before);
           reportErrors(services, pair.afterName, pair.after);
         }
-        const context = old ? { before: old.services, why: old.why } : {};
+        // The other files as they were too: a preset whose used preset changed elsewhere shows it.
+        const beforeFiles = new Map(pairs.map((pair) => [path.resolve(pair.file), pair.before]));
+        const context = {
+          before: (old?.services ?? services).withFiles(beforeFiles),
+          ...(old ? { why: old.why } : {}),
+        };
         const report: DiffReport = {
           before,
           after,
           files: pairs.map((pair) => ({
             file: pair.file,
-            presets: diffTexts(pair.before, pair.after, services, context),
+            presets: diffTexts(pair.before, pair.after, services, { ...context, file: path.resolve(pair.file) }),
           })),
         };
         let pictures = new Map<PresetDiff, string>();

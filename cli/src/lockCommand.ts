@@ -26,7 +26,7 @@ export function addLockCommand(program: Command): void {
     .command("lock")
     .description(
       `write ${LOCK_FILE_NAME} at the project root (the folder of eqpreset.json, else the git root): every morph ` +
-        "with the model and the bands it resolves to, so that eqp check reports any later change of a preset's sound",
+        "with the model and the bands it resolves to, and what each preset's use lines bring in, so that eqp check reports any later change of a preset's sound",
     )
     .option("--model <dir>", "model folder (default: the project file's, else the bundled model)")
     .option("--accept", "a deliberate change (a model upgrade): list every morph that moved, then write the lock")
@@ -40,9 +40,10 @@ export function addLockCommand(program: Command): void {
         if (options.accept) printMoved(previous, lock, moved);
         const file = path.join(root, LOCK_FILE_NAME);
         writeOutputFile(file, lockfileText(lock));
-        const files = Object.keys(lock.presets).length;
+        const files = new Set([...Object.keys(lock.presets), ...Object.keys(lock.uses ?? {})]).size;
+        const uses = Object.values(lock.uses ?? {}).reduce((sum, entries) => sum + Object.keys(entries).length, 0);
         printOut(
-          `wrote ${path.relative(process.cwd(), file) || file}: ${morphs} morph${morphs === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}, model ${lock.model.id}` +
+          `wrote ${path.relative(process.cwd(), file) || file}: ${morphs} morph${morphs === 1 ? "" : "s"}${uses > 0 ? ` and the uses of ${uses} preset${uses === 1 ? "" : "s"}` : ""} in ${files} file${files === 1 ? "" : "s"}, model ${lock.model.id}` +
             (previous ? `; ${moved.length} with new bands accepted` : "") +
             "\n",
         );

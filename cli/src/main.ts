@@ -9,6 +9,7 @@ import {
   readDocument,
   type DocumentMeaning,
   type EqDiagnostic,
+  mayNeedModel,
 } from "../../server/src/core/index.js";
 import { addDiffCommand } from "./diffCommand.js";
 import { expandInputs, readTextFile, UsageError, writeOutputFile } from "./files.js";
@@ -31,7 +32,7 @@ interface FileResult {
 async function checkFiles(files: string[], modelDir: string | undefined): Promise<FileResult[]> {
   const read = files.map((file) => ({ file, ...readForCheck(file) }));
   const services = await cliServices(modelDir, {
-    network: read.some(({ meaning }) => meaning?.presets.some((preset) => preset.morph)),
+    network: read.some(({ meaning }) => meaning?.presets.some(mayNeedModel)),
     files,
   });
   try {

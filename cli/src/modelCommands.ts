@@ -108,11 +108,11 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
             file,
             presets: presets.map((preset) => {
               const terms = preset.morph ? morphTerms(preset.morph) : undefined;
-              const bands = services.bandsOf(preset);
+              const { bands, outputGainDb } = services.chainOf(preset, meaning);
               return {
                 name: preset.name ?? null,
                 sampleRate: preset.sampleRate,
-                outputGainDb: preset.outputGainDb,
+                outputGainDb,
                 morph: terms ?? null,
                 bands: bands.map((band) => ({
                   type: slotFacts(band.slot).bandType,

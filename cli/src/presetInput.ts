@@ -12,10 +12,11 @@ import {
   readDocument,
   readQuantity,
   SAMPLE_RATE_RANGE,
-  SLOTS,
+  slotFacts,
   type EqDiagnostic,
   type EqServices,
   type ResolvedPreset,
+  mayNeedModel,
 } from "../../server/src/core/index.js";
 import type { ConcretePreset } from "../../server/src/core/export/index.js";
 import type { SemanticModel } from "../../server/src/core/model/index.js";
@@ -118,14 +119,13 @@ function concretePreset(
   const concrete: ConcretePreset = {
     name: resolved.name,
     sampleRate: options.sampleRate ?? resolved.sampleRate,
-    outputGainDb: resolved.outputGainDb,
-    bands: services.bandsOf(resolved),
+    ...services.chainOf(resolved),
   };
   const nyquist = concrete.sampleRate / 2;
   const above = concrete.bands.filter((band) => band.frequencyHz >= nyquist);
   if (above.length > 0 && !options.keepAboveNyquist) {
     const names = above
-      .map((band) => `${SLOTS.find((slot) => slot.id === band.slot)!.label} at ${displayFrequency(band.frequencyHz)}`)
+      .map((band) => `${slotFacts(band.slot).label} at ${displayFrequency(band.frequencyHz)}`)
       .join(", ");
     throw new UsageError(
       `${file}: ${presetLabel(resolved)}: ${names} at or above the Nyquist frequency ${displayFrequency(nyquist)} of ${displayFrequency(concrete.sampleRate)}`,
@@ -163,7 +163,7 @@ export async function readPresetInput(file: string, options: PresetInputOptions)
   const meaning = readDocument(readTextFile(file));
   const all = meaning.presets;
   const chosen = choose(file, all, options.preset, options.single ?? false);
-  const network = Boolean(options.needModel) || chosen.some((preset) => preset.morph);
+  const network = Boolean(options.needModel) || chosen.some(mayNeedModel);
   // Without the network no team word can change a band, and they add only warnings: not read.
   const services = await cliServices(options.model, { network, teamWords: network, files: [file] });
   try {

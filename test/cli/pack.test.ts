@@ -54,6 +54,9 @@ describe("the packed CLI", () => {
       "model/metadata.json",
       "model/model.json",
       "model/weights.bin",
+      // The preset library `use "telephone"` finds.
+      "dist/library/game-audio.eqp",
+      "dist/library/README.md",
     ])
       assert.ok(files.includes(needed), `${needed} missing from ${files.join(", ")}`);
     for (const file of files) assert.doesNotMatch(file, /^(server|client|test)\/|\.ts$|\.map$|dist\/extension\.js/);
@@ -69,6 +72,9 @@ describe("the packed CLI", () => {
     const check = spawnSync(eqp, ["check", sample], { cwd: work, encoding: "utf8" });
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stderr, /1 file checked: 0 errors/);
+    const phone = writeFileIn(work, "phone.eqp", 'preset "Phone" {\n  use "telephone"\n}\n');
+    const used = spawnSync(eqp, ["check", phone], { cwd: work, encoding: "utf8" });
+    assert.equal(used.status, 0, used.stdout + used.stderr);
     const bad = writeFileIn(work, "bad.eqp", 'preset "Bad" {\n  morph warmm\n}\n');
     const failing = spawnSync(eqp, ["check", bad], { cwd: work, encoding: "utf8" });
     assert.equal(failing.status, 1);

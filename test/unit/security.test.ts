@@ -167,8 +167,8 @@ describe("preset files are data", () => {
         .filter((diagnostic) => diagnostic.code === "unknown-statement")
         .map((diagnostic) => diagnostic.message),
       [
-        "Unknown statement 'include': expected preset, morph, lowshelf, bell1, bell2, bell3, bell, highshelf, highpass, lowpass, notch, samplerate, gain, tags",
-        "Unknown statement 'import': expected preset, morph, lowshelf, bell1, bell2, bell3, bell, highshelf, highpass, lowpass, notch, samplerate, gain, tags",
+        "Unknown statement 'include': expected preset, morph, lowshelf, bell1, bell2, bell3, bell, highshelf, highpass, lowpass, notch, samplerate, gain, tags, use",
+        "Unknown statement 'import': expected preset, morph, lowshelf, bell1, bell2, bell3, bell, highshelf, highpass, lowpass, notch, samplerate, gain, tags, use",
       ],
     );
     const preset = resolvePresets(parsePresetDocument(HOSTILE[1]!))[0]!;

@@ -76,6 +76,9 @@ export function addDocumentRequests(
   connection.onCompletion((params, token) =>
     withDocument("completion", params, token, [], (document) => service.completion(document, params.position)),
   );
+  connection.onDefinition((params, token) =>
+    withDocument("definition", params, token, null, (document) => service.definition(document, params.position)),
+  );
   connection.onDocumentSymbol((params, token) =>
     withDocument("symbols", params, token, [], (document) => service.documentSymbols(document)),
   );

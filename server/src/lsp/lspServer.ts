@@ -60,6 +60,8 @@ export function createLanguageServer(
   // Team words: every .eqp file of the workspace, indexed in the background (workspaceSync.ts).
   const workspaceSync = new WorkspaceSync(services, () => scheduler.revalidateAll());
   const scheduler = new ValidationScheduler(connection, documents, service, () => workspaceSync, guard);
+  // A used preset changed: the presets that use it sound different (diagnostics, lock, preview).
+  workspaceSync.onPresetsChanged = (file) => scheduler.revalidateUsers(pathToFileURL(file).toString());
   const warn = (message: string) =>
     settle(
       connection,
@@ -163,8 +165,9 @@ function addLifecycle({ connection, documents, service, state, guard, model, wor
 const CAPABILITIES: InitializeResult["capabilities"] = {
   textDocumentSync: TextDocumentSyncKind.Incremental,
   hoverProvider: true,
-  completionProvider: { triggerCharacters: [" "], resolveProvider: false },
+  completionProvider: { triggerCharacters: [" ", '"'], resolveProvider: false },
   documentSymbolProvider: true,
+  definitionProvider: true,
   foldingRangeProvider: true,
   documentFormattingProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },

@@ -74,6 +74,21 @@ export class ValidationScheduler {
     for (const document of this.documents.all()) this.schedule(document, 0);
   }
 
+  /**
+   * The open documents with `use` lines, but `except` (the document that changed), checked again
+   * although their text did not change: a preset they use may have.
+   */
+  revalidateUsers(except: string | undefined): void {
+    for (const document of this.documents.all()) {
+      if (document.uri === except) continue;
+      const parsed = this.service.store.get(document);
+      if (!parsed.presets.some((preset) => preset.uses.length > 0)) continue;
+      this.published.delete(document.uri);
+      this.service.usedPresetsChanged(document.uri);
+      this.schedule(document, 0);
+    }
+  }
+
   closed(uri: string): void {
     this.pending.get(uri)?.();
     this.pending.delete(uri);

@@ -25,6 +25,13 @@ export class WorkspaceSync {
   private warn: (message: string) => void = () => undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private indexing: Promise<number> | undefined;
+  /** The presets of each file as last seen: a preset object the edit left alone is the same object. */
+  private presetsSeen = new Map<string, readonly unknown[]>();
+  /**
+   * Called when a file's presets changed (an edit, a change on disk): the documents that `use`
+   * presets are checked again, since what they use may be among them.
+   */
+  onPresetsChanged: (file: string) => void = () => undefined;
 
   constructor(
     private readonly services: EqServices,
@@ -78,6 +85,18 @@ export class WorkspaceSync {
     if (!file) return;
     this.services.workspace.openDocument(file, meaning);
     this.noteSignature(file, tagSignature(meaning));
+    this.notePresets(file, meaning);
+  }
+
+  /** Tells the users of presets when the presets of `file` are other objects than last time. */
+  private notePresets(file: string, meaning: DocumentMeaning | undefined): void {
+    const presets = meaning?.presets ?? [];
+    const before = this.presetsSeen.get(file);
+    this.presetsSeen.set(file, presets);
+    if (before === undefined && !meaning) return;
+    if (before && before.length === presets.length && before.every((preset, index) => preset === presets[index]))
+      return;
+    this.onPresetsChanged(file);
   }
 
   closed(uri: string): void {
@@ -107,6 +126,7 @@ export class WorkspaceSync {
       }
       const meaning = this.services.workspace.meaningOf(file);
       this.noteSignature(file, meaning ? tagSignature(meaning) : "");
+      this.notePresets(file, meaning);
     }
   }
 

@@ -20,10 +20,13 @@ import {
 import { displayFrequency, displayGain, displayQ } from "../language/index.js";
 import type { DocumentMeaning, ResolvedPreset } from "../presets/index.js";
 
-/** The services a diff needs: read a text, and a preset's bands with its morph resolved. */
+/** The services a diff needs: read a text, and a preset's chain with its morph and `use` lines resolved. */
 export interface DiffServices {
   read(text: string): DocumentMeaning;
-  bandsOf(preset: ResolvedPreset): EqBand[];
+  /** The preset's bands and output gain, its used presets' chains first (`meaning`: the version it is read from). */
+  chainOf(preset: ResolvedPreset, meaning: DocumentMeaning): { bands: EqBand[]; outputGainDb: number };
+  /** Which file a text was read from: its `use … from "file"` lines are relative to it. */
+  place?(meaning: DocumentMeaning, file: string): void;
 }
 
 /** A preset as it sounds: what two versions are compared on. */
@@ -89,28 +92,36 @@ export function morphText(preset: ResolvedPreset): string | undefined {
   return preset.morph?.terms.map((term) => `${term.word}${term.weight ? ` ${term.weight.text}` : ""}`).join(" ");
 }
 
-export function presetState(preset: ResolvedPreset, services: DiffServices, source?: string): PresetState {
+export function presetState(
+  preset: ResolvedPreset,
+  services: DiffServices,
+  meaning: DocumentMeaning,
+  source?: string,
+): PresetState {
   const morph = morphText(preset);
+  const chain = services.chainOf(preset, meaning);
   return {
     ...(preset.name !== undefined ? { name: preset.name } : {}),
     line: preset.range.start.line + 1,
     sampleRate: preset.sampleRate,
-    outputGainDb: preset.outputGainDb,
+    outputGainDb: chain.outputGainDb,
     ...(morph !== undefined ? { morph } : {}),
-    bands: services.bandsOf(preset),
+    bands: chain.bands,
     ...(source !== undefined ? { source } : {}),
   };
 }
 
 /** The presets of a text (none when the file does not exist in that version). */
-export function presetStates(text: string | undefined, services: DiffServices): PresetState[] {
+export function presetStates(text: string | undefined, services: DiffServices, file?: string): PresetState[] {
   if (text === undefined) return [];
+  const meaning = services.read(text);
+  if (file !== undefined) services.place?.(meaning, file);
   const lines = text.split("\n");
   const slice = ({ start, end }: ResolvedPreset["range"]) =>
     [...lines.slice(start.line, end.line), (lines[end.line] ?? "").slice(0, end.character)]
       .join("\n")
       .slice(start.character);
-  return services.read(text).presets.map((preset) => presetState(preset, services, slice(preset.range)));
+  return meaning.presets.map((preset) => presetState(preset, services, meaning, slice(preset.range)));
 }
 
 function sameNumber(a: number, b: number): boolean {
@@ -178,7 +189,8 @@ function compared(kind: PresetChangeKind, before: PresetState, after: PresetStat
   const bands = bandChanges(before.bands, after.bands);
   const settings = settingChanges(before, after);
   const curve = curveChange(before, after);
-  const same = bands.length === 0 && settings.length === 0;
+  // A filter or a used preset can move the curve with no slot or setting changed.
+  const same = bands.length === 0 && settings.length === 0 && curve.maxDb < SAME_CURVE_DB;
   return {
     kind: kind === "changed" && same ? "unchanged" : kind,
     ...(after.name !== undefined ? { name: after.name } : {}),
@@ -240,20 +252,28 @@ export function diffPresets(before: readonly PresetState[], after: readonly Pres
 
 /** How a diff tells the two sides apart beyond the text: each side's services and the causes of a change. */
 export interface DiffContext {
-  /** The services of the old side (its model and team words); by default the new side's. */
+  /**
+   * The services of the old side (its model, team words and the other files as they were, so that a
+   * preset whose used preset changed in another file shows the change); by default the new side's.
+   */
   before?: DiffServices;
+  /** Where the texts live (for `use … from`). */
+  file?: string;
   /** Why a preset with the same text sounds different (the model, a word's tags, a used preset). */
   why?(before: PresetState, after: PresetState): string | undefined;
 }
 
-/** Compares two texts of a file (undefined: the file does not exist in that version). */
+/** Compares two versions of a file (undefined: the file does not exist in that version). */
 export function diffTexts(
   before: string | undefined,
   after: string | undefined,
   services: DiffServices,
   context: DiffContext = {},
 ): PresetDiff[] {
-  const diffs = diffPresets(presetStates(before, context.before ?? services), presetStates(after, services));
+  const diffs = diffPresets(
+    presetStates(before, context.before ?? services, context.file),
+    presetStates(after, services, context.file),
+  );
   for (const diff of diffs)
     if (diff.kind === "changed" && diff.before?.source !== undefined && diff.before.source === diff.after?.source)
       diff.cause =

@@ -117,8 +117,32 @@ export interface TagsStatement {
   range: Range;
 }
 
+/**
+ * `use "VO clean"` or `use "VO clean" from "dialogue.eqp"`: the preset starts from that preset's
+ * whole chain (its morph's bands, filters and gain), then its own lines apply.
+ */
+export interface UseStatement {
+  kind: "use";
+  keywordRange: Range;
+  /** The used preset's name without quotes, escapes resolved; undefined when missing. */
+  name?: string;
+  nameRange?: Range;
+  /** The `from` keyword, when written. */
+  fromRange?: Range;
+  /** The file after `from`, as written (relative to the using file's folder). */
+  file?: string;
+  fileRange?: Range;
+  range: Range;
+}
+
 export type Statement =
-  MorphStatement | BandStatement | SampleRateStatement | OutputGainStatement | TagsStatement | UnknownStatement;
+  | MorphStatement
+  | BandStatement
+  | SampleRateStatement
+  | OutputGainStatement
+  | TagsStatement
+  | UseStatement
+  | UnknownStatement;
 
 export interface PresetBlock {
   kind: "preset";

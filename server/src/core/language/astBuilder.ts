@@ -228,6 +228,32 @@ export class TreeBuilder {
       this.parts.add({ text: word.image, word: word.image.toLowerCase(), range: tokenRange(word) });
   }
 
+  beginUse(keyword: IToken): void {
+    this.begin({ kind: "use", keywordRange: tokenRange(keyword), range: undefined! }, keyword);
+  }
+
+  useName(token: IToken): void {
+    this.took(token);
+    const node = this.statement;
+    if (node?.kind !== "use" || !hasPosition(token) || node.nameRange) return;
+    node.name = unquote(token.image);
+    node.nameRange = tokenRange(token);
+  }
+
+  useFrom(keyword: IToken): void {
+    this.took(keyword);
+    const node = this.statement;
+    if (node?.kind === "use" && hasPosition(keyword)) node.fromRange = tokenRange(keyword);
+  }
+
+  useFile(token: IToken): void {
+    this.took(token);
+    const node = this.statement;
+    if (node?.kind !== "use" || !hasPosition(token) || node.fileRange) return;
+    node.file = unquote(token.image);
+    node.fileRange = tokenRange(token);
+  }
+
   beginUnknown(word: IToken): void {
     this.begin({ kind: "unknown", text: word.image, keywordRange: tokenRange(word), range: undefined! }, word);
   }

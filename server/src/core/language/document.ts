@@ -166,6 +166,8 @@ function strayMessage(token: IToken): string {
       return `Unexpected ${token.image}: a value belongs on the line of its statement (morph, a band, samplerate or gain)`;
     case "QKeyword":
       return "Unexpected 'q': a Q belongs on the line of its bell, e.g. bell 1kHz +2dB q 1.4";
+    case "From":
+      return `Unexpected 'from': it belongs on a use line, e.g. use "VO clean" from "dialogue.eqp"`;
     default:
       return `Unexpected ${token.image}: a name belongs after 'preset'`;
   }

@@ -4,7 +4,7 @@
  * Comments and anything the formatter does not understand are kept. Values are written so they
  * read back exactly. A document with syntax errors is left alone.
  */
-import type { BandStatement, Comment, PresetBlock, PresetDocument, Quantity, Statement } from "./ast.js";
+import type { BandStatement, Comment, PresetBlock, PresetDocument, Quantity, Statement, UseStatement } from "./ast.js";
 import { writeFrequency, writeGain, writePlain } from "./numbers.js";
 
 const INDENT = "  ";
@@ -54,7 +54,7 @@ class LayoutWriter {
   preset(preset: PresetBlock, nextItemLine: number | undefined): void {
     this.commentsBefore(preset.range.start.line, 0);
     if (this.out.length > 0) this.blank();
-    const name = preset.name === undefined ? '""' : `"${preset.name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    const name = quoted(preset.name ?? "");
     const headerLine = preset.keywordRange.start.line;
     const firstInside = preset.statements[0]?.range.start.line;
     this.line(
@@ -130,10 +130,25 @@ class LayoutWriter {
         return statement.value ? `gain ${writeAs(statement.value, "gain")}` : "gain";
       case "tags":
         return ["tags", ...statement.tags.map((tag) => tag.word)].join(" ");
+      case "use":
+        return renderUse(statement);
       case "unknown":
         return sliceOf(this.source, statement.range);
     }
   }
+}
+
+/** A name in quotes, with `\\` and `"` escaped: reads back to the same name. */
+export function quoted(name: string): string {
+  return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function renderUse(use: UseStatement): string {
+  const parts = ["use"];
+  if (use.name !== undefined) parts.push(quoted(use.name));
+  if (use.fromRange) parts.push("from");
+  if (use.file !== undefined) parts.push(quoted(use.file));
+  return parts.join(" ");
 }
 
 function renderBand(band: BandStatement): string {

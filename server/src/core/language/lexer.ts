@@ -35,6 +35,9 @@ export const SampleRate = keyword("SampleRate", "samplerate");
 export const Gain = keyword("Gain", "gain");
 export const QKeyword = keyword("QKeyword", "q");
 export const Tags = keyword("Tags", "tags");
+/** `use "VO clean" [from "dialogue.eqp"]`: the preset starts from another preset's whole chain. */
+export const Use = keyword("Use", "use");
+export const From = keyword("From", "from");
 
 /**
  * A number with an optional unit glued to it or separated by spaces: `250Hz`, `2.5 kHz`, `-3dB`,
@@ -73,6 +76,8 @@ export const KEYWORD_SPECS = [
   { token: SampleRate, word: "samplerate", statement: true, topLevelOnly: false },
   { token: Gain, word: "gain", statement: true, topLevelOnly: false },
   { token: Tags, word: "tags", statement: true, topLevelOnly: false },
+  { token: Use, word: "use", statement: true, topLevelOnly: false },
+  { token: From, word: "from", statement: false, topLevelOnly: false },
   { token: QKeyword, word: "q", statement: false, topLevelOnly: false },
 ] as const;
 

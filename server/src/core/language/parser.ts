@@ -82,6 +82,7 @@ class EqPresetParser extends GatedRepetitionsParser {
       { ALT: () => (before(), this.SUBRULE(this.sampleRate)) },
       { ALT: () => (before(), this.SUBRULE(this.outputGain)) },
       { ALT: () => (before(), this.SUBRULE(this.tags)) },
+      { ALT: () => (before(), this.SUBRULE(this.use)) },
       { ALT: () => (before(), this.SUBRULE(this.unknownStatement)) },
       {
         ALT: () => {
@@ -123,6 +124,7 @@ class EqPresetParser extends GatedRepetitionsParser {
     { ALT: () => this.CONSUME(t.StringLiteral) },
     { ALT: () => this.CONSUME(t.UnterminatedString) },
     { ALT: () => this.CONSUME(t.QKeyword) },
+    { ALT: () => this.CONSUME(t.From) },
   ];
 
   /**
@@ -193,6 +195,40 @@ class EqPresetParser extends GatedRepetitionsParser {
     this.MANY(this.tagWords);
   });
 
+  private readonly usedNames: Alternatives = [
+    { ALT: () => this.CONSUME(t.StringLiteral) },
+    { ALT: () => this.CONSUME(t.UnterminatedString) },
+  ];
+  private readonly usedFiles: Alternatives = [
+    { ALT: () => this.CONSUME2(t.StringLiteral) },
+    { ALT: () => this.CONSUME2(t.UnterminatedString) },
+  ];
+  private readonly usedName = {
+    GATE: () => this.sameLine(),
+    DEF: () => {
+      const name = this.OR(this.usedNames) as IToken;
+      if (this.building) this.tree.useName(name);
+    },
+  };
+  private readonly usedFileName = { GATE: () => this.sameLine(), DEF: () => this.OR2(this.usedFiles) as IToken };
+  private readonly usedFile = {
+    GATE: () => this.sameLine(),
+    DEF: () => {
+      const keyword = this.CONSUME(t.From);
+      if (this.building) this.tree.useFrom(keyword);
+      const file = this.OPTION3(this.usedFileName) as IToken | undefined;
+      if (this.building && file) this.tree.useFile(file);
+    },
+  };
+
+  /** `use "VO clean" [from "dialogue.eqp"]`: every part after the keyword optional, so a half-typed line parses. */
+  public use = this.RULE("use", () => {
+    const keyword = this.CONSUME(t.Use);
+    if (this.building) this.tree.beginUse(keyword);
+    this.OPTION(this.usedName);
+    this.OPTION2(this.usedFile);
+  });
+
   /** A value on the line of the token before it (a weight, a rate, a level). */
   private readonly sameLineQuantity = { GATE: () => this.sameLine(), DEF: () => this.CONSUME(t.Quantity) };
 
@@ -250,6 +286,7 @@ class EqPresetParser extends GatedRepetitionsParser {
     { ALT: () => this.CONSUME(t.Quantity) },
     { ALT: () => this.CONSUME2(t.Identifier) },
     { ALT: () => this.CONSUME(t.QKeyword) },
+    { ALT: () => this.CONSUME2(t.From) },
   ];
   private readonly unknownRest = {
     GATE: () => this.sameLine(),

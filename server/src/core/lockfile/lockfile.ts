@@ -6,9 +6,9 @@
  * Without a lockfile nothing is checked: locking is the team's decision, made once by `eqp lock`.
  */
 import { curveChange } from "../diff/index.js";
-import { SLOTS, slotFacts, type BandId, type EqBand } from "../eq/index.js";
+import { CHAIN_BANDS, SLOTS, slotFacts, type BandId, type EqBand } from "../eq/index.js";
 import { displayFrequency, formatDecimal, type MorphStatement } from "../language/index.js";
-import { presetLabel, roundBand, type ResolvedPreset } from "../presets/index.js";
+import { presetLabel, roundBand, type FlatChain, type ResolvedPreset } from "../presets/index.js";
 import { DiagnosticCode, type EqDiagnostic } from "../validation/index.js";
 
 export const LOCK_FILE_NAME = "eqpreset.lock";
@@ -22,12 +22,25 @@ export interface LockedMorph {
   bands: EqBand[];
 }
 
+/** What a preset's `use` lines brought in when locked: the used chains, flattened, and their gain. */
+export interface LockedUses {
+  /** The use lines as the lock records them: `"VO clean", "telephone" from "x.eqp"`. */
+  uses: string;
+  bands: EqBand[];
+  outputGainDb: number;
+}
+
 export interface Lockfile {
   format: typeof LOCK_FORMAT;
   version: number;
   model: { id: string; weightsSha256?: string };
   /** Per file (relative to the workspace, with `/`), per preset label: the locked morph. */
   presets: Record<string, Record<string, LockedMorph>>;
+  /**
+   * Per file, per preset label: what its `use` lines brought in. Optional (a lock of a workspace
+   * without `use` has none, and a lock written before `use` existed reads the same).
+   */
+  uses?: Record<string, Record<string, LockedUses>>;
 }
 
 export class LockfileError extends Error {
@@ -50,6 +63,37 @@ function isBand(value: unknown): value is EqBand {
     SLOT_IDS.has(band.slot) &&
     [band.frequencyHz, band.gainDb, band.q].every((n) => typeof n === "number" && Number.isFinite(n))
   );
+}
+
+/** A band of a used chain: any band type, a pass filter with its slope. */
+function isChainBand(value: unknown): value is EqBand {
+  const band = value as Partial<EqBand> | null;
+  return (
+    typeof band === "object" &&
+    band !== null &&
+    typeof band.slot === "string" &&
+    CHAIN_IDS.has(band.slot) &&
+    [band.frequencyHz, band.gainDb, band.q].every((n) => typeof n === "number" && Number.isFinite(n)) &&
+    (band.slopeDbPerOctave === undefined || typeof band.slopeDbPerOctave === "number")
+  );
+}
+
+const CHAIN_IDS = new Set<string>([...SLOTS, ...CHAIN_BANDS].map((slot) => slot.id));
+
+function checkUsesEntries(uses: unknown, file: string): void {
+  if (uses === undefined) return;
+  if (typeof uses !== "object" || uses === null) throw new LockfileError(`${file}: "uses" must be an object`);
+  for (const [presetFile, presets] of Object.entries(uses as Record<string, unknown>))
+    for (const [name, entry] of Object.entries((presets ?? {}) as Record<string, Partial<LockedUses>>))
+      if (
+        typeof entry?.uses !== "string" ||
+        typeof entry.outputGainDb !== "number" ||
+        !Array.isArray(entry.bands) ||
+        !entry.bands.every(isChainBand)
+      )
+        throw new LockfileError(
+          `${file}: the uses entry of ${name} in ${presetFile} needs "uses", "bands" and "outputGainDb"`,
+        );
 }
 
 /** Reads a lockfile's text; a broken one is an error naming the file and what is wrong. */
@@ -75,6 +119,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
         throw new LockfileError(`${file}: the entry of ${name} in ${presetFile} needs a "morph" and five "bands"`);
     }
   }
+  checkUsesEntries(lock.uses, file);
   return lock as Lockfile;
 }
 
@@ -262,6 +307,78 @@ export function lockDiagnostics(
     }
     const moved = lockedMorphChange(lock, relativeFile, preset, resolve);
     if (moved) out.push(lockChangedDiagnostic(lock, moved, preset, context));
+  }
+  return out;
+}
+
+/** A preset's use lines as the lock records them. */
+export function usesText(preset: ResolvedPreset): string {
+  return preset.uses
+    .map((use) => `"${use.name ?? ""}"${use.file !== undefined ? ` from "${use.file}"` : ""}`)
+    .join(", ");
+}
+
+/** What the use lines of one file's presets bring in now (undefined: a use that finds nothing). */
+export function usesEntries(
+  presets: readonly ResolvedPreset[],
+  resolveUsed: (preset: ResolvedPreset) => FlatChain | undefined,
+): Record<string, LockedUses> {
+  const entries: Record<string, LockedUses> = {};
+  for (const preset of presets) {
+    if (preset.uses.length === 0) continue;
+    const used = resolveUsed(preset);
+    if (used)
+      entries[presetLabel(preset)] = {
+        uses: usesText(preset),
+        bands: used.bands.map(roundBand),
+        outputGainDb: Math.round(used.outputGainDb * 100) / 100,
+      };
+  }
+  return entries;
+}
+
+/**
+ * The lock's diagnostics for the use lines of one file: what a preset's uses bring in moved since
+ * the lock (a used preset changed: an error from the tolerance up, a note below), or is not locked.
+ */
+export function usesLockDiagnostics(
+  lock: Lockfile,
+  relativeFile: string,
+  presets: readonly ResolvedPreset[],
+  resolveUsed: (preset: ResolvedPreset) => FlatChain | undefined,
+  context: LockCheckContext,
+): EqDiagnostic[] {
+  const locked = lock.uses?.[relativeFile] ?? {};
+  const out: EqDiagnostic[] = [];
+  for (const preset of presets) {
+    const first = preset.uses[0];
+    if (!first) continue;
+    const entry = locked[presetLabel(preset)];
+    if (!entry || entry.uses !== usesText(preset)) {
+      out.push({
+        range: first.keywordRange,
+        severity: "information",
+        code: DiagnosticCode.LockMissing,
+        message: `What this preset uses is not in ${LOCK_FILE_NAME}${entry ? ` as written (locked: ${entry.uses})` : ""}: run eqp lock to record it, so a change to a used preset cannot pass unnoticed`,
+      });
+      continue;
+    }
+    const now = resolveUsed(preset);
+    if (!now) continue;
+    const change = lockedCurveChange(entry.bands, now.bands.map(roundBand), preset.sampleRate);
+    const db = change.db + (now.outputGainDb - entry.outputGainDb);
+    if (Math.abs(db) < LOCK_TOLERANCE_DB) continue;
+    const size = `${db > 0 ? "+" : "−"}${formatDecimal(Math.abs(db), 1)} dB`;
+    const minor = Math.abs(db) < context.toleranceDb;
+    out.push({
+      range: first.keywordRange,
+      severity: minor ? "information" : "error",
+      code: DiagnosticCode.LockChanged,
+      message:
+        `What 'use ${entry.uses}' brings in moved since ${LOCK_FILE_NAME} by up to ${size} at ${displayFrequency(change.frequencyHz)}: a used preset changed` +
+        (minor ? ` (under the lock tolerance of ${formatDecimal(context.toleranceDb, 2)} dB, a note)` : "") +
+        `. Accept it (eqp lock) or change the used preset back`,
+    });
   }
   return out;
 }

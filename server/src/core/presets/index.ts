@@ -3,3 +3,4 @@ export * from "./expand.js";
 export * from "./locate.js";
 export * from "./presets.js";
 export * from "./document.js";
+export * from "./uses.js";

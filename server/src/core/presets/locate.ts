@@ -33,7 +33,8 @@ export type Located =
       range: Range;
     }
   | { kind: "sampleRate"; preset?: ResolvedPreset; statement: Extract<Statement, { kind: "samplerate" }>; range: Range }
-  | { kind: "outputGain"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "gain" }>; range: Range };
+  | { kind: "outputGain"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "gain" }>; range: Range }
+  | { kind: "use"; preset: ResolvedPreset; statement: Extract<Statement, { kind: "use" }>; range: Range };
 
 export function locate(
   document: PresetDocument,
@@ -90,6 +91,8 @@ function locateInStatement(preset: ResolvedPreset, statement: Statement, positio
       return { kind: "sampleRate", preset, statement, range: statement.range };
     case "gain":
       return { kind: "outputGain", preset, statement, range: statement.range };
+    case "use":
+      return { kind: "use", preset, statement, range: statement.range };
     default:
       return undefined;
   }

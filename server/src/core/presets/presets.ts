@@ -13,6 +13,7 @@ import {
   type Range,
   type Statement,
   type TagWord,
+  type UseStatement,
 } from "../language/index.js";
 import {
   DEFAULT_PASS_SLOPE,
@@ -56,6 +57,8 @@ export interface ResolvedPreset {
   extraBands: BandStatement[];
   /** The words of every `tags` line, in source order: the preset is an example of each. */
   tags: TagWord[];
+  /** The `use` lines, in source order: the preset starts from their chains, one after the other (uses.ts). */
+  uses: UseStatement[];
 }
 
 export function fileSampleRate(document: PresetDocument): number | undefined {
@@ -98,6 +101,7 @@ function resolve(
   const bands: ResolvedBand[] = [];
   const extraBands: BandStatement[] = [];
   const tags: TagWord[] = [];
+  let uses: UseStatement[] | undefined;
   const slots = new BandSlots(statements);
   for (const statement of statements) {
     switch (statement.kind) {
@@ -113,6 +117,9 @@ function resolve(
       case "tags":
         // One push per tag: a spread of a 150,000-word line overflows the stack.
         for (const tag of statement.tags) tags.push(tag);
+        break;
+      case "use":
+        (uses ??= []).push(statement);
         break;
       case "band": {
         const slot = slots.next(statement);
@@ -136,8 +143,13 @@ function resolve(
     bands,
     extraBands,
     tags,
+    // Most presets use none: they share one empty list rather than each holding its own.
+    uses: uses ?? NO_USES,
   };
 }
+
+const NO_USES: UseStatement[] = [];
+Object.freeze(NO_USES);
 
 function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
   const band: ResolvedBand = {

@@ -6,3 +6,5 @@ export * from "./teamDiagnostics.js";
 export * from "./workspace.js";
 export * from "./walk.js";
 export * from "./projectFile.js";
+export * from "./library.js";
+export * from "./useLookup.js";

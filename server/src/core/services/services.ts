@@ -12,7 +12,10 @@ import {
   morphTerms,
   isTooLarge,
   readDocument,
+  UseResolver,
   type DocumentMeaning,
+  type FlatChain,
+  type PresetHome,
   type ResolvedPreset,
 } from "../presets/index.js";
 import {
@@ -20,7 +23,9 @@ import {
   DiagnosticCode,
   bandsAreFinite,
   PresetDiagnosticsCache,
+  presetDiagnostics,
   sortDiagnostics,
+  useDiagnostics,
   type EqDiagnostic,
   type ValidationContext,
 } from "../validation/index.js";
@@ -34,6 +39,8 @@ import {
   lockedMorphChange,
   lockEntries,
   parseLockfile,
+  usesEntries,
+  usesLockDiagnostics,
   type LockCauseHints,
   type LockedMorphChange,
   type Lockfile,
@@ -43,6 +50,8 @@ import { DEFAULT_LOCK_TOLERANCE_DB } from "./projectFile.js";
 import { teamDiagnostics } from "./teamDiagnostics.js";
 import { collectTeamWords } from "./teamWords.js";
 import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile } from "./walk.js";
+import { PresetLibrary } from "./library.js";
+import { WorkspaceUseLookup } from "./useLookup.js";
 import { WorkspaceIndex } from "./workspace.js";
 
 export interface MorphTermValue {
@@ -92,9 +101,86 @@ export class EqServices {
     return terms ? this.model.generate(terms) : undefined;
   }
 
-  /** A preset's EQ as it sounds: generated bands with the explicit ones replacing their slots. */
+  /**
+   * A preset's EQ as it sounds: the chains of the presets it uses, then its generated bands with
+   * the explicit ones replacing their slots.
+   */
   bandsOf(preset: ResolvedPreset): EqBand[] {
-    return effectiveBands(preset, preset.morph ? this.resolveMorph(preset.morph) : undefined);
+    return this.chainOf(preset).bands;
+  }
+
+  /**
+   * A preset's whole chain, flattened: its bands and its output gain (the used presets' gains
+   * added). `meaning`: the document the preset was read from, when the workspace may not know it
+   * (a version of a file from git).
+   */
+  chainOf(preset: ResolvedPreset, meaning?: DocumentMeaning, resolver?: UseResolver): FlatChain {
+    if (preset.uses.length === 0)
+      return {
+        bands: effectiveBands(preset, preset.morph ? this.resolveMorph(preset.morph) : undefined),
+        outputGainDb: preset.outputGainDb,
+      };
+    return (resolver ?? this.useResolver()).chain(this.homeOf(preset, meaning));
+  }
+
+  /**
+   * What a preset's `use` lines bring in: the used presets' chains in order, their gains added;
+   * undefined when a use finds nothing or closes a cycle.
+   */
+  usedChainOf(preset: ResolvedPreset, meaning?: DocumentMeaning, resolver = this.useResolver()): FlatChain | undefined {
+    const home = this.homeOf(preset, meaning);
+    const bands: EqBand[] = [];
+    let outputGainDb = 0;
+    for (const use of preset.uses) {
+      const found = resolver.target(use, home);
+      if (!("home" in found) || resolver.problemAt(use, home)) return undefined;
+      const chain = resolver.chain(found.home);
+      for (const band of chain.bands) bands.push(band);
+      outputGainDb += chain.outputGainDb;
+    }
+    return { bands, outputGainDb };
+  }
+
+  /** The shipped library of presets (`use "telephone"`). */
+  readonly library = new PresetLibrary();
+
+  /** Finds used presets and flattens chains: one per check or request (it memoises per preset object). */
+  useResolver(): UseResolver {
+    return new UseResolver(new WorkspaceUseLookup(this.workspace, this.library), (preset) =>
+      preset.morph ? this.resolveMorph(preset.morph) : undefined,
+    );
+  }
+
+  /** Remembers the file a document was read from (its presets' `use` lines are resolved from there). */
+  place(meaning: DocumentMeaning, file: string): void {
+    this.workspace.place(meaning, path.resolve(file));
+  }
+
+  /**
+   * Services over the same model whose workspace holds `texts` (absolute path → text, undefined: the
+   * file did not exist) over this workspace's files: another version of the workspace, for a diff.
+   */
+  withFiles(texts: ReadonlyMap<string, string | undefined>): EqServices {
+    const other = new EqServices(this.model);
+    for (const { file, meaning } of this.workspace.documents())
+      if (!texts.has(file)) other.workspace.setFile(file, meaning.text);
+    for (const [file, text] of texts) if (text !== undefined) other.workspace.setFile(file, text);
+    return other;
+  }
+
+  /**
+   * Where a preset lives (its document and file), as far as the workspace index or a check has
+   * seen it; else in `meaning` (a document of no file), else alone.
+   */
+  homeOf(preset: ResolvedPreset, meaning?: DocumentMeaning): PresetHome {
+    return (
+      this.workspace.homeOf(preset) ?? {
+        preset,
+        meaning: meaning ?? { text: "", ast: readDocument("").ast, presets: [preset] },
+        file: undefined,
+        library: false,
+      }
+    );
   }
 
   /** Decodes every morph of a document in one batch, so later look-ups hit the model's cache. */
@@ -106,7 +192,11 @@ export class EqServices {
   }
 
   validationContext(): ValidationContext {
-    return { vocabulary: this.model.vocabulary, generatedBands: (morph) => this.decodeMorph(morph) };
+    return {
+      vocabulary: this.model.vocabulary,
+      generatedBands: (morph) => this.decodeMorph(morph),
+      libraryName: (word) => this.library.forWord(word)?.preset.name,
+    };
   }
 
   /** The workspace's preset files: their tags are the team's words. */
@@ -166,6 +256,7 @@ export class EqServices {
   /** A lock of every morph of the workspace's files, as they resolve now. */
   buildLock(): Lockfile {
     const presets: Lockfile["presets"] = {};
+    const uses: NonNullable<Lockfile["uses"]> = {};
     for (const { file, meaning } of this.workspace.documents()) {
       const key = this.lockKey(file);
       if (key === undefined) continue;
@@ -174,8 +265,12 @@ export class EqServices {
         preset.morph ? this.resolveMorph(preset.morph) : undefined,
       );
       if (Object.keys(entries).length > 0) presets[key] = entries;
+      const used = usesEntries(meaning.presets, (preset) => this.usedChainOf(preset));
+      if (Object.keys(used).length > 0) uses[key] = used;
     }
-    return { format: "eqpreset-lock", version: 1, model: this.modelIdentity(), presets };
+    const lock: Lockfile = { format: "eqpreset-lock", version: 1, model: this.modelIdentity(), presets };
+    if (Object.keys(uses).length > 0) lock.uses = uses;
+    return lock;
   }
 
   /** Rebuilds the team words from the workspace's tagged presets (call after the index changed). */
@@ -197,9 +292,34 @@ export class EqServices {
    */
   check(meaning: DocumentMeaning, file?: string): EqDiagnostic[] {
     if (isTooLarge(meaning.text)) return [tooLargeDiagnostic(meaning.text)];
-    const own = this.checkDocument(meaning);
+    const uses = this.useChecks(meaning, file);
+    const own =
+      uses.length > 0 ? sortDiagnostics([...this.checkDocument(meaning), ...uses]) : this.checkDocument(meaning);
     const team = file ? [...teamDiagnostics(this.model, file), ...this.lockChecks(meaning, file, own)] : [];
     return capDiagnostics(team.length > 0 ? sortDiagnostics([...own, ...team]) : own);
+  }
+
+  /** The diagnostics of the document's `use` lines (none to do, and nothing done, in a file without one). */
+  private useChecks(meaning: DocumentMeaning, file: string | undefined): EqDiagnostic[] {
+    if (!meaning.presets.some((preset) => preset.uses.length > 0)) return [];
+    this.workspace.place(meaning, file === undefined ? undefined : path.resolve(file));
+    const resolver = this.useResolver();
+    const context = this.validationContext();
+    const errorsOf = new Map<ResolvedPreset, readonly EqDiagnostic[]>();
+    const usedErrors = (home: PresetHome): readonly EqDiagnostic[] => {
+      const known = errorsOf.get(home.preset);
+      if (known) return known;
+      // Marked before the walk: a cycle of uses is reported as a cycle, never walked twice.
+      errorsOf.set(home.preset, []);
+      const errors = [...presetDiagnostics(home.preset, context), ...useDiagnostics(home, resolver, usedErrors)]
+        .filter((diagnostic) => diagnostic.severity === "error")
+        .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      errorsOf.set(home.preset, errors);
+      return errors;
+    };
+    return meaning.presets.flatMap((preset) =>
+      preset.uses.length > 0 ? useDiagnostics(this.homeOf(preset), resolver, usedErrors) : [],
+    );
   }
 
   /** The lock's checks; a morph with an unknown word already has its error, so the lock says nothing of it. */
@@ -215,13 +335,24 @@ export class EqServices {
       for (let line = morph.start.line; line <= morph.end.line; line++) if (unknownWordLines.has(line)) return false;
       return true;
     });
-    return lockDiagnostics(
+    const context = { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb };
+    const morphs = lockDiagnostics(
       this.lock,
       key,
       checked,
       (preset) => (preset.morph ? this.resolveMorph(preset.morph) : undefined),
-      { model: this.modelIdentity(), toleranceDb: this.lockToleranceDb, causes: this.lockCauseHints() },
+      { ...context, causes: this.lockCauseHints() },
     );
+    if (!meaning.presets.some((preset) => preset.uses.length > 0)) return morphs;
+    const resolver = this.useResolver();
+    const uses = usesLockDiagnostics(
+      this.lock,
+      key,
+      meaning.presets,
+      (preset) => this.usedChainOf(preset, meaning, resolver),
+      context,
+    );
+    return [...morphs, ...uses];
   }
 
   /** The team words of a morph and the files (as the lock names them) that tag each: a cause the lock names. */

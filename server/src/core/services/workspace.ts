@@ -5,7 +5,13 @@
  */
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readDocument, type DocumentMeaning } from "../presets/index.js";
+import {
+  presetsByName,
+  readDocument,
+  type DocumentMeaning,
+  type PresetHome,
+  type ResolvedPreset,
+} from "../presets/index.js";
 import { MAX_PRESET_FILE_BYTES, readRegularFile } from "./walk.js";
 
 /** The path of a `file:` URI; undefined for other schemes (untitled documents) and malformed URIs. */
@@ -20,10 +26,43 @@ export function pathOfUri(uri: string): string | undefined {
 export class WorkspaceIndex {
   private readonly onDisk = new Map<string, DocumentMeaning>();
   private readonly open = new Map<string, DocumentMeaning>();
+  /** Where each preset of a known document lives: what its `use` lines are resolved from. */
+  private readonly homes = new WeakMap<ResolvedPreset, PresetHome>();
+  /** Every named preset of the workspace by name key, made on the first look-up after a change. */
+  private names: Map<string, PresetHome[]> | undefined;
 
   /** The text of a file as it is on disk (absolute path). */
   setFile(file: string, text: string): void {
-    this.onDisk.set(path.resolve(file), readDocument(text));
+    const meaning = readDocument(text);
+    this.onDisk.set(path.resolve(file), meaning);
+    this.names = undefined;
+    this.place(meaning, path.resolve(file));
+  }
+
+  /** Remembers that `meaning`'s presets live in `file` (none: an untitled document). */
+  place(meaning: DocumentMeaning, file: string | undefined): void {
+    for (const preset of meaning.presets) this.homes.set(preset, { preset, meaning, file, library: false });
+  }
+
+  /** Where a preset lives, when its document went through this index. */
+  homeOf(preset: ResolvedPreset): PresetHome | undefined {
+    return this.homes.get(preset);
+  }
+
+  /** The workspace's presets of a name key (presets.ts nameKey), files in order, first of a file first. */
+  presetsNamed(key: string): readonly PresetHome[] {
+    if (!this.names) {
+      const names = new Map<string, PresetHome[]>();
+      for (const { file, meaning } of this.documents())
+        for (const [name, presets] of presetsByName(meaning)) {
+          const homes = presets.map((preset): PresetHome => ({ preset, meaning, file, library: false }));
+          const list = names.get(name);
+          if (list) for (const home of homes) list.push(home);
+          else names.set(name, homes);
+        }
+      this.names = names;
+    }
+    return this.names.get(key) ?? [];
   }
 
   /**
@@ -37,6 +76,7 @@ export class WorkspaceIndex {
       return undefined;
     }
     this.onDisk.delete(path.resolve(file));
+    this.names = undefined;
     return `${file} ${read.problem}`;
   }
 
@@ -48,15 +88,20 @@ export class WorkspaceIndex {
 
   removeFile(file: string): void {
     this.onDisk.delete(path.resolve(file));
+    this.names = undefined;
   }
 
   /** An editor's text of a file, which wins over the disk until `closeDocument`. */
   openDocument(file: string, meaning: DocumentMeaning): void {
+    if (this.open.get(path.resolve(file)) === meaning) return;
     this.open.set(path.resolve(file), meaning);
+    this.names = undefined;
+    this.place(meaning, path.resolve(file));
   }
 
   closeDocument(file: string): void {
     this.open.delete(path.resolve(file));
+    this.names = undefined;
   }
 
   /** Every file's current meaning: open documents over their files on disk. */

@@ -42,6 +42,10 @@ export const DiagnosticCode = {
   TagOnFlatPreset: "tag-on-flat-preset",
   TeamWordShadowsBundled: "team-word-shadows-bundled",
   TeamWordDisagrees: "team-word-disagrees",
+  UseMissing: "use-missing",
+  UseAmbiguous: "use-ambiguous",
+  UseCycle: "use-cycle",
+  UsedPresetErrors: "used-preset-errors",
   LockChanged: "lock-changed",
   LockMissing: "lock-missing",
   FileNotRead: "file-not-read",
@@ -55,7 +59,8 @@ export type Severity = "error" | "warning" | "information" | "hint";
 /** What a quick fix needs, carried on the diagnostic so the fix never re-derives it. */
 export type DiagnosticData =
   /** `titles`: what each replacement's quick fix says; `define`: an unknown word to define by tagging a preset. */
-  | { fix: "replace"; replacements: string[]; titles?: string[]; define?: string }
+  /** `use`: a preset of the shipped library the unknown word names, offered as a `use` line. */
+  | { fix: "replace"; replacements: string[]; titles?: string[]; define?: string; use?: string }
   | { fix: "clamp"; replacement: string; value: number }
   /** A morph whose bands moved since the lockfile: the locked bands, to keep them by expanding. */
   | { fix: "lock"; lockedBands: { slot: string; frequencyHz: number; gainDb: number; q: number }[]; preset: string };

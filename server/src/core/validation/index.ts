@@ -4,3 +4,4 @@ export * from "./presetCache.js";
 export * from "./tags.js";
 export * from "./validate.js";
 export * from "./fixes.js";
+export * from "./useChecks.js";

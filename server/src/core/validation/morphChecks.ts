@@ -5,7 +5,16 @@ import { FEW_EXAMPLES, isTimbreWord, waysForward, type Vocabulary, type WayForwa
 import { DiagnosticCode, type EqDiagnostic } from "./diagnostics.js";
 import type { DiagnosticSink } from "./sink.js";
 
-export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: DiagnosticSink): void {
+/**
+ * `libraryName`: the shipped library's preset a word names, if any (`telephone`): an unknown word
+ * that names one is most likely meant as `use "telephone"`, which the quick fix writes.
+ */
+export function checkMorph(
+  morph: MorphStatement,
+  vocabulary: Vocabulary,
+  out: DiagnosticSink,
+  libraryName: (word: string) => string | undefined = () => undefined,
+): void {
   if (morph.terms.length === 0) {
     const examples = vocabulary.topWords(2).map((info) => info.word);
     out.add(
@@ -47,14 +56,23 @@ export function checkMorph(morph: MorphStatement, vocabulary: Vocabulary, out: D
     const info = vocabulary.lookup(term.word);
     if (!info) {
       const [way] = waysForward(term.word, vocabulary);
-      out.add(term.wordRange, "error", DiagnosticCode.UnknownWord, unknownWordMessage(term.text, way, vocabulary), {
-        fix: "replace",
-        replacements: way ? [way.replacement] : [],
-        ...(way?.means
-          ? { titles: [`Use '${way.replacement}', the nearest known word by meaning (${way.means})`] }
-          : {}),
-        define: term.word,
-      });
+      const preset = libraryName(term.word);
+      const hint = preset === undefined ? "" : `; "${preset}" is a preset of the library: use "${preset}"`;
+      out.add(
+        term.wordRange,
+        "error",
+        DiagnosticCode.UnknownWord,
+        `${unknownWordMessage(term.text, way, vocabulary)}${hint}`,
+        {
+          fix: "replace",
+          replacements: way ? [way.replacement] : [],
+          ...(way?.means
+            ? { titles: [`Use '${way.replacement}', the nearest known word by meaning (${way.means})`] }
+            : {}),
+          define: term.word,
+          ...(preset === undefined ? {} : { use: preset }),
+        },
+      );
     } else if (info.examples < FEW_EXAMPLES) {
       out.add(
         term.wordRange,

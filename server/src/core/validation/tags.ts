@@ -39,7 +39,8 @@ export function checkTags(preset: ResolvedPreset, add: Add): void {
       }
     }
   }
-  if (!preset.morph && preset.bands.length === 0) {
+  // A preset that uses another has that one's sound, even with no line of its own.
+  if (!preset.morph && preset.bands.length === 0 && preset.uses.length === 0) {
     const first = lines[0]!;
     add(
       first.keywordRange,

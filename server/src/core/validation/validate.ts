@@ -17,6 +17,8 @@ export interface ValidationContext {
   vocabulary: Vocabulary;
   /** The bands the model generates for a morph, when a model is loaded. */
   generatedBands?: (morph: MorphStatement, preset: ResolvedPreset) => EqBand[] | undefined;
+  /** The shipped library's preset a word names (`telephone`), for the hint on an unknown morph word. */
+  libraryName?: (word: string) => string | undefined;
 }
 
 /** True when every generated band's gain, frequency and Q is a finite number (a broken decoder gives NaN). */
@@ -120,7 +122,7 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
           );
         }
         morphSeen ??= statement;
-        checkMorph(statement, context.vocabulary, out);
+        checkMorph(statement, context.vocabulary, out, context.libraryName);
         break;
       case "band":
         checkBandParameters(statement, out);
@@ -214,7 +216,7 @@ function checkSampleRates(statements: Statement[], out: DiagnosticSink): void {
   }
 }
 
-const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q");
+const STATEMENT_KEYWORDS = KEYWORDS.filter((keyword) => keyword !== "q" && keyword !== "from");
 
 /**
  * The keyword nearest to each unknown statement word seen: broken text repeats the same few

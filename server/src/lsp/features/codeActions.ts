@@ -16,6 +16,7 @@ import type { ParsedDocument } from "./documentStore.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
 import type { EqServices } from "../../core/index.js";
 import { bandTypeFixes, clampKeepsRegion } from "./bandTypeFix.js";
+import { useLibraryPresetFix } from "./uses.js";
 
 export class CodeActionProvider {
   constructor(
@@ -107,11 +108,19 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
     case DiagnosticCode.MissingUnit:
     case DiagnosticCode.WrongUnit:
     case DiagnosticCode.SlopeInvalid:
-    case DiagnosticCode.BellAdds:
+    case DiagnosticCode.BellAdds: {
       if (data.fix !== "replace") return [];
-      return data.replacements.map((replacement, index) =>
-        action(data.titles?.[index] ?? `Replace '${current}' with '${replacement}'`, replacement, index === 0),
+      // A word that names a library preset (`morph telephone`) is most likely meant as its `use`.
+      const useFix = useLibraryPresetFix(parsed, diagnostic);
+      const replacements = data.replacements.map((replacement, index) =>
+        action(
+          data.titles?.[index] ?? `Replace '${current}' with '${replacement}'`,
+          replacement,
+          index === 0 && !useFix,
+        ),
       );
+      return useFix ? [useFix, ...replacements] : replacements;
+    }
     case DiagnosticCode.ShelfQ:
       return [action("Remove the q (shelves have a fixed Q of 0.71)", "", true)];
     case DiagnosticCode.FilterQIgnored:

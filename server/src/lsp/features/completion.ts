@@ -32,7 +32,7 @@ interface KeywordHelp {
 }
 
 /** Help per keyword; the keywords themselves (and which are top-level only) come from the core's one list. */
-const KEYWORD_HELP: Record<Exclude<Keyword, "q">, KeywordHelp> = {
+const KEYWORD_HELP: Record<Exclude<Keyword, "q" | "from">, KeywordHelp> = {
   morph: { detail: "Mix words into an EQ: morph warm 0.3 bright 0.7", snippet: "morph ${1:warm} ${2:0.5}" },
   lowshelf: { detail: BAND_TYPE_INFO.lowshelf.description, snippet: "lowshelf ${1:120Hz} ${2:+0dB}" },
   bell: { detail: BAND_TYPE_INFO.bell.description, snippet: "bell ${1:1kHz} ${2:+0dB} q ${3:1}" },
@@ -57,6 +57,11 @@ const KEYWORD_HELP: Record<Exclude<Keyword, "q">, KeywordHelp> = {
   tags: {
     detail: "Make this preset an example of words: tags punchy intimate (usable in every morph of the workspace)",
     snippet: "tags ${1:punchy}",
+  },
+  use: {
+    detail:
+      "Start from another preset's whole chain (its morph's bands, filters, gain): from this file, the workspace or the shipped library",
+    snippet: 'use "${1:telephone}"',
   },
   preset: { detail: "A named preset block", snippet: 'preset "${1:Name}" {\n  $0\n}' },
 };
@@ -115,8 +120,10 @@ export class CompletionProvider {
   }
 
   private keywords(topLevel: boolean): CompletionItem[] {
-    return KEYWORD_SPECS.filter((spec) => spec.word !== "q" && (topLevel || !spec.topLevelOnly)).map((spec) => {
-      const help = KEYWORD_HELP[spec.word as Exclude<Keyword, "q">];
+    return KEYWORD_SPECS.filter(
+      (spec) => spec.word !== "q" && spec.word !== "from" && (topLevel || !spec.topLevelOnly),
+    ).map((spec) => {
+      const help = KEYWORD_HELP[spec.word as Exclude<Keyword, "q" | "from">];
       return {
         label: spec.word,
         kind: CompletionItemKind.Keyword,

@@ -31,6 +31,9 @@ import {
   type BandId,
   hasGain,
   isSafeSlot,
+  leadingComment,
+  slotFacts,
+  type UseStatement,
 } from "../../core/index.js";
 import { bandRole, filterRows } from "./bandRole.js";
 import { drawableBands, headroomPeakDb } from "../../core/eq/index.js";
@@ -53,15 +56,15 @@ export class HoverProvider {
   hover(parsed: ParsedDocument, position: Position): Hover | null {
     const found = locate(parsed.ast, position, parsed.presets);
     if (!found) return null;
-    const markdown = this.describe(found, pathOfUri(parsed.uri));
+    const markdown = this.describe(found, parsed);
     return markdown ? { contents: { kind: "markdown", value: markdown }, range: found.range } : null;
   }
 
-  private describe(found: Located, file: string | undefined): string | undefined {
+  private describe(found: Located, parsed: ParsedDocument): string | undefined {
     switch (found.kind) {
       case "presetKeyword":
       case "presetName": {
-        const picture = this.picture(found.preset);
+        const picture = this.picture(found.preset, undefined, true, parsed);
         return [
           picture.image,
           `**Preset ${markdownText(presetLabel(found.preset))}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
@@ -90,7 +93,7 @@ export class HoverProvider {
                   ? `| Q | ${displayQ(found.resolved?.q ?? 0)} (${formatDecimal(bandwidthOctaves(found.resolved?.q ?? 1), 2)} oct) | ${Q_RANGE.min}–${Q_RANGE.max} |`
                   : `| Q | ${SHELF_Q} (fixed) | — |`,
               ];
-        const picture = this.picture(found.preset, slot.id);
+        const picture = this.picture(found.preset, slot.id, true, parsed);
         return [
           picture.image,
           `**${slot.label}** (${info.label.toLowerCase()})${picture.numbers ? ` — ${picture.numbers}` : ""}`,
@@ -106,7 +109,8 @@ export class HoverProvider {
         return describeBandValue(found);
       case "morphKeyword": {
         // The morph's own text already says when the network is still loading.
-        const picture = this.picture(found.preset, undefined, false);
+        const picture = this.picture(found.preset, undefined, false, parsed);
+        const file = pathOfUri(parsed.uri);
         const moved = file ? this.lockMoved(found.preset, file) : undefined;
         return [
           moved?.image ?? picture.image,
@@ -135,6 +139,8 @@ export class HoverProvider {
         if (!value) return "**samplerate** — the sample rate the preset is checked and exported at.";
         return `**Sample rate** ${displayFrequency(value.value)} — Nyquist frequency ${displayFrequency(value.value / 2)}: bands at or above it cannot be realised.${found.preset ? "" : " Applies to every preset of this file that sets none."}`;
       }
+      case "use":
+        return this.describeUse(found.statement, found.preset, parsed);
       case "outputGain": {
         const value = found.statement.value;
         return `**Output gain**${value ? ` ${displayGain(value.value)}` : ""} — a trim applied after the EQ, to keep headroom or match loudness (range ±${OUTPUT_GAIN_RANGE.max} dB).`;
@@ -191,16 +197,21 @@ export class HoverProvider {
    * the URI free of spaces and brackets that would end the markdown link. The image comes first in
    * every hover because VS Code clips hovers at about 250 px: below a table it would be out of sight.
    */
-  private picture(preset: ResolvedPreset, highlight?: BandId, notePending = true): HoverPicture {
-    const curve = presetCurve(preset, this.services);
+  private picture(
+    preset: ResolvedPreset,
+    highlight?: BandId,
+    notePending = true,
+    meaning?: ParsedDocument,
+  ): HoverPicture {
+    const curve = presetCurve(preset, this.services, meaning);
     if (curve.pending) return { notes: notePending && curve.message ? [`_${curve.message}_`] : [] };
-    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, curve.outputGainDb, {
       highlight,
       title: preset.name ?? "Preset",
     });
     const { peakDb, peakFrequencyHz, suggestedPreGainDb } = rendered.analysis;
     const image = this.images ? svgImage(rendered.svg, presetLabel(preset)) : undefined;
-    const withTrim = `incl. output gain ${displayGain(preset.outputGainDb)}`;
+    const withTrim = `incl. output gain ${displayGain(curve.outputGainDb)}`;
     const numbers =
       peakDb > 0
         ? `Peak boost ${displayGain(headroomPeakDb(peakDb))} at ${displayFrequency(peakFrequencyHz)} (${withTrim}) · suggested pre-gain ${displayGain(suggestedPreGainDb)}`
@@ -244,6 +255,43 @@ export class HoverProvider {
       { title: `${presetLabel(preset)}: locked (dashed) and now (solid)` },
     );
     return { image: svgImage(svg, `${presetLabel(preset)}, locked and now`), text };
+  }
+
+  /**
+   * A `use` line: what it brings in (the used preset's chain, drawn and listed), where the preset
+   * is, and what its comment says of its source or reasoning; or why it brings nothing.
+   */
+  private describeUse(statement: UseStatement, preset: ResolvedPreset, parsed: ParsedDocument): string {
+    const resolver = this.services.useResolver();
+    const home = this.services.homeOf(preset, parsed);
+    const problem = resolver.problemAt(statement, home);
+    const found = resolver.target(statement, home);
+    if (problem || !("home" in found))
+      return `**use** — ${markdownText(problem?.message ?? "starts the preset from another preset's chain")}`;
+    const used = found.home;
+    const chain = resolver.chain(used);
+    const file = used.file === undefined ? "this document" : path.basename(used.file);
+    const place = `${file}:${used.preset.range.start.line + 1}`;
+    const where = used.library ? `the library (${place})` : place;
+    const rendered = this.curves.render(chain.bands, preset.sampleRate, chain.outputGainDb, {
+      title: used.preset.name ?? "Preset",
+    });
+    const comment = leadingComment(used.meaning, used.preset);
+    const rows = chain.bands.map((band) => usedBandRow(band));
+    return [
+      this.images ? svgImage(rendered.svg, presetLabel(used.preset)) : undefined,
+      `**use ${markdownText(presetLabel(used.preset))}** — from ${markdownText(where)} · ${chain.bands.length} band${chain.bands.length === 1 ? "" : "s"}, output gain ${displayGain(chain.outputGainDb)}`,
+      comment
+        ? comment
+            .split("\n")
+            .map((line) => `> ${markdownText(line)}`)
+            .join("\n")
+        : undefined,
+      rows.length > 0 ? `${USED_TABLE_HEADER}\n${rows.join("\n")}` : undefined,
+      "The preset starts from this chain; its own lines apply after it (gains add up).",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
   }
 
   /** The curve of `morph word` at full strength, drawn like a preset's; undefined without images or bands. */
@@ -344,6 +392,16 @@ function svgImage(svg: string, label: string): string {
 }
 
 const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
+const USED_TABLE_HEADER = "| band | frequency | gain | Q / slope |\n|---|---|---|---|";
+
+/** A band of a used chain: any band type (a filter's slope instead of its gain). */
+function usedBandRow(band: EqBand): string {
+  const slot = slotFacts(band.slot);
+  const gain = hasGain(band.slot) ? displayGain(band.gainDb) : "—";
+  const shape =
+    band.slopeDbPerOctave !== undefined ? `${band.slopeDbPerOctave} dB/oct` : slot.hasQ ? displayQ(band.q) : "—";
+  return `| ${slot.label} | ${displayFrequency(band.frequencyHz)} | ${gain} | ${shape} |`;
+}
 
 function bandRow(band: EqBand, note: string): string {
   const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;

@@ -12,6 +12,7 @@ import type {
   FoldingRange,
   Hover,
   InlayHint,
+  Location,
   Position,
   Range,
   TextEdit,
@@ -40,6 +41,14 @@ import { InlayHintProvider } from "./inlayHints.js";
 import { CurveRenderer, PreviewProvider, type PreviewResult } from "./preview.js";
 import { SymbolProvider } from "./symbols.js";
 import { WordCatalogue } from "./wordInfo.js";
+import { typedUsedName, usedNameCompletions, usedPresetLocation } from "./uses.js";
+
+/** A line of a parsed document, without its line end. */
+function lineText(parsed: ParsedDocument, line: number): string {
+  const start = parsed.lineStarts[line] ?? parsed.text.length;
+  const end = parsed.lineStarts[line + 1] ?? parsed.text.length;
+  return parsed.text.slice(start, end).replace(/\r?\n$|\r$/, "");
+}
 
 export class EqLanguageService {
   readonly store = new DocumentStore();
@@ -91,6 +100,11 @@ export class EqLanguageService {
     this.diagnosticsCache.clear();
   }
 
+  /** A preset that `uri` may use changed: its diagnostics of this version are stale. */
+  usedPresetsChanged(uri: string): void {
+    this.diagnosticsCache.delete(uri);
+  }
+
   diagnostics(document: TextDocument): Diagnostic[] {
     return this.cachedDiagnostics(this.store.get(document));
   }
@@ -100,7 +114,16 @@ export class EqLanguageService {
   }
 
   completion(document: TextDocument, position: Position): CompletionItem[] {
-    return this.completionProvider.complete(this.store.get(document), position);
+    const parsed = this.store.get(document);
+    const line = lineText(parsed, position.line);
+    if (typedUsedName(line.slice(0, position.character)) !== undefined)
+      return usedNameCompletions(parsed, position, this.services, line.slice(position.character));
+    return this.completionProvider.complete(parsed, position);
+  }
+
+  /** From a `use` line to the preset it uses. */
+  definition(document: TextDocument, position: Position): Location | null {
+    return usedPresetLocation(this.store.get(document), position, this.services);
   }
 
   documentSymbols(document: TextDocument): DocumentSymbol[] {

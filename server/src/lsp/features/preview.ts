@@ -5,9 +5,9 @@
  */
 import type { Position } from "vscode-languageserver";
 import {
-  parsePresetDocument,
   presetAt,
-  resolvePresets,
+  readDocument,
+  type DocumentMeaning,
   effectiveBands,
   explicitBand,
   explicitSlots,
@@ -46,10 +46,31 @@ export interface PresetCurve {
   pending: boolean;
   /** Why the curve is incomplete, if it is. */
   message?: string;
+  /** The output gain, the used presets' gains added. */
+  outputGainDb: number;
+  /** How many of `bands`, at the start, come from the presets the preset uses (not its own lines). */
+  usedBands: number;
 }
 
-/** The effective bands of a preset as the model currently allows. */
-export function presetCurve(preset: ResolvedPreset, services: EqServices): PresetCurve {
+/**
+ * The effective bands of a preset as the model currently allows: the chains of the presets it
+ * uses, then its own. `meaning`: the document it was read from, when no workspace file holds it.
+ */
+export function presetCurve(preset: ResolvedPreset, services: EqServices, meaning?: DocumentMeaning): PresetCurve {
+  const own = ownCurve(preset, services);
+  if (preset.uses.length === 0) return { ...own, outputGainDb: preset.outputGainDb, usedBands: 0 };
+  const chain = services.chainOf(preset, meaning);
+  // The chain's own part is what ownCurve found (the same generated bands, from the model's cache).
+  const usedBands = Math.max(0, chain.bands.length - own.bands.length);
+  return {
+    ...own,
+    bands: [...chain.bands.slice(0, usedBands), ...own.bands],
+    outputGainDb: chain.outputGainDb,
+    usedBands,
+  };
+}
+
+function ownCurve(preset: ResolvedPreset, services: EqServices): Omit<PresetCurve, "outputGainDb" | "usedBands"> {
   if (!preset.morph) return { bands: effectiveBands(preset, undefined), pending: false };
   const terms = morphTerms(preset.morph);
   const generated = terms ? services.resolveTerms(terms) : undefined;
@@ -108,18 +129,23 @@ export class PreviewProvider {
 
   preview(parsed: ParsedDocument, position: Position): PreviewResult | null {
     const preset = presetAt(parsed.presets, position);
-    return preset ? this.previewPreset(parsed.uri, parsed.version, preset) : null;
+    return preset ? this.previewPreset(parsed.uri, parsed.version, preset, parsed) : null;
   }
 
   /** Every preset of a text that is no open document: the file at git HEAD, another file (to compare with). */
   previewText(uri: string, text: string): PreviewTextResult {
-    const presets = resolvePresets(parsePresetDocument(text));
-    return { presets: presets.map((preset) => this.previewPreset(uri, undefined, preset)) };
+    const meaning = readDocument(text);
+    return { presets: meaning.presets.map((preset) => this.previewPreset(uri, undefined, preset, meaning)) };
   }
 
-  private previewPreset(uri: string, version: number | undefined, preset: ResolvedPreset): PreviewResult {
-    const curve = presetCurve(preset, this.services);
-    const rendered = this.curves.render(curve.bands, preset.sampleRate, preset.outputGainDb, {
+  private previewPreset(
+    uri: string,
+    version: number | undefined,
+    preset: ResolvedPreset,
+    meaning?: DocumentMeaning,
+  ): PreviewResult {
+    const curve = presetCurve(preset, this.services, meaning);
+    const rendered = this.curves.render(curve.bands, preset.sampleRate, curve.outputGainDb, {
       title: preset.name ?? "Preset",
     });
     const frequencies = logFrequencies(PREVIEW_POINTS, 20, topFrequency(preset.sampleRate));
@@ -136,10 +162,11 @@ export class PreviewProvider {
       presetName: preset.name ?? null,
       range: preset.range,
       sampleRate: preset.sampleRate,
-      outputGainDb: preset.outputGainDb,
-      bands: previewBands(preset, curve.bands, preset.sampleRate),
+      outputGainDb: curve.outputGainDb,
+      // The panel's handles are the preset's own lines; the used presets' chains are in the curve.
+      bands: previewBands(preset, curve.bands.slice(curve.usedBands), preset.sampleRate),
       frequencies: Array.from(frequencies),
-      responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, preset.outputGainDb)),
+      responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, curve.outputGainDb)),
       peakDb: rendered.analysis.peakDb,
       troughDb: rendered.analysis.troughDb,
       suggestedPreGainDb: rendered.analysis.suggestedPreGainDb,

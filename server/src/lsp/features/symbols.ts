@@ -29,6 +29,7 @@ function presetSymbol(preset: ResolvedPreset): DocumentSymbol {
     .map((statement) => statementSymbol(statement, preset))
     .filter((symbol): symbol is DocumentSymbol => symbol !== undefined);
   const summary = [
+    preset.uses.length ? `uses ${preset.uses.map((use) => `"${use.name ?? ""}"`).join(", ")}` : "",
     preset.morph ? "morph" : "",
     preset.bands.length ? `${preset.bands.length} band${preset.bands.length === 1 ? "" : "s"}` : "",
   ]
@@ -74,6 +75,14 @@ function statementSymbol(statement: Statement, preset: ResolvedPreset): Document
         name: "samplerate",
         detail: statement.value ? displayFrequency(statement.value.value) : "",
         kind: SymbolKind.Constant,
+        range: statement.range,
+        selectionRange: statement.keywordRange,
+      };
+    case "use":
+      return {
+        name: "use",
+        detail: `${statement.name !== undefined ? `"${statement.name}"` : ""}${statement.file !== undefined ? ` from "${statement.file}"` : ""}`,
+        kind: SymbolKind.Module,
         range: statement.range,
         selectionRange: statement.keywordRange,
       };

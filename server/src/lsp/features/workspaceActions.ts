@@ -13,6 +13,7 @@ import {
   LOCK_FILE_NAME,
   lockEntries,
   lockfileText,
+  usesEntries,
   pathOfUri,
   presetAt,
   presetLabel,
@@ -62,10 +63,12 @@ export class WorkspaceActionProvider {
     const file = pathOfUri(parsed.uri);
     const lockfile = this.services.lockfile;
     const key = file ? this.services.lockKey(file) : undefined;
-    if (lockfile && key !== undefined && preset.morph) {
+    if (lockfile && key !== undefined && (preset.morph || preset.uses.length > 0)) {
       const entries = lockEntries([preset], (p) => (p.morph ? this.services.resolveMorph(p.morph) : undefined));
       const lock = structuredClone(lockfile.lock);
       lock.presets[key] = { ...(lock.presets[key] ?? {}), ...entries };
+      const used = usesEntries([preset], (p) => this.services.usedChainOf(p, parsed));
+      if (Object.keys(used).length > 0) lock.uses = { ...lock.uses, [key]: { ...(lock.uses?.[key] ?? {}), ...used } };
       lock.model = this.services.modelIdentity();
       const lockUri = pathToFileURL(path.join(lockfile.root, LOCK_FILE_NAME)).toString();
       const whole = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } };

@@ -1,0 +1,136 @@
+/**
+ * `use "preset"` through the real language server (dist/server.js over stdio): diagnostics on the
+ * use line, completion after `use "`, hover and go-to-definition, the `morph telephone` quick fix,
+ * and a preset that uses another checked again when the other changes (in the editor or on disk).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { CodeAction, CompletionItem, Diagnostic, Hover, Location } from "vscode-languageserver-protocol";
+import { LspTestClient } from "../support/lspClient.js";
+
+const root = mkdtempSync(path.join(tmpdir(), "eqp-uses-lsp-"));
+const dialogue = path.join(root, "dialogue.eqp");
+const DIALOGUE = 'preset "VO clean" {\n  highpass 80Hz\n  bell 3kHz +2dB q 1\n}\n';
+const RADIO = 'preset "Radio" {\n  use "VO clean"\n  use "telephone"\n  use "nope"\n  morph telephone\n}\n';
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("use in the language server", () => {
+  let client: LspTestClient;
+  const radioUri = pathToFileURL(path.join(root, "radio.eqp")).toString();
+  const dialogueUri = pathToFileURL(dialogue).toString();
+  const diagnostics = () => client.published.get(radioUri)?.diagnostics ?? [];
+  const codes = () => diagnostics().map((d: Diagnostic) => `${d.range.start.line + 1}:${String(d.code)}`);
+
+  before(async () => {
+    writeFileSync(dialogue, DIALOGUE);
+    client = await LspTestClient.start({ rootUri: pathToFileURL(root).toString() });
+    await client.open(radioUri, RADIO);
+    // The workspace index is read in the background: "VO clean" is found once it is.
+    await until("the workspace's preset", () => (codes().includes("2:use-missing") ? undefined : true));
+  });
+
+  after(async () => {
+    await client?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("reports a missing preset on its use line, and nothing on the found ones", () => {
+    assert.deepEqual(codes().sort(), ["4:use-missing", "5:unknown-word"]);
+    const missing = diagnostics().find((d) => d.code === "use-missing")!;
+    assert.deepEqual(missing.range.start, { line: 3, character: 6 });
+    assert.match(missing.message, /No preset "nope"/);
+  });
+
+  it("completes preset names after use \", the library's labelled as library", async () => {
+    await client.change(radioUri, RADIO.replace('use "nope"', 'use "'));
+    const items = await client.request<CompletionItem[]>("textDocument/completion", {
+      textDocument: { uri: radioUri },
+      position: { line: 3, character: 7 },
+    });
+    const vo = items.find((item) => item.label === "VO clean");
+    const telephone = items.find((item) => item.label === "telephone");
+    assert.equal(vo?.labelDetails?.description, "dialogue.eqp");
+    assert.equal(telephone?.labelDetails?.description, "library");
+    assert.equal(telephone?.insertText, 'telephone"');
+    assert.ok(!items.some((item) => item.label === "Radio"), "the preset itself is offered");
+    await client.change(radioUri, RADIO);
+  });
+
+  it("hovers a library use line with its source, and goes to the used preset's definition", async () => {
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri: radioUri },
+      position: { line: 2, character: 8 },
+    });
+    const text = JSON.stringify(hover?.contents ?? "");
+    assert.match(text, /use \\"telephone\\"\*\* — from the library/);
+    assert.match(text, /ITU-T G\.712/);
+    assert.match(text, /High-pass \| 300 Hz/);
+    const location = await client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri: radioUri },
+      position: { line: 1, character: 8 },
+    });
+    assert.equal(location?.uri, dialogueUri);
+    assert.deepEqual(location?.range.start, { line: 0, character: 7 });
+  });
+
+  it("previews the flattened chain, with handles only for the preset's own bands", async () => {
+    const preview = await client.request<{
+      bands: unknown[];
+      frequencies: number[];
+      responseDb: number[];
+      outputGainDb: number;
+    } | null>("eqpreset/preview", { uri: radioUri, position: { line: 1, character: 4 } });
+    assert.ok(preview);
+    assert.deepEqual(preview.bands, []);
+    const at = (hz: number) => preview.responseDb[preview.frequencies.findIndex((f) => f >= hz)]!;
+    // The library's telephone band-limits what VO clean passes.
+    assert.ok(at(100) < -30, String(at(100)));
+    assert.ok(at(10000) < -30, String(at(10000)));
+    assert.ok(Math.abs(at(1000)) < 3, String(at(1000)));
+  });
+
+  it('offers use "telephone" for `morph telephone`, as the preferred fix', async () => {
+    const unknown = diagnostics().find((d) => d.code === "unknown-word")!;
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: radioUri },
+      range: unknown.range,
+      context: { diagnostics: [unknown], only: ["quickfix"] },
+    });
+    const fix = actions.find((action) => action.title.startsWith('Use the library preset "telephone"'));
+    assert.ok(fix?.isPreferred, JSON.stringify(actions.map((action) => action.title)));
+    assert.deepEqual(fix!.edit!.changes![radioUri], [
+      { range: { start: { line: 4, character: 2 }, end: { line: 4, character: 17 } }, newText: 'use "telephone"' },
+    ]);
+  });
+
+  it("checks a user again when the preset it uses changes in the editor, then on disk", async () => {
+    await client.open(dialogueUri, DIALOGUE);
+    await client.change(dialogueUri, DIALOGUE.replace("  bell 3kHz", "  bel 3kHz"));
+    // radio.eqp is not edited: its diagnostics move because "VO clean" did.
+    await until("used-preset-errors", () => (codes().includes("2:used-preset-errors") ? true : undefined));
+    const error = diagnostics().find((d) => d.code === "used-preset-errors")!;
+    assert.match(error.message, /dialogue\.eqp:3:3: Unknown statement 'bel'/);
+    await client.change(dialogueUri, DIALOGUE);
+    await until("the error gone", () => (codes().includes("2:used-preset-errors") ? undefined : true));
+    // Closed, the file on disk counts: broken there, then the watcher says so.
+    await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: dialogueUri } });
+    writeFileSync(dialogue, DIALOGUE.replace('"VO clean"', '"VO other"'));
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", {
+      changes: [{ uri: dialogueUri, type: 2 }],
+    });
+    await until("use-missing on line 2", () => (codes().includes("2:use-missing") ? true : undefined));
+  });
+});
