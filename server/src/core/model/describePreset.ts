@@ -5,9 +5,9 @@
  */
 import { clamp, DEFAULT_BELL_Q, isPassFilter, type EqBand } from "../eq/index.js";
 import type { ModelMetadata } from "./metadata.js";
-import { displayFrequency, formatDecimal } from "../language/index.js";
+import { displayFrequency, formatDecimal, type MorphTermValue } from "../language/index.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
-import type { MorphTermInput, SemanticModel } from "./semanticModel.js";
+import type { SemanticModel } from "./semanticModel.js";
 
 export interface DescribeOptions {
   /** At most this many words (default 3). */
@@ -46,7 +46,7 @@ export function parameterValuesOf(bands: readonly EqBand[], flat?: ArrayLike<num
 }
 
 /** The nearest words with their weights, largest first; empty when no word comes close. */
-export function describeBands(model: SemanticModel, bands: readonly EqBand[], options: DescribeOptions = {}): MorphTermInput[] {
+export function describeBands(model: SemanticModel, bands: readonly EqBand[], options: DescribeOptions = {}): MorphTermValue[] {
   return model.describe(parameterValuesOf(bands, options.flat), options.maxWords ?? 3);
 }
 
@@ -55,7 +55,7 @@ export function describeBands(model: SemanticModel, bands: readonly EqBand[], op
  * notches, which no word describes, are named as filters after the words: "0.8 thin, with a 300 Hz
  * high-pass and a 3.4 kHz low-pass".
  */
-export function formatDescription(terms: readonly MorphTermInput[], bands: readonly EqBand[] = []): string {
+export function formatDescription(terms: readonly MorphTermValue[], bands: readonly EqBand[] = []): string {
   const words =
     terms.length === 0
       ? "no word of the model comes close"

@@ -3,6 +3,7 @@
  * A morph `a 0.3 b 0.7` decodes z_flat + Σ wᵢ (c_wᵢ − z_flat): weights are intensities relative
  * to a flat EQ. Deterministic, cached per morph, batched per document.
  */
+import type { MorphTermValue } from "../language/index.js";
 import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 import { hasLessOf, lessOfSetting } from "./lessOf.js";
@@ -33,11 +34,6 @@ export interface WordModel {
   confidence?: WordConfidence;
   /** What its curve does, in one line. */
   summary?: string;
-}
-
-export interface MorphTermInput {
-  word: string;
-  weight: number;
 }
 
 export class UnknownWordError extends Error {
@@ -95,24 +91,24 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   }
 
   /** The latent of a morph. Throws UnknownWordError for a word the model does not know. */
-  morphLatent(terms: readonly MorphTermInput[]): Float32Array {
+  morphLatent(terms: readonly MorphTermValue[]): Float32Array {
     const latent = mixLatent(this.flatLatent, terms, (word) => this.targetOf(word));
     if (latent) return latent;
     throw this.unknownWord(terms);
   }
 
-  private unknownWord(terms: readonly MorphTermInput[]): UnknownWordError {
+  private unknownWord(terms: readonly MorphTermValue[]): UnknownWordError {
     const unknown = terms.find((term) => !this.targetOf(term.word));
     return new UnknownWordError(`unknown word '${unknown?.word}'`);
   }
 
   /** The 13 parameters (plug-in units, in range) of a morph. */
-  generate(terms: readonly MorphTermInput[]): Float64Array {
+  generate(terms: readonly MorphTermValue[]): Float64Array {
     return this.generateMany([terms])[0]!;
   }
 
   /** Decodes every morph not yet cached in one batch; one with a negative weight is "less of" (lessOf.ts). */
-  generateMany(morphs: readonly (readonly MorphTermInput[])[]): Float64Array[] {
+  generateMany(morphs: readonly (readonly MorphTermValue[])[]): Float64Array[] {
     return this.generateKnown(morphs).map((values, index) => {
       if (!values) throw this.unknownWord(morphs[index]!);
       return values;
@@ -120,7 +116,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   }
 
   /** As generateMany, with undefined for a morph that names a word the model does not know. */
-  generateKnown(morphs: readonly (readonly MorphTermInput[])[]): (Float64Array | undefined)[] {
+  generateKnown(morphs: readonly (readonly MorphTermValue[])[]): (Float64Array | undefined)[] {
     const keys = morphs.map(morphKey);
     const firstIndex = new Map<string, number>();
     keys.forEach((key, index) => firstIndex.set(key, firstIndex.get(key) ?? index));
@@ -163,7 +159,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
    * setting's word first?): warm 25 % → 54 %, bright 57 % → 74 %, the ten small words 49 % → 44 %;
    * the description, decoded as a morph, is 2.64 dB from the setting instead of 2.52 dB.
    */
-  describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
+  describe(values: ArrayLike<number>, maxWords = 3): MorphTermValue[] {
     const target = this.encode(values);
     const words = this.describableWords();
     const directions = words.map((word) => word.centroid.map((value, k) => value - this.flatLatent[k]!));
@@ -207,7 +203,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
  */
 export function mixLatent(
   flat: Float32Array,
-  terms: readonly MorphTermInput[],
+  terms: readonly MorphTermValue[],
   targetOf: (word: string) => ArrayLike<number> | undefined,
 ): Float32Array | undefined {
   const latent = Float32Array.from(flat);
@@ -219,6 +215,6 @@ export function mixLatent(
   return latent;
 }
 
-export function morphKey(terms: readonly MorphTermInput[]): string {
+export function morphKey(terms: readonly MorphTermValue[]): string {
   return terms.map((term) => `${term.word.toLowerCase()}:${term.weight}`).join(" ");
 }

@@ -3,7 +3,7 @@
  * their slots, and the text that expands a morph into explicit band lines that read back to the
  * same (rounded) values.
  */
-import type { MorphStatement, Range } from "../language/index.js";
+import type { MorphStatement, MorphTermValue, Range } from "../language/index.js";
 import {
   BUTTERWORTH_Q,
   DEFAULT_NOTCH_Q,
@@ -19,8 +19,8 @@ import { formatDecimal, writeFrequency, writeGain, writePlain } from "../languag
 import type { ResolvedBand, ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */
-export function morphTerms(morph: MorphStatement): { word: string; weight: number }[] | undefined {
-  const terms: { word: string; weight: number }[] = [];
+export function morphTerms(morph: MorphStatement): MorphTermValue[] | undefined {
+  const terms: MorphTermValue[] = [];
   for (const term of morph.terms) {
     const weight = term.weight;
     if (weight && (weight.unit !== undefined || !Number.isFinite(weight.value))) return undefined;
@@ -191,7 +191,7 @@ export interface TextReplacement {
 export function expansionEdits(
   text: string,
   presets: readonly ResolvedPreset[],
-  generate: (terms: { word: string; weight: number }[]) => EqBand[] | undefined,
+  generate: (terms: MorphTermValue[]) => EqBand[] | undefined,
 ): Map<ResolvedPreset, TextReplacement> {
   const lines = text.split(/\r\n|\r|\n/);
   const edits = new Map<ResolvedPreset, TextReplacement>();

@@ -5,7 +5,7 @@
  * Team words are layered over the bundled vocabulary and never replace a bundled word.
  */
 import { logFrequencies, responseDb, type EqBand } from "../eq/index.js";
-import type { Range } from "../language/index.js";
+import type { MorphTermValue, Range } from "../language/index.js";
 import {
   normalise,
   PARAMETER_COUNT,
@@ -115,7 +115,7 @@ function confidenceOf(examples: number, spreadDb: number, agreement: number | un
 export interface TeamWordInputs {
   documents: readonly { file: string; meaning: DocumentMeaning }[];
   /** Bands of a bundled morph (a tagged preset may itself be written as a morph of bundled words). */
-  resolveBundled: (terms: { word: string; weight: number }[]) => EqBand[] | undefined;
+  resolveBundled: (terms: MorphTermValue[]) => EqBand[] | undefined;
   /** True for a word of the bundled model. */
   isBundled: (word: string) => boolean;
 }
