@@ -15,7 +15,7 @@ import {
   type EqBand,
   type SlotId,
 } from "../eq/index.js";
-import { formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
+import { displayFrequency, displayGain, writeFrequency, writeGain, writePlain } from "../language/index.js";
 import type { ResolvedBand, ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */
@@ -89,7 +89,7 @@ export function bandLine(band: EqBand): string {
   const parts = [slot.bandType, writeFrequency(band.frequencyHz)];
   if (isPassFilter(band.slot)) {
     const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
-    if (slope !== DEFAULT_PASS_SLOPE) parts.push(`${slope}dB/oct`);
+    if (slope !== DEFAULT_PASS_SLOPE) parts.push(`${writePlain(slope)}dB/oct`);
     else if (Math.abs(band.q - BUTTERWORTH_Q) > 1e-9) parts.push(`q ${writePlain(band.q)}`);
     return parts.join(" ");
   }
@@ -167,16 +167,11 @@ export function summariseCurve(frequencies: Float64Array, curveDb: Float64Array)
     if (curveDb[i]! > curveDb[peak]!) peak = i;
     if (curveDb[i]! < curveDb[dip]!) dip = i;
   }
-  const describe = (index: number) =>
-    `${curveDb[index]! > 0 ? "+" : curveDb[index]! < 0 ? "−" : ""}${formatDecimal(Math.abs(curveDb[index]!), 1)} dB at ${frequencyLabel(frequencies[index]!)}`;
+  const describe = (index: number) => `${displayGain(curveDb[index]!)} at ${displayFrequency(frequencies[index]!)}`;
   const parts: string[] = [];
   if (curveDb[peak]! >= 0.1) parts.push(`most boost ${describe(peak)}`);
   if (curveDb[dip]! <= -0.1) parts.push(`most cut ${describe(dip)}`);
   return parts.length > 0 ? parts.join(", ") : "flat (within ±0.1 dB)";
-}
-
-function frequencyLabel(hz: number): string {
-  return hz >= 1000 ? `${formatDecimal(hz / 1000, hz >= 10000 ? 1 : 2)} kHz` : `${formatDecimal(hz, 0)} Hz`;
 }
 
 export interface TextReplacement {
