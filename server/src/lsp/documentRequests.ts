@@ -13,15 +13,17 @@ import {
 } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
-  EDIT_BAND_REQUEST,
-  PREVIEW_TEXT_REQUEST,
+  EditBandRequest,
+  PreviewRequest,
+  PreviewTextRequest,
   type EditBandParams,
   type EditBandResult,
   type PreviewTextParams,
   type PreviewTextResult,
 } from "../protocol/index.js";
 import type { EqLanguageService } from "./features/languageService.js";
-import { PREVIEW_REQUEST, type PreviewParams } from "./features/preview.js";
+import type { PreviewParams } from "./features/preview.js";
+import { requestType } from "./bindings.js";
 import type { Guard } from "./guard.js";
 
 /** The longest text `eqpreset/previewText` draws (characters): far more than any preset file. */
@@ -101,14 +103,14 @@ function addPreviewRequests(
   guard: Guard,
   withDocument: WithDocument,
 ): void {
-  connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined, token: CancellationToken) => {
+  connection.onRequest(requestType(PreviewRequest), (params: PreviewParams | undefined, token: CancellationToken) => {
     const position = params?.position;
     if (typeof params?.uri !== "string" || position === undefined || !isPosition(position)) return null;
     return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) =>
       service.preview(document, position),
     );
   });
-  connection.onRequest(EDIT_BAND_REQUEST, (params: EditBandParams | undefined, token: CancellationToken) => {
+  connection.onRequest(requestType(EditBandRequest), (params: EditBandParams | undefined, token: CancellationToken) => {
     if (typeof params?.uri !== "string" || !isPosition(params.position)) return { refused: "Not an edit of a band." };
     return withDocument(
       "edit band",
@@ -118,7 +120,7 @@ function addPreviewRequests(
       (document) => service.editBand(document, params),
     );
   });
-  connection.onRequest(PREVIEW_TEXT_REQUEST, (params: PreviewTextParams | undefined) => {
+  connection.onRequest(requestType(PreviewTextRequest), (params: PreviewTextParams | undefined) => {
     // A text from git or another file: bounded, so a huge one cannot hold the server up.
     if (typeof params?.uri !== "string" || typeof params.text !== "string" || params.text.length > MAX_COMPARE_TEXT)
       return { presets: [] };

@@ -4,10 +4,8 @@
  * second curve. Plain types, no LSP imports, like preview.ts.
  */
 import type { SlotId } from "../core/eq/index.js";
+import { requestBinding } from "./binding.js";
 import type { PreviewData, PreviewPosition, PreviewRange } from "./preview.js";
-
-/** Client → server: the edit that gives one band of the preset at `position` new values. */
-export const EDIT_BAND_REQUEST = "eqpreset/editBand";
 
 export interface EditBandParams {
   uri: string;
@@ -29,9 +27,6 @@ export type EditBandResult =
   /** Apply all of `edits` to `version` of the document, as one edit (one undo step). */
   { edits: EditBandTextEdit[]; version: number } | { refused: string };
 
-/** Client → server: every preset of a text that is not an open document (git HEAD, another file). */
-export const PREVIEW_TEXT_REQUEST = "eqpreset/previewText";
-
 export interface PreviewTextParams {
   /** Where the text comes from, echoed in each answer's `uri` (it need not be a file). */
   uri: string;
@@ -41,3 +36,9 @@ export interface PreviewTextParams {
 export interface PreviewTextResult {
   presets: PreviewData[];
 }
+
+/** Client → server: the edit that gives one band of the preset at `position` new values. */
+export const EditBandRequest = requestBinding<EditBandParams, EditBandResult>("eqpreset/editBand");
+
+/** Client → server: every preset of a text that is not an open document (git HEAD, another file). */
+export const PreviewTextRequest = requestBinding<PreviewTextParams, PreviewTextResult>("eqpreset/previewText");

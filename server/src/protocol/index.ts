@@ -2,3 +2,5 @@
 export * from "./preview.js";
 export * from "./messages.js";
 export * from "./editor.js";
+export * from "./binding.js";
+export * from "./settings.js";

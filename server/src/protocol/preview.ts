@@ -5,9 +5,7 @@
  */
 import type { SlotId } from "../core/eq/index.js";
 import type { FilterKind } from "../core/eq/index.js";
-
-export const PREVIEW_REQUEST = "eqpreset/preview";
-export const PREVIEW_CHANGED_NOTIFICATION = "eqpreset/previewChanged";
+import { notificationBinding, requestBinding } from "./binding.js";
 
 export interface PreviewPosition {
   line: number;
@@ -33,6 +31,12 @@ export interface PreviewBand {
   q: number;
 }
 
+/** Server → client: a document was validated again, so a preview of it should ask again. */
+export interface PreviewChangedParams {
+  uri: string;
+  version: number;
+}
+
 /** The answer for the preset under a position (the request answers null for none). */
 export interface PreviewData {
   uri: string;
@@ -52,3 +56,8 @@ export interface PreviewData {
   pending: boolean;
   message?: string;
 }
+
+/** Client → server: the preset under a position, drawn (null when there is none). */
+export const PreviewRequest = requestBinding<PreviewParams, PreviewData | null>("eqpreset/preview");
+
+export const PreviewChangedNotification = notificationBinding<PreviewChangedParams>("eqpreset/previewChanged");
