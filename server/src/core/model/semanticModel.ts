@@ -75,6 +75,11 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
     return this.words.get(word.trim().toLowerCase());
   }
 
+  /** Every word's model, in the order the model was given them (a saved model keeps it). */
+  wordModels(): WordModel[] {
+    return [...this.words.values()];
+  }
+
   /**
    * Lets morphs use words the model does not own (a team's tagged words), by their latent target;
    * the model's own words keep theirs. Forgets decoded morphs, since a team word's target may move.
