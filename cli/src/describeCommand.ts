@@ -1,13 +1,8 @@
 /** `eqp describe`: the words of the model nearest to each preset's bands, through its encoder. */
 import type { Command } from "commander";
 import { Option } from "commander";
-import { presetLabel } from "../../server/src/core/index.js";
-import {
-  describeConfidence,
-  formatDescription,
-  type MorphTermInput,
-  type Vocabulary,
-} from "../../server/src/core/model/index.js";
+import { presetLabel, type MorphTermValue } from "../../server/src/core/index.js";
+import { describeConfidence, formatDescription, type Vocabulary } from "../../server/src/core/model/index.js";
 import { UsageError } from "./files.js";
 import { readPresetInput, stoppingOnReportedErrors } from "./presetInput.js";
 import { printOut } from "./terminal.js";
@@ -74,7 +69,7 @@ async function runDescribe(file: string, options: DescribeOptions): Promise<void
 }
 
 /** "warm: high confidence: 532 SAFE-DB settings, 64 SocialFX curves, agreement 0.97 — lifts 150–500 Hz" per word. */
-function confidenceLines(terms: readonly MorphTermInput[], vocabulary: Vocabulary): string[] {
+function confidenceLines(terms: readonly MorphTermValue[], vocabulary: Vocabulary): string[] {
   return terms.flatMap((term) => {
     const info = vocabulary.lookup(term.word);
     if (!info?.confidence) return [];

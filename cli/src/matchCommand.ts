@@ -10,7 +10,7 @@ import { MATCH_DEFAULTS, matchSpectra, MatchError, type MatchResult } from "../.
 import { presetBlockText } from "../../server/src/core/presets/index.js";
 import type { PassKind } from "../../server/src/core/fit/index.js";
 import { hasGain } from "../../server/src/core/eq/index.js";
-import { quotedName as quoted } from "../../server/src/core/language/index.js";
+import { displayFrequency, quotedName as quoted } from "../../server/src/core/language/index.js";
 import { formatDescription } from "../../server/src/core/model/index.js";
 import { writeGain } from "../../server/src/core/language/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
@@ -102,7 +102,7 @@ async function runMatch(referenceFile: string, currentFile: string, options: Mat
   const text = presetText(
     result,
     name,
-    `eqp match ${path.basename(referenceFile)} ${path.basename(currentFile)}: 1/${settings.fraction}-octave smoothing, ${settings.lowHz} Hz–${settings.highHz / 1000} kHz, ${errorText}`,
+    `eqp match ${path.basename(referenceFile)} ${path.basename(currentFile)}: 1/${settings.fraction}-octave smoothing, ${displayFrequency(settings.lowHz)}–${displayFrequency(settings.highHz)}, ${errorText}`,
   );
   // The core checks its own output: a match that would not pass `eqp check` is a bug, not a file.
   const problems = new EqServices().check(readDocument(text)).filter((diagnostic) => diagnostic.severity === "error");
@@ -117,7 +117,7 @@ async function runMatch(referenceFile: string, currentFile: string, options: Mat
   (options.out === undefined ? printError : printOut)(
     `${options.out === undefined ? "" : `wrote ${options.out}: `}${quoted(name)}, ${result.bands.filter((band) => band.gainDb !== 0 || !hasGain(band.slot)).length} bands` +
       `${result.outputGainDb !== 0 ? `, gain ${writeGain(result.outputGainDb)}` : ""}; curve error ${errorText} ` +
-      `(1/${settings.fraction} octave, ${settings.lowHz} Hz–${settings.highHz / 1000} kHz, ±${settings.maxGainDb} dB)\n` +
+      `(1/${settings.fraction} octave, ${displayFrequency(settings.lowHz)}–${displayFrequency(settings.highHz)}, ±${settings.maxGainDb} dB)\n` +
       `sounds like: ${words}\n`,
   );
 }

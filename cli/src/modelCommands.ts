@@ -2,7 +2,14 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { applyReplacements, expansionEdits, morphTerms, readDocument, slotFacts } from "../../server/src/core/index.js";
+import {
+  applyReplacements,
+  expansionEdits,
+  morphTerms,
+  readDocument,
+  slotFacts,
+  type MorphTermValue,
+} from "../../server/src/core/index.js";
 import { UsageError, writeOutputFile } from "./files.js";
 import { printError, printOut } from "./terminal.js";
 import { cliServices } from "./services.js";
@@ -89,7 +96,7 @@ export function addExpandCommand(program: Command, expandInputs: (inputs: string
     .action(async (inputs: string[], options: { model?: string; write?: boolean; format: string }) => {
       const files = await expandInputs(inputs);
       const services = await cliServices(options.model, { network: true, files });
-      const generate = (terms: { word: string; weight: number }[]) => services.resolveTerms(terms);
+      const generate = (terms: MorphTermValue[]) => services.resolveTerms(terms);
       const json: unknown[] = [];
       for (const file of files) {
         const text = readFileSync(file, "utf8");

@@ -8,6 +8,7 @@ import {
   displayFrequency,
   displayGain,
   displayQ,
+  displaySlope,
   presetLabel,
   readDocument,
   BUTTERWORTH_Q,
@@ -55,7 +56,7 @@ function bandRow(
 function detailOf(slot: BandId, q: number, slopeDbPerOctave: number | undefined): string {
   if (isPassFilter(slot)) {
     const slope = slopeDbPerOctave ?? 12;
-    return `${slope} dB/oct${slope === 12 && Math.abs(q - BUTTERWORTH_Q) > 1e-9 ? ` Q ${displayQ(q)}` : ""}`;
+    return `${displaySlope(slope)}${slope === 12 && Math.abs(q - BUTTERWORTH_Q) > 1e-9 ? ` Q ${displayQ(q)}` : ""}`;
   }
   return slotFacts(slot).hasQ ? `Q ${displayQ(q)}` : "";
 }

@@ -6,23 +6,32 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
+  DidChangeConfigurationNotification,
   LanguageClient,
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node.js";
 import { PREVIEW_VIEW_TYPE, PreviewController, type PreviewSnapshot } from "./preview/panel.js";
-import { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST, type PreviewParams } from "./preview/protocol.js";
-import { MODEL_STATUS_NOTIFICATION, RELOAD_MODEL_NOTIFICATION, type ModelStatus } from "#protocol/index.js";
+import type { PreviewParams } from "./preview/protocol.js";
+import {
+  EditBandRequest,
+  ModelStatusNotification,
+  OPEN_PREVIEW_COMMAND,
+  PreviewChangedNotification,
+  PreviewRequest,
+  PreviewTextRequest,
+  ReloadModelNotification,
+  SETTINGS_SECTION,
+  type ModelStatus,
+  type ServerSettings,
+  type SettingsChange,
+} from "#protocol/index.js";
+import { notificationType, requestType } from "./bindings.js";
 import { registerTrainingTask, resolveWorkspacePath } from "./trainingTask.js";
 import { offerTrainedModel, registerModelPicker } from "./modelPicker.js";
 import { modelStatusText } from "./modelLabel.js";
-import {
-  ACCEPT_LOCK_COMMAND,
-  EDIT_BAND_REQUEST,
-  MATCH_REFERENCE_REQUEST,
-  PREVIEW_TEXT_REQUEST,
-} from "#protocol/index.js";
+import { ACCEPT_LOCK_COMMAND, MatchReferenceRequest } from "#protocol/index.js";
 import { EqpRunner, registerCliCommands } from "./cliCommands.js";
 import { acceptAllLockChanges } from "./lockCommands.js";
 
@@ -50,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
       { scheme: "vscode-remote", language: LANGUAGE_ID },
     ],
     // The server receives the model path already resolved against the workspace.
-    initializationOptions: { modelPath: resolvedModelPath() },
+    initializationOptions: serverSettings(),
   };
 
   const status = createModelStatusItem(context);
@@ -72,9 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
         typeof reference === "string" && typeof current === "string" ? { reference, current } : undefined,
       ),
     ),
-    vscode.commands.registerCommand(
-      "eqpreset.openPreview",
-      (...args: unknown[]): Promise<PreviewSnapshot | undefined> => previews.open(args),
+    vscode.commands.registerCommand(OPEN_PREVIEW_COMMAND, (...args: unknown[]): Promise<PreviewSnapshot | undefined> =>
+      previews.open(args),
     ),
     // A preview left open when VS Code closed comes back on the active editor's preset.
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
@@ -93,10 +101,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
       await client?.restart();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("eqpreset.modelPath")) {
-        void client?.sendNotification("workspace/didChangeConfiguration", {
-          settings: { eqpreset: { modelPath: resolvedModelPath() } },
-        });
+      if (event.affectsConfiguration(`${SETTINGS_SECTION}.modelPath`)) {
+        const change: SettingsChange = { settings: { [SETTINGS_SECTION]: serverSettings() } };
+        void client?.sendNotification(DidChangeConfigurationNotification.type, change);
         watchModelFolder();
       }
     }),
@@ -104,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     ...registerEqpCommands(context, languageClient, started),
     registerTrainingTask(context, (outputDir, summary) => {
       void offerTrainedModel(context, outputDir, summary, async () => {
-        await client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
+        await client?.sendNotification(notificationType(ReloadModelNotification));
       });
     }),
     { dispose: () => modelWatcher?.dispose() },
@@ -119,7 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
     modelWatcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(vscode.Uri.file(dir), "metadata.json"),
     );
-    const reload = () => void client?.sendNotification(RELOAD_MODEL_NOTIFICATION);
+    const reload = () => void client?.sendNotification(notificationType(ReloadModelNotification));
     modelWatcher.onDidCreate(reload);
     modelWatcher.onDidChange(reload);
   };
@@ -127,8 +134,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Langua
 
   await started;
   context.subscriptions.push(
-    client.onNotification(PREVIEW_CHANGED_NOTIFICATION, (params: unknown) => previews.serverChanged(params)),
-    client.onNotification(MODEL_STATUS_NOTIFICATION, (model: ModelStatus) => {
+    client.onNotification(notificationType(PreviewChangedNotification), (params: unknown) =>
+      previews.serverChanged(params),
+    ),
+    client.onNotification(notificationType(ModelStatusNotification), (model: ModelStatus) => {
       lastModelStatus = model;
       const shown = modelStatusText(model, {
         bundledDir: context.asAbsolutePath("model"),
@@ -206,27 +215,32 @@ function createPreviews(
   return new PreviewController(context.extensionUri, {
     preview: async (params: PreviewParams) => {
       await started;
-      return languageClient.sendRequest(PREVIEW_REQUEST, params);
+      return languageClient.sendRequest(requestType(PreviewRequest), params);
     },
     editBand: async (params) => {
       await started;
-      return languageClient.sendRequest(EDIT_BAND_REQUEST, params);
+      return languageClient.sendRequest(requestType(EditBandRequest), params);
     },
     previewText: async (params) => {
       await started;
-      return languageClient.sendRequest(PREVIEW_TEXT_REQUEST, params);
+      return languageClient.sendRequest(requestType(PreviewTextRequest), params);
     },
     matchReference: async (params) => {
       await started;
-      return languageClient.sendRequest(MATCH_REFERENCE_REQUEST, params);
+      return languageClient.sendRequest(requestType(MatchReferenceRequest), params);
     },
     log: (message) => languageClient.outputChannel.appendLine(message),
   });
 }
 
+/** What the server is told: the model path, resolved here because only the client knows the workspace's folders. */
+function serverSettings(): ServerSettings {
+  return { modelPath: resolvedModelPath() };
+}
+
 /** The `eqpreset.modelPath` setting, relative paths taken from the first workspace folder. */
 function resolvedModelPath(): string {
-  const configured = vscode.workspace.getConfiguration(LANGUAGE_ID).get<string>("modelPath", "").trim();
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>("modelPath", "").trim();
   return configured ? resolveWorkspacePath(configured) : "";
 }
 

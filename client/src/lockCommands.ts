@@ -5,8 +5,8 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node.js";
-import { ACCEPT_LOCK_REQUEST, type AcceptLockResult, type LockMove } from "#protocol/index.js";
-import { sendRequest } from "./requests.js";
+import { AcceptLockRequest, type AcceptLockResult, type LockMove } from "#protocol/index.js";
+import { requestType } from "./bindings.js";
 
 function signedDb(db: number): string {
   return `${db > 0 ? "+" : "−"}${Math.abs(db).toFixed(1)} dB`;
@@ -39,7 +39,7 @@ export async function acceptAllLockChanges(
   options: { confirm: boolean } = { confirm: true },
 ): Promise<AcceptLockResult | undefined> {
   const languageClient = await client();
-  const preview = await sendRequest(languageClient, ACCEPT_LOCK_REQUEST, { write: false });
+  const preview = await languageClient.sendRequest(requestType(AcceptLockRequest), { write: false });
   if ("refused" in preview) {
     void vscode.window.showWarningMessage(`Accept all lock changes: ${preview.refused}.`);
     return preview;
@@ -65,7 +65,7 @@ export async function acceptAllLockChanges(
     );
     if (choice !== accept) return undefined;
   }
-  const written = await sendRequest(languageClient, ACCEPT_LOCK_REQUEST, { write: true });
+  const written = await languageClient.sendRequest(requestType(AcceptLockRequest), { write: true });
   if ("refused" in written) {
     void vscode.window.showWarningMessage(`Accept all lock changes: ${written.refused}.`);
     return written;

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { CodeAction, Diagnostic, Hover } from "vscode-languageserver-protocol";
 import type { Lockfile } from "../../server/src/core/index.js";
-import { ACCEPT_LOCK_REQUEST, type AcceptLockResult } from "../../server/src/protocol/index.js";
+import { AcceptLockRequest, type AcceptLockResult } from "../../server/src/protocol/index.js";
 import { CLI, temporaryFolder } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
@@ -131,7 +131,7 @@ describe("accepting lock changes in the editor", () => {
 
   it("lists what moved without writing, then rewrites the lock atomically and the errors go", async () => {
     const before = readFileSync(lockFile, "utf8");
-    const listed = await client.request<AcceptLockResult>(ACCEPT_LOCK_REQUEST.method, { write: false });
+    const listed = await client.request<AcceptLockResult>(AcceptLockRequest.method, { write: false });
     assert.ok("moved" in listed, JSON.stringify(listed));
     assert.deepEqual(
       listed.moved.map((move) => [move.file, move.preset]),
@@ -143,7 +143,7 @@ describe("accepting lock changes in the editor", () => {
     assert.equal(readFileSync(lockFile, "utf8"), before);
 
     const republished = client.waitForDiagnostics(uri, undefined, 20_000);
-    const written = await client.request<AcceptLockResult>(ACCEPT_LOCK_REQUEST.method, { write: true });
+    const written = await client.request<AcceptLockResult>(AcceptLockRequest.method, { write: true });
     assert.ok("written" in written && written.written, JSON.stringify(written));
     assert.equal(written.lockFile, lockFile);
     const lock = readLock();
@@ -164,6 +164,6 @@ describe("accepting lock changes in the editor", () => {
   });
 
   it("refuses malformed params with InvalidParams", async () => {
-    await assert.rejects(client.request(ACCEPT_LOCK_REQUEST.method, { write: "yes" }), /write must be true or false/);
+    await assert.rejects(client.request(AcceptLockRequest.method, { write: "yes" }), /write must be true or false/);
   });
 });

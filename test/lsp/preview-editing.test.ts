@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyReplacements } from "../../server/src/core/index.js";
 import {
-  EDIT_BAND_REQUEST,
-  PREVIEW_TEXT_REQUEST,
+  EditBandRequest,
+  PreviewTextRequest,
   type EditBandParams,
   type EditBandResult,
   type PreviewTextResult,
@@ -19,7 +19,7 @@ import { previewAt, useVisualClient, VO_CLEAN } from "../support/visualLsp.js";
 
 const visual = useVisualClient();
 
-const editBand = (params: EditBandParams) => visual.client.request<EditBandResult>(EDIT_BAND_REQUEST, params);
+const editBand = (params: EditBandParams) => visual.client.request<EditBandResult>(EditBandRequest.method, params);
 
 function editsOf(result: EditBandResult) {
   assert.ok("edits" in result, JSON.stringify(result));
@@ -186,7 +186,7 @@ describe("LSP: eqpreset/editBand", () => {
 describe("LSP: eqpreset/previewText", () => {
   it("draws every preset of a text that is not open, morphs included", async () => {
     const text = `${VO_CLEAN}\npreset "Words" {\n  morph bright\n}\n`;
-    const result = await visual.client.request<PreviewTextResult>(PREVIEW_TEXT_REQUEST, {
+    const result = await visual.client.request<PreviewTextResult>(PreviewTextRequest.method, {
       uri: "file:///x.eqp@HEAD",
       text,
     });
@@ -197,7 +197,7 @@ describe("LSP: eqpreset/previewText", () => {
         ["file:///x.eqp@HEAD", "Words", 5, undefined],
       ],
     );
-    const empty = await visual.client.request<PreviewTextResult>(PREVIEW_TEXT_REQUEST, { uri: 3, text });
+    const empty = await visual.client.request<PreviewTextResult>(PreviewTextRequest.method, { uri: 3, text });
     assert.deepEqual(empty, { presets: [] });
   });
 });

@@ -17,7 +17,7 @@ import {
 } from "../../server/src/core/index.js";
 import { filterChannels, matchSpectra, presetBiquads, wavFileSpectrum } from "../../server/src/core/audio/index.js";
 import {
-  MATCH_REFERENCE_REQUEST,
+  MatchReferenceRequest,
   type MatchReferenceParams,
   type MatchReferenceResult,
 } from "../../server/src/protocol/index.js";
@@ -43,7 +43,7 @@ const processed = filterChannels([original], presetBiquads(KNOWN, RATE))[0]!;
 const referenceFile = writeFileIn(work, "production.wav", wavBytes([processed], RATE, "32f"));
 
 const match = (params: MatchReferenceParams) =>
-  visual.client.request<MatchReferenceResult>(MATCH_REFERENCE_REQUEST, params);
+  visual.client.request<MatchReferenceResult>(MatchReferenceRequest.method, params);
 
 describe("LSP: eqpreset/matchReference", () => {
   it("inserts the matched preset after the shown one, as the core's match makes it, with its error and words", async () => {

@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   [`${CORE}/eq`]: [`${CORE}/language`, "runtime/src"],
   [`${CORE}/presets`]: [`${CORE}/language`, `${CORE}/eq`],
   [`${CORE}/fit`]: [`${CORE}/eq`],
-  [`${CORE}/audio`]: [`${CORE}/eq`, `${CORE}/fit`, `${CORE}/presets`],
+  [`${CORE}/audio`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/fit`, `${CORE}/presets`],
   [`${CORE}/export`]: [`${CORE}/language`, `${CORE}/eq`, "runtime/src"],
   [`${CORE}/diff`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`],
   [`${CORE}/validation`]: [`${CORE}/language`, `${CORE}/eq`, `${CORE}/presets`, `${CORE}/model`],

@@ -5,14 +5,10 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { MorphTermValue } from "../../server/src/core/language/index.js";
 import { initBackend } from "../../server/src/core/network/backend.js";
 import { loadSemanticModel } from "../../server/src/core/network/modelFolder.js";
-import {
-  evaluationCurve,
-  EVALUATION_FREQUENCIES,
-  type MorphTermInput,
-  type SemanticModel,
-} from "../../server/src/core/model/index.js";
+import { evaluationCurve, EVALUATION_FREQUENCIES, type SemanticModel } from "../../server/src/core/model/index.js";
 import { lessOfMeasures, type LessOfMeasure } from "../../server/src/core/training/index.js";
 
 /** The largest |a − b| over the evaluation grid, dB. */
@@ -23,7 +19,7 @@ function largestDifference(a: Float64Array, b: Float64Array): number {
 describe("less of a word, on the shipped model", () => {
   let model: SemanticModel;
   let measures: LessOfMeasure[];
-  const curve = (terms: MorphTermInput[]) => evaluationCurve(model.generate(terms));
+  const curve = (terms: MorphTermValue[]) => evaluationCurve(model.generate(terms));
 
   before(async () => {
     await initBackend();

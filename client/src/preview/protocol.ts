@@ -8,7 +8,6 @@
  */
 import { CHAIN_BANDS, SLOTS, type BandId } from "#core/eq/index.js";
 
-export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "#protocol/index.js";
 export type { PreviewBand, PreviewData, PreviewParams, PreviewPosition, PreviewRange } from "#protocol/index.js";
 import type { PreviewBand, PreviewData, PreviewPosition, PreviewRange } from "#protocol/index.js";
 import type { PreviewFilterType as FilterType } from "#protocol/index.js";

@@ -1,6 +1,25 @@
-/** The server's side of the typed request bindings (protocol/binding.ts): one handler per binding. */
-import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from "vscode-languageserver/node.js";
-import type { RequestBinding } from "../protocol/index.js";
+/**
+ * The protocol's bindings (server/src/protocol) as vscode-languageserver's message types, so that
+ * `connection.onRequest` and `sendNotification` check params and results against the one
+ * declaration the client sends through too.
+ */
+import {
+  ErrorCodes,
+  NotificationType,
+  RequestType,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+} from "vscode-languageserver/node.js";
+import type { NotificationBinding, RequestBinding } from "../protocol/index.js";
+
+export function requestType<P, R>(binding: RequestBinding<P, R>): RequestType<P, R, void> {
+  return new RequestType<P, R, void>(binding.method);
+}
+
+export function notificationType<P>(binding: NotificationBinding<P>): NotificationType<P> {
+  return new NotificationType<P>(binding.method);
+}
 
 /**
  * Handles `binding`'s request: `check` turns the untyped params into the binding's (or says what

@@ -13,9 +13,10 @@ import {
 } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
-  EDIT_BAND_REQUEST,
-  MATCH_REFERENCE_REQUEST,
-  PREVIEW_TEXT_REQUEST,
+  EditBandRequest,
+  PreviewRequest,
+  PreviewTextRequest,
+  MatchReferenceRequest,
   type EditBandParams,
   type EditBandResult,
   type MatchReferenceParams,
@@ -24,7 +25,8 @@ import {
   type PreviewTextResult,
 } from "../protocol/index.js";
 import type { EqLanguageService } from "./features/languageService.js";
-import { PREVIEW_REQUEST, type PreviewParams } from "./features/preview.js";
+import type { PreviewParams } from "./features/preview.js";
+import { requestType } from "./bindings.js";
 import { logFailure, type Guard } from "./guard.js";
 
 /** The longest text `eqpreset/previewText` draws (characters): far more than any preset file. */
@@ -98,7 +100,7 @@ export function addDocumentRequests(
     withDocument("code lenses", params, token, [], (document) => service.codeLenses(document)),
   );
   addPreviewRequests(connection, service, guard, withDocument);
-  connection.onRequest(MATCH_REFERENCE_REQUEST, (params: MatchReferenceParams | undefined) =>
+  connection.onRequest(requestType(MatchReferenceRequest), (params: MatchReferenceParams | undefined) =>
     matchReferenceRequest(connection, documents, service, params),
   );
 }
@@ -138,14 +140,14 @@ function addPreviewRequests(
   guard: Guard,
   withDocument: WithDocument,
 ): void {
-  connection.onRequest(PREVIEW_REQUEST, (params: PreviewParams | undefined, token: CancellationToken) => {
+  connection.onRequest(requestType(PreviewRequest), (params: PreviewParams | undefined, token: CancellationToken) => {
     const position = params?.position;
     if (typeof params?.uri !== "string" || position === undefined || !isPosition(position)) return null;
     return withDocument("preview", { textDocument: { uri: params.uri } }, token, null, (document) =>
       service.preview(document, position),
     );
   });
-  connection.onRequest(EDIT_BAND_REQUEST, (params: EditBandParams | undefined, token: CancellationToken) => {
+  connection.onRequest(requestType(EditBandRequest), (params: EditBandParams | undefined, token: CancellationToken) => {
     if (typeof params?.uri !== "string" || !isPosition(params.position)) return { refused: "Not an edit of a band." };
     return withDocument(
       "edit band",
@@ -155,7 +157,7 @@ function addPreviewRequests(
       (document) => service.editBand(document, params),
     );
   });
-  connection.onRequest(PREVIEW_TEXT_REQUEST, (params: PreviewTextParams | undefined) => {
+  connection.onRequest(requestType(PreviewTextRequest), (params: PreviewTextParams | undefined) => {
     // A text from git or another file: bounded, so a huge one cannot hold the server up.
     if (typeof params?.uri !== "string" || typeof params.text !== "string" || params.text.length > MAX_COMPARE_TEXT)
       return { presets: [] };

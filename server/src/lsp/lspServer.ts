@@ -19,18 +19,21 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { EqServices, LOCK_FILE_NAME, PROJECT_FILE_NAME } from "../core/index.js";
-import { ACCEPT_LOCK_REQUEST, EXPAND_PRESET_COMMAND, RELOAD_MODEL_NOTIFICATION } from "../protocol/index.js";
-import { onRequest } from "./bindings.js";
+import {
+  AcceptLockRequest,
+  EXPAND_PRESET_COMMAND,
+  ReloadModelNotification,
+  type SettingsChange,
+} from "../protocol/index.js";
+import { notificationType, onRequest } from "./bindings.js";
 import { acceptLockChanges } from "./features/lockAcceptance.js";
 import { addDocumentRequests } from "./documentRequests.js";
 import { EqLanguageService } from "./features/languageService.js";
 import { guardOn, settle, type Guard } from "./guard.js";
 import { ModelLifecycle } from "./modelLifecycle.js";
-import { ServerState, type ServerSettings } from "./serverState.js";
+import { ServerState } from "./serverState.js";
 import { ValidationScheduler } from "./validationScheduler.js";
 import { WorkspaceSync } from "./workspaceSync.js";
-
-export type { ServerSettings } from "./serverState.js";
 
 /** Everything a handler may use: built once per server. */
 interface Server {
@@ -149,10 +152,12 @@ function addLifecycle({ connection, documents, service, state, guard, model, wor
   );
 
   // Sent by the client when a model folder in use was rewritten (by the training task or the CLI).
-  connection.onNotification(RELOAD_MODEL_NOTIFICATION, () => guard("model reload", undefined, () => model.reload()));
+  connection.onNotification(notificationType(ReloadModelNotification), () =>
+    guard("model reload", undefined, () => model.reload()),
+  );
 
   connection.onDidChangeConfiguration((change) => {
-    const settings = (change.settings as { eqpreset?: ServerSettings } | undefined)?.eqpreset;
+    const settings = (change as SettingsChange).settings?.eqpreset;
     if (settings)
       guard("configuration", undefined, () => {
         const modelChanged = state.apply(settings);
@@ -228,7 +233,7 @@ function addLockRequest({ connection, service, state, guard, scheduler, workspac
   const failed = { refused: "the lock could not be written: see the server's output" };
   onRequest(
     connection,
-    ACCEPT_LOCK_REQUEST,
+    AcceptLockRequest,
     (params) =>
       typeof (params as { write?: unknown } | null)?.write === "boolean"
         ? { write: (params as { write: boolean }).write }

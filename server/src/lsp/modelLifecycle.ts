@@ -1,5 +1,10 @@
 /** The model in the server: reloads (vocabulary now, network in the background) and the status the client shows. */
-import { MessageType, ShowMessageNotification, type Connection } from "vscode-languageserver/node.js";
+import {
+  CodeLensRefreshRequest,
+  MessageType,
+  ShowMessageNotification,
+  type Connection,
+} from "vscode-languageserver/node.js";
 import {
   DEFAULT_LOCK_TOLERANCE_DB,
   findGitRoot,
@@ -8,7 +13,8 @@ import {
   type ModelState,
   type ProjectSettings,
 } from "../core/index.js";
-import { MODEL_STATUS_NOTIFICATION, modelProvenance, type ModelStatus } from "../protocol/index.js";
+import { ModelStatusNotification, modelProvenance, type ModelStatus } from "../protocol/index.js";
+import { notificationType } from "./bindings.js";
 import type { EqLanguageService } from "./features/languageService.js";
 import { settle, type Guard } from "./guard.js";
 import type { ServerState } from "./serverState.js";
@@ -104,12 +110,15 @@ export class ModelLifecycle {
     settle(
       this.connection,
       "model status",
-      this.connection.sendNotification(MODEL_STATUS_NOTIFICATION, modelStatus(state, settled, this.state)),
+      this.connection.sendNotification(
+        notificationType(ModelStatusNotification),
+        modelStatus(state, settled, this.state),
+      ),
     );
     // Inlay hints show generated bands: they go with a reload and come back with the network.
     if (this.state.client.inlayHintRefresh) this.connection.languages.inlayHint.refresh().catch(() => undefined);
     // Expand lenses appear only where the network can expand (codeLens.ts): ask again with it.
     if (this.state.client.codeLensRefresh)
-      this.connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+      this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 }

@@ -3,14 +3,7 @@ import type { InitializeParams } from "vscode-languageserver/node.js";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProjectSettings } from "../core/index.js";
-
-export interface ServerSettings {
-  modelPath?: string;
-  /** Milliseconds between the last edit and validation. */
-  validationDelay?: number;
-  /** Curve pictures in hovers (default: on, except for Vim and Neovim, which show markdown as text). */
-  hoverImages?: boolean;
-}
+import type { ServerSettings } from "../protocol/index.js";
 
 /** Clients known to show hover markdown as plain text, where an image is a screenful of base64. */
 const TEXT_ONLY_HOVER_CLIENTS = /vim/i;

@@ -5,7 +5,8 @@
 import type { Connection, TextDocuments } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { EqLanguageService } from "./features/languageService.js";
-import { PREVIEW_CHANGED_NOTIFICATION } from "./features/preview.js";
+import { PreviewChangedNotification } from "../protocol/index.js";
+import { notificationType } from "./bindings.js";
 import { settle, type Guard } from "./guard.js";
 import type { WorkspaceSync } from "./workspaceSync.js";
 
@@ -43,7 +44,7 @@ export class ValidationScheduler {
     settle(
       this.connection,
       "preview notification",
-      this.connection.sendNotification(PREVIEW_CHANGED_NOTIFICATION, {
+      this.connection.sendNotification(notificationType(PreviewChangedNotification), {
         uri: document.uri,
         version: document.version,
       }),

@@ -1,14 +1,26 @@
 /**
- * A custom request as a typed binding: its method name with the types of its params and result,
- * declared once here and used by both sides (the client's `sendRequest`, the server's `onRequest`
- * helpers), so that the two cannot disagree about a message's shape. Plain types, no LSP imports.
+ * A custom message bound once to its method and the types of its params and result, as
+ * vscode-eslint's `$shared` declares a `RequestType`: the server registers and the client sends
+ * through the same binding, so neither can pass other params or expect another result. Plain
+ * objects rather than vscode-jsonrpc's classes, so that the preview page can import the protocol.
  */
-export interface RequestBinding<Params, Result> {
+
+/** A request: `method`, with params `P` and result `R` (`types` is never set; it only carries them). */
+export interface RequestBinding<P, R> {
   readonly method: string;
-  /** Never set: carries the types only. */
-  readonly types?: { params: Params; result: Result };
+  readonly types?: { params: P; result: R };
 }
 
-export function requestBinding<Params, Result>(method: string): RequestBinding<Params, Result> {
+/** A notification: `method` with params `P` (`void` for none). */
+export interface NotificationBinding<P> {
+  readonly method: string;
+  readonly types?: { params: P };
+}
+
+export function requestBinding<P, R>(method: string): RequestBinding<P, R> {
+  return { method };
+}
+
+export function notificationBinding<P = void>(method: string): NotificationBinding<P> {
   return { method };
 }

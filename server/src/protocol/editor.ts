@@ -4,10 +4,8 @@
  * second curve. Plain types, no LSP imports, like preview.ts.
  */
 import type { BandId } from "../core/eq/index.js";
+import { requestBinding } from "./binding.js";
 import type { PreviewData, PreviewPosition, PreviewRange } from "./preview.js";
-
-/** Client → server: the edit that gives one band of the preset at `position` new values. */
-export const EDIT_BAND_REQUEST = "eqpreset/editBand";
 
 export interface EditBandParams {
   uri: string;
@@ -31,9 +29,6 @@ export type EditBandResult =
   /** Apply all of `edits` to `version` of the document, as one edit (one undo step). */
   { edits: EditBandTextEdit[]; version: number } | { refused: string };
 
-/** Client → server: every preset of a text that is not an open document (git HEAD, another file). */
-export const PREVIEW_TEXT_REQUEST = "eqpreset/previewText";
-
 export interface PreviewTextParams {
   /** Where the text comes from, echoed in each answer's `uri` (it need not be a file). */
   uri: string;
@@ -44,13 +39,17 @@ export interface PreviewTextResult {
   presets: PreviewData[];
 }
 
+/** Client → server: the edit that gives one band of the preset at `position` new values. */
+export const EditBandRequest = requestBinding<EditBandParams, EditBandResult>("eqpreset/editBand");
+
+/** Client → server: every preset of a text that is not an open document (git HEAD, another file). */
+export const PreviewTextRequest = requestBinding<PreviewTextParams, PreviewTextResult>("eqpreset/previewText");
+
 /**
  * Client → server: "Match to a reference…" in the preview. The EQ that gives CURRENT the tonal
  * balance of REFERENCE (core/audio/matchEq.ts, as `eqp match`), as a new preset block inserted after
  * the preset at `position` (or at the end of the document) of `version`.
  */
-export const MATCH_REFERENCE_REQUEST = "eqpreset/matchReference";
-
 export interface MatchReferenceParams {
   uri: string;
   version: number;
@@ -74,3 +73,7 @@ export type MatchReferenceResult =
       summary: string;
     }
   | { refused: string };
+
+export const MatchReferenceRequest = requestBinding<MatchReferenceParams, MatchReferenceResult>(
+  "eqpreset/matchReference",
+);

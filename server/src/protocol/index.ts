@@ -5,3 +5,4 @@ export * from "./editor.js";
 export * from "./modelProvenance.js";
 export * from "./binding.js";
 export * from "./lock.js";
+export * from "./settings.js";

@@ -37,7 +37,7 @@ export type AcceptLockResult =
     }
   | { refused: string };
 
-export const ACCEPT_LOCK_REQUEST = requestBinding<AcceptLockParams, AcceptLockResult>("eqpreset/acceptLockChanges");
+export const AcceptLockRequest = requestBinding<AcceptLockParams, AcceptLockResult>("eqpreset/acceptLockChanges");
 
 /** The client's command behind "Accept all lock changes" (and the lock-changed quick fix). */
 export const ACCEPT_LOCK_COMMAND = "eqpreset.acceptLockChanges";

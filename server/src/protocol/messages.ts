@@ -2,9 +2,7 @@
  * Every custom request, notification and command between the extension and the language server,
  * declared once; the client, the server and the tests import these names and types from here.
  */
-
-/** Server → client: which model is active, after every (re)load. */
-export const MODEL_STATUS_NOTIFICATION = "eqpreset/modelStatus";
+import { notificationBinding } from "./binding.js";
 
 export interface ModelStatus {
   dir: string;
@@ -21,8 +19,14 @@ export interface ModelStatus {
   projectFile?: string;
 }
 
+/** Server → client: which model is active, after every (re)load. */
+export const ModelStatusNotification = notificationBinding<ModelStatus>("eqpreset/modelStatus");
+
 /** Client → server: a model folder in use was rewritten (by the training task or the CLI). */
-export const RELOAD_MODEL_NOTIFICATION = "eqpreset/reloadModel";
+export const ReloadModelNotification = notificationBinding("eqpreset/reloadModel");
 
 /** The server's command behind the "Expand" code lens: arguments [uri, presetIndex, version]. */
 export const EXPAND_PRESET_COMMAND = "eqpreset.expandPreset";
+
+/** The client's command behind the "Preview" code lens the server adds: arguments [uri, position]. */
+export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";

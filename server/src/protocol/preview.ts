@@ -4,9 +4,7 @@
  * server, the extension, the panel's page and the tests share one definition.
  */
 import type { BandId, FilterKind } from "../core/eq/index.js";
-
-export const PREVIEW_REQUEST = "eqpreset/preview";
-export const PREVIEW_CHANGED_NOTIFICATION = "eqpreset/previewChanged";
+import { notificationBinding, requestBinding } from "./binding.js";
 
 export interface PreviewPosition {
   line: number;
@@ -53,6 +51,12 @@ export function chainIndexOf(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Server → client: a document was validated again, so a preview of it should ask again. */
+export interface PreviewChangedParams {
+  uri: string;
+  version: number;
+}
+
 /** The answer for the preset under a position (the request answers null for none). */
 export interface PreviewData {
   uri: string;
@@ -74,3 +78,8 @@ export interface PreviewData {
   pending: boolean;
   message?: string;
 }
+
+/** Client → server: the preset under a position, drawn (null when there is none). */
+export const PreviewRequest = requestBinding<PreviewParams, PreviewData | null>("eqpreset/preview");
+
+export const PreviewChangedNotification = notificationBinding<PreviewChangedParams>("eqpreset/previewChanged");

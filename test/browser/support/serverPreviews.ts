@@ -3,7 +3,8 @@
  * `eqpreset/preview` for presets of a real document, checked by the same function the extension
  * uses before posting it to the page.
  */
-import { checkPreviewData, PREVIEW_REQUEST, type PreviewData } from "../../../client/src/preview/protocol.js";
+import { checkPreviewData, type PreviewData } from "../../../client/src/preview/protocol.js";
+import { PreviewRequest } from "../../../server/src/protocol/index.js";
 import { LspTestClient } from "../../support/lspClient.js";
 
 /** Explicit presets only, so no model is needed; at two sample rates, with and without shelves, and with filters. */
@@ -65,7 +66,7 @@ export async function previewsFromServer(): Promise<Record<PresetName, PreviewDa
     for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem", "Radio band"] as const) {
       // The cursor on the preset's first band line.
       const line = lines.indexOf(`preset "${name}" {`) + 1;
-      const answer = await client.request<unknown>(PREVIEW_REQUEST, { uri, position: { line, character: 4 } });
+      const answer = await client.request<unknown>(PreviewRequest.method, { uri, position: { line, character: 4 } });
       const checked = checkPreviewData(answer);
       if (!checked.ok) throw new Error(`the server's preview of "${name}" is not usable: ${checked.error}`);
       if (checked.value.presetName !== name)

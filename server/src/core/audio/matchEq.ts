@@ -10,6 +10,7 @@
  * adds bells and pass filters for a difference the five cannot follow (measured in the README).
  */
 import { clamp, logFrequencies, OUTPUT_GAIN_RANGE, responseDb, topFrequency, type EqBand } from "../eq/index.js";
+import { displayFrequency } from "../language/index.js";
 import { fitMoreBands, fitSafeEq, type PassKind } from "../fit/index.js";
 import { roundBand } from "../presets/index.js";
 import { smoothedLevelsDb } from "./spectrum.js";
@@ -80,7 +81,7 @@ export function matchTarget(
   const used = weights.reduce((sum, weight) => sum + weight, 0);
   if (used < 2)
     throw new MatchError(
-      `no part of ${settings.lowHz} Hz–${settings.highHz / 1000} kHz has energy in both files: there is nothing to match`,
+      `no part of ${displayFrequency(settings.lowHz)}–${displayFrequency(settings.highHz)} has energy in both files: there is nothing to match`,
     );
   const raw = frequencies.map((_, i) => (weights[i] ? referenceDb[i]! - currentDb[i]! : 0));
   const levelDb = raw.reduce((sum, value) => sum + value, 0) / used;

@@ -103,10 +103,3 @@ export function exactFilterResponseDb(band: EqBand, frequencyHz: number, sampleR
   }
   return -10 * Math.log10(1 + x ** (2 * order));
 }
-
-/** A short name of a pass filter's slope or a notch, for hover, describe and exports' notes. */
-export function filterLabel(band: EqBand): string {
-  if (!isPassFilter(band.slot)) return band.slot === "notch" ? "notch" : band.slot;
-  const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
-  return `${slope} dB/oct ${band.slot === "highpass" ? "high-pass" : "low-pass"}`;
-}

@@ -276,7 +276,7 @@ function realiseGainless(band: EqBand, sampleRate: number, target: string, limit
     const kind = secondOrderOf(section.kind);
     const fitted = fitSection(placed, { ...placed, kind }, sampleRate, limits.q);
     changes.add(
-      `${target} has no first-order section: the 6 dB/oct part runs as a 12 dB/oct section at ${formatDecimal(fitted.frequencyHz, 1)} Hz, Q ${formatDecimal(fitted.q, 3)}`,
+      `${target} has no first-order section: the 6 dB/oct part runs as a 12 dB/oct section at ${displayFrequency(fitted.frequencyHz)}, Q ${formatDecimal(fitted.q, 3)}`,
     );
     return fitted;
   });
@@ -305,7 +305,7 @@ function substituteBand(band: EqBand, sampleRate: number, target: string, limits
     band,
     filters: [fitted],
     changes: [
-      `${target} has no ${band.slot} filter: it runs as a ${formatDecimal(fitted.gainDb, 1)} dB ${name} at ${formatDecimal(fitted.frequencyHz, 1)} Hz${kind === "peaking" ? `, Q ${formatDecimal(fitted.q, 3)}` : ""}`,
+      `${target} has no ${band.slot} filter: it runs as a ${displayGain(fitted.gainDb)} ${name} at ${displayFrequency(fitted.frequencyHz)}${kind === "peaking" ? `, Q ${formatDecimal(fitted.q, 3)}` : ""}`,
     ],
   };
 }

@@ -35,6 +35,15 @@ export interface MorphTerm {
   range: Range;
 }
 
+/**
+ * What a morph term means once read: the word (lower case) and its weight. The one shape of a term
+ * for the model, the services and every front end; `MorphTerm` above is its syntax.
+ */
+export interface MorphTermValue {
+  word: string;
+  weight: number;
+}
+
 export interface MorphStatement {
   kind: "morph";
   keywordRange: Range;

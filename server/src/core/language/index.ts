@@ -2,6 +2,7 @@
 export * from "./ast.js";
 export * from "./astBuilder.js";
 export { SourceRange } from "./compactNodes.js";
+export * from "./display.js";
 export * from "./document.js";
 export * from "./format.js";
 export * from "./incremental.js";

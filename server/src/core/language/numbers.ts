@@ -137,18 +137,3 @@ export function writeGain(db: number): string {
 export function writePlain(value: number): string {
   return exact(value);
 }
-
-/** For people, not for round trips: `2.53 kHz`, `180 Hz`. */
-export function displayFrequency(hz: number): string {
-  if (Math.abs(hz) >= 1000) return `${formatDecimal(hz / 1000, 2)} kHz`;
-  return `${formatDecimal(hz, hz >= 100 ? 0 : 1)} Hz`;
-}
-
-export function displayGain(db: number): string {
-  const text = formatDecimal(db, 1);
-  return `${db > 0 && text !== "0" ? "+" : ""}${text === "-0" ? "0" : text} dB`;
-}
-
-export function displayQ(q: number): string {
-  return formatDecimal(q, 2);
-}

@@ -3,26 +3,16 @@
  * ±{@link SUMMARY_THRESHOLD_DB} dB are named by their edges, the largest (by area on a log axis)
  * first, at most three. Used for a word's `summary` in the model's metadata.
  */
+import { displayRoundFrequency, displayRoundRange } from "../language/index.js";
 
 /** Smaller deviations than this are not worth naming: about what people notice on a broad band. */
 export const SUMMARY_THRESHOLD_DB = 1.5;
 
-function hz(frequency: number): string {
-  if (frequency >= 1000) {
-    const k = frequency / 1000;
-    return `${k >= 10 ? Math.round(k) : Math.round(k * 10) / 10} kHz`;
-  }
-  return `${frequency >= 100 ? Math.round(frequency / 10) * 10 : Math.round(frequency)} Hz`;
-}
-
 function region(low: number, high: number, first: boolean, last: boolean): string {
   if (first && last) return "everything";
-  if (first) return high <= 300 ? "lows" : `below ${hz(high)}`;
-  if (last) return low >= 6000 ? "highs" : `above ${hz(low)}`;
-  const a = hz(low);
-  const b = hz(high);
-  // "3–8 kHz" rather than "3 kHz–8 kHz" when both ends share the unit.
-  return a.endsWith(" kHz") && b.endsWith(" kHz") ? `${a.slice(0, -4)}–${b}` : a.endsWith(" Hz") && b.endsWith(" Hz") ? `${a.slice(0, -3)}–${b}` : `${a}–${b}`;
+  if (first) return high <= 300 ? "lows" : `below ${displayRoundFrequency(high)}`;
+  if (last) return low >= 6000 ? "highs" : `above ${displayRoundFrequency(low)}`;
+  return displayRoundRange(low, high);
 }
 
 /** The one-line summary of `curveDb` given at ascending `frequencies` (Hz). */

@@ -8,7 +8,7 @@
  * their curve): a word whose curve is small takes a large weight for a small part.
  * Measured on the samples and on SAFE-DB's settings in model/README.md ("Describe").
  */
-import type { MorphTermInput } from "./semanticModel.js";
+import type { MorphTermValue } from "../language/index.js";
 
 export interface WordCurve {
   word: string;
@@ -51,7 +51,7 @@ function nonNegativeFit(curves: readonly Float64Array[], goal: Float64Array, pen
 }
 
 /** The words nearest to `goalDb` (dB relative to flat, on the words' grid), most of the curve first. */
-export function describeCurve(goalDb: Float64Array, words: readonly WordCurve[], maxWords = 3): MorphTermInput[] {
+export function describeCurve(goalDb: Float64Array, words: readonly WordCurve[], maxWords = 3): MorphTermValue[] {
   const weights = nonNegativeFit(
     words.map((word) => word.curveDb),
     goalDb,

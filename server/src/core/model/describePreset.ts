@@ -3,11 +3,11 @@
  * `SemanticModel.describe` → "0.7 warm, 0.2 bright". Shared by `eqp describe` and the editor's
  * hover on explicit presets, so both name the same words.
  */
-import { clamp, DEFAULT_BELL_Q, isPassFilter, type EqBand } from "../eq/index.js";
+import { clamp, DEFAULT_BELL_Q, type EqBand } from "../eq/index.js";
 import type { ModelMetadata } from "./metadata.js";
-import { displayFrequency, formatDecimal } from "../language/index.js";
+import { displayFrequency, filterName, formatDecimal, type MorphTermValue } from "../language/index.js";
 import { PARAMETER_COUNT, PARAMETERS, sortBells } from "./parameters.js";
-import type { MorphTermInput, SemanticModel } from "./semanticModel.js";
+import type { SemanticModel } from "./semanticModel.js";
 
 export interface DescribeOptions {
   /** At most this many words (default 3). */
@@ -46,7 +46,7 @@ export function parameterValuesOf(bands: readonly EqBand[], flat?: ArrayLike<num
 }
 
 /** The nearest words with their weights, largest first; empty when no word comes close. */
-export function describeBands(model: SemanticModel, bands: readonly EqBand[], options: DescribeOptions = {}): MorphTermInput[] {
+export function describeBands(model: SemanticModel, bands: readonly EqBand[], options: DescribeOptions = {}): MorphTermValue[] {
   return model.describe(parameterValuesOf(bands, options.flat), options.maxWords ?? 3);
 }
 
@@ -55,7 +55,7 @@ export function describeBands(model: SemanticModel, bands: readonly EqBand[], op
  * notches, which no word describes, are named as filters after the words: "0.8 thin, with a 300 Hz
  * high-pass and a 3.4 kHz low-pass".
  */
-export function formatDescription(terms: readonly MorphTermInput[], bands: readonly EqBand[] = []): string {
+export function formatDescription(terms: readonly MorphTermValue[], bands: readonly EqBand[] = []): string {
   const words =
     terms.length === 0
       ? "no word of the model comes close"
@@ -67,8 +67,8 @@ export function formatDescription(terms: readonly MorphTermInput[], bands: reado
 /** "a 300 Hz high-pass and an 8 kHz low-pass"; empty when the bands have no pass filter or notch. */
 export function filterPhrase(bands: readonly EqBand[]): string {
   const named = bands.flatMap((band) => {
-    const kind = isPassFilter(band.slot) ? (band.slot === "highpass" ? "high-pass" : "low-pass") : band.slot;
-    if (kind !== "high-pass" && kind !== "low-pass" && kind !== "notch") return [];
+    const kind = filterName(band.slot);
+    if (kind === undefined) return [];
     const frequency = displayFrequency(band.frequencyHz);
     // "an 80 Hz", "an 11 kHz", "an 18 kHz" (but "a 110 Hz"): the article follows the number as it is spoken.
     const article = /^(8|1[18](?!\d))/.test(frequency) ? "an" : "a";

@@ -16,17 +16,17 @@ import type { EqBand } from "../eq/index.js";
 import { EVALUATION_FREQUENCIES, EVALUATION_SAMPLE_RATE, evaluationCurve } from "./metrics.js";
 import { parameterValuesOf } from "./describePreset.js";
 import { bandsOf } from "./parameters.js";
-import type { MorphTermInput } from "./semanticModel.js";
+import type { MorphTermValue } from "../language/index.js";
 
 /** Decodes a morph whose weights are all non-negative: 13 parameters in plug-in units. */
-export type PositiveDecoder = (terms: readonly MorphTermInput[]) => Float64Array;
+export type PositiveDecoder = (terms: readonly MorphTermValue[]) => Float64Array;
 
-export function hasLessOf(terms: readonly MorphTermInput[]): boolean {
+export function hasLessOf(terms: readonly MorphTermValue[]): boolean {
   return terms.some((term) => term.weight < 0);
 }
 
 /** The 13 parameters of a morph with at least one negative weight (see the module's comment). */
-export function lessOfSetting(terms: readonly MorphTermInput[], decode: PositiveDecoder): Float64Array {
+export function lessOfSetting(terms: readonly MorphTermValue[], decode: PositiveDecoder): Float64Array {
   const more = terms.filter((term) => term.weight >= 0);
   const less = terms.filter((term) => term.weight < 0);
   const base = decode(more);

@@ -3,6 +3,7 @@
  * A morph `a 0.3 b 0.7` decodes z_flat + Σ wᵢ (c_wᵢ − z_flat): weights are intensities relative
  * to a flat EQ. Deterministic, cached per morph, batched per document.
  */
+import type { MorphTermValue } from "../language/index.js";
 import { Vocabulary, type WordConfidence, type WordInfo } from "./vocabulary.js";
 import { denormalise, normalise, PARAMETER_COUNT, type ParameterBounds } from "./parameters.js";
 import { hasLessOf, lessOfSetting } from "./lessOf.js";
@@ -35,11 +36,6 @@ export interface WordModel {
   confidence?: WordConfidence;
   /** What its curve does, in one line. */
   summary?: string;
-}
-
-export interface MorphTermInput {
-  word: string;
-  weight: number;
 }
 
 export class UnknownWordError extends Error {
@@ -88,6 +84,11 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
     return this.words.get(word.trim().toLowerCase());
   }
 
+  /** Every word's model, in the order the model was given them (a saved model keeps it). */
+  wordModels(): WordModel[] {
+    return [...this.words.values()];
+  }
+
   /**
    * Lets morphs use words the model does not own (a team's tagged words), by their latent target;
    * the model's own words keep theirs. Forgets decoded morphs, since a team word's target may move.
@@ -104,24 +105,24 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   }
 
   /** The latent of a morph. Throws UnknownWordError for a word the model does not know. */
-  morphLatent(terms: readonly MorphTermInput[]): Float32Array {
+  morphLatent(terms: readonly MorphTermValue[]): Float32Array {
     const latent = mixLatent(this.flatLatent, terms, (word) => this.targetOf(word));
     if (latent) return latent;
     throw this.unknownWord(terms);
   }
 
-  private unknownWord(terms: readonly MorphTermInput[]): UnknownWordError {
+  private unknownWord(terms: readonly MorphTermValue[]): UnknownWordError {
     const unknown = terms.find((term) => !this.targetOf(term.word));
     return new UnknownWordError(`unknown word '${unknown?.word}'`);
   }
 
   /** The 13 parameters (plug-in units, in range) of a morph. */
-  generate(terms: readonly MorphTermInput[]): Float64Array {
+  generate(terms: readonly MorphTermValue[]): Float64Array {
     return this.generateMany([terms])[0]!;
   }
 
   /** Decodes every morph not yet cached in one batch; one with a negative weight is "less of" (lessOf.ts). */
-  generateMany(morphs: readonly (readonly MorphTermInput[])[]): Float64Array[] {
+  generateMany(morphs: readonly (readonly MorphTermValue[])[]): Float64Array[] {
     return this.generateKnown(morphs).map((values, index) => {
       if (!values) throw this.unknownWord(morphs[index]!);
       return values;
@@ -129,7 +130,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
   }
 
   /** As generateMany, with undefined for a morph that names a word the model does not know. */
-  generateKnown(morphs: readonly (readonly MorphTermInput[])[]): (Float64Array | undefined)[] {
+  generateKnown(morphs: readonly (readonly MorphTermValue[])[]): (Float64Array | undefined)[] {
     const keys = morphs.map(morphKey);
     const firstIndex = new Map<string, number>();
     keys.forEach((key, index) => firstIndex.set(key, firstIndex.get(key) ?? index));
@@ -170,7 +171,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
    * shelves at 400 Hz and 3.5 kHz, +6 dB at 1.8 kHz) "1.5 warm, 0.8 sharp, 0.6 thin", warm lifting
    * the lows the preset cuts by 12 dB (model/README.md, "Describe").
    */
-  describe(values: ArrayLike<number>, maxWords = 3): MorphTermInput[] {
+  describe(values: ArrayLike<number>, maxWords = 3): MorphTermValue[] {
     const flat = this.flatCurve();
     const goal = evaluationCurve(values).map((value, i) => value - flat[i]!);
     return describeCurve(goal, this.describableCurves(), maxWords);
@@ -223,7 +224,7 @@ export class SemanticModel<Decoder extends LatentDecoder = LatentDecoder> {
  */
 export function mixLatent(
   flat: Float32Array,
-  terms: readonly MorphTermInput[],
+  terms: readonly MorphTermValue[],
   targetOf: (word: string) => ArrayLike<number> | undefined,
 ): Float32Array | undefined {
   const latent = Float32Array.from(flat);
@@ -235,6 +236,6 @@ export function mixLatent(
   return latent;
 }
 
-export function morphKey(terms: readonly MorphTermInput[]): string {
+export function morphKey(terms: readonly MorphTermValue[]): string {
   return terms.map((term) => `${term.word.toLowerCase()}:${term.weight}`).join(" ");
 }

@@ -312,10 +312,43 @@ function readModelFolderOnce(dir: string): { metadata: TrainedModelMetadata; net
   return { metadata, network };
 }
 
+/** The model of a folder and its metadata; {@link saveSemanticModel} writes what this reads. */
 export function loadSemanticModel(dir: string): { model: SemanticModel<Network>; metadata: TrainedModelMetadata } {
   const { metadata, network } = readModelFolder(dir);
   const info = metadata.model;
   return { model: new SemanticModel(network, info.bounds, Float32Array.from(info.flatLatent), info.words), metadata };
+}
+
+/** What a model folder says that the model does not hold: its description and how it was made. */
+export interface SavedModelFacts {
+  description?: string;
+  attribution?: string;
+  model: Omit<TrainedModelInfo, "network" | "weightsSha256" | "bounds" | "latentSize" | "flatLatent" | "words">;
+}
+
+/**
+ * Writes `model` into `dir` (atomically, see saveModelFolder): its network, vocabulary, bounds,
+ * latents and words taken from the model itself, `facts` beside them; {@link loadSemanticModel}
+ * reads it back. The flat latent is kept to 7 decimals, as float32 holds it.
+ */
+export function saveSemanticModel(
+  dir: string,
+  model: SemanticModel<Network>,
+  facts: SavedModelFacts,
+  writer: ModelFolderWriter = DISK_WRITER,
+): void {
+  const vocabulary = model.vocabulary.words();
+  const { model: made, ...about } = facts;
+  const { flatParameters, ...how } = made;
+  const info = {
+    bounds: model.bounds,
+    latentSize: model.latentSize,
+    flatParameters,
+    flatLatent: Array.from(model.flatLatent, (value) => Math.round(value * 1e7) / 1e7),
+    words: model.wordModels(),
+    ...how,
+  };
+  saveModelFolder(dir, model.network, { ...newMetadataBase(), ...about, vocabulary, model: info }, writer);
 }
 
 export function newMetadataBase(): Pick<ModelMetadata, "format" | "formatVersion"> {

@@ -3,7 +3,7 @@
  * their slots, and the text that expands a morph into explicit band lines that read back to the
  * same (rounded) values.
  */
-import type { MorphStatement, Range } from "../language/index.js";
+import type { MorphStatement, MorphTermValue, Range } from "../language/index.js";
 import {
   BUTTERWORTH_Q,
   DEFAULT_NOTCH_Q,
@@ -16,7 +16,8 @@ import {
   type SlotId,
 } from "../eq/index.js";
 import {
-  formatDecimal,
+  displayFrequency,
+  displayGain,
   formatDocument,
   parsePresetDocument,
   quotedName,
@@ -27,8 +28,8 @@ import {
 import type { ResolvedBand, ResolvedPreset } from "./presets.js";
 
 /** The morph's terms as the model takes them, or undefined when a weight is unusable. */
-export function morphTerms(morph: MorphStatement): { word: string; weight: number }[] | undefined {
-  const terms: { word: string; weight: number }[] = [];
+export function morphTerms(morph: MorphStatement): MorphTermValue[] | undefined {
+  const terms: MorphTermValue[] = [];
   for (const term of morph.terms) {
     const weight = term.weight;
     if (weight && (weight.unit !== undefined || !Number.isFinite(weight.value))) return undefined;
@@ -97,7 +98,7 @@ export function bandLine(band: EqBand): string {
   const parts = [slot.bandType, writeFrequency(band.frequencyHz)];
   if (isPassFilter(band.slot)) {
     const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
-    if (slope !== DEFAULT_PASS_SLOPE) parts.push(`${slope}dB/oct`);
+    if (slope !== DEFAULT_PASS_SLOPE) parts.push(`${writePlain(slope)}dB/oct`);
     else if (Math.abs(band.q - BUTTERWORTH_Q) > 1e-9) parts.push(`q ${writePlain(band.q)}`);
     return parts.join(" ");
   }
@@ -175,16 +176,11 @@ export function summariseCurve(frequencies: Float64Array, curveDb: Float64Array)
     if (curveDb[i]! > curveDb[peak]!) peak = i;
     if (curveDb[i]! < curveDb[dip]!) dip = i;
   }
-  const describe = (index: number) =>
-    `${curveDb[index]! > 0 ? "+" : curveDb[index]! < 0 ? "−" : ""}${formatDecimal(Math.abs(curveDb[index]!), 1)} dB at ${frequencyLabel(frequencies[index]!)}`;
+  const describe = (index: number) => `${displayGain(curveDb[index]!)} at ${displayFrequency(frequencies[index]!)}`;
   const parts: string[] = [];
   if (curveDb[peak]! >= 0.1) parts.push(`most boost ${describe(peak)}`);
   if (curveDb[dip]! <= -0.1) parts.push(`most cut ${describe(dip)}`);
   return parts.length > 0 ? parts.join(", ") : "flat (within ±0.1 dB)";
-}
-
-function frequencyLabel(hz: number): string {
-  return hz >= 1000 ? `${formatDecimal(hz / 1000, hz >= 10000 ? 1 : 2)} kHz` : `${formatDecimal(hz, 0)} Hz`;
 }
 
 export interface TextReplacement {
@@ -199,7 +195,7 @@ export interface TextReplacement {
 export function expansionEdits(
   text: string,
   presets: readonly ResolvedPreset[],
-  generate: (terms: { word: string; weight: number }[]) => EqBand[] | undefined,
+  generate: (terms: MorphTermValue[]) => EqBand[] | undefined,
 ): Map<ResolvedPreset, TextReplacement> {
   const lines = text.split(/\r\n|\r|\n/);
   const edits = new Map<ResolvedPreset, TextReplacement>();

@@ -5,6 +5,7 @@
  * and says why.
  */
 import type { EqBand } from "../eq/index.js";
+import type { MorphTermValue } from "../language/index.js";
 import {
   bandsOf,
   bundledModelDir,
@@ -15,7 +16,6 @@ import {
   shownPath,
   Vocabulary,
   type ModelMetadata,
-  type MorphTermInput,
   type SemanticModel,
   isTeamOrigin,
 } from "../model/index.js";
@@ -38,7 +38,7 @@ export class ModelHost {
   private requested: string | undefined;
   private generation = 0;
   /** Nearest words per concrete setting; the encoder and the fit take milliseconds, hovers repeat. */
-  private readonly descriptions = new Map<string, MorphTermInput[]>();
+  private readonly descriptions = new Map<string, MorphTermValue[]>();
   private static readonly DESCRIPTION_CACHE_LIMIT = 500;
   private team = new Map<string, TeamWord>();
   private ownWordsOf: { source: Vocabulary; own: Vocabulary | undefined } | undefined;
@@ -181,12 +181,12 @@ export class ModelHost {
   }
 
   /** The five generated bands of a morph, or undefined without a network or for unknown words. */
-  generate(terms: { word: string; weight: number }[]): EqBand[] | undefined {
+  generate(terms: MorphTermValue[]): EqBand[] | undefined {
     return this.generateMany([terms])[0];
   }
 
   /** Batches every morph of a document into one decode; team words mix as the model's own. */
-  generateMany(morphs: { word: string; weight: number }[][]): (EqBand[] | undefined)[] {
+  generateMany(morphs: MorphTermValue[][]): (EqBand[] | undefined)[] {
     const semantic = this.state.semantic;
     if (!semantic) return morphs.map(() => undefined);
     return semantic.generateKnown(morphs).map((values) => values && bandsOf(values));
@@ -197,7 +197,7 @@ export class ModelHost {
    * `eqp describe` names them; undefined without a network. Slots the bands leave empty take the
    * model folder's flat setting.
    */
-  describe(bands: readonly EqBand[], maxWords?: number): MorphTermInput[] | undefined {
+  describe(bands: readonly EqBand[], maxWords?: number): MorphTermValue[] | undefined {
     const semantic = this.state.semantic;
     if (!semantic) return undefined;
     const flat = flatParametersOf(this.state.metadata);

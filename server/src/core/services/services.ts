@@ -5,7 +5,7 @@
  * same diagnostics and the same bands everywhere.
  */
 import type { EqBand } from "../eq/index.js";
-import type { MorphStatement } from "../language/index.js";
+import type { MorphStatement, MorphTermValue } from "../language/index.js";
 import type { Vocabulary } from "../model/index.js";
 import {
   effectiveBands,
@@ -53,11 +53,6 @@ import { MAX_PRESET_FILE_BYTES, MAX_SIDE_FILE_BYTES, megabytes, readRegularFile 
 import { PresetLibrary } from "./library.js";
 import { WorkspaceUseLookup } from "./useLookup.js";
 import { WorkspaceIndex } from "./workspace.js";
-
-export interface MorphTermValue {
-  word: string;
-  weight: number;
-}
 
 export class EqServices {
   /** Diagnostics of presets already checked: after an edit, only the presets it touched are checked again. */

@@ -5,7 +5,7 @@
  * Team words are layered over the bundled vocabulary and never replace a bundled word.
  */
 import { logFrequencies, responseDb, type EqBand } from "../eq/index.js";
-import type { Range } from "../language/index.js";
+import { displayRoundRange, type MorphTermValue, type Range } from "../language/index.js";
 import {
   normalise,
   PARAMETER_COUNT,
@@ -96,8 +96,8 @@ export function teamCurveSummary(curve: Float64Array): string {
     Math.sign(curve[high + 1]!) === Math.sign(value)
   )
     high++;
-  const hz = (f: number) => (f >= 1000 ? `${Number((f / 1000).toPrecision(2))} kHz` : `${Math.round(f)} Hz`);
-  return `${value > 0 ? "lifts" : "cuts"} ${hz(CURVE_POINTS[low]!)}–${hz(CURVE_POINTS[high]!)} by up to ${Math.abs(value).toFixed(1)} dB`;
+  const region = displayRoundRange(CURVE_POINTS[low]!, CURVE_POINTS[high]!);
+  return `${value > 0 ? "lifts" : "cuts"} ${region} by up to ${Math.abs(value).toFixed(1)} dB`;
 }
 
 function confidenceOf(examples: number, spreadDb: number, agreement: number | undefined): WordConfidence {
@@ -115,7 +115,7 @@ function confidenceOf(examples: number, spreadDb: number, agreement: number | un
 export interface TeamWordInputs {
   documents: readonly { file: string; meaning: DocumentMeaning }[];
   /** Bands of a bundled morph (a tagged preset may itself be written as a morph of bundled words). */
-  resolveBundled: (terms: { word: string; weight: number }[]) => EqBand[] | undefined;
+  resolveBundled: (terms: MorphTermValue[]) => EqBand[] | undefined;
   /** True for a word of the bundled model. */
   isBundled: (word: string) => boolean;
 }

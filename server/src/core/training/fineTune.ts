@@ -23,7 +23,7 @@ import {
   type WordModel,
 } from "../model/index.js";
 import { type DatasetRow } from "./dataset.js";
-import { checkModelFolderTarget, loadSemanticModel, newMetadataBase, saveModelFolder } from "../network/modelFolder.js";
+import { checkModelFolderTarget, loadSemanticModel, saveSemanticModel } from "../network/modelFolder.js";
 import { round, taggedRows, withCoverageRows, wordModels } from "./modelBuilding.js";
 import { bestSetting, measure, meanCurveError, type FineTuneMeasures } from "./fineTuneMeasures.js";
 import { anchorLatents } from "./latentAnchor.js";
@@ -184,17 +184,12 @@ export async function runFineTuning(options: FineTuneOptions): Promise<FineTuneR
     const tuned = tunedModel(network, base, baseWords, rehearsal, team, options.words, baseInfo.flatParameters);
     const result = measure(base, tuned, baseWords, team, teamWords);
     const seconds = (Date.now() - started) / 1000;
-    saveModelFolder(options.outDir, network, {
-      ...newMetadataBase(),
+    const saved = new SemanticModel(network, base.bounds, tuned.flatLatent, tuned.wordModels().map(serialisable));
+    saveSemanticModel(options.outDir, saved, {
       description: `${metadata.description ?? "The V3 semantic EQ model"} Fine-tuned on ${team.length} tagged presets (${teamWords.join(", ")}).`,
       ...(metadata.attribution ? { attribution: metadata.attribution } : {}),
-      vocabulary: tuned.vocabulary.words(),
       model: {
-        bounds: base.bounds,
-        latentSize: base.latentSize,
         flatParameters: baseInfo.flatParameters,
-        flatLatent: Array.from(tuned.flatLatent, (value) => round(value, 7)),
-        words: [...baseWords.map((word) => word.word), ...teamWords].map((word) => serialisable(tuned.word(word)!)),
         data: {
           ...baseInfo.data,
           fineTuned: {

@@ -3,7 +3,8 @@
  * (through the base encoder, as team words resolve untrained) and after, and how far the base
  * model's words and two-word mixes moved. Mean absolute curve errors over 20 Hz–20 kHz.
  */
-import { denormalise, type MorphTermInput, type SemanticModel, type WordModel } from "../model/index.js";
+import type { MorphTermValue } from "../language/index.js";
+import { denormalise, type SemanticModel, type WordModel } from "../model/index.js";
 import { curveError, evaluationCurve, EVALUATION_FREQUENCIES } from "../model/metrics.js";
 import { fittedSetting } from "./crowdData.js";
 import { type DatasetRow } from "./dataset.js";
@@ -70,7 +71,7 @@ export function measure(
   team: readonly DatasetRow[],
   teamWords: readonly string[],
 ): FineTuneMeasures {
-  const moved = (terms: MorphTermInput[]) =>
+  const moved = (terms: MorphTermValue[]) =>
     curveError(evaluationCurve(base.generate(terms)), evaluationCurve(tuned.generate(terms)));
   const drift = baseWords.map((word) => ({ word: word.word, db: moved([{ word: word.word, weight: 1 }]) }));
   // Mixes too: a morph is the flat latent plus weighted word directions, all of which were re-anchored.

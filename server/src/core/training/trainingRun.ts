@@ -11,7 +11,8 @@ import {
   fixedBounds,
   type BoundsScheme,
   type ParameterBounds,
-  type SemanticModel,
+  SemanticModel,
+  type WordModel,
 } from "../model/index.js";
 import {
   describeReport,
@@ -33,7 +34,7 @@ import {
 } from "./evaluation.js";
 import { evaluationCurve, EVALUATION_FREQUENCIES } from "../model/metrics.js";
 import { prepareCrowdData, type CrowdData } from "./crowdData.js";
-import { checkModelFolderTarget, newMetadataBase, saveModelFolder } from "../network/modelFolder.js";
+import { checkModelFolderTarget, saveSemanticModel } from "../network/modelFolder.js";
 import {
   buildSemanticModel,
   flatParameters,
@@ -223,7 +224,7 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
         data,
       );
     if (options.holdout) {
-      save(options, model, data, { bounds, config, seed, backend, evaluation, started }, split, "training split");
+      save(options, model, data, { config, seed, backend, evaluation, started }, split, "training split");
       return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
     }
     model.dispose();
@@ -259,13 +260,12 @@ export async function runTrainingJob(options: TrainJobOptions): Promise<TrainJob
     };
     if (data.crowd) evaluation.heldOutBySource = heldOutBySource(crossValidated.rows, crossValidated.results, data);
   }
-  save(options, model, data, { bounds, config, seed, backend, evaluation, started }, split, "all usable data");
+  save(options, model, data, { config, seed, backend, evaluation, started }, split, "all usable data");
   model.dispose();
   return { dataset, evaluation, seconds: (Date.now() - started) / 1000, outDir: options.outDir };
 }
 
 interface RunFacts {
-  bounds: ParameterBounds;
   config: NetworkConfig;
   seed: number;
   backend: string;
@@ -273,16 +273,15 @@ interface RunFacts {
   started: number;
 }
 
-/** The metadata's vocabulary: each word with its confidence (both crowds) and what its curve does. */
-function vocabularyEntries(model: SemanticModel<Network>, data: TrainingData) {
+/** The words as saved (vocabulary order): each with its confidence (both crowds) and what its curve does. */
+function savedWords(model: SemanticModel<Network>, data: TrainingData): WordModel[] {
   return model.vocabulary.words().map((info) => {
     const summary = curveRegionsSummary(
       EVALUATION_FREQUENCIES,
       evaluationCurve(model.generate([{ word: info.word, weight: 1 }])),
     );
     const confidence = data.crowd?.verdicts.get(info.word)?.confidence ?? data.team?.get(info.word)?.confidence;
-    const wordModel = { ...model.word(info.word)!, summary, ...(confidence ? { confidence } : {}) };
-    return { info: { ...info, summary, ...(confidence ? { confidence } : {}) }, wordModel };
+    return { ...model.word(info.word)!, summary, ...(confidence ? { confidence } : {}) };
   });
 }
 
@@ -324,20 +323,15 @@ function save(
   split: { validationParticipants: string[] },
   trainedOn: string,
 ): void {
-  const entries = vocabularyEntries(model, data);
   const { dataset } = data;
   const crowds = crowdFacts(data);
-  saveModelFolder(options.outDir, model.network, {
-    ...newMetadataBase(),
-    description: `The V3 semantic EQ model: ${entries.length} words from ${data.crowd ? "SAFE-DB and SocialFX" : "SAFE-DB"}, trained on ${trainedOn}.`,
+  // The words as saved carry their summaries and confidence (the vocabulary is read from them).
+  const saved = new SemanticModel(model.network, model.bounds, model.flatLatent, savedWords(model, data));
+  saveSemanticModel(options.outDir, saved, {
+    description: `The V3 semantic EQ model: ${saved.vocabulary.size} words from ${data.crowd ? "SAFE-DB and SocialFX" : "SAFE-DB"}, trained on ${trainedOn}.`,
     attribution: data.crowd ? `${ATTRIBUTION} ${SOCIALFX_ATTRIBUTION}` : ATTRIBUTION,
-    vocabulary: entries.map((entry) => entry.info),
     model: {
-      bounds: facts.bounds,
-      latentSize: model.latentSize,
       flatParameters: flatParameters(data.rows),
-      flatLatent: Array.from(model.flatLatent, (value) => round(value, 7)),
-      words: entries.map((entry) => entry.wordModel),
       data: {
         file: path.basename(options.dataFile),
         sha256: dataset.checksum,

@@ -6,6 +6,7 @@ import {
   DEFAULT_PASS_SLOPE,
   displayFrequency,
   displayQ,
+  displaySlope,
   isPassFilter,
   isSafeSlot,
   NOTCH_Q_RANGE,
@@ -28,7 +29,9 @@ export function filterRows(band: ResolvedBand, sampleRate: number): string[] {
   const rows = ["| | value | range |", "|---|---|---|", `| frequency | ${frequency} | ${nyquist} |`];
   if (isPassFilter(band.slot.id)) {
     const slope = band.slopeDbPerOctave ?? DEFAULT_PASS_SLOPE;
-    rows.push(`| slope | ${slope} dB/oct (order ${slope / 6}, Butterworth) | ${PASS_SLOPES.join(", ")} dB/oct |`);
+    rows.push(
+      `| slope | ${displaySlope(slope)} (order ${slope / 6}, Butterworth) | ${PASS_SLOPES.join(", ")} dB/oct |`,
+    );
     rows.push(
       slope === 12
         ? `| Q | ${displayQ(band.q)} | 0.1–10 (0.71 Butterworth) |`

@@ -7,10 +7,7 @@ import type { CodeLens, TextEdit } from "vscode-languageserver";
 import { expansionEdits, presetLabel } from "../../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import { type EqServices } from "../../core/index.js";
-import { EXPAND_PRESET_COMMAND } from "../../protocol/index.js";
-
-/** A client command (registered by the VS Code extension): arguments `[uri, position]`. */
-export const OPEN_PREVIEW_COMMAND = "eqpreset.openPreview";
+import { EXPAND_PRESET_COMMAND, OPEN_PREVIEW_COMMAND } from "../../protocol/index.js";
 
 export class CodeLensProvider {
   constructor(private readonly services: EqServices) {}

@@ -12,18 +12,17 @@ import {
   parseIncrementalDocument,
   resolvePresets,
   updateIncrementalDocument,
+  type DocumentMeaning,
   type IncrementalDocument,
   type PresetBlock,
   type PresetDocument,
   type ResolvedPreset,
 } from "../../core/index.js";
 
-export interface ParsedDocument {
+/** The core's one document shape (`DocumentMeaning`), with what the LSP adds: its uri, version and line starts. */
+export interface ParsedDocument extends DocumentMeaning {
   uri: string;
   version: number;
-  text: string;
-  ast: PresetDocument;
-  presets: ResolvedPreset[];
   lineStarts: readonly number[];
 }
 

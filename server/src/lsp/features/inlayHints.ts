@@ -6,7 +6,15 @@
  * are left out: the morph does not fill them. Nothing while the network loads.
  */
 import { MarkupKind, type InlayHint, type Range } from "vscode-languageserver";
-import { displayFrequency, displayGain, displayQ, isBefore, SLOTS, type EqBand } from "../../core/index.js";
+import {
+  displayFrequency,
+  displayGain,
+  displayGainCompact,
+  displayQ,
+  isBefore,
+  SLOTS,
+  type EqBand,
+} from "../../core/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 import type { EqServices } from "../../core/index.js";
 import { generatedSlotsShown, presetCurve } from "./preview.js";
@@ -42,16 +50,11 @@ export class InlayHintProvider {
 /** ` → LS+2.1 B1−1.0 … dB`: short slot names, gains to 0.1 dB with a true minus sign, the unit once. */
 export function compactBands(bands: readonly EqBand[]): string {
   // An en space first: VS Code's padding is a sliver, and an ASCII space would collapse.
-  return `\u2002→ ${bands.map((band) => `${shortName(band)}${compactGain(band.gainDb)}`).join(" ")} dB`;
+  return `\u2002→ ${bands.map((band) => `${shortName(band)}${displayGainCompact(band.gainDb)}`).join(" ")} dB`;
 }
 
 function shortName(band: EqBand): string {
   return SLOTS.find((slot) => slot.id === band.slot)?.short ?? band.slot;
-}
-
-function compactGain(db: number): string {
-  const gain = Math.round(db * 10) / 10;
-  return `${gain > 0 ? "+" : gain < 0 ? "−" : "±"}${Math.abs(gain).toFixed(1)}`;
 }
 
 function bandsTooltip(bands: readonly EqBand[], replaced: number): string {

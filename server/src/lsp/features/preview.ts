@@ -28,7 +28,6 @@ import type { EqServices } from "../../core/index.js";
 /** Points of the response the preview panel draws. */
 export const PREVIEW_POINTS = 200;
 
-export { PREVIEW_CHANGED_NOTIFICATION, PREVIEW_REQUEST } from "../../protocol/index.js";
 export type { PreviewBand, PreviewParams, PreviewResult };
 import { chainKey } from "../../protocol/index.js";
 import type {
