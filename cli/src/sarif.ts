@@ -65,6 +65,14 @@ export const RULE_HELP: Readonly<Record<string, string>> = {
     "A team word (a tag on the team's presets) has the name of a word of the bundled model, so morphs keep using the bundled one; rename the tag to use it.",
   "team-word-disagrees":
     "The presets tagged with a team word sound unlike each other, so a morph of that word averages unlike sounds; the message names the furthest one.",
+  "use-missing":
+    "A 'use' line names a preset that is in no file of the workspace (nor in the 'from' file) nor in the shipped library; check the name or add 'from \"file.eqp\"'.",
+  "use-ambiguous":
+    "A 'use' line names a preset that several files of the workspace define; add 'from \"file.eqp\"' to say which one.",
+  "use-cycle":
+    "Presets use each other in a circle, so none of them has a chain to start from; the message shows the circle. Remove one of the use lines.",
+  "used-preset-errors":
+    "The preset a 'use' line brings in has errors of its own, so its chain is unknown; the message names its first error and where it is.",
   "lock-changed":
     "The bands of a locked morph moved since the lock file recorded them (a new model): accept them with eqp lock, or expand the morph to keep the locked bands.",
   "file-not-read":
