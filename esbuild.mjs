@@ -119,6 +119,10 @@ const builds = [
     entryPoints: { "cli-apply": "cli/src/applyMain.ts" },
     outdir: "dist",
     plugins: [networkApart, childProcessOnUse, asciiOnly],
+    // Minified in every build, not only --production: V8 keeps the source of a bundle it runs
+    // (987 KB as written, 394 KB minified) and its names; ~2 MB of `eqp apply`'s peak memory.
+    // The source map still leads to the sources.
+    minify: true,
     supported: { "dynamic-import": false },
   },
   { ...common, entryPoints: { "cli-network": "cli/src/networkEntry.ts" }, outdir: "dist" },
