@@ -125,7 +125,14 @@ const builds = [
     minify: true,
     supported: { "dynamic-import": false },
   },
-  { ...common, entryPoints: { "cli-network": "cli/src/networkEntry.ts" }, outdir: "dist" },
+  // Minified and ASCII for the same reasons as cli-apply.js: Node's require keeps its source too.
+  {
+    ...common,
+    entryPoints: { "cli-network": "cli/src/networkEntry.ts" },
+    outdir: "dist",
+    plugins: [asciiOnly],
+    minify: true,
+  },
   // What `node dist/server.js` and `eqp` run: a few lines that load the bundles above through V8's
   // code cache (server/src/boot/codeCache.ts).
   {
