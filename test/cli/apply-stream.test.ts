@@ -31,7 +31,7 @@ function storedSamples(file: string): Float64Array {
 }
 
 describe("eqp apply, streamed", () => {
-  // 150,000 frames cross two 65,536-frame block boundaries.
+  // 150,000 frames cross nine 16,384-frame block boundaries (cli/src/wavStream.ts, BLOCK_FRAMES).
   const frames = 150_000;
   for (const bitDepth of ["8", "16", "24", "32"]) {
     it(`${bitDepth}-bit: the blocks give exactly the samples of the whole file filtered at once`, () => {

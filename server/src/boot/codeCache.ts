@@ -8,11 +8,13 @@
  *
  * The cache lives in the user's own cache folder (not the shared temporary folder: V8 trusts what
  * it reads), one file per bundle text, V8 version and architecture, with a hash of its data so
- * that a damaged file is ignored. When the cache cannot be read or written the bundle runs as
- * `require` runs it.
+ * that a damaged file is ignored. The hashes are FNV-1a in plain JS (digest), not node:crypto:
+ * they guard against accidents (an upgrade, a cut-short file), not an attacker (who could write
+ * the user's cache folder could write anything of theirs), and loading node:crypto cost
+ * `eqp apply` ~1-2 MB of its peak memory. When the cache cannot be read or written the bundle
+ * runs as `require` runs it.
  * `EQPRESET_CODE_CACHE=off` turns it off; `EQPRESET_CACHE_DIR` moves it.
  */
-import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -52,8 +54,36 @@ export function codeCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, "eqpreset", "code-cache");
 }
 
-const digest = (data: string | Buffer): Buffer => createHash("sha1").update(data).digest();
-const DIGEST_BYTES = 20;
+export const DIGEST_BYTES = 8;
+
+/**
+ * A 64-bit hash of the text's UTF-16 code units or of the bytes: two 32-bit FNV-1a lanes (JS has
+ * no cheap 64-bit multiply), the second from another offset and also fed the first's top bits so
+ * that the two do not run in step.
+ */
+export function digest(data: string | Uint8Array): Buffer {
+  let low = 0x811c9dc5;
+  let high = 0xcbf29ce4;
+  // Two loops, each with one kind of element access, so that V8 optimises each: the server bundle's
+  // 2.7 MB in 5-16 ms on the busy 2-core machine, about what loading node:crypto and SHA-1 took.
+  if (typeof data === "string") {
+    for (let i = 0; i < data.length; i++) {
+      const unit = data.charCodeAt(i);
+      low = Math.imul(low ^ unit, 0x01000193);
+      high = Math.imul(high ^ unit ^ (low >>> 24), 0x01000193);
+    }
+  } else {
+    for (let i = 0; i < data.length; i++) {
+      const unit = data[i]!;
+      low = Math.imul(low ^ unit, 0x01000193);
+      high = Math.imul(high ^ unit ^ (low >>> 24), 0x01000193);
+    }
+  }
+  const result = Buffer.allocUnsafe(DIGEST_BYTES);
+  result.writeUInt32BE(high >>> 0, 0);
+  result.writeUInt32BE(low >>> 0, 4);
+  return result;
+}
 
 /**
  * The cache file of this bundle's text under this V8. Named by a hash of the text: V8 checks only
