@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import type { CodeAction, CompletionItem, Diagnostic, Hover, Location } from "vscode-languageserver-protocol";
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  InlayHint,
+  Location,
+  MarkupContent,
+} from "vscode-languageserver-protocol";
 import { LspTestClient } from "../support/lspClient.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "eqp-uses-lsp-"));
@@ -84,6 +92,28 @@ describe("use in the language server", () => {
     });
     assert.equal(location?.uri, dialogueUri);
     assert.deepEqual(location?.range.start, { line: 0, character: 7 });
+  });
+
+  it("hints after each found use line what it brings in, the table in the tooltip", async () => {
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri: radioUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 6, character: 0 } },
+    });
+    // "nope" is missing: no hint on line 4.
+    assert.deepEqual(
+      hints.map((hint) => hint.position),
+      [
+        { line: 1, character: 16 },
+        { line: 2, character: 17 },
+      ],
+    );
+    assert.equal(hints[0]!.label, "\u2002→ B3k+2.0 HP80");
+    assert.match(hints[1]!.label as string, /^\u2002→ .*HP300 LP3\.4k$/);
+    for (const hint of hints) assert.ok((hint.label as string).length <= 43, hint.label as string);
+    const tooltip = (hints[0]!.tooltip as MarkupContent).value;
+    assert.match(tooltip, /2 bands, output gain 0 dB/);
+    assert.match(tooltip, /\| High-pass \| 80 Hz \| — \| 12 dB\/oct \|/);
+    assert.match(tooltip, /\| Bell 1 \| 3 kHz \| \+2 dB \| 1 \|/);
   });
 
   it("previews the flattened chain, with handles only for the preset's own bands", async () => {
