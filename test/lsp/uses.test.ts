@@ -18,6 +18,7 @@ import type {
   Location,
   MarkupContent,
 } from "vscode-languageserver-protocol";
+import { eqp } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "eqp-uses-lsp-"));
@@ -114,6 +115,26 @@ describe("use in the language server", () => {
     assert.match(tooltip, /2 bands, output gain 0 dB/);
     assert.match(tooltip, /\| High-pass \| 80 Hz \| — \| 12 dB\/oct \|/);
     assert.match(tooltip, /\| Bell 1 \| 3 kHz \| \+2 dB \| 1 \|/);
+  });
+
+  it("says what a preset that uses others sounds like from its flattened chain, as eqp describe does", async () => {
+    const text =
+      'preset "Base" {\n  highpass 80Hz\n  bell 3kHz +2dB q 1\n}\npreset "Call" {\n  use "Base"\n  use "telephone"\n  bell 1kHz +3dB\n}\n';
+    const file = path.join(root, "sounds.eqp");
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).toString();
+    await client.open(uri, text);
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri },
+      position: { line: 4, character: 9 },
+    });
+    const markdown = (hover?.contents as MarkupContent).value;
+    const described = eqp("describe", file, "--preset", "Call");
+    assert.equal(described.status, 0, described.stderr);
+    const words = described.stdout.split("\n")[0]!.replace(/^"Call": /, "");
+    // The used chains' filters are named: the hover describes what the preset sounds as.
+    assert.match(words, /an 80 Hz high-pass, a 300 Hz high-pass and a 3\.4 kHz low-pass$/);
+    assert.ok(markdown.includes(`Sounds like (with the presets it uses): ${words}`), markdown);
   });
 
   it("previews the flattened chain, with handles only for the preset's own bands", async () => {

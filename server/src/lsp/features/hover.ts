@@ -68,7 +68,7 @@ export class HoverProvider {
           picture.image,
           `**Preset ${markdownText(presetLabel(found.preset))}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
           presetDetails(found.preset),
-          this.soundsLike(found.preset),
+          this.soundsLike(found.preset, parsed),
           ...picture.notes,
         ]
           .filter(Boolean)
@@ -304,14 +304,21 @@ export class HoverProvider {
     return svgImage(rendered.svg, `'${word}'`);
   }
 
-  /** For a preset of explicit bands: the words of the model nearest to it. */
-  private soundsLike(preset: ResolvedPreset): string | undefined {
-    if (preset.morph) return undefined;
-    const bands = drawableBands(effectiveBands(preset, undefined), preset.sampleRate);
+  /**
+   * For a preset of explicit bands, or one that uses others: the words of the model nearest to the
+   * chain it sounds as (the used presets' chains flattened in) and its filters named as filters. A
+   * morph alone says its own words.
+   */
+  private soundsLike(preset: ResolvedPreset, parsed: ParsedDocument): string | undefined {
+    if (preset.morph && preset.uses.length === 0) return undefined;
+    const curve = presetCurve(preset, this.services, parsed);
+    if (curve.pending) return undefined;
+    const bands = drawableBands(curve.bands, preset.sampleRate);
     if (bands.length === 0) return undefined;
     const terms = this.services.model.describe(bands);
     if (!terms) return undefined;
-    return `Sounds like: ${formatDescription(terms)}`;
+    const used = curve.usedBands > 0 ? " (with the presets it uses)" : "";
+    return `Sounds like${used}: ${formatDescription(terms, bands)}`;
   }
 
   /**
