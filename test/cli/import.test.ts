@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { logFrequencies, responseDb, type EqBand } from "../../server/src/core/eq/index.js";
+import { effectiveBands, readDocument } from "../../server/src/core/index.js";
 import { eqp, literal, temporaryFolder, writeFileIn } from "../support/cli.js";
 
 const work = temporaryFolder("import");
@@ -177,6 +179,66 @@ describe("eqp import of unlucky files", () => {
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, /--out .*same\.txt is the file being imported/);
       assert.equal(readFileSync(source, "utf8"), PARAMETRIC_EQ);
+    }
+  });
+
+  it("fits a GraphicEQ-only file with bands and states the error, which the written preset meets", () => {
+    // AutoEQ's GraphicEQ.txt: 127 points from 20 Hz to 20 kHz, here the curve of known bands.
+    const known: EqBand[] = [
+      { slot: "highpass", frequencyHz: 35, gainDb: 0, q: Math.SQRT1_2, slopeDbPerOctave: 12 },
+      { slot: "lowShelf", frequencyHz: 120, gainDb: 4, q: 0.71 },
+      { slot: "bell1", frequencyHz: 1000, gainDb: -3, q: 1.5 },
+      { slot: "bell2", frequencyHz: 4200, gainDb: 2.5, q: 2 },
+      { slot: "highShelf", frequencyHz: 9000, gainDb: -2, q: 0.71 },
+    ];
+    const points = logFrequencies(127);
+    const curve = responseDb(known, points, 48000);
+    const entries = [...points].map((hz, i) => `${hz.toFixed(1)} ${curve[i]!.toFixed(1)}`);
+    const source = file("GraphicEQ.txt", `Preamp: -4.5 dB\nGraphicEQ: ${entries.join("; ")}\n`);
+    const result = eqp("import", source, "--name", "Fitted");
+    assert.equal(result.status, 0, result.stderr);
+    const stated = new RegExp(
+      `^${literal(source)}:2:1 (?:warning|note) (\\d+) bands fitted to the GraphicEQ curve, up to (\\d+\\.\\d\\d) dB off it at \\d+ Hz \\(rms (\\d+\\.\\d\\d) dB\\); the file's flat preamp alone would be (\\d+\\.\\d\\d) dB off\n$`,
+    ).exec(result.stderr);
+    assert.ok(stated, result.stderr);
+    const [, count, maxDb, , flatDb] = stated.map(Number);
+    assert.ok(maxDb! < 0.5, `fit error ${maxDb} dB`);
+    assert.ok(flatDb! > 4, `the curve is far from flat: ${flatDb} dB`);
+    assert.match(result.stdout, /# eqp import: \d+ bands fitted to the GraphicEQ curve, up to/);
+    assert.doesNotMatch(result.stdout + result.stderr, /not imported/);
+    // The written preset, read back and computed here, is within the stated error of the curve.
+    const preset = readDocument(result.stdout).presets[0]!;
+    assert.equal(preset.outputGainDb, -4.5);
+    const bands = effectiveBands(preset, undefined);
+    assert.equal(bands.length, count);
+    const written = responseDb(bands, points, 48000);
+    const worst = Math.max(...[...points].map((_, i) => Math.abs(written[i]! - Number(curve[i]!.toFixed(1)))));
+    assert.ok(worst <= maxDb! + 0.01, `${worst} dB off at a GraphicEQ point, ${maxDb} dB stated`);
+    assert.equal(eqp("check", file("fitted.eqp", result.stdout)).status, 0);
+  });
+
+  it("stops at a bad GraphicEQ point with file:line:col and writes nothing", () => {
+    const cases: [string, number, RegExp][] = [
+      [
+        "GraphicEQ: 20 -1; 100 x2; 1000 3",
+        19,
+        /a GraphicEQ point is a frequency and a gain in dB, e\.g\. '1000 -2\.5', not '100 x2'/,
+      ],
+      ["GraphicEQ: 20 -1; 1000 3; 500 2", 27, /GraphicEQ frequencies must rise: 500 Hz comes after 1000 Hz/],
+      ["GraphicEQ: 20 -1;   100 900", 21, /a GraphicEQ gain of 900 dB is beyond ±60 dB/],
+      ["GraphicEQ: -5 1; 100 2", 12, /a GraphicEQ frequency must be above 0 Hz, not -5/],
+    ];
+    for (const [line, column, message] of cases) {
+      const source = file("hostile.txt", `Preamp: -3 dB\n${line}\n`);
+      const out = path.join(work, "hostile.eqp");
+      const result = eqp("import", source, "--out", out);
+      assert.equal(result.status, 1, line);
+      const [first, summary] = result.stderr.split("\n");
+      assert.ok(first!.startsWith(`${source}:2:${column} error `), `${line}: ${result.stderr}`);
+      assert.match(first!, message);
+      assert.equal(summary, `eqp import: ${source} has 1 error; nothing imported`);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+      assert.equal(existsSync(out), false);
     }
   });
 });

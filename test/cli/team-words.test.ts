@@ -57,6 +57,28 @@ describe("team words in eqp", () => {
     rmSync(path.join(repo, "presets/odd.eqp"));
   });
 
+  it("takes a tagged preset that uses another as the chain it sounds as", () => {
+    // "Boom" has no line of its own: its sound is the used preset's low-shelf boost.
+    write("presets/base.eqp", 'preset "Boom base" {\n  lowshelf 100Hz +6dB\n  bell 2kHz -2dB q 1\n}\n');
+    write("presets/boom.eqp", 'preset "Boom" {\n  tags zzboomy\n  use "Boom base"\n}\n');
+    write("sfx/boom.eqp", 'preset "B" {\n  morph zzboomy\n}\n');
+    const check = eqpIn("check", "sfx/boom.eqp", "presets/boom.eqp");
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.doesNotMatch(check.stdout, /unknown-word|tag-on-flat-preset/);
+    const json = eqpIn("expand", "--format", "json", "sfx/boom.eqp");
+    assert.equal(json.status, 0, json.stderr);
+    const bands = (
+      JSON.parse(json.stdout) as { presets: { bands: { slot: string; frequencyHz: number; gainDb: number }[] }[] }
+    ).presets[0]!.bands;
+    const low = bands.find((band) => band.slot === "lowShelf")!;
+    assert.ok(low.gainDb > 1.5 && low.frequencyHz < 250, JSON.stringify(low));
+    // Without the used preset the tag has no sound to give: the word is gone.
+    rmSync(path.join(repo, "presets/base.eqp"));
+    assert.match(eqpIn("check", "sfx/boom.eqp").stdout, /unknown-word Unknown word 'zzboomy'/);
+    rmSync(path.join(repo, "presets/boom.eqp"));
+    rmSync(path.join(repo, "sfx/boom.eqp"));
+  });
+
   it("loses the word when the tags go", () => {
     write("presets/kicks.eqp", KICKS.replaceAll(/ {2}tags \w+\n/g, ""));
     const check = eqpIn("check", "sfx/snare.eqp");

@@ -9,7 +9,16 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import type { CodeAction, CompletionItem, Diagnostic, Hover, Location } from "vscode-languageserver-protocol";
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  InlayHint,
+  Location,
+  MarkupContent,
+} from "vscode-languageserver-protocol";
+import { eqp } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "eqp-uses-lsp-"));
@@ -84,6 +93,48 @@ describe("use in the language server", () => {
     });
     assert.equal(location?.uri, dialogueUri);
     assert.deepEqual(location?.range.start, { line: 0, character: 7 });
+  });
+
+  it("hints after each found use line what it brings in, the table in the tooltip", async () => {
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri: radioUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 6, character: 0 } },
+    });
+    // "nope" is missing: no hint on line 4.
+    assert.deepEqual(
+      hints.map((hint) => hint.position),
+      [
+        { line: 1, character: 16 },
+        { line: 2, character: 17 },
+      ],
+    );
+    assert.equal(hints[0]!.label, "\u2002→ B3k+2.0 HP80");
+    assert.match(hints[1]!.label as string, /^\u2002→ .*HP300 LP3\.4k$/);
+    for (const hint of hints) assert.ok((hint.label as string).length <= 43, hint.label as string);
+    const tooltip = (hints[0]!.tooltip as MarkupContent).value;
+    assert.match(tooltip, /2 bands, output gain 0 dB/);
+    assert.match(tooltip, /\| High-pass \| 80 Hz \| — \| 12 dB\/oct \|/);
+    assert.match(tooltip, /\| Bell 1 \| 3 kHz \| \+2 dB \| 1 \|/);
+  });
+
+  it("says what a preset that uses others sounds like from its flattened chain, as eqp describe does", async () => {
+    const text =
+      'preset "Base" {\n  highpass 80Hz\n  bell 3kHz +2dB q 1\n}\npreset "Call" {\n  use "Base"\n  use "telephone"\n  bell 1kHz +3dB\n}\n';
+    const file = path.join(root, "sounds.eqp");
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).toString();
+    await client.open(uri, text);
+    const hover = await client.request<Hover | null>("textDocument/hover", {
+      textDocument: { uri },
+      position: { line: 4, character: 9 },
+    });
+    const markdown = (hover?.contents as MarkupContent).value;
+    const described = eqp("describe", file, "--preset", "Call");
+    assert.equal(described.status, 0, described.stderr);
+    const words = described.stdout.split("\n")[0]!.replace(/^"Call": /, "");
+    // The used chains' filters are named: the hover describes what the preset sounds as.
+    assert.match(words, /an 80 Hz high-pass, a 300 Hz high-pass and a 3\.4 kHz low-pass$/);
+    assert.ok(markdown.includes(`Sounds like (with the presets it uses): ${words}`), markdown);
   });
 
   it("previews the flattened chain, with handles only for the preset's own bands", async () => {

@@ -158,8 +158,9 @@ describe("LSP: inlay hints", () => {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } },
     });
+    const morphHints = hints.filter((hint) => (hint.label as string).startsWith("\u2002→"));
     assert.deepEqual(
-      hints.map((hint) => hint.position),
+      morphHints.map((hint) => hint.position),
       [
         { line: 1, character: 27 },
         { line: 4, character: 12 },
@@ -169,27 +170,27 @@ describe("LSP: inlay hints", () => {
     const b = (await preview(uri, { line: 4, character: 2 }))!;
     // Issue 11 changed the label: all five slots in a form VS Code does not cut (it ends inlay hints
     // after 43 characters with "…"), the full bands in the hint's own tooltip.
-    assert.equal(hints[0]!.label, `\u2002→ ${a.bands.map(compactGain).join(" ")} dB`);
+    assert.equal(morphHints[0]!.label, `\u2002→ ${a.bands.map(compactGain).join(" ")} dB`);
     assert.equal(
-      hints[1]!.label,
+      morphHints[1]!.label,
       `\u2002→ ${b.bands
         .filter((band) => band.slot !== "highShelf")
         .map(compactGain)
         .join(" ")} dB`,
     );
-    for (const hint of hints) {
+    for (const hint of morphHints) {
       assert.ok((hint.label as string).length <= 43, `${hint.label as string} is longer than VS Code shows`);
       assert.equal(hint.paddingLeft, true);
       assert.equal(hint.paddingRight, true);
     }
-    assert.match(hints[0]!.label as string, /^\u2002→ LS[+−±]\d+\.\d B1\S+ B2\S+ B3\S+ HS[+−±]\d+\.\d dB$/);
-    assert.doesNotMatch(hints[1]!.label as string, /HS/);
-    const tooltip = (hints[0]!.tooltip as MarkupContent).value;
+    assert.match(morphHints[0]!.label as string, /^\u2002→ LS[+−±]\d+\.\d B1\S+ B2\S+ B3\S+ HS[+−±]\d+\.\d dB$/);
+    assert.doesNotMatch(morphHints[1]!.label as string, /HS/);
+    const tooltip = (morphHints[0]!.tooltip as MarkupContent).value;
     for (const band of a.bands) {
       const row = `| ${SLOTS.find((slot) => slot.id === band.slot)!.label} | ${displayFrequency(band.frequencyHz)} | ${displayGain(band.gainDb)} |`;
       assert.ok(tooltip.includes(row), `tooltip lacks ${row}:\n${tooltip}`);
     }
-    assert.match((hints[1]!.tooltip as MarkupContent).value, /explicit band replaces its slot/);
+    assert.match((morphHints[1]!.tooltip as MarkupContent).value, /explicit band replaces its slot/);
 
     // The generated bands are the ones "Expand into bands" writes out (rounded).
     const actions = await visual.client.request<CodeAction[]>("textDocument/codeAction", {
@@ -215,9 +216,49 @@ describe("LSP: inlay hints", () => {
       textDocument: { uri },
       range: { start: { line: 3, character: 0 }, end: { line: 6, character: 0 } },
     });
+    // B's morph, then its high shelf's "replaces HS": nothing of A or C.
     assert.deepEqual(
       hints.map((hint) => hint.position.line),
-      [4],
+      [4, 5],
     );
   });
+
+  it("says after each band line beside a morph what it replaces or that it adds, and so does the hover", async () => {
+    const { uri } = await openWithCursor(
+      visual.client,
+      'preset "P" {\n  morph warm\n  bell2 1kHz +3dB q 1\n  bell 3kHz +3dB q 2\n  highpass 80Hz\n}\npreset "Q" {\n  morph warm\n}\n<|>',
+    );
+    const hints = await visual.client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 6, character: 0 } },
+    });
+    // The morph's own Bell 2, from the preset that keeps it.
+    const bell2 = (await preview(uri, { line: 7, character: 2 }))!.bands.find((band) => band.slot === "bell2")!;
+    const roles = hints.filter((hint) => hint.position.line > 1);
+    assert.deepEqual(
+      roles.map((hint) => [hint.position, hint.label]),
+      [
+        [
+          { line: 2, character: 21 },
+          `\u2002replaces B2, was ${compactKilohertz(bell2.frequencyHz)} ${compactGain(bell2).slice(2)} dB`,
+        ],
+        [{ line: 3, character: 20 }, "\u2002adds a band to the morph's five"],
+      ],
+    );
+    for (const hint of roles) assert.ok((hint.label as string).length <= 43, hint.label as string);
+    const replaces = await hoverAt(uri, { line: 2, character: 3 });
+    assert.ok(
+      replaces.includes(
+        `This line replaces the morph's Bell 2 (was ${displayFrequency(bell2.frequencyHz)} ${displayGain(bell2.gainDb)}).`,
+      ),
+      replaces,
+    );
+    assert.match(await hoverAt(uri, { line: 3, character: 3 }), /This line adds a band to the morph's five\./);
+    assert.match(await hoverAt(uri, { line: 4, character: 3 }), /This line filters the morph's five bands\./);
+  });
 });
+
+/** `1.75k`, `850`: the hint's frequency, written out independently of the server's code. */
+function compactKilohertz(hz: number): string {
+  return hz >= 1000 ? `${parseFloat((hz / 1000).toPrecision(3))}k` : String(Math.round(hz));
+}

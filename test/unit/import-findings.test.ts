@@ -140,7 +140,7 @@ describe("import of real-world Equalizer APO shapes (D1–D11)", () => {
     assert.match(skipped.message, /lines 4–5 not imported: Equalizer APO runs one branch of the If: block of line 2/);
   });
 
-  it("D7: an Include-only or GraphicEQ-only config is an error, not a flat preset", () => {
+  it("D7: an Include-only config is an error, not a flat preset; a GraphicEQ-only one is fitted", () => {
     const include = importText(fixture("include-only.txt"));
     assert.deepEqual(
       include.errors.map((error) => [error.line, error.column]),
@@ -151,7 +151,15 @@ describe("import of real-world Equalizer APO shapes (D1–D11)", () => {
       /its filters are in the file it includes \(HD650_oratory\.txt\); import that file/,
     );
     const graphic = importText(fixture("graphiceq-only.txt"));
-    assert.match(graphic.errors[0]!.message, /only EQ is a GraphicEQ: curve/);
+    assert.deepEqual(graphic.errors, []);
+    const [preset] = graphic.presets;
+    assert.equal(preset!.method, "fitted");
+    assert.ok(preset!.bands.length >= 5, String(preset!.bands.length));
+    assert.ok(preset!.total.maxDb < 0.5, `${preset!.total.maxDb} dB`);
+    assert.ok(preset!.keptMaxDb > 5, "the flat preamp alone is far off the curve");
+    const stated = graphic.warnings.find((warning) => /fitted to the GraphicEQ curve/.test(warning.message));
+    assert.equal(stated?.line, 2);
+    assert.equal(stated?.errorDb, preset!.total.maxDb);
   });
 
   it("D8: low-pass, high-pass and notch filters are imported as they are", () => {

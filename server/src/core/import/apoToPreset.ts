@@ -43,6 +43,7 @@ import {
   sourceText,
   writeGain,
 } from "../language/index.js";
+import { graphicChainPreset } from "./apoGraphic.js";
 import { bandsResponseDb, fittedBands, peakDb, totalCost, type TotalCost } from "./apoFit.js";
 import { isStructureLine, splitChains } from "./apoChains.js";
 import { readFilter, runResponseDb, type RunFilter } from "./apoFilters.js";
@@ -378,14 +379,18 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
       });
   }
   const several = chains.length > 1;
-  const converted = chains.map((chain) =>
-    convertChain(
+  const converted = chains.map((chain) => {
+    const result = convertChain(
       chain.lines,
       several || options.channel !== undefined ? `${options.name} (${chain.channels.join(" ")})` : options.name,
       chain.channels,
       options.fit ?? false,
-    ),
-  );
+    );
+    // A chain whose only EQ is a GraphicEQ curve: fitted with bands instead (apoGraphic.ts).
+    if (result.hasFilters || result.errors.length > 0) return result;
+    const graphic = graphicChainPreset(result, chain.lines, result.errors, result.warnings);
+    return graphic ? { ...result, ...graphic } : result;
+  });
   if (several)
     warnings.push({
       line: document.lines.find((line) => line.kind === "other" && line.command.toLowerCase() === "channel")?.line ?? 1,
@@ -397,19 +402,14 @@ export function apoToPreset(document: ApoDocument, options: ImportOptions): Impo
     errors.push(...result.errors);
     warnings.push(...result.warnings);
   }
-  // A config whose filters live elsewhere (Include:) or in a graphic EQ is no preset: saying so beats a flat one.
+  // A config whose filters live elsewhere (Include:) is no preset: saying so beats a flat one.
   if (errors.length === 0 && converted.length > 0 && converted.every((result) => !result.hasFilters)) {
-    const elsewhere = document.lines.find(
-      (line) => line.kind === "other" && ["include", "graphiceq"].includes(line.command.toLowerCase()),
-    );
+    const elsewhere = document.lines.find((line) => line.kind === "other" && line.command.toLowerCase() === "include");
     if (elsewhere && elsewhere.kind === "other")
       errors.push({
         line: elsewhere.line,
         column: 1,
-        message:
-          elsewhere.command.toLowerCase() === "include"
-            ? `the file runs no filter of its own: its filters are in the file it includes (${elsewhere.text.slice(elsewhere.text.indexOf(":") + 1).trim()}); import that file`
-            : "the file's only EQ is a GraphicEQ: curve, which eqp import does not read; export the curve as parametric filters (AutoEQ's ParametricEQ.txt) and import that",
+        message: `the file runs no filter of its own: its filters are in the file it includes (${elsewhere.text.slice(elsewhere.text.indexOf(":") + 1).trim()}); import that file`,
       });
   }
   const seen = new Set<string>();

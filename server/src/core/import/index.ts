@@ -4,3 +4,4 @@ export * from "./apoToPreset.js";
 export * from "./apoFilters.js";
 export * from "./apoChains.js";
 export * from "./apoFit.js";
+export * from "./apoGraphic.js";

@@ -277,8 +277,29 @@ export class EqServices {
         documents: this.workspace.documents(),
         isBundled,
         resolveBundled: (terms) => usableBands(this.model.generate(terms)),
+        usedChain: (preset, meaning) => this.bundledUsedChain(preset, meaning, isBundled),
       }),
     );
+  }
+
+  /**
+   * What a tagged preset's `use` lines bring in, its used morphs generated from bundled words only;
+   * undefined when a use finds nothing, or a used morph has a team word or no bands yet.
+   */
+  private bundledUsedChain(
+    preset: ResolvedPreset,
+    meaning: DocumentMeaning,
+    isBundled: (word: string) => boolean,
+  ): EqBand[] | undefined {
+    let unresolved = false;
+    const resolver = new UseResolver(new WorkspaceUseLookup(this.workspace, this.library), (used) => {
+      const terms = used.morph ? morphTerms(used.morph) : undefined;
+      const bands = terms?.every((term) => isBundled(term.word)) ? usableBands(this.model.generate(terms)) : undefined;
+      if (used.morph && !bands) unresolved = true;
+      return bands;
+    });
+    const chain = this.usedChainOf(preset, meaning, resolver);
+    return chain && !unresolved ? chain.bands : undefined;
   }
 
   /**

@@ -118,6 +118,11 @@ export interface TeamWordInputs {
   resolveBundled: (terms: MorphTermValue[]) => EqBand[] | undefined;
   /** True for a word of the bundled model. */
   isBundled: (word: string) => boolean;
+  /**
+   * What a preset's `use` lines bring in (the used chains, flattened), or undefined when they
+   * cannot be followed or a used morph needs a team word (words must not depend on each other).
+   */
+  usedChain?: (preset: ResolvedPreset, meaning: DocumentMeaning) => EqBand[] | undefined;
 }
 
 /** Collects every tagged preset of the documents into team words (centroids with `withCentroids`). */
@@ -126,7 +131,7 @@ export function collectTeamWords(inputs: TeamWordInputs): Map<string, TeamWord> 
   for (const { file, meaning } of inputs.documents) {
     for (const preset of meaning.presets) {
       if (preset.tags.length === 0) continue;
-      const bands = exampleBands(preset, inputs);
+      const bands = exampleBands(preset, meaning, inputs);
       if (!bands) continue;
       // Each word once, at its first place; one pass (a preset may carry 150,000 tags).
       const firstRanges = new Map<string, Range>();
@@ -161,11 +166,20 @@ export function collectTeamWords(inputs: TeamWordInputs): Map<string, TeamWord> 
 }
 
 /**
- * What a tagged preset sounds like: its explicit bands over the bands of its morph. A preset
- * whose morph uses a team word is no example (a word defined through another team word would make
- * the words depend on each other's order), nor one whose morph cannot be resolved yet.
+ * What a tagged preset sounds like: the chains of the presets it uses, then its explicit bands
+ * over the bands of its morph. A preset whose morph (or a used preset's morph) uses a team word is
+ * no example (a word defined through another team word would make the words depend on each
+ * other's order), nor one whose morph cannot be resolved yet.
  */
-function exampleBands(preset: ResolvedPreset, inputs: TeamWordInputs): EqBand[] | undefined {
+function exampleBands(preset: ResolvedPreset, meaning: DocumentMeaning, inputs: TeamWordInputs): EqBand[] | undefined {
+  if (preset.uses.length === 0) return ownExampleBands(preset, inputs);
+  const used = inputs.usedChain?.(preset, meaning);
+  if (!used) return undefined;
+  const own = preset.morph ? ownExampleBands(preset, inputs) : effectiveBands(preset, undefined);
+  return own && used.length + own.length > 0 ? [...used, ...own] : undefined;
+}
+
+function ownExampleBands(preset: ResolvedPreset, inputs: TeamWordInputs): EqBand[] | undefined {
   if (!preset.morph) return preset.bands.length > 0 ? effectiveBands(preset, undefined) : undefined;
   const terms = morphTerms(preset.morph);
   if (!terms || !terms.every((term) => inputs.isBundled(term.word))) return undefined;

@@ -32,10 +32,9 @@ import {
   hasGain,
   isSafeSlot,
   leadingComment,
-  slotFacts,
   type UseStatement,
 } from "../../core/index.js";
-import { bandRole, filterRows } from "./bandRole.js";
+import { bandRole, filterRows, usedChainTable } from "./bandRole.js";
 import { drawableBands, headroomPeakDb } from "../../core/eq/index.js";
 import { curvesSvg } from "../../core/diff/index.js";
 import { formatDescription, type WordInfo, type WordSource } from "../../core/model/index.js";
@@ -69,7 +68,7 @@ export class HoverProvider {
           picture.image,
           `**Preset ${markdownText(presetLabel(found.preset))}** · ${presetFacts(found.preset)}${picture.numbers ? ` · ${picture.numbers}` : ""}`,
           presetDetails(found.preset),
-          this.soundsLike(found.preset),
+          this.soundsLike(found.preset, parsed),
           ...picture.notes,
         ]
           .filter(Boolean)
@@ -80,7 +79,9 @@ export class HoverProvider {
         const info = BAND_TYPE_INFO[found.band.bandType];
         if (!slot)
           return `**${info.label}** — no band left: the SAFE EQ has ${found.band.replacesBell > 0 ? `one Bell ${found.band.replacesBell}` : `one ${found.band.bandType}`}.`;
-        const role = found.resolved && bandRole(found.preset, found.resolved);
+        const role =
+          found.resolved &&
+          bandRole(found.preset, found.resolved, presetCurve(found.preset, this.services, parsed).generated);
         const rows =
           found.resolved && !hasGain(slot.id)
             ? filterRows(found.resolved, found.preset.sampleRate)
@@ -277,7 +278,7 @@ export class HoverProvider {
       title: used.preset.name ?? "Preset",
     });
     const comment = leadingComment(used.meaning, used.preset);
-    const rows = chain.bands.map((band) => usedBandRow(band));
+
     return [
       this.images ? svgImage(rendered.svg, presetLabel(used.preset)) : undefined,
       `**use ${markdownText(presetLabel(used.preset))}** — from ${markdownText(where)} · ${chain.bands.length} band${chain.bands.length === 1 ? "" : "s"}, output gain ${displayGain(chain.outputGainDb)}`,
@@ -287,7 +288,7 @@ export class HoverProvider {
             .map((line) => `> ${markdownText(line)}`)
             .join("\n")
         : undefined,
-      rows.length > 0 ? `${USED_TABLE_HEADER}\n${rows.join("\n")}` : undefined,
+      usedChainTable(chain.bands),
       "The preset starts from this chain; its own lines apply after it (gains add up).",
     ]
       .filter(Boolean)
@@ -303,14 +304,21 @@ export class HoverProvider {
     return svgImage(rendered.svg, `'${word}'`);
   }
 
-  /** For a preset of explicit bands: the words of the model nearest to it. */
-  private soundsLike(preset: ResolvedPreset): string | undefined {
-    if (preset.morph) return undefined;
-    const bands = drawableBands(effectiveBands(preset, undefined), preset.sampleRate);
+  /**
+   * For a preset of explicit bands, or one that uses others: the words of the model nearest to the
+   * chain it sounds as (the used presets' chains flattened in) and its filters named as filters. A
+   * morph alone says its own words.
+   */
+  private soundsLike(preset: ResolvedPreset, parsed: ParsedDocument): string | undefined {
+    if (preset.morph && preset.uses.length === 0) return undefined;
+    const curve = presetCurve(preset, this.services, parsed);
+    if (curve.pending) return undefined;
+    const bands = drawableBands(curve.bands, preset.sampleRate);
     if (bands.length === 0) return undefined;
     const terms = this.services.model.describe(bands);
     if (!terms) return undefined;
-    return `Sounds like: ${formatDescription(terms)}`;
+    const used = curve.usedBands > 0 ? " (with the presets it uses)" : "";
+    return `Sounds like${used}: ${formatDescription(terms, bands)}`;
   }
 
   /**
@@ -392,17 +400,6 @@ function svgImage(svg: string, label: string): string {
 }
 
 const BAND_TABLE_HEADER = "| band | frequency | gain | Q |\n|---|---|---|---|";
-const USED_TABLE_HEADER = "| band | frequency | gain | Q / slope |\n|---|---|---|---|";
-
-/** A band of a used chain: any band type (a filter's slope instead of its gain). */
-function usedBandRow(band: EqBand): string {
-  const slot = slotFacts(band.slot);
-  const gain = hasGain(band.slot) ? displayGain(band.gainDb) : "—";
-  const shape =
-    band.slopeDbPerOctave !== undefined ? `${band.slopeDbPerOctave} dB/oct` : slot.hasQ ? displayQ(band.q) : "—";
-  return `| ${slot.label} | ${displayFrequency(band.frequencyHz)} | ${gain} | ${shape} |`;
-}
-
 function bandRow(band: EqBand, note: string): string {
   const slot = SLOTS.find((candidate) => candidate.id === band.slot)!;
   return `| ${slot.label}${note} | ${displayFrequency(band.frequencyHz)} | ${displayGain(band.gainDb)} | ${slot.hasQ ? displayQ(band.q) : "—"} |`;
