@@ -134,11 +134,18 @@ export interface Deviation {
   atFrequencyHz: number;
 }
 
+/**
+ * Where both curves are this far down, the difference is not one anyone hears: a 24 dB/oct
+ * high-pass realised as two 12 dB/oct sections is "94 dB off" at 20 Hz only because −132 dB and
+ * −38 dB differ, and both are silence beside the pass band. Levels below it count as the floor.
+ */
+export const SILENCE_FLOOR_DB = -60;
+
 export function maxDeviation(reference: Float64Array, other: Float64Array, frequencies: Float64Array): Deviation {
   let errorDb = 0;
   let at = 0;
   for (let i = 0; i < reference.length; i++) {
-    const difference = Math.abs(reference[i]! - other[i]!);
+    const difference = Math.abs(Math.max(reference[i]!, SILENCE_FLOOR_DB) - Math.max(other[i]!, SILENCE_FLOOR_DB));
     if (difference > errorDb) {
       errorDb = difference;
       at = i;
@@ -180,8 +187,10 @@ export function assessRealisation(
       atFrequencyHz: deviation.atFrequencyHz,
     });
   };
-  realisation.bands.forEach((realised, index) => {
+  realisation.bands.forEach((realised) => {
     if (realised.changes.length === 0) return;
+    // By identity, not position: a caller may pass some of the bands.
+    const index = preset.bands.indexOf(realised.band);
     const filters = exactByBand.flatMap((sections, other) => (other === index ? realised.filters : sections));
     const label = `${slotFacts(realised.band.slot).label} (${bandSummary(realised.band)})`;
     push(

@@ -129,9 +129,13 @@ function godotBus(preset: DocumentPreset, name: string): GodotBus {
   const bellBands = realisation.bands.filter((realised) =>
     realised.filters.some((filter) => filter.kind === "peaking"),
   );
+  // The bells' error is the graphic EQ's, reported below; here they count as exact. Each band keeps
+  // its place: assessRealisation pairs realised bands with the preset's by index.
   const warnings = assessRealisation("godot", preset, {
     ...realisation,
-    bands: realisation.bands.filter((realised) => !bellBands.includes(realised)),
+    bands: realisation.bands.map((realised) =>
+      bellBands.includes(realised) ? { ...realised, filters: exactFilters(realised.band), changes: [] } : realised,
+    ),
   });
   const effects: GodotEffect[] = [];
   for (const realised of realisation.bands)
