@@ -6,6 +6,7 @@
 import {
   containsPosition,
   type BandStatement,
+  type BandType,
   type MorphStatement,
   type Position,
   type PresetBlock,
@@ -171,39 +172,58 @@ function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
  */
 class BandSlots {
   private readonly hasMorph: boolean;
-  private readonly claimed = new Set<number>();
-  private readonly taken = new Set<string>();
-  private readonly countByType = new Map<string, number>();
+  /** Bell numbers as bits (1 << n): those a `bellN` line claims, and those a line took. */
+  private readonly claimed: number;
+  private taken = 0;
+  /** The band lines of each type read so far (bells are placed by number instead). */
+  private readonly countByType: Record<BandType, number> = {
+    lowshelf: 0,
+    bell: 0,
+    highshelf: 0,
+    highpass: 0,
+    lowpass: 0,
+    notch: 0,
+  };
 
   constructor(statements: readonly Statement[]) {
-    this.hasMorph = statements.some((statement) => statement.kind === "morph");
-    for (const statement of statements)
-      if (statement.kind === "band" && statement.replacesBell > 0) this.claimed.add(statement.replacesBell);
+    // One walk, and numbers rather than sets: every preset of a file makes one of these.
+    let hasMorph = false;
+    let claimed = 0;
+    for (const statement of statements) {
+      if (statement.kind === "morph") hasMorph = true;
+      else if (statement.kind === "band" && statement.replacesBell > 0) claimed |= 1 << statement.replacesBell;
+    }
+    this.hasMorph = hasMorph;
+    this.claimed = claimed;
   }
 
   /** The slot of the next band line, or undefined when the EQ has no room for it. */
   next(statement: BandStatement): SlotFacts | undefined {
     if (statement.bandType === "bell") return this.bell(statement.replacesBell);
-    const count = this.countByType.get(statement.bandType) ?? 0;
-    this.countByType.set(statement.bandType, count + 1);
+    const count = this.countByType[statement.bandType];
+    this.countByType[statement.bandType] = count + 1;
     return slotFor(statement.bandType, count);
   }
 
   private bell(replaces: number): SlotFacts | undefined {
-    if (replaces > 0) return this.take(slotFacts(`bell${replaces}` as "bell1"));
+    if (replaces > 0) return this.take(replaces);
     if (this.hasMorph) return slotFacts("bell");
     for (let number = 1; number <= 3; number++)
-      if (!this.claimed.has(number) && !this.taken.has(`bell${number}`))
-        return this.take(slotFacts(`bell${number}` as "bell1"));
+      if (((this.claimed | this.taken) & (1 << number)) === 0) return this.take(number);
     return slotFacts("bell");
   }
 
-  private take(slot: SlotFacts): SlotFacts | undefined {
-    if (this.taken.has(slot.id)) return undefined;
-    this.taken.add(slot.id);
-    return slot;
+  /** Bell `number`'s slot, unless a line took it already. */
+  private take(number: number): SlotFacts | undefined {
+    const bit = 1 << number;
+    if ((this.taken & bit) !== 0) return undefined;
+    this.taken |= bit;
+    return BELL_SLOTS[number];
   }
 }
+
+/** Bell 1–3's facts by number (index 0 unused). */
+const BELL_SLOTS: readonly (SlotFacts | undefined)[] = [undefined, slotFacts("bell1"), slotFacts("bell2"), slotFacts("bell3")];
 
 export function presetLabel(preset: ResolvedPreset): string {
   return preset.name !== undefined ? `"${preset.name}"` : "(unnamed preset)";
