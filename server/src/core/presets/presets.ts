@@ -100,8 +100,8 @@ function resolve(
   let outputGainDb: number | undefined;
   let morph: MorphStatement | undefined;
   const bands: ResolvedBand[] = [];
-  const extraBands: BandStatement[] = [];
-  const tags: TagWord[] = [];
+  let extraBands: BandStatement[] | undefined;
+  let tags: TagWord[] | undefined;
   let uses: UseStatement[] | undefined;
   const slots = new BandSlots(statements);
   for (const statement of statements) {
@@ -117,6 +117,7 @@ function resolve(
         break;
       case "tags":
         // One push per tag: a spread of a 150,000-word line overflows the stack.
+        tags ??= [];
         for (const tag of statement.tags) tags.push(tag);
         break;
       case "use":
@@ -125,7 +126,7 @@ function resolve(
       case "band": {
         const slot = slots.next(statement);
         if (slot) bands.push(resolveBand(slot, statement));
-        else extraBands.push(statement);
+        else (extraBands ??= []).push(statement);
         break;
       }
       default:
@@ -142,15 +143,19 @@ function resolve(
     outputGainDb: outputGainDb ?? 0,
     morph,
     bands,
-    extraBands,
-    tags,
-    // Most presets use none: they share one empty list rather than each holding its own.
+    // Most presets have none of these: they share one empty list rather than each holding its own.
+    extraBands: extraBands ?? NO_EXTRA_BANDS,
+    tags: tags ?? NO_TAGS,
     uses: uses ?? NO_USES,
   };
 }
 
 const NO_USES: UseStatement[] = [];
+const NO_EXTRA_BANDS: BandStatement[] = [];
+const NO_TAGS: TagWord[] = [];
 Object.freeze(NO_USES);
+Object.freeze(NO_EXTRA_BANDS);
+Object.freeze(NO_TAGS);
 
 function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
   const band: ResolvedBand = {
