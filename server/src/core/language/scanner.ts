@@ -208,6 +208,8 @@ export interface ScanResult extends ILexingResult {
   lastLineLength: number;
   /** The UnterminatedString tokens, in order (each is an error): found here rather than by a walk over every token. */
   unterminated: IToken[];
+  /** The Quantity and `q` tokens: each band parameter is one of them (or a `q` with one). */
+  parameterTokens: number;
 }
 
 /**
@@ -224,6 +226,7 @@ export function scan(text: string, firstLine = 0): ScanResult {
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
   const unterminated: IToken[] = [];
+  let parameterTokens = 0;
   let line = firstLine + 1;
   let lineStart = 0;
   let offset = 0;
@@ -279,6 +282,7 @@ export function scan(text: string, firstLine = 0): ScanResult {
     if (type === t.Comment) comments.push(token);
     else tokens[tokenCount++] = token;
     if (type === t.UnterminatedString) unterminated.push(token);
+    if (isQuantity || type === t.QKeyword) parameterTokens++;
     offset = end;
   }
   // Tokens past what this text used must not keep the previous text's strings alive.
@@ -292,6 +296,7 @@ export function scan(text: string, firstLine = 0): ScanResult {
     lineCount: line,
     lastLineLength: text.length - lineStart,
     unterminated,
+    parameterTokens,
   };
 }
 
