@@ -228,7 +228,12 @@ class BandSlots {
 }
 
 /** Bell 1–3's facts by number (index 0 unused). */
-const BELL_SLOTS: readonly (SlotFacts | undefined)[] = [undefined, slotFacts("bell1"), slotFacts("bell2"), slotFacts("bell3")];
+const BELL_SLOTS: readonly (SlotFacts | undefined)[] = [
+  undefined,
+  slotFacts("bell1"),
+  slotFacts("bell2"),
+  slotFacts("bell3"),
+];
 
 export function presetLabel(preset: ResolvedPreset): string {
   return preset.name !== undefined ? `"${preset.name}"` : "(unnamed preset)";
