@@ -158,8 +158,11 @@ export const BAND_TYPE_INFO: Record<BandType, { label: string; description: stri
 
 const ALL_BANDS: readonly SlotFacts[] = [...SLOTS, ...CHAIN_BANDS];
 
+/** The facts by id: every band line of every file looks its slot up. */
+const FACTS_BY_ID = new Map<string, SlotFacts>(ALL_BANDS.map((slot) => [slot.id, slot]));
+
 export function slotFacts(id: BandId): SlotFacts {
-  const found = ALL_BANDS.find((slot) => slot.id === id);
+  const found = FACTS_BY_ID.get(id);
   if (!found) throw new Error(`unknown slot ${id}`);
   return found;
 }

@@ -68,6 +68,8 @@ export interface BandStatement {
   readonly bandType: BandType;
   readonly keywordRange: Range;
   readonly parameters: readonly BandParameter[];
+  /** The number of parameters (without making them). */
+  readonly parameterCount: number;
   /** The first frequency (Hz or kHz) among the parameters. */
   readonly frequency?: Quantity;
   /** The first gain (dB) among the parameters. */

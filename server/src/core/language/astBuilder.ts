@@ -110,10 +110,13 @@ export class TreeBuilder {
   /** The last real token read: where an open preset or statement ends when it is closed. */
   private last: IToken | undefined;
 
-  /** Ready for a parse of `source` (or, with none, holding nothing of the last one). */
-  reset(source = ""): void {
-    // About one band parameter per 25 characters in a typical file; the table grows if not.
-    this.table = new BandParameterTable(source, source.length / 25);
+  /**
+   * Ready for a parse of `source` (or, with none, holding nothing of the last one). `parameterTokens`:
+   * the source's values and `q`s, the most band parameters it can have (the scanner counts them),
+   * so that the table is made once at a size it never outgrows.
+   */
+  reset(source = "", parameterTokens = 0): void {
+    this.table = new BandParameterTable(source, parameterTokens);
     this.band = undefined;
     this.items = [];
     this.strays = [];

@@ -330,7 +330,7 @@ export class BandNode implements BandStatement {
     );
   }
 
-  toJSON(): Omit<BandStatement, "slotOf" | "hasSlot" | "slotValue"> & { range: Range } {
+  toJSON(): Omit<BandStatement, "slotOf" | "hasSlot" | "slotValue" | "parameterCount"> & { range: Range } {
     const { kind, bandType, keywordRange, parameters, frequency, gain, q, slope, replacesBell, range } = this;
     return { kind, bandType, keywordRange, parameters, frequency, gain, q, slope, replacesBell, range };
   }

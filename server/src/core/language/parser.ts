@@ -346,7 +346,7 @@ export interface ParseResult {
 export function parseText(text: string, firstLine = 0): ParseResult {
   const lexed = scan(text, firstLine);
   const tree = parserInstance.tree;
-  tree.reset(text);
+  tree.reset(text, lexed.parameterTokens);
   parserInstance.input = lexed.tokens;
   // Every recovered error is an exception, and an exception's stack trace costs more than the
   // recovery itself; nobody reads these traces.

@@ -208,6 +208,8 @@ export interface ScanResult extends ILexingResult {
   lastLineLength: number;
   /** The UnterminatedString tokens, in order (each is an error): found here rather than by a walk over every token. */
   unterminated: IToken[];
+  /** The Quantity and `q` tokens: each band parameter is one of them (or a `q` with one). */
+  parameterTokens: number;
 }
 
 /**
@@ -224,6 +226,7 @@ export function scan(text: string, firstLine = 0): ScanResult {
   const comments: IToken[] = [];
   const errors: ILexingError[] = [];
   const unterminated: IToken[] = [];
+  let parameterTokens = 0;
   let line = firstLine + 1;
   let lineStart = 0;
   let offset = 0;
@@ -252,26 +255,26 @@ export function scan(text: string, firstLine = 0): ScanResult {
       continue;
     }
     let type = foundType;
-    let image: string | undefined;
+    let sharedImage: string | undefined;
     if (type === t.Identifier) {
       const keyword = keywordAt(text, offset, end);
       if (keyword) {
         type = keyword.token;
         // A keyword written in lower case (nearly all of them) shares the keyword's string.
-        if (isWrittenAs(text, offset, keyword.word)) image = keyword.word;
+        if (isWrittenAs(text, offset, keyword.word)) sharedImage = keyword.word;
       }
     }
-    image ??= text.slice(offset, end);
     const startColumn = offset - lineStart + 1;
     const isQuantity = type === t.Quantity;
     const token = reuse(used++);
-    token.image = image;
+    token.source = text;
+    token.sharedImage = sharedImage;
     token.startOffset = offset;
     token.endOffset = end - 1;
     token.startLine = line;
     token.endLine = line;
     token.startColumn = startColumn;
-    token.endColumn = startColumn + image.length - 1;
+    token.endColumn = startColumn + (end - offset) - 1;
     token.tokenTypeIdx = type.tokenTypeIdx!;
     token.tokenType = type;
     token.number = isQuantity ? readNumber(text, offset, foundNumberEnd) : Number.NaN;
@@ -279,10 +282,11 @@ export function scan(text: string, firstLine = 0): ScanResult {
     if (type === t.Comment) comments.push(token);
     else tokens[tokenCount++] = token;
     if (type === t.UnterminatedString) unterminated.push(token);
+    if (isQuantity || type === t.QKeyword) parameterTokens++;
     offset = end;
   }
   // Tokens past what this text used must not keep the previous text's strings alive.
-  for (let index = used; index < poolInUse; index++) pool[index]!.image = "";
+  for (let index = used; index < poolInUse; index++) pool[index]!.release();
   poolInUse = Math.min(used, pool.length);
   tokens.length = tokenCount;
   return {
@@ -292,6 +296,7 @@ export function scan(text: string, firstLine = 0): ScanResult {
     lineCount: line,
     lastLineLength: text.length - lineStart,
     unterminated,
+    parameterTokens,
   };
 }
 
@@ -302,35 +307,54 @@ export interface ScannedToken extends IToken {
 }
 
 /**
+ * A scanned token's image is cut from the text when asked (a keyword's is the keyword's string):
+ * the parser reads few images (names, words), and cutting one for each of ~30,000 tokens was
+ * garbage that the token pool, reached from old space, also kept alive through the collections
+ * while the parse ran.
+ */
+class PooledToken implements ScannedToken {
+  /** The text scanned, and the keyword's own string when the token is a keyword written as such. */
+  source = "";
+  sharedImage: string | undefined = undefined;
+  startOffset = 0;
+  endOffset = 0;
+  startLine = 0;
+  endLine = 0;
+  startColumn = 0;
+  endColumn = 0;
+  tokenTypeIdx = 0;
+  tokenType: TokenType = t.Identifier;
+  number = Number.NaN;
+  unit: Unit = undefined;
+
+  get image(): string {
+    return this.sharedImage ?? this.source.slice(this.startOffset, this.endOffset + 1);
+  }
+
+  /** Unused by the current scan: holds nothing of any text. */
+  release(): void {
+    this.source = "";
+    this.sharedImage = undefined;
+  }
+}
+
+/**
  * The token objects, reused from one scan to the next. A parse made ~3 tokens per line and
  * dropped them all when it ended; allocating them anew each time was about a tenth of the
  * parse's time and garbage (they outlive a few scavenges, so the collector copied each one).
  * The parse reads its tokens only until it returns (document.ts turns them into ranges), so
  * they are free again at the next scan: a token from `scan` is valid until `scan` runs again.
  */
-const pool: ScannedToken[] = [];
+const pool: PooledToken[] = [];
 const pooledTokens: IToken[] = [];
 let poolInUse = 0;
 /** Tokens kept between scans at most (~10 MB): a huge file once must not hold memory forever. */
 const POOL_LIMIT = 100_000;
 
-function reuse(index: number): ScannedToken {
+function reuse(index: number): PooledToken {
   let token = pool[index];
   if (token === undefined) {
-    // Every field, in one order: one object shape for every token.
-    token = {
-      image: "",
-      startOffset: 0,
-      endOffset: 0,
-      startLine: 0,
-      endLine: 0,
-      startColumn: 0,
-      endColumn: 0,
-      tokenTypeIdx: 0,
-      tokenType: t.Identifier,
-      number: Number.NaN,
-      unit: undefined,
-    };
+    token = new PooledToken();
     if (index < POOL_LIMIT) pool.push(token);
   }
   return token;

@@ -6,6 +6,7 @@
 import {
   containsPosition,
   type BandStatement,
+  type BandType,
   type MorphStatement,
   type Position,
   type PresetBlock,
@@ -99,8 +100,8 @@ function resolve(
   let outputGainDb: number | undefined;
   let morph: MorphStatement | undefined;
   const bands: ResolvedBand[] = [];
-  const extraBands: BandStatement[] = [];
-  const tags: TagWord[] = [];
+  let extraBands: BandStatement[] | undefined;
+  let tags: TagWord[] | undefined;
   let uses: UseStatement[] | undefined;
   const slots = new BandSlots(statements);
   for (const statement of statements) {
@@ -116,6 +117,7 @@ function resolve(
         break;
       case "tags":
         // One push per tag: a spread of a 150,000-word line overflows the stack.
+        tags ??= [];
         for (const tag of statement.tags) tags.push(tag);
         break;
       case "use":
@@ -124,7 +126,7 @@ function resolve(
       case "band": {
         const slot = slots.next(statement);
         if (slot) bands.push(resolveBand(slot, statement));
-        else extraBands.push(statement);
+        else (extraBands ??= []).push(statement);
         break;
       }
       default:
@@ -141,15 +143,19 @@ function resolve(
     outputGainDb: outputGainDb ?? 0,
     morph,
     bands,
-    extraBands,
-    tags,
-    // Most presets use none: they share one empty list rather than each holding its own.
+    // Most presets have none of these: they share one empty list rather than each holding its own.
+    extraBands: extraBands ?? NO_EXTRA_BANDS,
+    tags: tags ?? NO_TAGS,
     uses: uses ?? NO_USES,
   };
 }
 
 const NO_USES: UseStatement[] = [];
+const NO_EXTRA_BANDS: BandStatement[] = [];
+const NO_TAGS: TagWord[] = [];
 Object.freeze(NO_USES);
+Object.freeze(NO_EXTRA_BANDS);
+Object.freeze(NO_TAGS);
 
 function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
   const band: ResolvedBand = {
@@ -171,39 +177,63 @@ function resolveBand(slot: SlotFacts, statement: BandStatement): ResolvedBand {
  */
 class BandSlots {
   private readonly hasMorph: boolean;
-  private readonly claimed = new Set<number>();
-  private readonly taken = new Set<string>();
-  private readonly countByType = new Map<string, number>();
+  /** Bell numbers as bits (1 << n): those a `bellN` line claims, and those a line took. */
+  private readonly claimed: number;
+  private taken = 0;
+  /** The band lines of each type read so far (bells are placed by number instead). */
+  private readonly countByType: Record<BandType, number> = {
+    lowshelf: 0,
+    bell: 0,
+    highshelf: 0,
+    highpass: 0,
+    lowpass: 0,
+    notch: 0,
+  };
 
   constructor(statements: readonly Statement[]) {
-    this.hasMorph = statements.some((statement) => statement.kind === "morph");
-    for (const statement of statements)
-      if (statement.kind === "band" && statement.replacesBell > 0) this.claimed.add(statement.replacesBell);
+    // One walk, and numbers rather than sets: every preset of a file makes one of these.
+    let hasMorph = false;
+    let claimed = 0;
+    for (const statement of statements) {
+      if (statement.kind === "morph") hasMorph = true;
+      else if (statement.kind === "band" && statement.replacesBell > 0) claimed |= 1 << statement.replacesBell;
+    }
+    this.hasMorph = hasMorph;
+    this.claimed = claimed;
   }
 
   /** The slot of the next band line, or undefined when the EQ has no room for it. */
   next(statement: BandStatement): SlotFacts | undefined {
     if (statement.bandType === "bell") return this.bell(statement.replacesBell);
-    const count = this.countByType.get(statement.bandType) ?? 0;
-    this.countByType.set(statement.bandType, count + 1);
+    const count = this.countByType[statement.bandType];
+    this.countByType[statement.bandType] = count + 1;
     return slotFor(statement.bandType, count);
   }
 
   private bell(replaces: number): SlotFacts | undefined {
-    if (replaces > 0) return this.take(slotFacts(`bell${replaces}` as "bell1"));
+    if (replaces > 0) return this.take(replaces);
     if (this.hasMorph) return slotFacts("bell");
     for (let number = 1; number <= 3; number++)
-      if (!this.claimed.has(number) && !this.taken.has(`bell${number}`))
-        return this.take(slotFacts(`bell${number}` as "bell1"));
+      if (((this.claimed | this.taken) & (1 << number)) === 0) return this.take(number);
     return slotFacts("bell");
   }
 
-  private take(slot: SlotFacts): SlotFacts | undefined {
-    if (this.taken.has(slot.id)) return undefined;
-    this.taken.add(slot.id);
-    return slot;
+  /** Bell `number`'s slot, unless a line took it already. */
+  private take(number: number): SlotFacts | undefined {
+    const bit = 1 << number;
+    if ((this.taken & bit) !== 0) return undefined;
+    this.taken |= bit;
+    return BELL_SLOTS[number];
   }
 }
+
+/** Bell 1–3's facts by number (index 0 unused). */
+const BELL_SLOTS: readonly (SlotFacts | undefined)[] = [
+  undefined,
+  slotFacts("bell1"),
+  slotFacts("bell2"),
+  slotFacts("bell3"),
+];
 
 export function presetLabel(preset: ResolvedPreset): string {
   return preset.name !== undefined ? `"${preset.name}"` : "(unnamed preset)";

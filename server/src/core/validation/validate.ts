@@ -7,7 +7,7 @@ import { OUTPUT_GAIN_RANGE, SAMPLE_RATE_RANGE, clamp, inRange, slotFacts, type E
 import { KEYWORDS, displayFrequency, formatDecimal, writeFrequency, writeGain, writePlain } from "../language/index.js";
 import { presetLabel, resolvePresets, type ResolvedPreset } from "../presets/index.js";
 import { closest, type Vocabulary } from "../model/index.js";
-import { checkAbsurdGain, checkBandParameters, checkFrequency, checkUnit } from "./bandChecks.js";
+import { checkAbsurdGain, checkBandParameters, checkFrequency, checkUnit, frequencyPasses } from "./bandChecks.js";
 import { DiagnosticCode, sortDiagnostics, type EqDiagnostic } from "./diagnostics.js";
 import { checkMorph, onceFewExamplesPerWord } from "./morphChecks.js";
 import { DiagnosticSink } from "./sink.js";
@@ -143,6 +143,8 @@ function validatePreset(preset: ResolvedPreset, context: ValidationContext, out:
   }
   for (const band of preset.bands) {
     if (band.frequencyHz === undefined) continue;
+    // Nearly every frequency is fine: told from its value, without making its node.
+    if (frequencyPasses(band.frequencyHz, band.slot.frequency, preset.sampleRate)) continue;
     const frequency = band.statement.frequency;
     if (frequency) checkFrequency(frequency, band.slot.frequency, band.slot.label, preset.sampleRate, out);
   }
