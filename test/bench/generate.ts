@@ -5,7 +5,17 @@ export interface GeneratedPreset {
   name: string;
   sampleRate?: number;
   morph?: [string, number][];
-  bands: { type: "lowshelf" | "bell" | "highshelf"; frequencyHz: number; gainDb: number; q?: number }[];
+  /** Another preset of the file whose chain this one starts from (`use "…"`). */
+  use?: string;
+  bands: {
+    type: "lowshelf" | "bell" | "highshelf" | "highpass" | "lowpass" | "notch";
+    frequencyHz: number;
+    /** None on pass filters and notches. */
+    gainDb?: number;
+    q?: number;
+    /** A pass filter's slope, dB/oct. */
+    slope?: number;
+  }[];
   gainDb?: number;
 }
 
@@ -19,8 +29,22 @@ function round(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
+/**
+ * The statements game-audio presets add around the five bands: a `use` of an earlier preset, a
+ * high-pass, a low-pass and a notch, each in some presets. Drawn from a second generator, so the
+ * five bands and morphs of a seed are what they were before these statements existed.
+ */
+function addChainStatements(preset: GeneratedPreset, index: number, random: () => number): void {
+  if (index > 0 && random() < 0.1) preset.use = `Preset ${1 + Math.floor(random() * index)}`;
+  if (random() < 0.2) preset.bands.push({ type: "highpass", frequencyHz: Math.round(30 + random() * 170), slope: 24 });
+  if (random() < 0.1) preset.bands.push({ type: "lowpass", frequencyHz: Math.round(3000 + random() * 12000) });
+  if (random() < 0.05)
+    preset.bands.push({ type: "notch", frequencyHz: Math.round(50 + random() * 9000), q: round(2 + random() * 8, 1) });
+}
+
 export function generatePresets(lines: number, seed = 1): GeneratedPreset[] {
   const random = seededRandom(seed);
+  const chainRandom = seededRandom(seed + 7919);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const presets: GeneratedPreset[] = [];
   // The comment and samplerate lines of the header.
@@ -55,9 +79,11 @@ export function generatePresets(lines: number, seed = 1): GeneratedPreset[] {
       });
     }
     if (random() < 0.5) preset.gainDb = round(-random() * 4, 1);
+    addChainStatements(preset, index, chainRandom);
     presets.push(preset);
     // The preset line, its statements and the closing brace.
-    used += 2 + (preset.morph ? 1 : 0) + preset.bands.length + (preset.gainDb !== undefined ? 1 : 0);
+    used +=
+      2 + (preset.use ? 1 : 0) + (preset.morph ? 1 : 0) + preset.bands.length + (preset.gainDb !== undefined ? 1 : 0);
   }
   return presets;
 }
@@ -74,10 +100,11 @@ export function toPresetText(presets: GeneratedPreset[]): string {
   const out: string[] = ["# Generated benchmark presets", "samplerate 48kHz"];
   for (const preset of presets) {
     out.push(`preset "${preset.name}" {`);
+    if (preset.use) out.push(`  use "${preset.use}"`);
     if (preset.morph) out.push(`  morph ${preset.morph.map(([word, weight]) => `${word} ${weight}`).join(" ")}`);
     for (const band of preset.bands)
       out.push(
-        `  ${band.type} ${frequency(band.frequencyHz)} ${gain(band.gainDb)}${band.q !== undefined ? ` q ${band.q}` : ""}`,
+        `  ${band.type} ${frequency(band.frequencyHz)}${band.gainDb !== undefined ? ` ${gain(band.gainDb)}` : ""}${band.slope !== undefined ? ` ${band.slope}dB/oct` : ""}${band.q !== undefined ? ` q ${band.q}` : ""}`,
       );
     if (preset.gainDb !== undefined) out.push(`  gain ${gain(preset.gainDb)}`);
     out.push("}");
@@ -91,7 +118,12 @@ export function toJsonText(presets: GeneratedPreset[]): string {
 }
 
 function yamlBand(band: GeneratedPreset["bands"][number]): string {
-  return `{ type: ${band.type}, frequencyHz: ${band.frequencyHz}, gainDb: ${band.gainDb}${band.q !== undefined ? `, q: ${band.q}` : ""} }`;
+  const optional = [
+    band.gainDb !== undefined ? `gainDb: ${band.gainDb}` : undefined,
+    band.slope !== undefined ? `slope: ${band.slope}` : undefined,
+    band.q !== undefined ? `q: ${band.q}` : undefined,
+  ].filter(Boolean);
+  return `{ type: ${band.type}, frequencyHz: ${band.frequencyHz}${optional.map((field) => `, ${field}`).join("")} }`;
 }
 
 /**
@@ -103,6 +135,7 @@ export function toYamlText(presets: GeneratedPreset[], schemaUri?: string): stri
   if (schemaUri) out.unshift(`# yaml-language-server: $schema=${schemaUri}`);
   for (const preset of presets) {
     out.push(`  - name: "${preset.name}"`);
+    if (preset.use) out.push(`    use: "${preset.use}"`);
     if (preset.morph)
       out.push(`    morph: { ${preset.morph.map(([word, weight]) => `${word}: ${weight}`).join(", ")} }`);
     if (preset.bands.length > 0) {
