@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { EqServices, parsePresetDocument, resolvePresets, validateDocument } from "../../server/src/core/index.js";
+import { EqServices } from "../../server/src/core/index.js";
 import { mulberry32 } from "../../server/src/core/model/index.js";
 import { toLspDiagnostic } from "../../server/src/lsp/features/diagnostics.js";
 import { EqLanguageService } from "../../server/src/lsp/features/languageService.js";
@@ -65,10 +65,9 @@ describe("edit → diagnostics in the language service", () => {
             };
       document = TextDocument.update(document, [edit], document.version + 1);
       const published = service.diagnostics(document);
-      const fresh = parsePresetDocument(document.getText());
-      const expected = validateDocument(fresh, services.validationContext(), resolvePresets(fresh)).map(
-        toLspDiagnostic,
-      );
+      // A check from nothing: new services (no cache) on the same model, the same file.
+      const fresh = new EqServices(services.model);
+      const expected = fresh.check(fresh.read(document.getText()), "/bench/store.eqp").map(toLspDiagnostic);
       assert.deepEqual(plain(published), plain(expected), `edit ${index}`);
     }
   });
