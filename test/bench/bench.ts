@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     "bench.yaml",
     "yaml",
     yamlText,
-    /^\s+- \{ type: /,
+    /^\s+- \{ type: (bell|lowshelf|highshelf),/,
     (line) => line.indexOf("frequencyHz") + 2,
     /gainDb: [+-]?\d+(\.\d+)?/,
     (i) => `gainDb: ${i % 2 ? "" : "-"}${(i % 11) + 0.5}`,
