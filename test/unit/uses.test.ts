@@ -174,8 +174,10 @@ describe("use: resolution and diagnostics", () => {
     assert.deepEqual(codesAt(diagnostics), ["2:7 use-cycle", "6:7 use-cycle", "9:7 use-cycle"]);
     assert.match(diagnostics[0]!.message, /"A" → "B" → "C" → "A"/);
     assert.match(diagnostics[1]!.message, /"B" → "C" → "A" → "B"/);
+    // A use of its own name skips the preset itself; with no other "S" anywhere, it names nothing.
     const self = services.check(services.workspace.meaningOf(path.join(dir, "self.eqp"))!, path.join(dir, "self.eqp"));
-    assert.deepEqual(codesAt(self), ["2:7 use-cycle"]);
+    assert.deepEqual(codesAt(self), ["2:7 use-missing"]);
+    assert.match(self[0]!.message, /No preset "S" other than this one in self\.eqp, the workspace or the library \(a preset cannot use itself\)/);
     // A preset that uses a preset on a cycle: that preset has errors.
     const outside = path.join(dir, "outside.eqp");
     const o = services.check(services.workspace.meaningOf(outside)!, outside);
@@ -187,6 +189,45 @@ describe("use: resolution and diagnostics", () => {
       services.bandsOf(a).map((band) => band.frequencyHz),
       [1000],
     );
+  });
+
+  it("a use of the preset's own name skips it: the same file's other one, then the workspace, then the library", () => {
+    const { diagnostics, services, dir } = check(
+      {
+        "lib.eqp": 'preset "Underwater" {\n  use "underwater"\n  bell 2kHz -2dB\n}\n',
+        "ws.eqp": 'preset "Muffled" {\n  lowpass 1kHz\n}\npreset "Room" {\n  use "muffled"\n  bell 500Hz +1dB\n}\n',
+        "mine.eqp": 'preset "muffled" {\n  use "Muffled"\n  gain -1dB\n}\n',
+        "twins.eqp": 'preset "Twin" {\n  bell 3kHz +1dB\n}\npreset "twin" {\n  use "Twin"\n}\n',
+      },
+      "lib.eqp",
+    );
+    assert.deepEqual(diagnostics, []);
+    const bands = (file: string, index: number) =>
+      services
+        .bandsOf(services.workspace.meaningOf(path.join(dir, file))!.presets[index]!)
+        .map((band) => `${band.slot} ${band.frequencyHz}`);
+    // The library's "underwater" (lowpass 800 Hz, low shelf 200 Hz), then its own bell.
+    assert.deepEqual(bands("lib.eqp", 0), ["lowpass 800", "lowshelf 200", "bell1 2000"]);
+    // mine.eqp's "muffled" uses ws.eqp's "Muffled", not itself.
+    const mine = path.join(dir, "mine.eqp");
+    assert.deepEqual(services.check(services.workspace.meaningOf(mine)!, mine), []);
+    assert.deepEqual(bands("mine.eqp", 0), ["lowpass 1000"]);
+    // The same file's other preset of the name comes first.
+    const twins = path.join(dir, "twins.eqp");
+    assert.deepEqual(services.check(services.workspace.meaningOf(twins)!, twins).map((d) => d.code).filter((c) => c.startsWith("use")), []);
+    assert.deepEqual(bands("twins.eqp", 1), ["bell1 3000"]);
+  });
+
+  it("two presets of one name in two files that use each other are still a cycle", () => {
+    const { diagnostics } = check(
+      {
+        "x.eqp": 'preset "Echo" {\n  use "echo" from "y.eqp"\n}\n',
+        "y.eqp": 'preset "Echo" {\n  use "echo" from "x.eqp"\n}\n',
+      },
+      "x.eqp",
+    );
+    assert.deepEqual(codesAt(diagnostics), ["2:7 use-cycle"]);
+    assert.match(diagnostics[0]!.message, /"Echo" → "Echo" → "Echo"/);
   });
 
   it("an error in the used preset is an error on the use line, with its place", () => {
