@@ -83,7 +83,7 @@ export function buildProgram(): Command {
   program
     .command("check")
     .description("validate preset files; prints file:line:col severity code message, exits 1 on any error")
-    .argument("<files...>", "files, folders or globs")
+    .argument("[files...]", "files, folders or globs (default: the current folder)", ["."])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .addOption(modelOption())
     .option("--quiet", "print errors only")
