@@ -23,6 +23,7 @@ describe("eqp check", () => {
       `${file}:2:13 warning gain-out-of-range Gain +20dB is outside the SAFE EQ's ±12 dB`,
       `${file}:3:9 error unknown-word Unknown word 'wram'. Did you mean 'warm'?`,
     ]);
+    assert.equal(result.stderr, "1 file checked: 1 error, 1 warning, 0 notes\n");
   });
 
   it("exits 0 on warnings only", () => {
