@@ -18,6 +18,7 @@ import type {
   Location,
   MarkupContent,
 } from "vscode-languageserver-protocol";
+import { compactChain } from "../../server/src/lsp/features/inlayHints.js";
 import { eqp } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
@@ -108,7 +109,13 @@ describe("use in the language server", () => {
         { line: 2, character: 17 },
       ],
     );
-    assert.equal(hints[0]!.label, "\u2002→ B3k+2.0 HP80");
+    assert.equal(hints[0]!.label, "\u2002→ B@3k+2.0 HP80");
+    // A used bell is `B@<frequency>`, never `B3…`, which the morph hints use for Bell 3.
+    const bells = [
+      { slot: "bell2", frequencyHz: 3800, gainDb: -0.5, q: 1 },
+      { slot: "bell3", frequencyHz: 2000, gainDb: 3, q: 1 },
+    ] as const;
+    assert.equal(compactChain(bells, 0), "\u2002→ B@3.8k−0.5 B@2k+3.0");
     assert.match(hints[1]!.label as string, /^\u2002→ .*HP300 LP3\.4k$/);
     for (const hint of hints) assert.ok((hint.label as string).length <= 43, hint.label as string);
     const tooltip = (hints[0]!.tooltip as MarkupContent).value;
