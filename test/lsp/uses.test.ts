@@ -174,6 +174,30 @@ describe("use in the language server", () => {
     ]);
   });
 
+  it("suggests the nearest preset name for a typo, with a quick fix", async () => {
+    const typoUri = pathToFileURL(path.join(root, "typo.eqp")).toString();
+    await client.open(typoUri, 'preset "Y" {\n  use "VO claen"\n}\n');
+    const missing = await until("the typo's diagnostic", () =>
+      client.published.get(typoUri)?.diagnostics.find((d: Diagnostic) => d.code === "use-missing"),
+    );
+    assert.match(missing.message, /did you mean "VO clean"\?$/);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: typoUri },
+      range: missing.range,
+      context: { diagnostics: [missing], only: ["quickfix"] },
+    });
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.isPreferred, action.edit!.changes![typoUri]]),
+      [
+        [
+          'Use "VO clean"',
+          true,
+          [{ range: { start: { line: 1, character: 6 }, end: { line: 1, character: 16 } }, newText: '"VO clean"' }],
+        ],
+      ],
+    );
+  });
+
   it("checks a user again when the preset it uses changes in the editor, then on disk", async () => {
     await client.open(dialogueUri, DIALOGUE);
     await client.change(dialogueUri, DIALOGUE.replace("  bell 3kHz", "  bel 3kHz"));

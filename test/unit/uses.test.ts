@@ -163,6 +163,26 @@ describe("use: resolution and diagnostics", () => {
     assert.match(diagnostics[1]!.message, /No file gone\.eqp/);
   });
 
+  it("suggests the nearest name of the file, the workspace or the library for a missing one, with a fix", () => {
+    const { diagnostics } = check(
+      {
+        "t.eqp": 'preset "T" {\n  use "telephon"\n  use "vo claen"\n  use "Talk"\n  use "zzzzzz"\n}\npreset "Talks" {\n  bell 1kHz +1dB\n}\n',
+        "d.eqp": clean,
+      },
+      "t.eqp",
+    );
+    assert.deepEqual(codesAt(diagnostics), ["2:7 use-missing", "3:7 use-missing", "4:7 use-missing", "5:7 use-missing"]);
+    assert.equal(
+      diagnostics[0]!.message,
+      'No preset "telephon" in t.eqp, the workspace or the library; did you mean "telephone"?',
+    );
+    assert.deepEqual(diagnostics[0]!.data, { fix: "replace", replacements: ['"telephone"'], titles: ['Use "telephone"'] });
+    assert.match(diagnostics[1]!.message, /did you mean "VO clean"\?$/);
+    assert.match(diagnostics[2]!.message, /did you mean "Talks"\?$/);
+    assert.doesNotMatch(diagnostics[3]!.message, /did you mean/);
+    assert.equal(diagnostics[3]!.data, undefined);
+  });
+
   it("reports every use line of a cycle, whichever preset is checked first, and stops the chain there", () => {
     const files = {
       "loop.eqp":
@@ -263,7 +283,12 @@ describe("use: resolution and diagnostics", () => {
     // Each preset is flattened once however many use it: its own bands are asked for once.
     let asked = 0;
     const resolver = new UseResolver(
-      { workspace: () => [], library: () => undefined, file: () => "no files here" },
+      {
+        workspace: () => [],
+        library: () => undefined,
+        names: () => ({ workspace: [], library: [] }),
+        file: () => "no files here",
+      },
       () => {
         asked++;
         return undefined;

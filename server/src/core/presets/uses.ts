@@ -30,6 +30,8 @@ export interface UseLookup {
   workspace(key: string, exceptFile: string | undefined): PresetHome[];
   /** The shipped library's preset named `key`. */
   library(key: string): PresetHome | undefined;
+  /** Every named preset's name, as written, in the workspace and in the library: a missing name's "did you mean". */
+  names(): { workspace: string[]; library: string[] };
   /** The document of `file` (as written after `from`, relative to `relativeTo`'s folder), or why not. */
   file(
     file: string,
@@ -159,6 +161,15 @@ export class UseResolver {
         `No preset ${label} other than this one in ${shownFile(origin.file)}, the workspace or the library (a preset cannot use itself)`,
       );
     return problem("missing", `No preset ${label} in ${shownFile(origin.file)}, the workspace or the library`);
+  }
+
+  /** The names a use line of `origin` may mean: its file's other presets, the workspace's (not from the library), the library's. */
+  namesFor(origin: PresetHome): string[] {
+    const own = origin.meaning.presets.flatMap((preset) =>
+      preset === origin.preset || preset.name === undefined ? [] : [preset.name],
+    );
+    const { workspace, library } = this.lookup.names();
+    return [...own, ...(origin.library ? [] : workspace), ...library];
   }
 
   /** The chain `home`'s preset sounds as: its used presets' chains, then its own bands; gains added. */
