@@ -34,7 +34,12 @@ function useRange(use: UseStatement) {
  * A missing name's diagnostic: with the nearest name it could have meant (edit distance, case aside)
  * as "did you mean" and a quick fix, when one is near enough to be a typo.
  */
-function problemDiagnostic(use: UseStatement, problem: UseProblem, resolver: UseResolver, home: PresetHome): EqDiagnostic {
+function problemDiagnostic(
+  use: UseStatement,
+  problem: UseProblem,
+  resolver: UseResolver,
+  home: PresetHome,
+): EqDiagnostic {
   const diagnostic: EqDiagnostic = {
     range: useRange(use),
     severity: "error",
