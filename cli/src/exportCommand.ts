@@ -164,6 +164,14 @@ function allInOneText(exported: readonly Exported[], options: ExportOptions): st
   return EXPORT_TARGETS[options.format].exportAll?.(exported.map((one) => one.document));
 }
 
+/** One preset's file: a C header names its guard and table after the file, so two may be included together. */
+function eachText(one: Exported, options: ExportOptions, fileName: string): string {
+  if (options.format === "json") return jsonText([one], options);
+  if (options.format !== "c") return one.text;
+  const fileStem = fileName.slice(0, -EXPORT_TARGETS.c.extension.length);
+  return EXPORT_TARGETS.c.export(one.document, { sourceName: path.basename(one.file), fileStem }).text;
+}
+
 function writeEach(exported: readonly Exported[], options: ExportOptions & { out: string }, files: string[]): void {
   try {
     mkdirSync(options.out, { recursive: true });
@@ -178,7 +186,7 @@ function writeEach(exported: readonly Exported[], options: ExportOptions & { out
   );
   exported.forEach((one, index) => {
     const destination = path.join(options.out, names[index]!);
-    writeOutputFile(destination, options.format === "json" ? jsonText([one], options) : one.text);
+    writeOutputFile(destination, eachText(one, options, names[index]!));
     printOut(`wrote ${destination}\n`);
   });
 }

@@ -62,10 +62,15 @@ function printDiagnostic(file: string, diagnostic: EqDiagnostic): string {
   return `${file}:${line + 1}:${character + 1} ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}`;
 }
 
+/** "1 error", "0 errors", "2 errors". */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 function summary(results: FileResult[]): string {
   const count = (severity: string) =>
     results.reduce((sum, result) => sum + result.diagnostics.filter((d) => d.severity === severity).length, 0);
-  return `${results.length} file${results.length === 1 ? "" : "s"} checked: ${count("error")} errors, ${count("warning")} warnings, ${count("information")} notes`;
+  return `${counted(results.length, "file")} checked: ${counted(count("error"), "error")}, ${counted(count("warning"), "warning")}, ${counted(count("information"), "note")}`;
 }
 
 export function buildProgram(): Command {
@@ -83,7 +88,7 @@ export function buildProgram(): Command {
   program
     .command("check")
     .description("validate preset files; prints file:line:col severity code message, exits 1 on any error")
-    .argument("<files...>", "files, folders or globs")
+    .argument("[files...]", "files, folders or globs (default: the current folder)", ["."])
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .addOption(modelOption())
     .option("--quiet", "print errors only")

@@ -299,6 +299,40 @@ describe("the C runtime with exported presets", { skip: compilerMissing }, () =>
     });
   }
 
+  it("compiles one C file that includes several per-preset headers of --out (names made per file)", () => {
+    const out = path.join(work, "headers");
+    const more = writeFileIn(work, "more.eqp", 'preset "Steep" {\n  lowpass 2kHz\n}\n');
+    const exported = eqp("export", passes, more, "--format", "c", "--out", out);
+    assert.equal(exported.status, 0, exported.stderr);
+    const main = writeFileIn(
+      work,
+      "two-headers.c",
+      `#define EQP_RUNTIME_IMPLEMENTATION
+#include "eqp_runtime.h"
+#include "steep.h"
+#include "steep-2.h"
+#include "2nd-order.h"
+#include "steep.h"
+#include <stdio.h>
+
+int main(void) {
+  eqp_state state;
+  printf("%s %d %u|", eqp_presets_steep[0].name, EQP_PRESETS_STEEP_COUNT, (unsigned)eqp_presets_steep[0].filter_count);
+  printf("%s %u|", eqp_presets_steep_2[EQP_PRESET_STEEP_2].name, (unsigned)eqp_presets_steep_2[0].filter_count);
+  printf("%s|", eqp_presets_preset_2nd_order[EQP_PRESET_PRESET_2ND_ORDER].name);
+  printf("%d\\n", eqp_init(&state, &eqp_presets_steep_2[0], 48000.0));
+  return 0;
+}
+`,
+    );
+    const binary = path.join(work, "two-headers");
+    const flags = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", `-I${RUNTIME_DIR}`, `-I${out}`];
+    const compiled = spawnSync("cc", [...flags, "-o", binary, main, "-lm"], { encoding: "utf8" });
+    assert.equal(compiled.status, 0, `cc failed:\n${compiled.stderr}`);
+    const ran = spawnSync(binary, { encoding: "utf8" });
+    assert.equal(ran.stdout, "Steep 1 2|Steep 1|2nd order|0\n");
+  });
+
   it("refuses a filter above Nyquist, an unknown slope, too many sections and no rate, keeping the state", () => {
     // 48 kHz: the 30 kHz bell is above Nyquist; 96 kHz: it is fine, and stays when the rest fail.
     assert.equal(run("errors").toString(), "-2 0 -2 -3 -1 1 96000\n");

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
+import { CLI, eqp, temporaryFolder, writeFileIn } from "../support/cli.js";
 
 /** Each fixture in a folder of its own: some tests format or expand a whole folder. */
 const fixture = (name: string, text: string) => writeFileIn(temporaryFolder("cli"), name, text);
@@ -22,6 +23,7 @@ describe("eqp check", () => {
       `${file}:2:13 warning gain-out-of-range Gain +20dB is outside the SAFE EQ's ±12 dB`,
       `${file}:3:9 error unknown-word Unknown word 'wram'. Did you mean 'warm'?`,
     ]);
+    assert.equal(result.stderr, "1 file checked: 1 error, 1 warning, 0 notes\n");
   });
 
   it("exits 0 on warnings only", () => {
@@ -49,6 +51,19 @@ describe("eqp check", () => {
     const result = eqp("check", "samples/*.eqp");
     assert.equal(result.status, 0);
     assert.match(result.stderr, /6 files checked/);
+  });
+
+  it("checks the current folder when given no path, as `eqp check .` does", () => {
+    const inSamples = spawnSync(process.execPath, [CLI, "check"], { cwd: path.resolve("samples"), encoding: "utf8" });
+    assert.equal(inSamples.status, 0, inSamples.stdout + inSamples.stderr);
+    assert.match(inSamples.stderr, /6 files checked: 0 errors/);
+    const folder = path.dirname(fixture("broken.eqp", 'preset "A" {\n  bell 1kHz +20dB\n  morph wram\n}\n'));
+    const broken = spawnSync(process.execPath, [CLI, "check"], { cwd: folder, encoding: "utf8" });
+    const dotted = spawnSync(process.execPath, [CLI, "check", "."], { cwd: folder, encoding: "utf8" });
+    assert.equal(broken.status, 1, broken.stderr);
+    assert.match(broken.stdout, /broken\.eqp:3:9 error unknown-word/);
+    assert.doesNotMatch(broken.stderr, /missing required argument/);
+    assert.deepEqual([broken.stdout, broken.stderr], [dotted.stdout, dotted.stderr]);
   });
 
   it("says clearly when a file does not exist", () => {

@@ -18,6 +18,7 @@ import type {
   Location,
   MarkupContent,
 } from "vscode-languageserver-protocol";
+import { compactChain } from "../../server/src/lsp/features/inlayHints.js";
 import { eqp } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
@@ -108,7 +109,13 @@ describe("use in the language server", () => {
         { line: 2, character: 17 },
       ],
     );
-    assert.equal(hints[0]!.label, "\u2002→ B3k+2.0 HP80");
+    assert.equal(hints[0]!.label, "\u2002→ B@3k+2.0 HP80");
+    // A used bell is `B@<frequency>`, never `B3…`, which the morph hints use for Bell 3.
+    const bells = [
+      { slot: "bell2", frequencyHz: 3800, gainDb: -0.5, q: 1 },
+      { slot: "bell3", frequencyHz: 2000, gainDb: 3, q: 1 },
+    ] as const;
+    assert.equal(compactChain(bells, 0), "\u2002→ B@3.8k−0.5 B@2k+3.0");
     assert.match(hints[1]!.label as string, /^\u2002→ .*HP300 LP3\.4k$/);
     for (const hint of hints) assert.ok((hint.label as string).length <= 43, hint.label as string);
     const tooltip = (hints[0]!.tooltip as MarkupContent).value;
@@ -165,6 +172,30 @@ describe("use in the language server", () => {
     assert.deepEqual(fix!.edit!.changes![radioUri], [
       { range: { start: { line: 4, character: 2 }, end: { line: 4, character: 17 } }, newText: 'use "telephone"' },
     ]);
+  });
+
+  it("suggests the nearest preset name for a typo, with a quick fix", async () => {
+    const typoUri = pathToFileURL(path.join(root, "typo.eqp")).toString();
+    await client.open(typoUri, 'preset "Y" {\n  use "VO claen"\n}\n');
+    const missing = await until("the typo's diagnostic", () =>
+      client.published.get(typoUri)?.diagnostics.find((d: Diagnostic) => d.code === "use-missing"),
+    );
+    assert.match(missing.message, /did you mean "VO clean"\?$/);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: typoUri },
+      range: missing.range,
+      context: { diagnostics: [missing], only: ["quickfix"] },
+    });
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.isPreferred, action.edit!.changes![typoUri]]),
+      [
+        [
+          'Use "VO clean"',
+          true,
+          [{ range: { start: { line: 1, character: 6 }, end: { line: 1, character: 16 } }, newText: '"VO clean"' }],
+        ],
+      ],
+    );
   });
 
   it("checks a user again when the preset it uses changes in the editor, then on disk", async () => {

@@ -163,6 +163,36 @@ describe("use: resolution and diagnostics", () => {
     assert.match(diagnostics[1]!.message, /No file gone\.eqp/);
   });
 
+  it("suggests the nearest name of the file, the workspace or the library for a missing one, with a fix", () => {
+    const { diagnostics } = check(
+      {
+        "t.eqp":
+          'preset "T" {\n  use "telephon"\n  use "vo claen"\n  use "Talk"\n  use "zzzzzz"\n}\npreset "Talks" {\n  bell 1kHz +1dB\n}\n',
+        "d.eqp": clean,
+      },
+      "t.eqp",
+    );
+    assert.deepEqual(codesAt(diagnostics), [
+      "2:7 use-missing",
+      "3:7 use-missing",
+      "4:7 use-missing",
+      "5:7 use-missing",
+    ]);
+    assert.equal(
+      diagnostics[0]!.message,
+      'No preset "telephon" in t.eqp, the workspace or the library; did you mean "telephone"?',
+    );
+    assert.deepEqual(diagnostics[0]!.data, {
+      fix: "replace",
+      replacements: ['"telephone"'],
+      titles: ['Use "telephone"'],
+    });
+    assert.match(diagnostics[1]!.message, /did you mean "VO clean"\?$/);
+    assert.match(diagnostics[2]!.message, /did you mean "Talks"\?$/);
+    assert.doesNotMatch(diagnostics[3]!.message, /did you mean/);
+    assert.equal(diagnostics[3]!.data, undefined);
+  });
+
   it("reports every use line of a cycle, whichever preset is checked first, and stops the chain there", () => {
     const files = {
       "loop.eqp":
@@ -174,8 +204,13 @@ describe("use: resolution and diagnostics", () => {
     assert.deepEqual(codesAt(diagnostics), ["2:7 use-cycle", "6:7 use-cycle", "9:7 use-cycle"]);
     assert.match(diagnostics[0]!.message, /"A" → "B" → "C" → "A"/);
     assert.match(diagnostics[1]!.message, /"B" → "C" → "A" → "B"/);
+    // A use of its own name skips the preset itself; with no other "S" anywhere, it names nothing.
     const self = services.check(services.workspace.meaningOf(path.join(dir, "self.eqp"))!, path.join(dir, "self.eqp"));
-    assert.deepEqual(codesAt(self), ["2:7 use-cycle"]);
+    assert.deepEqual(codesAt(self), ["2:7 use-missing"]);
+    assert.match(
+      self[0]!.message,
+      /No preset "S" other than this one in self\.eqp, the workspace or the library \(a preset cannot use itself\)/,
+    );
     // A preset that uses a preset on a cycle: that preset has errors.
     const outside = path.join(dir, "outside.eqp");
     const o = services.check(services.workspace.meaningOf(outside)!, outside);
@@ -187,6 +222,53 @@ describe("use: resolution and diagnostics", () => {
       services.bandsOf(a).map((band) => band.frequencyHz),
       [1000],
     );
+  });
+
+  it("a use of the preset's own name skips it: the same file's other one, then the workspace, then the library", () => {
+    const { diagnostics, services, dir } = check(
+      {
+        "lib.eqp": 'preset "Underwater" {\n  use "underwater"\n  bell 2kHz -2dB\n}\n',
+        "ws.eqp": 'preset "Muffled" {\n  lowpass 1kHz\n}\npreset "Room" {\n  use "muffled"\n  bell 500Hz +1dB\n}\n',
+        "mine.eqp": 'preset "muffled" {\n  use "Muffled"\n  gain -1dB\n}\n',
+        "twins.eqp": 'preset "Twin" {\n  bell 3kHz +1dB\n}\npreset "twin" {\n  use "Twin"\n}\n',
+      },
+      "lib.eqp",
+    );
+    assert.deepEqual(diagnostics, []);
+    const bands = (file: string, index: number) =>
+      services
+        .bandsOf(services.workspace.meaningOf(path.join(dir, file))!.presets[index]!)
+        .map((band) => `${band.slot} ${band.frequencyHz}`);
+    // The library's "underwater" (lowpass 800 Hz, low shelf 200 Hz), then its own bell.
+    const underwater = bands("lib.eqp", 0);
+    assert.deepEqual(underwater.slice(0, 2).sort(), ["lowShelf 200", "lowpass 800"]);
+    assert.deepEqual(underwater.slice(2), ["bell1 2000"]);
+    // mine.eqp's "muffled" uses ws.eqp's "Muffled", not itself.
+    const mine = path.join(dir, "mine.eqp");
+    assert.deepEqual(services.check(services.workspace.meaningOf(mine)!, mine), []);
+    assert.deepEqual(bands("mine.eqp", 0), ["lowpass 1000"]);
+    // The same file's other preset of the name comes first.
+    const twins = path.join(dir, "twins.eqp");
+    assert.deepEqual(
+      services
+        .check(services.workspace.meaningOf(twins)!, twins)
+        .map((d) => d.code)
+        .filter((c) => c.startsWith("use")),
+      [],
+    );
+    assert.deepEqual(bands("twins.eqp", 1), ["bell1 3000"]);
+  });
+
+  it("two presets of one name in two files that use each other are still a cycle", () => {
+    const { diagnostics } = check(
+      {
+        "x.eqp": 'preset "Echo" {\n  use "echo" from "y.eqp"\n}\n',
+        "y.eqp": 'preset "Echo" {\n  use "echo" from "x.eqp"\n}\n',
+      },
+      "x.eqp",
+    );
+    assert.deepEqual(codesAt(diagnostics), ["2:7 use-cycle"]);
+    assert.match(diagnostics[0]!.message, /"Echo" → "Echo" → "Echo"/);
   });
 
   it("an error in the used preset is an error on the use line, with its place", () => {
@@ -222,7 +304,12 @@ describe("use: resolution and diagnostics", () => {
     // Each preset is flattened once however many use it: its own bands are asked for once.
     let asked = 0;
     const resolver = new UseResolver(
-      { workspace: () => [], library: () => undefined, file: () => "no files here" },
+      {
+        workspace: () => [],
+        library: () => undefined,
+        names: () => ({ workspace: [], library: [] }),
+        file: () => "no files here",
+      },
       () => {
         asked++;
         return undefined;

@@ -54,6 +54,8 @@ export interface ConcretePreset {
 export interface ExportContext {
   /** The source file's name without folders, for the header of the exported file. */
   sourceName?: string;
+  /** The stem of the file this preset alone is written to (`--out`), for names that must differ per file. */
+  fileStem?: string;
 }
 
 /**

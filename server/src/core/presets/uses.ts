@@ -30,6 +30,8 @@ export interface UseLookup {
   workspace(key: string, exceptFile: string | undefined): PresetHome[];
   /** The shipped library's preset named `key`. */
   library(key: string): PresetHome | undefined;
+  /** Every named preset's name, as written, in the workspace and in the library: a missing name's "did you mean". */
+  names(): { workspace: string[]; library: string[] };
   /** The document of `file` (as written after `from`, relative to `relativeTo`'s folder), or why not. */
   file(
     file: string,
@@ -127,15 +129,21 @@ export class UseResolver {
     if (use.file !== undefined) {
       const document = this.lookup.file(use.file, origin.file);
       if (typeof document === "string") return problem("missing", document);
-      const [preset] = presetsByName(document.meaning).get(key) ?? [];
+      const preset = presetsByName(document.meaning)
+        .get(key)
+        ?.find((named) => named !== origin.preset);
       if (!preset) return problem("missing", `No preset ${label} in ${use.file}`);
       return { home: { preset, meaning: document.meaning, file: document.file, library: document.library } };
     }
     if (use.fromRange) return problem("missing", `'from' needs a file name in quotes, e.g. from "dialogue.eqp"`);
-    const own = presetsByName(origin.meaning).get(key);
-    if (own) return { home: { ...origin, preset: own[0]! } };
+    // A preset cannot use itself: a use of its own name means another preset of that name, further out
+    // (`preset "Underwater" { use "underwater" }` builds on the library's).
+    const own = presetsByName(origin.meaning)
+      .get(key)
+      ?.find((preset) => preset !== origin.preset);
+    if (own) return { home: { ...origin, preset: own } };
     if (!origin.library) {
-      const elsewhere = this.lookup.workspace(key, origin.file);
+      const elsewhere = this.lookup.workspace(key, origin.file).filter((home) => home.preset !== origin.preset);
       const files = [...new Set(elsewhere.map((home) => home.file))];
       if (files.length > 1)
         return problem(
@@ -145,8 +153,23 @@ export class UseResolver {
       if (elsewhere[0]) return { home: elsewhere[0] };
     }
     const library = this.lookup.library(key);
-    if (library) return { home: library };
+    if (library && library.preset !== origin.preset) return { home: library };
+    const itself = origin.preset.name !== undefined && nameKey(origin.preset.name) === key;
+    if (itself)
+      return problem(
+        "missing",
+        `No preset ${label} other than this one in ${shownFile(origin.file)}, the workspace or the library (a preset cannot use itself)`,
+      );
     return problem("missing", `No preset ${label} in ${shownFile(origin.file)}, the workspace or the library`);
+  }
+
+  /** The names a use line of `origin` may mean: its file's other presets, the workspace's (not from the library), the library's. */
+  namesFor(origin: PresetHome): string[] {
+    const own = origin.meaning.presets.flatMap((preset) =>
+      preset === origin.preset || preset.name === undefined ? [] : [preset.name],
+    );
+    const { workspace, library } = this.lookup.names();
+    return [...own, ...(origin.library ? [] : workspace), ...library];
   }
 
   /** The chain `home`'s preset sounds as: its used presets' chains, then its own bands; gains added. */

@@ -23,6 +23,15 @@ export class WorkspaceUseLookup implements UseLookup {
     return this.presetLibrary.find(key);
   }
 
+  names(): { workspace: string[]; library: string[] } {
+    const named = (presets: readonly { name?: string }[]) =>
+      presets.flatMap((preset) => (preset.name === undefined ? [] : [preset.name]));
+    return {
+      workspace: this.workspaceIndex.documents().flatMap(({ meaning }) => named(meaning.presets)),
+      library: named(this.presetLibrary.all().map((home) => home.preset)),
+    };
+  }
+
   file(
     written: string,
     relativeTo: string | undefined,

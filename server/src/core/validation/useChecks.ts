@@ -4,9 +4,10 @@
  * cached with the preset's own checks (presetCache.ts): they run at every check of a file that has
  * `use` lines, with one resolver for the whole file (each used preset is found and checked once).
  */
-import type { UseStatement } from "../language/index.js";
-import type { PresetHome, UseResolver } from "../presets/index.js";
-import { presetLabel } from "../presets/index.js";
+import { quoted, type UseStatement } from "../language/index.js";
+import { closest } from "../model/index.js";
+import type { PresetHome, UseProblem, UseResolver } from "../presets/index.js";
+import { nameKey, presetLabel } from "../presets/index.js";
 import { DiagnosticCode, type EqDiagnostic } from "./diagnostics.js";
 
 /** The errors of a used preset, its own and its use lines' (the caller memoises them per check). */
@@ -29,18 +30,47 @@ function useRange(use: UseStatement) {
   return use.nameRange ?? use.keywordRange;
 }
 
+/**
+ * A missing name's diagnostic: with the nearest name it could have meant (edit distance, case aside)
+ * as "did you mean" and a quick fix, when one is near enough to be a typo.
+ */
+function problemDiagnostic(
+  use: UseStatement,
+  problem: UseProblem,
+  resolver: UseResolver,
+  home: PresetHome,
+): EqDiagnostic {
+  const diagnostic: EqDiagnostic = {
+    range: useRange(use),
+    severity: "error",
+    code: PROBLEM_CODES[problem.kind],
+    message: problem.message,
+  };
+  if (problem.kind !== "missing" || use.name === undefined || use.file !== undefined || use.fromRange)
+    return diagnostic;
+  const key = nameKey(use.name);
+  const written = new Map<string, string>();
+  for (const name of resolver.namesFor(home)) {
+    const candidate = nameKey(name);
+    if (candidate !== key && !written.has(candidate)) written.set(candidate, name);
+  }
+  const nearest = closest(key, [...written.keys()]);
+  if (nearest === undefined) return diagnostic;
+  const name = quoted(written.get(nearest)!);
+  return {
+    ...diagnostic,
+    message: `${problem.message}; did you mean ${name}?`,
+    data: { fix: "replace", replacements: [name], titles: [`Use ${name}`] },
+  };
+}
+
 /** The diagnostics of the `use` lines of `home`'s preset. */
 export function useDiagnostics(home: PresetHome, resolver: UseResolver, usedErrors: UsedPresetErrors): EqDiagnostic[] {
   const out: EqDiagnostic[] = [];
   for (const use of home.preset.uses) {
     const problem = resolver.problemAt(use, home);
     if (problem) {
-      out.push({
-        range: useRange(use),
-        severity: "error",
-        code: PROBLEM_CODES[problem.kind],
-        message: problem.message,
-      });
+      out.push(problemDiagnostic(use, problem, resolver, home));
       continue;
     }
     const found = resolver.target(use, home);

@@ -108,7 +108,8 @@ function quickFixes(parsed: ParsedDocument, diagnostic: Diagnostic): CodeAction[
     case DiagnosticCode.MissingUnit:
     case DiagnosticCode.WrongUnit:
     case DiagnosticCode.SlopeInvalid:
-    case DiagnosticCode.BellAdds: {
+    case DiagnosticCode.BellAdds:
+    case DiagnosticCode.UseMissing: {
       if (data.fix !== "replace") return [];
       // A word that names a library preset (`morph telephone`) is most likely meant as its `use`.
       const useFix = useLibraryPresetFix(parsed, diagnostic);

@@ -126,14 +126,15 @@ function roleHints(preset: ResolvedPreset, generated: readonly EqBand[]): { rang
 }
 
 /**
- * ` → B3k+2.0 HP80 LP3.4k`: a used chain in one short label, each band a letter or two with its
- * frequency (and gain where it has one; every bell a `B`, whichever slot it holds), then the output
- * gain; cut with "…" before VS Code would.
+ * ` → B@3k+2.0 HP80 LP3.4k`: a used chain in one short label, each band a letter or two with its
+ * frequency (and gain where it has one; every bell a `B@`, whichever slot it holds: a bare `B3k`
+ * would read as "Bell 3" beside the morph hints' `B3+1.3`), then the output gain; cut with "…"
+ * before VS Code would.
  */
 export function compactChain(bands: readonly EqBand[], outputGainDb: number): string {
   const parts = bands.map((band) => {
     const short =
-      band.slot === "lowShelf" || band.slot === "highShelf" ? shortName(band) : (CHAIN_SHORT[band.slot] ?? "B");
+      band.slot === "lowShelf" || band.slot === "highShelf" ? shortName(band) : (CHAIN_SHORT[band.slot] ?? "B@");
     const gain = hasGain(band.slot) ? displayGainCompact(band.gainDb) : "";
     return `${short}${compactFrequency(band.frequencyHz)}${gain}`;
   });
