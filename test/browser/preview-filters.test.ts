@@ -173,8 +173,8 @@ describe("the filters around the five in the preview page, in Chromium", () => {
     assert.deepEqual(
       data.bands.map((band) => [band.key, band.slot, band.from ?? null]),
       [
-        ["used-0", "lowpass", from],
-        ["used-1", "lowShelf", from],
+        ["used-0", "lowShelf", from],
+        ["used-1", "lowpass", from],
         ["lowShelf", "lowShelf", null],
       ],
     );
@@ -183,12 +183,14 @@ describe("the filters around the five in the preview page, in Chromium", () => {
       .locator("#bands tbody tr")
       .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-key"), tr.querySelector("th")?.textContent]));
     assert.deepEqual(rows, [
-      ["used-0", `Low-pass 24 dB/oct (from ${from})`],
-      ["used-1", `Low shelf (from ${from})`],
+      ["used-0", `Low shelf (from ${from})`],
+      ["used-1", `Low-pass 24 dB/oct (from ${from})`],
       ["lowShelf", "Low shelf"],
     ]);
     // Only the preset's own band is a handle; the used ones are marks nothing can focus or drag.
-    const handles = await page.locator("#curve .handle").evaluateAll((all) => all.map((h) => h.getAttribute("data-key")));
+    const handles = await page
+      .locator("#curve .handle")
+      .evaluateAll((all) => all.map((h) => h.getAttribute("data-key")));
     assert.deepEqual(handles, ["lowShelf"]);
     const marks = await page
       .locator("#curve .band-marker.used")
@@ -203,8 +205,8 @@ describe("the filters around the five in the preview page, in Chromium", () => {
     assert.deepEqual(
       chain!.extras.map((extra) => [extra.key, extra.sections]),
       [
-        ["used-0", 2],
-        ["used-1", 1],
+        ["used-0", 1],
+        ["used-1", 2],
       ],
     );
     const grid = [40, 80, 200, 500, 800, 1600];
@@ -215,12 +217,12 @@ describe("the filters around the five in the preview page, in Chromium", () => {
     });
     assert.ok((await measure(page, 3000, false)) < -30, "underwater's low-pass is heard");
 
-    await page.locator('#bands tr[data-key="used-0"] button', { hasText: "Bypass" }).click();
+    await page.locator('#bands tr[data-key="used-1"] button', { hasText: "Bypass" }).click();
     assert.ok((await measure(page, 3000, false)) > -6, "without the used low-pass, 3 kHz is heard");
     const drawn = await curvePoints(page);
     const at3k = drawn.find((point) => point.hz >= 3000)!;
     assert.ok(at3k.db > -6, `the drawn curve at 3 kHz is ${at3k.db} dB: it shows the low-pass gone`);
-    await page.locator('#bands tr[data-key="used-0"] button', { hasText: "Bypass" }).click();
-    assert.equal((await chainOf(page))!.extras.find((extra) => extra.key === "used-0")?.sections, 2);
+    await page.locator('#bands tr[data-key="used-1"] button', { hasText: "Bypass" }).click();
+    assert.equal((await chainOf(page))!.extras.find((extra) => extra.key === "used-1")?.sections, 2);
   });
 });

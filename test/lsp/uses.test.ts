@@ -154,11 +154,12 @@ describe("use in the language server", () => {
     assert.deepEqual(
       preview.bands.map((band) => [band.key, band.slot, band.frequencyHz, band.from]),
       [
-        ["used-0", "highpass", 80, 'use "VO clean"'],
-        ["used-1", "bell", 3000, 'use "VO clean"'],
-        ["used-2", "highpass", 300, 'use "telephone"'],
-        ["used-3", "lowpass", 3400, 'use "telephone"'],
-        ["used-4", "bell", 2000, 'use "telephone"'],
+        // Each used preset's bands as its effective EQ has them: SAFE's slots first (its one bell is bell1).
+        ["used-0", "bell1", 3000, 'use "VO clean"'],
+        ["used-1", "highpass", 80, 'use "VO clean"'],
+        ["used-2", "bell1", 2000, 'use "telephone"'],
+        ["used-3", "highpass", 300, 'use "telephone"'],
+        ["used-4", "lowpass", 3400, 'use "telephone"'],
       ],
     );
     // A used band's line is in the other preset: an edit of it from the panel is refused, not
@@ -168,7 +169,7 @@ describe("use in the language server", () => {
       version: preview.version!,
       position: { line: 1, character: 4 },
       key: "used-1",
-      slot: "bell",
+      slot: "bell1",
       frequencyHz: 2500,
       gainDb: 4,
       q: 1,

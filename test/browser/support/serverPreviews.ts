@@ -55,7 +55,8 @@ export const PRESETS_TEXT = [
   "}",
   "",
   // A shipped library preset's chain (underwater: a 24 dB/oct low-pass at 800 Hz, a low shelf at
-  // 200 Hz +3 dB, gain -3 dB) under the preset's own low shelf: used-0, used-1, then lowShelf.
+  // 200 Hz +3 dB, gain -3 dB; SAFE's slot first: used-0 the shelf, used-1 the low-pass) under the
+  // preset's own low shelf (lowShelf).
   'preset "Under the sea" {',
   '  use "underwater"',
   "  lowshelf 80Hz -4dB",
@@ -73,7 +74,14 @@ export async function previewsFromServer(): Promise<Record<PresetName, PreviewDa
     if (diagnostics.length > 0) throw new Error(`the fixture presets have problems: ${JSON.stringify(diagnostics)}`);
     const lines = PRESETS_TEXT.split("\n");
     const previews = {} as Record<PresetName, PreviewData>;
-    for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem", "Radio band", "Under the sea"] as const) {
+    for (const name of [
+      "VO clean",
+      "Radio chatter",
+      "Bells only",
+      "Bass stem",
+      "Radio band",
+      "Under the sea",
+    ] as const) {
       // The cursor on the preset's first band line.
       const line = lines.indexOf(`preset "${name}" {`) + 1;
       const answer = await client.request<unknown>(PreviewRequest.method, { uri, position: { line, character: 4 } });

@@ -225,9 +225,13 @@ function isDrawable(band: EqBand, sampleRate: number): boolean {
 
 /** The bands the used presets bring in, keyed `used-N` by their place in the chain, each with its use line. */
 function usedPreviewBands(curve: PresetCurve, sampleRate: number): PreviewBand[] {
-  return curve.bands.slice(0, curve.usedBands).flatMap((band, index) =>
-    isDrawable(band, sampleRate) ? [{ ...previewBand(band, usedKey(index)), from: curve.usedFrom[index] ?? "use" }] : [],
-  );
+  return curve.bands
+    .slice(0, curve.usedBands)
+    .flatMap((band, index) =>
+      isDrawable(band, sampleRate)
+        ? [{ ...previewBand(band, usedKey(index)), from: curve.usedFrom[index] ?? "use" }]
+        : [],
+    );
 }
 
 /**
