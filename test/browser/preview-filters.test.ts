@@ -3,13 +3,14 @@
  * each high-pass, low-pass, notch and added bell has its own handle and table row (told apart by
  * its key), is heard (the core's biquads in IIRFilterNodes, measured against the server's curve),
  * and is dragged as its kind allows: a pass filter's or notch's frequency only, an added bell's
- * frequency and gain, a notch's and a bell's Q with the wheel.
+ * frequency and gain, a notch's and a bell's Q with the wheel. A used preset's bands are listed,
+ * heard and bypassable too, but have no handle.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { levelAt } from "../../client/src/preview/page/curve.js";
-import { chainOf, chainResponseOf, curvePoints, measure } from "./support/pageHooks.js";
+import { assertChainMatches, chainOf, chainResponseOf, curvePoints, measure, showPreset } from "./support/pageHooks.js";
 import type { PreviewPage } from "./support/previewSite.js";
 import { usePreviewSuite } from "./support/previewSuite.js";
 
@@ -161,5 +162,67 @@ describe("the filters around the five in the preview page, in Chromium", () => {
     assert.ok(levelAt(data.frequencies, data.responseDb, 100) < -20, "the preset's own curve is far lower there");
     assert.equal(await page.locator("#curve svg").getAttribute("data-heard"), "part");
     assert.equal(await page.locator("#curve path.whole").count(), 1, "the whole preset stays drawn, faint");
+  });
+
+  it("lists a used preset's bands, marked with their use line, heard and bypassable, with no handle", async () => {
+    const { previews, preview } = suite;
+    const page = preview.page;
+    const data = previews["Under the sea"];
+    await showPreset(preview, data);
+    const from = 'use "underwater"';
+    assert.deepEqual(
+      data.bands.map((band) => [band.key, band.slot, band.from ?? null]),
+      [
+        ["used-0", "lowShelf", from],
+        ["used-1", "lowpass", from],
+        ["lowShelf", "lowShelf", null],
+      ],
+    );
+    assert.match((await page.locator("#preset-facts").textContent()) ?? "", /· 3 bands \(2 from used presets\) ·/);
+    const rows = await page
+      .locator("#bands tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute("data-key"), tr.querySelector("th")?.textContent]));
+    assert.deepEqual(rows, [
+      ["used-0", `Low shelf (from ${from})`],
+      ["used-1", `Low-pass 24 dB/oct (from ${from})`],
+      ["lowShelf", "Low shelf"],
+    ]);
+    // Only the preset's own band is a handle; the used ones are marks nothing can focus or drag.
+    const handles = await page
+      .locator("#curve .handle")
+      .evaluateAll((all) => all.map((h) => h.getAttribute("data-key")));
+    assert.deepEqual(handles, ["lowShelf"]);
+    const marks = await page
+      .locator("#curve .band-marker.used")
+      .evaluateAll((all) => all.map((m) => [m.getAttribute("data-key"), m.getAttribute("tabindex")]));
+    assert.deepEqual(marks, [
+      ["used-0", null],
+      ["used-1", null],
+    ]);
+    // The used low shelf is its own IIR node; the slot's biquad is the preset's own 80 Hz shelf.
+    const chain = await chainOf(page);
+    assertChainMatches(chain, data);
+    assert.deepEqual(
+      chain!.extras.map((extra) => [extra.key, extra.sections]),
+      [
+        ["used-0", 1],
+        ["used-1", 2],
+      ],
+    );
+    const grid = [40, 80, 200, 500, 800, 1600];
+    const played = (await chainResponseOf(page, grid))!;
+    grid.forEach((hz, i) => {
+      const drawn = levelAt(data.frequencies, data.responseDb, hz);
+      assert.ok(Math.abs(played[i]! - drawn) < 0.15, `${hz} Hz: the nodes give ${played[i]} dB, the curve ${drawn} dB`);
+    });
+    assert.ok((await measure(page, 3000, false)) < -30, "underwater's low-pass is heard");
+
+    await page.locator('#bands tr[data-key="used-1"] button', { hasText: "Bypass" }).click();
+    assert.ok((await measure(page, 3000, false)) > -6, "without the used low-pass, 3 kHz is heard");
+    const drawn = await curvePoints(page);
+    const at3k = drawn.find((point) => point.hz >= 3000)!;
+    assert.ok(at3k.db > -6, `the drawn curve at 3 kHz is ${at3k.db} dB: it shows the low-pass gone`);
+    await page.locator('#bands tr[data-key="used-1"] button', { hasText: "Bypass" }).click();
+    assert.equal((await chainOf(page))!.extras.find((extra) => extra.key === "used-1")?.sections, 2);
   });
 });

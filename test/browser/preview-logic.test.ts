@@ -99,6 +99,12 @@ describe("the preview protocol's checks", () => {
       ok: true,
       value: { ...data, presetName: null, message: "The model is loading." },
     });
+    // A used preset's band: keyed used-N, with the use line it came through.
+    const used = { ...data.bands[0]!, key: "used-0", from: 'use "underwater"' };
+    assert.deepEqual(checkPreviewData({ ...data, bands: [used, ...data.bands] }), {
+      ok: true,
+      value: { ...data, bands: [used, ...data.bands] },
+    });
   });
 
   it("rejects an answer that does not fit, saying which field", () => {
@@ -112,6 +118,7 @@ describe("the preview protocol's checks", () => {
       [{ ...data, bands: [{ ...data.bands[0], type: "bandpass" }] }, /bands\[0\]\.type/],
       [{ ...data, bands: [{ ...data.bands[0], key: "chain-x" }] }, /bands\[0\]\.key/],
       [{ ...data, bands: [{ ...data.bands[0], slopeDbPerOctave: -6 }] }, /bands\[0\]\.slopeDbPerOctave/],
+      [{ ...data, bands: [{ ...data.bands[0], key: "used-0", from: 3 }] }, /bands\[0\]\.from/],
       [{ ...data, bands: [data.bands[0], data.bands[0]] }, /key lowShelf twice/],
       [{ ...data, bands: [{ ...data.bands[1], q: 0 }] }, /bands\[0\]\.q/],
       [{ ...data, bands: [{ ...data.bands[1], gainDb: Number.NaN }] }, /bands\[0\]\.gainDb/],

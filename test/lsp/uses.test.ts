@@ -1,6 +1,7 @@
 /**
  * `use "preset"` through the real language server (dist/server.js over stdio): diagnostics on the
- * use line, completion after `use "`, hover and go-to-definition, the `morph telephone` quick fix,
+ * use line, completion after `use "`, hover and go-to-definition, the preview listing the used
+ * bands, the `morph telephone` quick fix,
  * and a preset that uses another checked again when the other changes (in the editor or on disk).
  */
 import assert from "node:assert/strict";
@@ -19,6 +20,12 @@ import type {
   MarkupContent,
 } from "vscode-languageserver-protocol";
 import { compactChain } from "../../server/src/lsp/features/inlayHints.js";
+import {
+  EditBandRequest,
+  type EditBandParams,
+  type EditBandResult,
+  type PreviewData,
+} from "../../server/src/protocol/index.js";
 import { eqp } from "../support/cli.js";
 import { LspTestClient } from "../support/lspClient.js";
 
@@ -144,15 +151,37 @@ describe("use in the language server", () => {
     assert.ok(markdown.includes(`Sounds like (with the presets it uses): ${words}`), markdown);
   });
 
-  it("previews the flattened chain, with handles only for the preset's own bands", async () => {
-    const preview = await client.request<{
-      bands: unknown[];
-      frequencies: number[];
-      responseDb: number[];
-      outputGainDb: number;
-    } | null>("eqpreset/preview", { uri: radioUri, position: { line: 1, character: 4 } });
+  it("previews the flattened chain, listing the used presets' bands with the use line each came through", async () => {
+    const preview = await client.request<PreviewData | null>("eqpreset/preview", {
+      uri: radioUri,
+      position: { line: 1, character: 4 },
+    });
     assert.ok(preview);
-    assert.deepEqual(preview.bands, []);
+    // Radio has no band line of its own: every band is a used preset's, in the chain's order.
+    assert.deepEqual(
+      preview.bands.map((band) => [band.key, band.slot, band.frequencyHz, band.from]),
+      [
+        // Each used preset's bands as its effective EQ has them: SAFE's slots first (its one bell is bell1).
+        ["used-0", "bell1", 3000, 'use "VO clean"'],
+        ["used-1", "highpass", 80, 'use "VO clean"'],
+        ["used-2", "bell1", 2000, 'use "telephone"'],
+        ["used-3", "highpass", 300, 'use "telephone"'],
+        ["used-4", "lowpass", 3400, 'use "telephone"'],
+      ],
+    );
+    // A used band's line is in the other preset: an edit of it from the panel is refused, not
+    // applied to a line of this preset that happens to share its slot.
+    const edit = await client.request<EditBandResult>(EditBandRequest.method, {
+      uri: radioUri,
+      version: preview.version!,
+      position: { line: 1, character: 4 },
+      key: "used-1",
+      slot: "bell1",
+      frequencyHz: 2500,
+      gainDb: 4,
+      q: 1,
+    } satisfies EditBandParams);
+    assert.ok("refused" in edit && /used preset/.test(edit.refused), JSON.stringify(edit));
     const at = (hz: number) => preview.responseDb[preview.frequencies.findIndex((f) => f >= hz)]!;
     // The library's telephone band-limits what VO clean passes.
     assert.ok(at(100) < -30, String(at(100)));

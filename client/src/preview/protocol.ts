@@ -58,7 +58,7 @@ const FILTER_TYPES: readonly FilterType[] = ["lowshelf", "peaking", "highshelf",
 const SLOT_IDS: readonly string[] = [...SLOTS, ...CHAIN_BANDS].map((slot) => slot.id);
 /** More bands than a preset sensibly has; bounds the work a bad answer can cause. */
 const MAX_BANDS = 64;
-const KEY_PATTERN = /^(?:[A-Za-z0-9]{1,16}|chain-\d{1,4})$/;
+const KEY_PATTERN = /^(?:[A-Za-z0-9]{1,16}|(?:chain|used)-\d{1,4})$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -89,7 +89,7 @@ function isRange(value: unknown): value is PreviewRange {
 function checkBand(value: unknown, index: number): Checked<PreviewBand> {
   const where = `bands[${index}]`;
   if (!isRecord(value)) return { ok: false, error: `${where} is not an object` };
-  const { key, slot, type, frequencyHz, gainDb, q, slopeDbPerOctave } = value;
+  const { key, slot, type, frequencyHz, gainDb, q, slopeDbPerOctave, from } = value;
   if (typeof key !== "string" || !KEY_PATTERN.test(key))
     return { ok: false, error: `${where}.key is not a band's key` };
   if (typeof slot !== "string" || !SLOT_IDS.includes(slot))
@@ -102,8 +102,10 @@ function checkBand(value: unknown, index: number): Checked<PreviewBand> {
   if (!isFiniteNumber(q) || q <= 0) return { ok: false, error: `${where}.q is not a positive number` };
   if (slopeDbPerOctave !== undefined && !(isFiniteNumber(slopeDbPerOctave) && slopeDbPerOctave > 0))
     return { ok: false, error: `${where}.slopeDbPerOctave is not a positive number` };
+  if (from !== undefined && !isShortText(from)) return { ok: false, error: `${where}.from is not a use line` };
   const band: PreviewBand = { key, slot: slot as BandId, type: type as FilterType, frequencyHz, gainDb, q };
   if (slopeDbPerOctave !== undefined) band.slopeDbPerOctave = slopeDbPerOctave;
+  if (from !== undefined) band.from = from;
   return { ok: true, value: band };
 }
 

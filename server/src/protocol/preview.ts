@@ -27,7 +27,8 @@ export type PreviewFilterType = FilterKind | "highpass" | "lowpass" | "notch";
 export interface PreviewBand {
   /**
    * Which band this is, unique in the preset: the slot for SAFE's five ("bell2"), `chain-N` for the
-   * N-th band line around them (added bells, pass filters, notches, in source order from 0).
+   * N-th band line around them (added bells, pass filters, notches, in source order from 0),
+   * `used-N` for the N-th band the preset's `use` lines bring in (its chain's order, from 0).
    */
   key: string;
   slot: BandId;
@@ -38,11 +39,26 @@ export interface PreviewBand {
   q: number;
   /** A pass filter's slope, dB/oct. */
   slopeDbPerOctave?: number;
+  /**
+   * For a band a used preset brings in: the use line it came through (`use "telephone"`). Heard
+   * and listed, but not editable here: its line is in the used preset.
+   */
+  from?: string;
 }
 
 /** The key of the N-th band line around SAFE's five (see PreviewBand.key). */
 export function chainKey(index: number): string {
   return `chain-${index}`;
+}
+
+/** The key of the N-th band the preset's `use` lines bring in (see PreviewBand.key). */
+export function usedKey(index: number): string {
+  return `used-${index}`;
+}
+
+/** Whether a key names a band of a used preset (no line of this preset to edit). */
+export function isUsedKey(key: string): boolean {
+  return /^used-\d{1,4}$/.test(key);
 }
 
 /** The index of a chain band's key, or undefined for a SAFE slot's key (or nonsense). */

@@ -7,7 +7,10 @@ import { checkPreviewData, type PreviewData } from "../../../client/src/preview/
 import { PreviewRequest } from "../../../server/src/protocol/index.js";
 import { LspTestClient } from "../../support/lspClient.js";
 
-/** Explicit presets only, so no model is needed; at two sample rates, with and without shelves, and with filters. */
+/**
+ * Explicit presets only, so no model is needed; at two sample rates, with and without shelves, with
+ * filters, and one using a library preset.
+ */
 export const PRESETS_TEXT = [
   "samplerate 48kHz",
   "",
@@ -51,9 +54,17 @@ export const PRESETS_TEXT = [
   "  lowpass 3.4kHz",
   "}",
   "",
+  // A shipped library preset's chain (underwater: a 24 dB/oct low-pass at 800 Hz, a low shelf at
+  // 200 Hz +3 dB, gain -3 dB; SAFE's slot first: used-0 the shelf, used-1 the low-pass) under the
+  // preset's own low shelf (lowShelf).
+  'preset "Under the sea" {',
+  '  use "underwater"',
+  "  lowshelf 80Hz -4dB",
+  "}",
+  "",
 ].join("\n");
 
-export type PresetName = "VO clean" | "Radio chatter" | "Bells only" | "Bass stem" | "Radio band";
+export type PresetName = "VO clean" | "Radio chatter" | "Bells only" | "Bass stem" | "Radio band" | "Under the sea";
 
 export async function previewsFromServer(): Promise<Record<PresetName, PreviewData>> {
   const client = await LspTestClient.start();
@@ -63,7 +74,14 @@ export async function previewsFromServer(): Promise<Record<PresetName, PreviewDa
     if (diagnostics.length > 0) throw new Error(`the fixture presets have problems: ${JSON.stringify(diagnostics)}`);
     const lines = PRESETS_TEXT.split("\n");
     const previews = {} as Record<PresetName, PreviewData>;
-    for (const name of ["VO clean", "Radio chatter", "Bells only", "Bass stem", "Radio band"] as const) {
+    for (const name of [
+      "VO clean",
+      "Radio chatter",
+      "Bells only",
+      "Bass stem",
+      "Radio band",
+      "Under the sea",
+    ] as const) {
       // The cursor on the preset's first band line.
       const line = lines.indexOf(`preset "${name}" {`) + 1;
       const answer = await client.request<unknown>(PreviewRequest.method, { uri, position: { line, character: 4 } });

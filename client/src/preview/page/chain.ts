@@ -20,7 +20,8 @@
  * difference of a few hundredths of a dB). The band's Q is still written to the node's Q param,
  * which a shelf ignores.
  *
- * The bands around SAFE's five (added bells, pass filters, notches; any number of each) run as
+ * The bands around SAFE's five (added bells, pass filters, notches; any number of each), and the
+ * bands the presets it uses bring in (whatever their slot), run as
  * IIRFilterNodes holding the core's own biquads (core/eq bandSections: the Butterworth cascade of a
  * 24 dB/oct pass filter is its sections, exactly what the curve and `eqp apply` use; Web Audio's own
  * lowpass takes its Q in dB, so it is not used). An IIRFilterNode's coefficients are fixed, so a
@@ -70,7 +71,7 @@ export interface ChainState {
   sampleRate: number;
   bypassed: boolean;
   filters: FilterState[];
-  /** The bands around SAFE's five, in order. */
+  /** The bands around SAFE's five and the used presets' bands, in the preset's order. */
   extras: ExtraFilterState[];
   outputGainDb: number;
   /** The wet gate's gain: 1 with the EQ heard, 0 bypassed. */
@@ -84,6 +85,14 @@ export interface ChainState {
   solo: string | null;
   /** The listener's volume after the chain, in dB. */
   volumeDb: number;
+}
+
+/**
+ * Whether a band runs as IIR nodes: the bands around SAFE's five, and every band a used preset
+ * brings in (its low shelf is not this preset's low shelf: both are heard, one after the other).
+ */
+function isIirBand(band: PreviewBand): boolean {
+  return band.from !== undefined || !isSafeSlot(band.slot);
 }
 
 function filterTypeOf(slot: SlotId): BiquadFilterType {
@@ -148,7 +157,7 @@ export class EqChain {
     this.settings = settings;
     const nyquist = this.context.sampleRate / 2;
     for (const filter of this.filters) {
-      const band = settings.bands.find((candidate) => candidate.slot === filter.slot);
+      const band = settings.bands.find((candidate) => candidate.slot === filter.slot && !isIirBand(candidate));
       filter.active = band !== undefined;
       if (!band || !this.isHeard(filter.slot)) {
         this.move(filter.node.gain, 0, glide, GLIDE_TIME_CONSTANT_S);
@@ -161,7 +170,7 @@ export class EqChain {
       this.move(filter.node.gain, band.gainDb, glide, GLIDE_TIME_CONSTANT_S);
       this.move(filter.node.Q, band.q, glide, GLIDE_TIME_CONSTANT_S);
     }
-    this.buildExtras(settings.bands.filter((band) => !isSafeSlot(band.slot)));
+    this.buildExtras(settings.bands.filter(isIirBand));
     this.move(this.outputGain.gain, dbToGain(settings.outputGainDb), glide, GLIDE_TIME_CONSTANT_S);
     this.matchGainDb = settings.matchGainDb;
     this.routeGates(glide);

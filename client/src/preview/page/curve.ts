@@ -50,6 +50,8 @@ export interface BandMarker {
   frequencyHz: number;
   /** The curve's level at the band's frequency. */
   levelDb: number;
+  /** A used preset's band: the use line it came through (drawn as a mark, not a handle). */
+  from?: string;
 }
 
 export interface CurveGeometry {
@@ -142,6 +144,7 @@ export function curveGeometry(input: CurveInput, compare?: CurveInput, whole?: C
       y: yOf(scale, band.slot === "notch" ? 0 : levelDb),
       frequencyHz: band.frequencyHz,
       levelDb,
+      ...(band.from !== undefined ? { from: band.from } : {}),
     };
   });
   const dbTicks: number[] = [];
@@ -240,27 +243,39 @@ export function renderCurve(
   svg.append(svgElement(document, "path", { class: "response", d: path, fill: "none" }));
 
   const markerGroup = svgElement(document, "g", { class: "markers" });
-  for (const marker of markers) {
-    const group = svgElement(document, "g", {
-      class: `band-marker handle${options.silent?.has(marker.key) ? " silent" : ""}`,
-      "data-slot": marker.slot,
-      "data-key": marker.key,
-      "data-frequency": marker.frequencyHz,
-      tabindex: 0,
-      role: "slider",
-      "aria-label": `${marker.label}: drag to change ${hasGain(marker.slot) ? "frequency and gain" : "frequency"}; arrow keys too`,
-      "aria-valuetext": `${displayFrequency(marker.frequencyHz)}, curve at ${displayGain(marker.levelDb)}`,
-    });
-    // A larger transparent circle: an easier target than the dot itself.
-    group.append(svgElement(document, "circle", { class: "grip", cx: marker.x, cy: marker.y, r: 11 }));
-    group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: 5 }));
-    const label = svgElement(document, "text", { x: marker.x, y: marker.y - 8, "text-anchor": "middle" });
-    label.textContent = marker.label;
-    const tooltip = svgElement(document, "title", {});
-    tooltip.textContent = `${marker.label} ${displayFrequency(marker.frequencyHz)}: curve at ${displayGain(marker.levelDb)}`;
-    group.append(tooltip, label);
-    markerGroup.append(group);
-  }
+  for (const marker of markers) markerGroup.append(markerElement(document, marker, options.silent?.has(marker.key)));
   svg.append(markerGroup);
   return svg;
+}
+
+/**
+ * A band's marker: a handle (class "handle", focusable, a slider) for the preset's own bands; a
+ * plain mark for a used preset's band, whose line is in that preset, so nothing here moves it.
+ */
+function markerElement(document: Document, marker: BandMarker, silent = false): SVGGElement {
+  const used = marker.from !== undefined;
+  const group = svgElement(document, "g", {
+    class: `band-marker ${used ? "used" : "handle"}${silent ? " silent" : ""}`,
+    "data-slot": marker.slot,
+    "data-key": marker.key,
+    "data-frequency": marker.frequencyHz,
+    ...(used
+      ? { "data-from": marker.from! }
+      : {
+          tabindex: 0,
+          role: "slider",
+          "aria-label": `${marker.label}: drag to change ${hasGain(marker.slot) ? "frequency and gain" : "frequency"}; arrow keys too`,
+          "aria-valuetext": `${displayFrequency(marker.frequencyHz)}, curve at ${displayGain(marker.levelDb)}`,
+        }),
+  });
+  // A larger transparent circle: an easier target than the dot itself.
+  if (!used) group.append(svgElement(document, "circle", { class: "grip", cx: marker.x, cy: marker.y, r: 11 }));
+  group.append(svgElement(document, "circle", { cx: marker.x, cy: marker.y, r: used ? 3.5 : 5 }));
+  const label = svgElement(document, "text", { x: marker.x, y: marker.y - 8, "text-anchor": "middle" });
+  label.textContent = marker.label;
+  const tooltip = svgElement(document, "title", {});
+  const origin = used ? ` (from ${marker.from}: edit it in that preset)` : "";
+  tooltip.textContent = `${marker.label} ${displayFrequency(marker.frequencyHz)}: curve at ${displayGain(marker.levelDb)}${origin}`;
+  group.append(tooltip, label);
+  return group;
 }

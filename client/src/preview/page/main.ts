@@ -199,6 +199,13 @@ function curveInputOf(data: PreviewData) {
   };
 }
 
+/** "5 bands (3 from used presets)": every band heard, the used presets' counted in. */
+function bandCountText(bands: readonly PreviewBand[]): string {
+  const used = bands.filter((band) => band.from !== undefined).length;
+  const count = `${bands.length} band${bands.length === 1 ? "" : "s"}`;
+  return used > 0 ? `${count} (${used} from used preset${used === 1 ? "" : "s"})` : count;
+}
+
 function showPreview(data: PreviewData): void {
   const matchGainDb = loudnessMatchDb(data.frequencies, data.responseDb);
   current = { data, matchGainDb };
@@ -206,7 +213,7 @@ function showPreview(data: PreviewData): void {
   dragged = undefined;
   document.body.classList.remove("stale");
   ui.name.textContent = data.presetName ?? "Unnamed preset";
-  const bandCount = `${data.bands.length} band${data.bands.length === 1 ? "" : "s"}`;
+  const bandCount = bandCountText(data.bands);
   ui.facts.textContent = `${displayFrequency(data.sampleRate)} · ${bandCount} · line ${data.range.start.line + 1}`;
   const notes = [
     data.pending ? "The model is still loading: the morph's bands are not in yet." : "",
@@ -219,7 +226,8 @@ function showPreview(data: PreviewData): void {
 }
 
 attachDrag(ui.curve, {
-  bands: () => (current ? shownBands(current.data) : []),
+  // A used preset's bands have no handle: their lines are in that preset.
+  bands: () => (current ? shownBands(current.data).filter((band) => band.from === undefined) : []),
   scale: () => scale,
   preview: (band) => {
     dragged = band;

@@ -1,5 +1,6 @@
 /**
- * The preset as a table: one row per band the EQ has, then the output gain, the peak, the
+ * The preset as a table: one row per band the EQ has (the used presets' first, marked with their
+ * use line), then the output gain, the peak, the
  * suggested pre-gain and the A/B loudness match. Cells are filled with textContent only.
  */
 import { DEFAULT_PASS_SLOPE, hasGain, headroomPeakDb, slotFacts } from "#core/eq/index.js";
@@ -74,16 +75,22 @@ export function renderBandTable(
       // Shelves: SAFE's fixed Q, which Web Audio's shelves cannot take (they use slope 1, Q ≈ 0.707).
       const q = slotFacts(band.slot).hasQ ? displayQ(band.q) : `${displayQ(band.q)} (fixed)`;
       const label = bandName(band);
+      // A used preset's band says where it comes from: its line is there, not in this preset.
+      const name = band.from !== undefined ? `${label} (from ${band.from})` : label;
       // Band, listening, then the numbers: the filter type is in the band's name (a narrow panel
       // has room for five columns, and the buttons are what the hand goes to).
       const tr = row(
         document,
-        [label, "", displayFrequency(band.frequencyHz), hasGain(band.slot) ? displayGain(band.gainDb) : "—", q],
+        [name, "", displayFrequency(band.frequencyHz), hasGain(band.slot) ? displayGain(band.gainDb) : "—", q],
         true,
       );
       tr.dataset["slot"] = band.slot;
       tr.dataset["key"] = band.key;
       tr.dataset["filter"] = FILTER_NAMES[band.type];
+      if (band.from !== undefined) {
+        tr.dataset["from"] = band.from;
+        tr.className = "used";
+      }
       const cell = tr.cells[1]!;
       if (listening) {
         cell.append(

@@ -23,7 +23,7 @@ import {
   type ResolvedBand,
   type ResolvedPreset,
 } from "../../core/index.js";
-import { chainIndexOf, type EditBandParams, type EditBandResult } from "../../protocol/index.js";
+import { chainIndexOf, isUsedKey, type EditBandParams, type EditBandResult } from "../../protocol/index.js";
 import type { ParsedDocument } from "./documentStore.js";
 
 /** Values as a drag gives them, rounded to what a person would write and clamped into the band's ranges. */
@@ -58,6 +58,8 @@ function paramsProblem(params: EditBandParams): string | undefined {
     known = false;
   }
   if (!known || typeof params.key !== "string") return `There is no band ${String(params.slot)} in the EQ.`;
+  if (isUsedKey(params.key))
+    return "That band comes from a used preset: edit it there (its use line's go-to-definition opens it).";
   if (![params.frequencyHz, params.gainDb, params.q].every(Number.isFinite) || params.frequencyHz <= 0 || params.q <= 0)
     return "The dragged values are not a frequency, a gain and a Q.";
   return undefined;

@@ -20,6 +20,8 @@ import {
   type SlotId,
   type BandId,
   isSafeSlot,
+  type PresetHome,
+  type UseResolver,
 } from "../../core/index.js";
 import { drawableBands, filterKindOf, isPassFilter, renderCurve, type RenderedCurve } from "../../core/eq/index.js";
 import type { ParsedDocument } from "./documentStore.js";
@@ -29,7 +31,7 @@ import type { EqServices } from "../../core/index.js";
 export const PREVIEW_POINTS = 200;
 
 export type { PreviewBand, PreviewParams, PreviewResult };
-import { chainKey } from "../../protocol/index.js";
+import { chainKey, usedKey } from "../../protocol/index.js";
 import type {
   PreviewBand,
   PreviewParams,
@@ -49,6 +51,8 @@ export interface PresetCurve {
   outputGainDb: number;
   /** How many of `bands`, at the start, come from the presets the preset uses (not its own lines). */
   usedBands: number;
+  /** For each of those, the use line it came through (`use "telephone"`), in order. */
+  usedFrom: string[];
 }
 
 /**
@@ -57,8 +61,9 @@ export interface PresetCurve {
  */
 export function presetCurve(preset: ResolvedPreset, services: EqServices, meaning?: DocumentMeaning): PresetCurve {
   const own = ownCurve(preset, services);
-  if (preset.uses.length === 0) return { ...own, outputGainDb: preset.outputGainDb, usedBands: 0 };
-  const chain = services.chainOf(preset, meaning);
+  if (preset.uses.length === 0) return { ...own, outputGainDb: preset.outputGainDb, usedBands: 0, usedFrom: [] };
+  const resolver = services.useResolver();
+  const chain = services.chainOf(preset, meaning, resolver);
   // The chain's own part is what ownCurve found (the same generated bands, from the model's cache).
   const usedBands = Math.max(0, chain.bands.length - own.bands.length);
   return {
@@ -66,10 +71,28 @@ export function presetCurve(preset: ResolvedPreset, services: EqServices, meanin
     bands: [...chain.bands.slice(0, usedBands), ...own.bands],
     outputGainDb: chain.outputGainDb,
     usedBands,
+    usedFrom: usedLabels(services.homeOf(preset, meaning), resolver, usedBands),
   };
 }
 
-function ownCurve(preset: ResolvedPreset, services: EqServices): Omit<PresetCurve, "outputGainDb" | "usedBands"> {
+/** The use line each used band came through, as the resolver's chain() walked them (one label per band). */
+function usedLabels(home: PresetHome, resolver: UseResolver, count: number): string[] {
+  const labels: string[] = [];
+  for (const use of home.preset.uses) {
+    const found = resolver.target(use, home);
+    // chain() skips a use that finds nothing or closes a cycle: so does this.
+    if (!("home" in found) || resolver.problemAt(use, home)?.kind === "cycle") continue;
+    const line = `use "${use.name ?? ""}"${use.file !== undefined ? ` from "${use.file}"` : ""}`;
+    labels.push(...resolver.chain(found.home).bands.map(() => line));
+  }
+  // Should the walk ever disagree with the chain, every band still gets a (plainer) label.
+  return labels.length === count ? labels : Array.from({ length: count }, () => "use");
+}
+
+function ownCurve(
+  preset: ResolvedPreset,
+  services: EqServices,
+): Omit<PresetCurve, "outputGainDb" | "usedBands" | "usedFrom"> {
   if (!preset.morph) return { bands: effectiveBands(preset, undefined), pending: false };
   const terms = morphTerms(preset.morph);
   const generated = terms ? services.resolveTerms(terms) : undefined;
@@ -162,8 +185,12 @@ export class PreviewProvider {
       range: preset.range,
       sampleRate: preset.sampleRate,
       outputGainDb: curve.outputGainDb,
-      // The panel's handles are the preset's own lines; the used presets' chains are in the curve.
-      bands: previewBands(preset, curve.bands.slice(curve.usedBands), preset.sampleRate),
+      // The used presets' bands first (listed and heard, not draggable: their lines are elsewhere),
+      // then the preset's own lines, which the panel's handles edit.
+      bands: [
+        ...usedPreviewBands(curve, preset.sampleRate),
+        ...previewBands(preset, curve.bands.slice(curve.usedBands), preset.sampleRate),
+      ],
       frequencies: Array.from(frequencies),
       responseDb: Array.from(responseDb(rendered.bands, frequencies, preset.sampleRate, curve.outputGainDb)),
       peakDb: rendered.analysis.peakDb,
@@ -192,13 +219,28 @@ function previewBand(band: EqBand, key: string): PreviewBand {
   return shown;
 }
 
+function isDrawable(band: EqBand, sampleRate: number): boolean {
+  return drawableBands([band], sampleRate).length === 1;
+}
+
+/** The bands the used presets bring in, keyed `used-N` by their place in the chain, each with its use line. */
+function usedPreviewBands(curve: PresetCurve, sampleRate: number): PreviewBand[] {
+  return curve.bands
+    .slice(0, curve.usedBands)
+    .flatMap((band, index) =>
+      isDrawable(band, sampleRate)
+        ? [{ ...previewBand(band, usedKey(index)), from: curve.usedFrom[index] ?? "use" }]
+        : [],
+    );
+}
+
 /**
  * The bands the panel draws handles for and plays: SAFE's five slots by their slot, then every band
  * line around them by its place among those lines (`chain-N`, what a drag's edit names), the
  * drawable ones only (the curve leaves the others out too).
  */
 function previewBands(preset: ResolvedPreset, bands: readonly EqBand[], sampleRate: number): PreviewBand[] {
-  const drawable = (band: EqBand) => drawableBands([band], sampleRate).length === 1;
+  const drawable = (band: EqBand) => isDrawable(band, sampleRate);
   const safe = bands
     .filter((band) => isSafeSlot(band.slot) && drawable(band))
     .map((band) => previewBand(band, band.slot));
